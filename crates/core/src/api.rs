@@ -1,0 +1,244 @@
+//! Shapes of the HTTP API's answers (DESIGN §5, §9), shared so the app reads
+//! exactly what the server writes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::definition::{Consultation, Item, Level, Status};
+use crate::localized::Localized;
+
+/// `GET /api/v1/consultations`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsultationList {
+    pub consultations: Vec<ConsultationSummary>,
+}
+
+/// What the home screen needs of a consultation, without its items.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsultationSummary {
+    pub id: String,
+    pub level: Level,
+    pub status: Status,
+    pub default_language: String,
+    pub title: Localized,
+    pub summary: Localized,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Localized>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub opens_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub closes_at: OffsetDateTime,
+}
+
+impl ConsultationSummary {
+    pub fn of(consultation: &Consultation, now: OffsetDateTime) -> Self {
+        ConsultationSummary {
+            id: consultation.id.clone(),
+            level: consultation.level,
+            status: consultation.status_at(now),
+            default_language: consultation.default_language.clone(),
+            title: consultation.title.clone(),
+            summary: consultation.summary.clone(),
+            organization: consultation.organization.clone(),
+            topics: consultation.topics.clone(),
+            region: consultation.region.clone(),
+            opens_at: consultation.opens_at,
+            closes_at: consultation.closes_at,
+        }
+    }
+}
+
+impl ConsultationList {
+    /// The consultations of one level, open ones first, then upcoming, then
+    /// closed; within each, the soonest deadline first.
+    pub fn of_level(&self, level: Level) -> Vec<&ConsultationSummary> {
+        let mut of_level: Vec<_> = self.consultations.iter().filter(|c| c.level == level).collect();
+        of_level.sort_by_key(|c| (status_rank(c.status), c.closes_at, c.id.clone()));
+        of_level
+    }
+}
+
+fn status_rank(status: Status) -> u8 {
+    match status {
+        Status::Open => 0,
+        Status::Upcoming => 1,
+        Status::Closed => 2,
+        Status::Archived => 3,
+    }
+}
+
+/// `GET /api/v1/consultations/{id}/results`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultsResponse {
+    pub consultation: String,
+    pub participants: u64,
+    pub items: Vec<ItemResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemResult {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub item_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ballots: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts: Option<BTreeMap<String, u64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub useful: Option<Useful>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Useful {
+    pub yes: u64,
+    pub no: u64,
+}
+
+impl ItemResult {
+    /// Builds an item's result from its stored counters: `ballots` ballots,
+    /// and `counters` as moved by [`crate::ballot::tally_keys`] (or, for info
+    /// items, by [`crate::ballot::useful_key`]).
+    pub fn from_counters(item: &Item, ballots: u64, counters: &BTreeMap<String, u64>) -> Self {
+        let mut result = ItemResult {
+            id: item.id().to_owned(),
+            item_type: item.type_name().to_owned(),
+            ballots: Some(ballots),
+            counts: None,
+            mean: None,
+            median: None,
+            useful: None,
+        };
+        let zeroed = |keys: Vec<String>| -> BTreeMap<String, u64> {
+            keys.into_iter().map(|key| {
+                let count = counters.get(&key).copied().unwrap_or(0);
+                (key, count)
+            }).collect()
+        };
+        match item {
+            Item::Info { .. } => {
+                result.ballots = None;
+                let count = |key: &str| counters.get(key).copied().unwrap_or(0);
+                result.useful = Some(Useful { yes: count("yes"), no: count("no") });
+            }
+            Item::SingleChoice { options, .. }
+            | Item::MultipleChoice { options, .. }
+            | Item::Ranking { options, .. } => {
+                result.counts = Some(zeroed(options.iter().map(|o| o.id.clone()).collect()));
+            }
+            Item::Budget { projects, .. } => {
+                result.counts = Some(zeroed(projects.iter().map(|p| p.id.clone()).collect()));
+            }
+            Item::YesNo { .. } => {
+                result.counts = Some(zeroed(vec!["yes".into(), "no".into(), "abstain".into()]));
+            }
+            Item::Scale { min, max, .. } => {
+                let counts = zeroed((*min..=*max).map(|v| v.to_string()).collect());
+                let distribution: Vec<(i64, u64)> =
+                    (*min..=*max).map(|v| (i64::from(v), counts[&v.to_string()])).collect();
+                result.mean = mean(&distribution);
+                result.median = median(&distribution);
+                result.counts = Some(counts);
+            }
+            Item::Text { .. } => {}
+        }
+        result
+    }
+}
+
+/// The mean of a distribution given as (value, count) pairs, rounded to two
+/// decimals; `None` when it is empty.
+fn mean(distribution: &[(i64, u64)]) -> Option<f64> {
+    let total: u64 = distribution.iter().map(|(_, count)| count).sum();
+    if total == 0 {
+        return None;
+    }
+    let sum: f64 = distribution.iter().map(|(value, count)| *value as f64 * *count as f64).sum();
+    Some((sum / total as f64 * 100.0).round() / 100.0)
+}
+
+/// The median of a sorted distribution: the middle value, or the mean of the
+/// two middle values when the count is even.
+fn median(distribution: &[(i64, u64)]) -> Option<f64> {
+    let total: u64 = distribution.iter().map(|(_, count)| count).sum();
+    if total == 0 {
+        return None;
+    }
+    let value_at = |rank: u64| {
+        let mut seen = 0;
+        for (value, count) in distribution {
+            seen += count;
+            if seen > rank {
+                return *value as f64;
+            }
+        }
+        unreachable!("rank is below the total")
+    };
+    let middle = value_at(total / 2);
+    Some(if total % 2 == 0 { (value_at(total / 2 - 1) + middle) / 2.0 } else { middle })
+}
+
+/// One public comment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<Uuid>,
+    pub body: String,
+    pub language: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    pub agree: u64,
+    pub disagree: u64,
+}
+
+/// `GET /api/v1/consultations/{id}/comments`: newest first. `next` is the
+/// cursor to pass as `?before=` for the following page, absent on the last.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommentsPage {
+    pub comments: Vec<Comment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// Every API error: `{"error": {"code": "…", "message": "…"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_an_odd_and_an_even_count() {
+        assert_eq!(median(&[(1, 1), (2, 1), (3, 1)]), Some(2.0));
+        assert_eq!(median(&[(1, 1), (2, 0), (3, 1)]), Some(2.0));
+        assert_eq!(median(&[(1, 2), (4, 2)]), Some(2.5));
+        assert_eq!(median(&[(1, 0)]), None);
+    }
+
+    #[test]
+    fn mean_is_rounded_to_two_decimals() {
+        assert_eq!(mean(&[(1, 1), (2, 1), (4, 1)]), Some(2.33));
+    }
+}

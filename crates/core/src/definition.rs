@@ -1,0 +1,275 @@
+//! The consultation definition a publisher writes as a JSON file (DESIGN §4).
+//!
+//! Unknown fields are refused so that a typo in a definition cannot pass
+//! silently; [`crate::validate::parse_definition`] reports them with their path.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::localized::Localized;
+
+/// The UN e-participation level a consultation belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Inform,
+    Consult,
+    Decide,
+}
+
+impl Level {
+    /// The order the app lists the levels in.
+    pub const ALL: [Level; 3] = [Level::Inform, Level::Consult, Level::Decide];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Inform => "inform",
+            Level::Consult => "consult",
+            Level::Decide => "decide",
+        }
+    }
+}
+
+/// Where a consultation stands at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Upcoming,
+    Open,
+    Closed,
+    Archived,
+}
+
+/// Who may take part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Eligibility {
+    /// One ballot set per participant (device); for inform and consult.
+    Open,
+    /// One-time participation codes issued by staff; for decide.
+    Codes,
+}
+
+/// Who sees the tallies, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultsVisibility {
+    Live,
+    AfterClose,
+    StaffOnly,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consultation {
+    pub id: String,
+    pub level: Level,
+    pub default_language: String,
+    pub title: Localized,
+    pub summary: Localized,
+    pub body: Localized,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Localized>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub opens_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub closes_at: OffsetDateTime,
+    #[serde(default)]
+    pub archived: bool,
+    pub eligibility: Eligibility,
+    pub results: ResultsVisibility,
+    #[serde(default)]
+    pub comments: bool,
+    /// Hours after `closes_at` during which a ballot cast (by the device's
+    /// clock) before the close is still counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline_grace_hours: Option<u32>,
+    pub items: Vec<Item>,
+    #[serde(default)]
+    pub outcome: Option<Localized>,
+}
+
+impl Consultation {
+    pub fn status_at(&self, now: OffsetDateTime) -> Status {
+        if self.archived {
+            Status::Archived
+        } else if now < self.opens_at {
+            Status::Upcoming
+        } else if now < self.closes_at {
+            Status::Open
+        } else {
+            Status::Closed
+        }
+    }
+
+    /// Whether the public may see tallies now (staff always may).
+    pub fn results_are_public(&self, now: OffsetDateTime) -> bool {
+        match self.results {
+            ResultsVisibility::Live => true,
+            ResultsVisibility::AfterClose => {
+                matches!(self.status_at(now), Status::Closed | Status::Archived)
+            }
+            ResultsVisibility::StaffOnly => false,
+        }
+    }
+
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|item| item.id() == id)
+    }
+
+    /// The text in `language`, falling back to the definition's default.
+    pub fn text<'a>(&'a self, text: &'a Localized, language: &str) -> &'a str {
+        text.get(language, &self.default_language)
+    }
+}
+
+/// One option of a choice or ranking item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub id: String,
+    pub label: Localized,
+}
+
+/// One project of a participatory budget.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    pub id: String,
+    pub cost: u64,
+    pub label: Localized,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Localized>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RankingMethod {
+    InstantRunoff,
+    Borda,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetMethod {
+    Greedy,
+    EqualShares,
+}
+
+/// An item of a consultation, by type. Every variant has an `id` and a
+/// `title`; the accessors below read them without matching.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Item {
+    Info {
+        id: String,
+        title: Localized,
+        body: Localized,
+    },
+    SingleChoice {
+        id: String,
+        title: Localized,
+        options: Vec<Choice>,
+    },
+    MultipleChoice {
+        id: String,
+        title: Localized,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<u32>,
+        options: Vec<Choice>,
+    },
+    YesNo {
+        id: String,
+        title: Localized,
+    },
+    Scale {
+        id: String,
+        title: Localized,
+        min: i32,
+        max: i32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_label: Option<Localized>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_label: Option<Localized>,
+    },
+    Ranking {
+        id: String,
+        title: Localized,
+        method: RankingMethod,
+        options: Vec<Choice>,
+    },
+    Budget {
+        id: String,
+        title: Localized,
+        method: BudgetMethod,
+        total: u64,
+        currency: String,
+        projects: Vec<Project>,
+    },
+    Text {
+        id: String,
+        title: Localized,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_length: Option<u32>,
+    },
+}
+
+impl Item {
+    pub fn id(&self) -> &str {
+        match self {
+            Item::Info { id, .. }
+            | Item::SingleChoice { id, .. }
+            | Item::MultipleChoice { id, .. }
+            | Item::YesNo { id, .. }
+            | Item::Scale { id, .. }
+            | Item::Ranking { id, .. }
+            | Item::Budget { id, .. }
+            | Item::Text { id, .. } => id,
+        }
+    }
+
+    pub fn title(&self) -> &Localized {
+        match self {
+            Item::Info { title, .. }
+            | Item::SingleChoice { title, .. }
+            | Item::MultipleChoice { title, .. }
+            | Item::YesNo { title, .. }
+            | Item::Scale { title, .. }
+            | Item::Ranking { title, .. }
+            | Item::Budget { title, .. }
+            | Item::Text { title, .. } => title,
+        }
+    }
+
+    /// The `type` tag as written in definitions and results.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Item::Info { .. } => "info",
+            Item::SingleChoice { .. } => "single_choice",
+            Item::MultipleChoice { .. } => "multiple_choice",
+            Item::YesNo { .. } => "yes_no",
+            Item::Scale { .. } => "scale",
+            Item::Ranking { .. } => "ranking",
+            Item::Budget { .. } => "budget",
+            Item::Text { .. } => "text",
+        }
+    }
+
+    /// The options of a choice or ranking item; empty for other types.
+    pub fn options(&self) -> &[Choice] {
+        match self {
+            Item::SingleChoice { options, .. }
+            | Item::MultipleChoice { options, .. }
+            | Item::Ranking { options, .. } => options,
+            _ => &[],
+        }
+    }
+}

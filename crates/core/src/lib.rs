@@ -1,0 +1,15 @@
+//! Baraza's domain, shared by the citizen app (wasm32) and the server (native).
+//!
+//! Every rule about consultations, ballots and sync lives here once, so the
+//! app and the server can never disagree. Nothing in this crate does I/O: the
+//! current time is always passed in.
+
+pub mod api;
+pub mod ballot;
+pub mod definition;
+pub mod localized;
+pub mod sync;
+pub mod validate;
+
+pub use definition::{Consultation, Item, Level, Status};
+pub use localized::Localized;

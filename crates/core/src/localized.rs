@@ -1,0 +1,85 @@
+//! Text in several languages, keyed by BCP 47 language code.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A text in several languages: `{"en": "…", "ar": "…"}`.
+///
+/// Every localized text in a definition must have the definition's
+/// `default_language`; [`Localized::get`] falls back to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Localized(pub BTreeMap<String, String>);
+
+impl Localized {
+    /// The text in `language`, else in `default_language`, else in any language
+    /// (a definition that passed validation always has the default).
+    pub fn get<'a>(&'a self, language: &str, default_language: &str) -> &'a str {
+        self.0
+            .get(language)
+            .or_else(|| primary_subtag(language).and_then(|primary| self.0.get(primary)))
+            .or_else(|| self.0.get(default_language))
+            .or_else(|| self.0.values().next())
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// The language [`Localized::get`] would show, for the `lang` attribute of
+    /// the element holding it (a screen reader needs it to pronounce the text).
+    pub fn language_shown<'a>(&'a self, language: &'a str, default_language: &'a str) -> &'a str {
+        if self.0.contains_key(language) {
+            language
+        } else if let Some(primary) = primary_subtag(language).filter(|p| self.0.contains_key(*p)) {
+            primary
+        } else if self.0.contains_key(default_language) {
+            default_language
+        } else {
+            self.0.keys().next().map(String::as_str).unwrap_or(default_language)
+        }
+    }
+
+    pub fn has(&self, language: &str) -> bool {
+        self.0.get(language).is_some_and(|text| !text.trim().is_empty())
+    }
+
+    pub fn languages(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+}
+
+/// `fr` for `fr-CA`; `None` when the tag has no region or script part.
+fn primary_subtag(language: &str) -> Option<&str> {
+    language.split_once('-').map(|(primary, _)| primary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text() -> Localized {
+        Localized(BTreeMap::from([
+            ("en".to_owned(), "Water".to_owned()),
+            ("fr".to_owned(), "Eau".to_owned()),
+        ]))
+    }
+
+    #[test]
+    fn picks_the_asked_language() {
+        assert_eq!(text().get("fr", "en"), "Eau");
+        assert_eq!(text().language_shown("fr", "en"), "fr");
+    }
+
+    #[test]
+    fn falls_back_to_the_primary_subtag_then_the_default_language() {
+        assert_eq!(text().get("fr-CA", "en"), "Eau");
+        assert_eq!(text().get("ar", "en"), "Water");
+        assert_eq!(text().language_shown("ar", "en"), "en");
+    }
+
+    #[test]
+    fn blank_text_does_not_count_as_present() {
+        let blank = Localized(BTreeMap::from([("en".to_owned(), "  ".to_owned())]));
+        assert!(!blank.has("en"));
+    }
+}

@@ -1,0 +1,303 @@
+//! The sync contract (DESIGN §6, §9): the actions a citizen's device sends,
+//! the per-action answers, and the rules that admit or reject an action.
+
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::ballot::{check_ballot, Ballot};
+use crate::definition::{Consultation, Eligibility, Item, Status};
+use crate::validate::is_language_tag;
+
+/// The longest comment accepted, in characters.
+pub const COMMENT_MAX_CHARS: usize = 2000;
+/// The most actions one `POST /api/v1/sync` may carry.
+pub const MAX_ACTIONS_PER_BATCH: usize = 500;
+
+/// `POST /api/v1/sync`. Actions stay raw JSON here so that one malformed
+/// action is rejected on its own while the rest of the batch is still counted.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyncRequest {
+    pub participant: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub actions: Vec<serde_json::Value>,
+}
+
+impl SyncRequest {
+    pub fn new(participant: Uuid, code: Option<String>, actions: &[Action]) -> Self {
+        let actions = actions
+            .iter()
+            .map(|action| serde_json::to_value(action).expect("an action always serializes"))
+            .collect();
+        SyncRequest { participant, code, actions }
+    }
+}
+
+/// One citizen action, identified by a UUID the device made, so that sending
+/// it twice counts once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Action {
+    pub id: Uuid,
+    pub consultation: String,
+    #[serde(flatten)]
+    pub kind: ActionKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ActionKind {
+    Ballot {
+        item: String,
+        ballot: Ballot,
+        /// When the citizen cast it, by the device's clock.
+        #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+        cast_at: Option<OffsetDateTime>,
+    },
+    Comment {
+        #[serde(default)]
+        item: Option<String>,
+        #[serde(default)]
+        reply_to: Option<Uuid>,
+        body: String,
+        language: String,
+    },
+    Reaction {
+        comment: Uuid,
+        value: ReactionValue,
+    },
+    Feedback {
+        item: String,
+        useful: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReactionValue {
+    Agree,
+    Disagree,
+    Pass,
+}
+
+impl ReactionValue {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReactionValue::Agree => "agree",
+            ReactionValue::Disagree => "disagree",
+            ReactionValue::Pass => "pass",
+        }
+    }
+}
+
+impl Action {
+    /// Reads one action of a batch. On failure, answers the action's id (when
+    /// it has one) with the reason, so the device can show it.
+    pub fn parse(value: &serde_json::Value) -> Result<Action, (String, Rejection)> {
+        serde_json::from_value(value.clone()).map_err(|error| {
+            let id = value.get("id").and_then(|id| id.as_str()).unwrap_or_default().to_owned();
+            (id, Rejection::new(RejectCode::InvalidAction, error.to_string()))
+        })
+    }
+}
+
+/// Why an action was not counted. The code is stable; the app shows its own
+/// translation of it, the message is for people reading the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    InvalidAction,
+    UnknownConsultation,
+    UnknownItem,
+    UnknownComment,
+    ConsultationNotOpen,
+    ConsultationClosed,
+    CodeRequired,
+    InvalidCode,
+    InvalidBallot,
+    UnknownOption,
+    CommentsDisabled,
+    InvalidComment,
+}
+
+impl RejectCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectCode::InvalidAction => "invalid_action",
+            RejectCode::UnknownConsultation => "unknown_consultation",
+            RejectCode::UnknownItem => "unknown_item",
+            RejectCode::UnknownComment => "unknown_comment",
+            RejectCode::ConsultationNotOpen => "consultation_not_open",
+            RejectCode::ConsultationClosed => "consultation_closed",
+            RejectCode::CodeRequired => "code_required",
+            RejectCode::InvalidCode => "invalid_code",
+            RejectCode::InvalidBallot => "invalid_ballot",
+            RejectCode::UnknownOption => "unknown_option",
+            RejectCode::CommentsDisabled => "comments_disabled",
+            RejectCode::InvalidComment => "invalid_comment",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub code: RejectCode,
+    pub message: String,
+}
+
+impl Rejection {
+    pub fn new(code: RejectCode, message: impl Into<String>) -> Self {
+        Rejection { code, message: message.into() }
+    }
+}
+
+/// The deadline rule of DESIGN §6: whether an action received at
+/// `received_at` still counts.
+///
+/// Before `closes_at` everything counts. After it, only a ballot cast (by the
+/// device's clock) before the close counts, and only within the definition's
+/// `offline_grace_hours`.
+pub fn within_deadline(
+    consultation: &Consultation,
+    kind: &ActionKind,
+    received_at: OffsetDateTime,
+) -> Result<(), Rejection> {
+    match consultation.status_at(received_at) {
+        Status::Upcoming => Err(Rejection::new(
+            RejectCode::ConsultationNotOpen,
+            "this consultation is not open yet",
+        )),
+        Status::Open => Ok(()),
+        Status::Archived => Err(Rejection::new(RejectCode::ConsultationClosed, "this consultation is archived")),
+        Status::Closed => {
+            let grace = Duration::hours(i64::from(consultation.offline_grace_hours.unwrap_or(0)));
+            let cast_before_close = matches!(
+                kind,
+                ActionKind::Ballot { cast_at: Some(cast_at), .. }
+                    if *cast_at < consultation.closes_at && *cast_at >= consultation.opens_at
+            );
+            if cast_before_close && received_at < consultation.closes_at + grace {
+                Ok(())
+            } else {
+                Err(Rejection::new(RejectCode::ConsultationClosed, "this consultation is closed"))
+            }
+        }
+    }
+}
+
+/// Every rule an action must meet that can be judged from the definition
+/// alone. The server adds what needs its storage: that a participation code
+/// is valid and unused, that a comment being replied to exists.
+pub fn admit(
+    consultation: &Consultation,
+    action: &Action,
+    has_code: bool,
+    received_at: OffsetDateTime,
+) -> Result<(), Rejection> {
+    within_deadline(consultation, &action.kind, received_at)?;
+    match &action.kind {
+        ActionKind::Ballot { item, ballot, .. } => {
+            if consultation.eligibility == Eligibility::Codes && !has_code {
+                return Err(Rejection::new(
+                    RejectCode::CodeRequired,
+                    "this consultation needs a participation code",
+                ));
+            }
+            check_ballot(find_item(consultation, item)?, ballot)
+        }
+        ActionKind::Comment { item, body, language, .. } => {
+            comments_enabled(consultation)?;
+            if let Some(item) = item {
+                find_item(consultation, item)?;
+            }
+            check_comment(body, language)
+        }
+        ActionKind::Reaction { .. } => comments_enabled(consultation),
+        ActionKind::Feedback { item, .. } => match find_item(consultation, item)? {
+            Item::Info { .. } => Ok(()),
+            _ => Err(Rejection::new(
+                RejectCode::InvalidAction,
+                "useful-marks are for information sections only",
+            )),
+        },
+    }
+}
+
+/// A comment's own rules, also used by the app before it accepts the text.
+pub fn check_comment(body: &str, language: &str) -> Result<(), Rejection> {
+    if body.trim().is_empty() {
+        Err(Rejection::new(RejectCode::InvalidComment, "the comment is empty"))
+    } else if body.chars().count() > COMMENT_MAX_CHARS {
+        Err(Rejection::new(
+            RejectCode::InvalidComment,
+            format!("the comment is longer than {COMMENT_MAX_CHARS} characters"),
+        ))
+    } else if !is_language_tag(language) {
+        Err(Rejection::new(RejectCode::InvalidComment, "the comment's language is not a language code"))
+    } else {
+        Ok(())
+    }
+}
+
+fn comments_enabled(consultation: &Consultation) -> Result<(), Rejection> {
+    if consultation.comments {
+        Ok(())
+    } else {
+        Err(Rejection::new(RejectCode::CommentsDisabled, "this consultation does not take comments"))
+    }
+}
+
+fn find_item<'a>(consultation: &'a Consultation, item: &str) -> Result<&'a Item, Rejection> {
+    consultation
+        .item(item)
+        .ok_or_else(|| Rejection::new(RejectCode::UnknownItem, format!("this consultation has no item \"{item}\"")))
+}
+
+/// The server's answer to a sync: one result per action, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    pub results: Vec<ActionResult>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    /// Stored and counted now.
+    Accepted,
+    /// Stored earlier under the same id; counted once.
+    Duplicate,
+    /// Not counted, for the reason given.
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionResult {
+    pub id: String,
+    pub status: ActionStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ActionError>,
+}
+
+/// The reason an action was rejected, as sent to the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionError {
+    pub code: RejectCode,
+    pub message: String,
+}
+
+impl ActionResult {
+    pub fn counted(id: Uuid, status: ActionStatus, receipt: String) -> Self {
+        ActionResult { id: id.to_string(), status, receipt: Some(receipt), error: None }
+    }
+
+    pub fn rejected(id: String, rejection: Rejection) -> Self {
+        ActionResult {
+            id,
+            status: ActionStatus::Rejected,
+            receipt: None,
+            error: Some(ActionError { code: rejection.code, message: rejection.message }),
+        }
+    }
+}

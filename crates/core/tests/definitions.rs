@@ -1,0 +1,144 @@
+//! The reference definitions read, and broken ones are reported precisely.
+
+use baraza_core::definition::{Item, Level, Status};
+use baraza_core::validate::{parse_definition, Problem, Severity};
+use serde_json::{json, Value};
+use time::macros::datetime;
+
+const EXAMPLES: [&str; 3] = [
+    include_str!("../../../demo/consultations/inform-coastal-road.json"),
+    include_str!("../../../demo/consultations/consult-water-services.json"),
+    include_str!("../../../demo/consultations/decide-village-budget.json"),
+];
+
+fn consult_example() -> Value {
+    serde_json::from_str(EXAMPLES[1]).unwrap()
+}
+
+fn errors_of(definition: Value) -> Vec<Problem> {
+    parse_definition(&definition.to_string()).expect_err("the definition should be refused")
+}
+
+fn has(problems: &[Problem], path: &str, message: &str) -> bool {
+    problems.iter().any(|p| p.severity == Severity::Error && p.path == path && p.message == message)
+}
+
+#[test]
+fn every_example_reads_with_every_item_type_in_it() {
+    let mut types = Vec::new();
+    for example in EXAMPLES {
+        let checked = parse_definition(example).unwrap_or_else(|problems| panic!("{problems:?}"));
+        assert!(checked.warnings.is_empty(), "{:?}", checked.warnings);
+        types.extend(checked.consultation.items.iter().map(Item::type_name));
+    }
+    types.sort();
+    types.dedup();
+    assert_eq!(
+        types,
+        ["budget", "info", "multiple_choice", "ranking", "scale", "single_choice", "text", "yes_no"]
+    );
+}
+
+#[test]
+fn examples_keep_their_meaning() {
+    let decide = parse_definition(EXAMPLES[2]).unwrap().consultation;
+    assert_eq!(decide.level, Level::Decide);
+    assert_eq!(decide.default_language, "sw");
+    assert_eq!(decide.offline_grace_hours, Some(48));
+    // No Arabic text: the default language is shown instead.
+    assert_eq!(decide.text(&decide.title, "ar"), "Bajeti shirikishi ya kijiji 2027");
+    assert_eq!(decide.text(&decide.title, "en"), "Village participatory budget 2027");
+    assert_eq!(decide.status_at(datetime!(2026-11-01 0:00 UTC)), Status::Upcoming);
+    assert_eq!(decide.status_at(datetime!(2026-12-01 0:00 UTC)), Status::Open);
+    assert_eq!(decide.status_at(datetime!(2026-12-15 18:00 UTC)), Status::Closed);
+}
+
+#[test]
+fn a_missing_default_language_text_is_reported_at_its_path() {
+    let mut definition = consult_example();
+    definition["summary"].as_object_mut().unwrap().remove("en");
+    definition["items"][1]["options"][2]["label"].as_object_mut().unwrap().remove("en");
+    let problems = errors_of(definition);
+    let message = "the text in the default language \"en\" is missing";
+    assert!(has(&problems, "summary", message), "{problems:?}");
+    assert!(has(&problems, "items[1].options[2].label", message), "{problems:?}");
+}
+
+#[test]
+fn duplicate_item_ids_are_reported() {
+    let mut definition = consult_example();
+    definition["items"][3]["id"] = json!("tariff");
+    let problems = errors_of(definition);
+    assert!(has(&problems, "items[3].id", "another item already has the id \"tariff\""), "{problems:?}");
+}
+
+#[test]
+fn a_choice_with_fewer_than_two_options_is_reported() {
+    let mut definition = consult_example();
+    definition["items"][0]["options"].as_array_mut().unwrap().truncate(1);
+    definition["items"][3]["options"] = json!([]);
+    let problems = errors_of(definition);
+    assert!(has(&problems, "items[0].options", "a single choice needs at least 2 options"), "{problems:?}");
+    assert!(has(&problems, "items[3].options", "a ranking needs at least 2 options"), "{problems:?}");
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let mut definition = consult_example();
+    definition["id"] = json!("Water Services");
+    definition["closes_at"] = json!("2026-01-01T00:00:00Z");
+    definition["items"][1]["min"] = json!(3);
+    definition["items"][2]["max"] = json!(1);
+    let problems = errors_of(definition);
+    assert!(problems.iter().any(|p| p.path == "id"), "{problems:?}");
+    assert!(has(&problems, "closes_at", "must be later than opens_at"), "{problems:?}");
+    assert!(has(&problems, "items[1].min", "min (3) must not be more than max (2)"), "{problems:?}");
+    assert!(has(&problems, "items[2].max", "max (1) must be more than min (1)"), "{problems:?}");
+}
+
+#[test]
+fn an_unknown_field_is_an_error_with_its_path() {
+    let mut definition = consult_example();
+    definition["items"][0]["optoins"] = json!([]);
+    let problems = errors_of(definition.clone());
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].path, "items[0]");
+    assert!(problems[0].message.contains("unknown field `optoins`"), "{problems:?}");
+
+    definition = consult_example();
+    definition["titel"] = json!({"en": "typo"});
+    let problems = errors_of(definition);
+    assert_eq!(problems[0].path, "titel");
+}
+
+#[test]
+fn a_wrong_type_names_the_value_at_fault() {
+    let mut definition = consult_example();
+    definition["opens_at"] = json!("next tuesday");
+    let problems = errors_of(definition);
+    assert_eq!(problems[0].path, "opens_at");
+}
+
+#[test]
+fn a_decide_consultation_open_to_anyone_is_a_warning_not_an_error() {
+    let mut definition: Value = serde_json::from_str(EXAMPLES[2]).unwrap();
+    definition["eligibility"] = json!("open");
+    let checked = parse_definition(&definition.to_string()).expect("only a warning");
+    assert_eq!(checked.warnings.len(), 1);
+    assert_eq!(checked.warnings[0].severity, Severity::Warning);
+    assert_eq!(checked.warnings[0].path, "eligibility");
+    assert!(checked.warnings[0].to_string().starts_with("eligibility: warning: "));
+}
+
+#[test]
+fn budget_rules_are_checked() {
+    let mut definition: Value = serde_json::from_str(EXAMPLES[2]).unwrap();
+    definition["items"][0]["projects"][1]["cost"] = json!(0);
+    definition["items"][0]["projects"][2]["cost"] = json!(6_000_000);
+    let problems = errors_of(definition);
+    assert!(has(&problems, "items[0].projects[1].cost", "a project's cost must be more than 0"), "{problems:?}");
+    assert!(
+        has(&problems, "items[0].projects[2].cost", "the cost (6000000) is more than the whole budget (5000000)"),
+        "{problems:?}"
+    );
+}
