@@ -1,0 +1,144 @@
+//! The rules that admit or reject a citizen's action.
+
+use baraza_core::ballot::{check_ballot, tally_keys, Ballot};
+use baraza_core::definition::Consultation;
+use baraza_core::sync::{admit, Action, ActionKind, RejectCode};
+use baraza_core::validate::parse_definition;
+use serde_json::json;
+use time::macros::datetime;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+fn water() -> Consultation {
+    parse_definition(include_str!("../../../demo/consultations/consult-water-services.json")).unwrap().consultation
+}
+
+fn village() -> Consultation {
+    parse_definition(include_str!("../../../demo/consultations/decide-village-budget.json")).unwrap().consultation
+}
+
+const DURING: OffsetDateTime = datetime!(2026-12-01 12:00 UTC);
+
+fn ballot(consultation: &str, item: &str, ballot: serde_json::Value, cast_at: Option<OffsetDateTime>) -> Action {
+    Action {
+        id: Uuid::nil(),
+        consultation: consultation.into(),
+        kind: ActionKind::Ballot { item: item.into(), ballot: serde_json::from_value(ballot).unwrap(), cast_at },
+    }
+}
+
+fn code_of(result: Result<(), baraza_core::sync::Rejection>) -> Option<RejectCode> {
+    result.err().map(|rejection| rejection.code)
+}
+
+#[test]
+fn ballots_are_read_by_their_shape() {
+    let choice: Ballot = serde_json::from_value(json!({"choice": "flat"})).unwrap();
+    assert_eq!(choice, Ballot::Choice { choice: "flat".into() });
+    let value: Ballot = serde_json::from_value(json!({"value": 4})).unwrap();
+    assert_eq!(tally_keys(&value), ["4"]);
+    let ranking: Ballot = serde_json::from_value(json!({"ranking": ["school", "market"]})).unwrap();
+    assert_eq!(tally_keys(&ranking), ["school"]);
+    assert!(serde_json::from_value::<Ballot>(json!({"choice": "flat", "extra": 1})).is_err());
+}
+
+#[test]
+fn a_single_choice_must_name_an_existing_option() {
+    let water = water();
+    let tariff = water.item("tariff").unwrap();
+    assert!(check_ballot(tariff, &Ballot::Choice { choice: "blocks".into() }).is_ok());
+    let rejection = check_ballot(tariff, &Ballot::Choice { choice: "free".into() }).unwrap_err();
+    assert_eq!(rejection.code, RejectCode::UnknownOption);
+    assert_eq!(rejection.message, "\"free\" is not an option of this item");
+    let wrong_shape = check_ballot(tariff, &Ballot::Value { value: 1 }).unwrap_err();
+    assert_eq!(wrong_shape.code, RejectCode::InvalidBallot);
+}
+
+#[test]
+fn other_item_types_check_their_ballots() {
+    let water = water();
+    let priorities = water.item("priorities").unwrap();
+    let choices = |ids: &[&str]| Ballot::Choices { choices: ids.iter().map(|s| s.to_string()).collect() };
+    assert!(check_ballot(priorities, &choices(&["leaks", "kiosks"])).is_ok());
+    assert!(check_ballot(priorities, &choices(&["leaks", "kiosks", "hours"])).is_err());
+    assert!(check_ballot(priorities, &choices(&["leaks", "leaks"])).is_err());
+    assert!(check_ballot(priorities, &choices(&[])).is_err());
+    let satisfaction = water.item("satisfaction").unwrap();
+    assert!(check_ballot(satisfaction, &Ballot::Value { value: 5 }).is_ok());
+    assert!(check_ballot(satisfaction, &Ballot::Value { value: 6 }).is_err());
+    let ideas = water.item("ideas").unwrap();
+    assert!(check_ballot(ideas, &Ballot::Text { text: "  ".into() }).is_err());
+    assert!(check_ballot(ideas, &Ballot::Text { text: "x".repeat(2001) }).is_err());
+
+    let village = village();
+    let projects = village.item("projects").unwrap();
+    let chosen = |ids: &[&str]| Ballot::Projects { projects: ids.iter().map(|s| s.to_string()).collect() };
+    assert!(check_ballot(projects, &chosen(&["well", "classroom"])).is_ok());
+    let over = check_ballot(projects, &chosen(&["well", "classroom", "solar"])).unwrap_err();
+    assert_eq!(over.message, "the chosen projects cost 6500000, more than the budget of 5000000");
+}
+
+#[test]
+fn actions_count_only_while_open() {
+    let water = water();
+    let vote = ballot("water-services-2027", "tariff", json!({"choice": "flat"}), None);
+    assert_eq!(code_of(admit(&water, &vote, false, DURING)), None);
+    assert_eq!(
+        code_of(admit(&water, &vote, false, datetime!(2026-10-01 0:00 UTC))),
+        Some(RejectCode::ConsultationNotOpen)
+    );
+    assert_eq!(
+        code_of(admit(&water, &vote, false, datetime!(2027-02-01 0:00 UTC))),
+        Some(RejectCode::ConsultationClosed)
+    );
+}
+
+#[test]
+fn the_grace_window_admits_ballots_cast_before_the_close() {
+    let village = village();
+    let cast_before = Some(datetime!(2026-12-15 17:00 UTC));
+    let cast_after = Some(datetime!(2026-12-15 19:00 UTC));
+    let vote = |cast_at| ballot("kijiji-budget-2027", "market-day", json!({"answer": "yes"}), cast_at);
+    let within_grace = datetime!(2026-12-17 12:00 UTC);
+    let after_grace = datetime!(2026-12-17 18:00 UTC);
+    assert_eq!(code_of(admit(&village, &vote(cast_before), true, within_grace)), None);
+    assert_eq!(code_of(admit(&village, &vote(cast_before), true, after_grace)), Some(RejectCode::ConsultationClosed));
+    assert_eq!(code_of(admit(&village, &vote(cast_after), true, within_grace)), Some(RejectCode::ConsultationClosed));
+    assert_eq!(code_of(admit(&village, &vote(None), true, within_grace)), Some(RejectCode::ConsultationClosed));
+}
+
+#[test]
+fn a_codes_consultation_needs_a_code_for_ballots() {
+    let village = village();
+    let vote = ballot("kijiji-budget-2027", "market-day", json!({"answer": "no"}), None);
+    assert_eq!(code_of(admit(&village, &vote, false, DURING)), Some(RejectCode::CodeRequired));
+    assert_eq!(code_of(admit(&village, &vote, true, DURING)), None);
+}
+
+#[test]
+fn comments_follow_the_definition() {
+    let comment = |consultation: &str, body: &str| Action {
+        id: Uuid::nil(),
+        consultation: consultation.into(),
+        kind: ActionKind::Comment { item: None, reply_to: None, body: body.into(), language: "en".into() },
+    };
+    assert_eq!(code_of(admit(&water(), &comment("water-services-2027", "Kiosks close early."), false, DURING)), None);
+    assert_eq!(code_of(admit(&water(), &comment("water-services-2027", " \n"), false, DURING)), Some(RejectCode::InvalidComment));
+    assert_eq!(
+        code_of(admit(&village(), &comment("kijiji-budget-2027", "Hello"), false, DURING)),
+        Some(RejectCode::CommentsDisabled)
+    );
+}
+
+#[test]
+fn an_action_is_read_from_the_wire_format_of_the_design() {
+    let wire = json!({ "id": "5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11", "consultation": "water-services-2027",
+        "kind": "ballot", "item": "tariff", "ballot": { "choice": "blocks" }, "cast_at": "2026-11-20T10:00:00Z" });
+    let action = Action::parse(&wire).unwrap();
+    assert_eq!(serde_json::to_value(&action).unwrap(), wire);
+
+    let broken = json!({ "id": "abc", "kind": "vote" });
+    let (id, rejection) = Action::parse(&broken).unwrap_err();
+    assert_eq!(id, "abc");
+    assert_eq!(rejection.code, RejectCode::InvalidAction);
+}
