@@ -1,0 +1,85 @@
+# Shared by scripts/run and scripts/test: finds or installs every tool the
+# build needs, from the package registries only, and builds the app.
+# Sourced, not run.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Tools installed outside the clone, so every clone on this machine reuses them.
+TOOLS="${BARAZA_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/baraza-tools}"
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132
+
+export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
+export TRUNK_SKIP_VERSION_CHECK=true
+
+step() { printf '\n==> %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_trunk() {
+  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    step "installing trunk $TRUNK_VERSION (compiles once, about 15 CPU-minutes)"
+    # --locked: trunk's own lockfile pins CSS crates that build together.
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+}
+
+# Trunk only uses a wasm-bindgen CLI whose version equals Cargo.lock's exactly;
+# otherwise it tries to download one, which cannot work here.
+ensure_wasm_bindgen() {
+  local wanted
+  wanted=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wanted" ]; then
+    step "installing wasm-bindgen-cli $wanted"
+    # Not --locked: its lockfile pins a crate version the registry no longer has.
+    cargo install wasm-bindgen-cli --version "$wanted"
+  fi
+}
+
+# Debian's binaryen 108 builds a wasm that dies in the browser; only 132 is trusted.
+ensure_wasm_opt() {
+  if ! wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION"; then
+    step "installing binaryen $BINARYEN_VERSION (wasm-opt) into $TOOLS"
+    mkdir -p "$TOOLS"
+    npm install --prefix "$TOOLS" --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+  fi
+  wasm-opt --version | grep -q "version $BINARYEN_VERSION"
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    step "installing Chromium from Debian"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+  fi
+}
+
+ensure_node_packages() {
+  if [ ! -d "$ROOT/tests/node_modules/playwright-core" ] ||
+     [ "$ROOT/tests/package-lock.json" -nt "$ROOT/tests/node_modules/.package-lock.json" ]; then
+    step "installing the browser test packages"
+    (cd "$ROOT/tests" && npm ci --no-audit --no-fund)
+  fi
+}
+
+# Builds the citizen app into dist/ exactly as citizens get it, then prints
+# the size of every file and the compressed total.
+build_app() {
+  ensure_wasm_target
+  ensure_trunk
+  ensure_wasm_bindgen
+  ensure_wasm_opt
+  step "building the app (release) into dist/"
+  (cd "$ROOT" && cargo fetch --quiet && trunk build --release)
+  node "$ROOT/scripts/dist-size.mjs" "$ROOT/dist"
+}

@@ -1,0 +1,108 @@
+// Starts the real `baraza serve` on a fresh SQLite file and drives real
+// headless Chromium at a phone's viewport. Nothing here is mocked.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const BARAZA = process.env.BARAZA_BIN ?? join(ROOT, 'target/debug/baraza');
+export const DIST = process.env.BARAZA_DIST ?? join(ROOT, 'dist');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/// The demo consultations, re-dated to be open whenever the tests run.
+function writeOpenDefinitions(dir) {
+  const source = join(ROOT, 'demo/consultations');
+  return readdirSync(source).map((name) => {
+    const definition = JSON.parse(readFileSync(join(source, name), 'utf8'));
+    definition.opens_at = new Date(Date.now() - DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z');
+    definition.closes_at = new Date(Date.now() + 30 * DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z');
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(definition));
+    return path;
+  });
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function waitUntil(what, check, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await check();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last})`);
+}
+
+export async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'baraza-e2e-'));
+  const env = { ...process.env, BARAZA_DATABASE: join(dir, 'baraza.db') };
+  execFileSync(BARAZA, ['publish', ...writeOpenDefinitions(dir)], { env, stdio: 'inherit' });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(BARAZA, ['serve', '--addr', `127.0.0.1:${port}`, '--dist', DIST], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  let exited = null;
+  child.on('exit', (code) => { exited = code; });
+  await waitUntil('the server to answer', async () => {
+    if (exited !== null) throw new Error(`baraza serve exited with ${exited}`);
+    return (await fetch(`${url}/api/v1/consultations`)).ok;
+  });
+  return {
+    url,
+    api: async (path) => (await fetch(`${url}/api/v1${path}`)).json(),
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/// A new phone-sized page that records every page error and console error,
+/// so a test can fail on them. Responses with an error status are expected
+/// in some flows and reported by the app itself, so Chromium's own
+/// "Failed to load resource" lines are not counted.
+export async function openPhonePage(browser, { locale = 'en-US' } = {}) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  return { context, page, problems };
+}
