@@ -1,0 +1,64 @@
+//! Serving the built app: files from `dist/`, and `index.html` for any other
+//! path so the app's own routes (`/c/water-services-2027`) load directly.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+use super::AppState;
+
+const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Baraza</title>\
+<p>The app is not built. Run <code>scripts/run</code>, or <code>trunk build --release</code> and pass its \
+<code>dist/</code> to <code>baraza serve --dist</code>. The API is served under <code>/api/v1</code>.</p></html>";
+
+pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
+    let index = state.dist.join("index.html");
+    if !index.is_file() {
+        return (StatusCode::SERVICE_UNAVAILABLE, Html(NOT_BUILT)).into_response();
+    }
+    let path = request.uri().path().to_owned();
+    let files = ServeDir::new(state.dist.as_path()).fallback(ServeFile::new(index));
+    let mut response = match files.oneshot(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    };
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    let cache = if response.status().is_success() && !is_html && is_fingerprinted(&path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+/// Whether a file name carries a content hash, as trunk's outputs do
+/// (`baraza-app-3f2a…c9_bg.wasm`): such a file never changes, so phones may
+/// keep it for good.
+fn is_fingerprinted(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default().trim_end_matches("_bg");
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_fingerprinted;
+
+    #[test]
+    fn trunk_outputs_are_fingerprinted_and_the_rest_not() {
+        assert!(is_fingerprinted("/baraza-app-5e3b1c0d9a8f7e6d_bg.wasm"));
+        assert!(is_fingerprinted("/baraza-app-5e3b1c0d9a8f7e6d.js"));
+        assert!(is_fingerprinted("/style-0123456789abcdef.css"));
+        assert!(!is_fingerprinted("/index.html"));
+        assert!(!is_fingerprinted("/manifest.webmanifest"));
+        assert!(!is_fingerprinted("/icon-192.png"));
+    }
+}

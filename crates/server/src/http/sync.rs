@@ -1,0 +1,290 @@
+//! `POST /api/v1/sync`: a batch of citizen actions, answered one status per
+//! action (DESIGN §6, §9). Actions are keyed by the id the device made, so a
+//! batch sent twice counts once.
+
+use std::collections::HashMap;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::routing::post;
+use axum::{Json, Router};
+use baraza_core::ballot::{tally_keys, useful_key};
+use baraza_core::definition::{Consultation, Eligibility};
+use baraza_core::sync::{
+    admit, Action, ActionKind, ActionResult, ActionStatus, RejectCode, Rejection, SyncRequest, SyncResponse,
+    MAX_ACTIONS_PER_BATCH,
+};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use sqlx::{Sqlite, Transaction};
+use time::OffsetDateTime;
+
+use super::error::Error;
+use super::{hex, AppState};
+use crate::consultations;
+use crate::db::timestamp;
+
+const BODY_LIMIT_BYTES: usize = 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/v1/sync", post(sync)).layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+}
+
+async fn sync(
+    State(state): State<AppState>,
+    request: Result<Json<SyncRequest>, JsonRejection>,
+) -> Result<Json<SyncResponse>, Error> {
+    let Json(request) = request?;
+    if request.actions.len() > MAX_ACTIONS_PER_BATCH {
+        return Err(Error::TooManyActions(MAX_ACTIONS_PER_BATCH));
+    }
+    let now = OffsetDateTime::now_utc();
+    let mut batch = Batch { state: &state, request: &request, now, consultations: HashMap::new() };
+    // One transaction for the batch: one durable write however many actions.
+    let mut tx = state.pool.begin().await?;
+    let mut results = Vec::with_capacity(request.actions.len());
+    for raw in &request.actions {
+        results.push(batch.record(&mut tx, raw).await?);
+    }
+    tx.commit().await?;
+    Ok(Json(SyncResponse { results }))
+}
+
+struct Batch<'a> {
+    state: &'a AppState,
+    request: &'a SyncRequest,
+    now: OffsetDateTime,
+    /// Definitions read once per batch, `None` for an unknown id.
+    consultations: HashMap<String, Option<Consultation>>,
+}
+
+impl Batch<'_> {
+    async fn record(&mut self, tx: &mut Transaction<'_, Sqlite>, raw: &serde_json::Value) -> sqlx::Result<ActionResult> {
+        let action = match Action::parse(raw) {
+            Ok(action) => action,
+            Err((id, rejection)) => return Ok(ActionResult::rejected(id, rejection)),
+        };
+        let id = action.id.to_string();
+        let stored: Option<String> = sqlx::query_scalar("SELECT receipt FROM actions WHERE id = ?1")
+            .bind(&id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if let Some(receipt) = stored {
+            return Ok(ActionResult::counted(action.id, ActionStatus::Duplicate, receipt));
+        }
+        if !self.consultations.contains_key(&action.consultation) {
+            let loaded = consultations::load(&mut **tx, &action.consultation).await?;
+            self.consultations.insert(action.consultation.clone(), loaded);
+        }
+        let Some(consultation) = self.consultations[&action.consultation].as_ref() else {
+            let rejection = Rejection::new(
+                RejectCode::UnknownConsultation,
+                format!("there is no consultation \"{}\"", action.consultation),
+            );
+            return Ok(ActionResult::rejected(id, rejection));
+        };
+        if let Err(rejection) = admit(consultation, &action, self.request.code.is_some(), self.now) {
+            return Ok(ActionResult::rejected(id, rejection));
+        }
+        if let Err(rejection) = check_stored_references(tx, consultation, &action).await? {
+            return Ok(ActionResult::rejected(id, rejection));
+        }
+        let payload = serde_json::to_string(&action).expect("an action always serializes");
+        let receipt = receipt(&self.state.receipt_key, &id, &payload);
+        sqlx::query(
+            "INSERT INTO actions (id, consultation, participant, kind, payload, receipt, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .bind(&id)
+        .bind(&action.consultation)
+        .bind(self.request.participant.to_string())
+        .bind(kind_name(&action.kind))
+        .bind(&payload)
+        .bind(&receipt)
+        .bind(timestamp(self.now))
+        .execute(&mut **tx)
+        .await?;
+        self.apply(tx, &action).await?;
+        Ok(ActionResult::counted(action.id, ActionStatus::Accepted, receipt))
+    }
+
+    /// Writes what an admitted action changes.
+    async fn apply(&self, tx: &mut Transaction<'_, Sqlite>, action: &Action) -> sqlx::Result<()> {
+        let participant = self.request.participant.to_string();
+        let standing = |item: &str, ballot: String, keys: Vec<String>, cast_at: OffsetDateTime| StandingBallot {
+            consultation: action.consultation.clone(),
+            item: item.to_owned(),
+            participant: participant.clone(),
+            action_id: action.id.to_string(),
+            ballot,
+            keys,
+            cast_at: timestamp(cast_at),
+        };
+        match &action.kind {
+            ActionKind::Ballot { item, ballot, cast_at } => {
+                let json = serde_json::to_string(ballot).expect("a ballot always serializes");
+                standing(item, json, tally_keys(ballot), cast_at.unwrap_or(self.now)).store(tx).await
+            }
+            ActionKind::Feedback { item, useful } => {
+                let json = serde_json::json!({ "useful": useful }).to_string();
+                standing(item, json, vec![useful_key(*useful).to_owned()], self.now).store(tx).await
+            }
+            ActionKind::Comment { item, reply_to, body, language } => {
+                sqlx::query(
+                    "INSERT INTO comments (id, consultation, item, reply_to, participant, body, language, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )
+                .bind(action.id.to_string())
+                .bind(&action.consultation)
+                .bind(item)
+                .bind(reply_to.map(|r| r.to_string()))
+                .bind(&participant)
+                .bind(body)
+                .bind(language)
+                .bind(timestamp(self.now))
+                .execute(&mut **tx)
+                .await
+                .map(drop)
+            }
+            ActionKind::Reaction { comment, value } => sqlx::query(
+                "INSERT INTO reactions (comment, participant, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (comment, participant) DO UPDATE SET value = ?3",
+            )
+            .bind(comment.to_string())
+            .bind(&participant)
+            .bind(value.as_str())
+            .execute(&mut **tx)
+            .await
+            .map(drop),
+        }
+    }
+}
+
+/// The rules that need storage: participation codes, and that the comment
+/// replied or reacted to exists in the same consultation.
+async fn check_stored_references(
+    tx: &mut Transaction<'_, Sqlite>,
+    consultation: &Consultation,
+    action: &Action,
+) -> sqlx::Result<Result<(), Rejection>> {
+    let comment = match &action.kind {
+        ActionKind::Ballot { .. } if consultation.eligibility == Eligibility::Codes => {
+            return Ok(Err(Rejection::new(
+                RejectCode::InvalidCode,
+                "this participation code was not issued for this consultation",
+            )));
+        }
+        ActionKind::Comment { reply_to: Some(comment), .. } | ActionKind::Reaction { comment, .. } => *comment,
+        _ => return Ok(Ok(())),
+    };
+    let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM comments WHERE id = ?1 AND consultation = ?2")
+        .bind(comment.to_string())
+        .bind(&consultation.id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(match exists {
+        Some(_) => Ok(()),
+        None => Err(Rejection::new(RejectCode::UnknownComment, format!("there is no comment {comment} here"))),
+    })
+}
+
+/// A participant's ballot on one item, as it stands.
+struct StandingBallot {
+    consultation: String,
+    item: String,
+    participant: String,
+    action_id: String,
+    ballot: String,
+    keys: Vec<String>,
+    cast_at: String,
+}
+
+impl StandingBallot {
+    /// Stores this ballot unless the participant already has a newer one on the
+    /// item, and moves the tally counters from the replaced ballot to this one.
+    async fn store(&self, tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<()> {
+        let previous: Option<(String, String)> = sqlx::query_as(
+            "SELECT keys, cast_at FROM ballots WHERE consultation = ?1 AND item = ?2 AND participant = ?3",
+        )
+        .bind(&self.consultation)
+        .bind(&self.item)
+        .bind(&self.participant)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if let Some((previous_keys, previous_cast_at)) = &previous {
+            if *previous_cast_at > self.cast_at {
+                // An older ballot that arrived late: kept as an action, not counted over the newer one.
+                return Ok(());
+            }
+            let previous_keys: Vec<String> = serde_json::from_str(previous_keys).unwrap_or_default();
+            self.count(tx, &previous_keys, -1).await?;
+        }
+        sqlx::query(
+            "INSERT INTO ballots (consultation, item, participant, action_id, ballot, keys, cast_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (consultation, item, participant)
+             DO UPDATE SET action_id = ?4, ballot = ?5, keys = ?6, cast_at = ?7",
+        )
+        .bind(&self.consultation)
+        .bind(&self.item)
+        .bind(&self.participant)
+        .bind(&self.action_id)
+        .bind(&self.ballot)
+        .bind(serde_json::to_string(&self.keys).expect("strings always serialize"))
+        .bind(&self.cast_at)
+        .execute(&mut **tx)
+        .await?;
+        self.count(tx, &self.keys, 1).await
+    }
+
+    async fn count(&self, tx: &mut Transaction<'_, Sqlite>, keys: &[String], delta: i64) -> sqlx::Result<()> {
+        for key in keys {
+            sqlx::query(
+                "INSERT INTO tallies (consultation, item, key, count) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (consultation, item, key) DO UPDATE SET count = count + ?4",
+            )
+            .bind(&self.consultation)
+            .bind(&self.item)
+            .bind(key)
+            .bind(delta)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+fn kind_name(kind: &ActionKind) -> &'static str {
+    match kind {
+        ActionKind::Ballot { .. } => "ballot",
+        ActionKind::Comment { .. } => "comment",
+        ActionKind::Reaction { .. } => "reaction",
+        ActionKind::Feedback { .. } => "feedback",
+    }
+}
+
+/// A receipt a citizen can copy: the first 64 bits of an HMAC-SHA256, under the
+/// server's key, of the action id and the action as stored. Staff recompute it
+/// from the stored action to show the receipt matches what was counted.
+fn receipt(key: &[u8], id: &str, payload: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(id.as_bytes());
+    mac.update(b"\n");
+    mac.update(payload.as_bytes());
+    hex(&mac.finalize().into_bytes()[..8])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_receipt_depends_on_the_key_the_id_and_the_content() {
+        let base = receipt(b"key", "id", "{}");
+        assert_eq!(base.len(), 16);
+        assert_eq!(base, receipt(b"key", "id", "{}"));
+        assert_ne!(base, receipt(b"other", "id", "{}"));
+        assert_ne!(base, receipt(b"key", "id2", "{}"));
+        assert_ne!(base, receipt(b"key", "id", "{ }"));
+    }
+}

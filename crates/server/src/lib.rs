@@ -1,0 +1,7 @@
+//! The `baraza` server: storage, the HTTP API, static serving of the built
+//! app, and the command line for publishers and operators.
+
+pub mod cli;
+pub mod consultations;
+pub mod db;
+pub mod http;
