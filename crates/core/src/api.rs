@@ -185,7 +185,7 @@ fn median(distribution: &[(i64, u64)]) -> Option<f64> {
         unreachable!("rank is below the total")
     };
     let middle = value_at(total / 2);
-    Some(if total % 2 == 0 { (value_at(total / 2 - 1) + middle) / 2.0 } else { middle })
+    Some(if total.is_multiple_of(2) { (value_at(total / 2 - 1) + middle) / 2.0 } else { middle })
 }
 
 /// One public comment.

@@ -50,14 +50,13 @@ pub fn check_ballot(item: &Item, ballot: &Ballot) -> Result<(), Rejection> {
         (Item::SingleChoice { options, .. }, Ballot::Choice { choice }) => {
             known_option(options.iter().map(|o| o.id.as_str()), choice)
         }
-        (Item::MultipleChoice { options, min, max, .. }, Ballot::Choices { choices }) => {
+        (Item::MultipleChoice { options, .. }, Ballot::Choices { choices }) => {
             no_repeats(choices)?;
             for choice in choices {
                 known_option(options.iter().map(|o| o.id.as_str()), choice)?;
             }
             let count = choices.len() as u32;
-            let min = min.unwrap_or(1);
-            let max = max.unwrap_or(options.len() as u32);
+            let (min, max) = item.selection_bounds().expect("a multiple choice has selection bounds");
             if count < min || count > max {
                 return Err(Rejection::new(
                     RejectCode::InvalidBallot,

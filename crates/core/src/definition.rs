@@ -272,4 +272,40 @@ impl Item {
             _ => &[],
         }
     }
+
+    /// How many options a multiple choice ballot picks, `(min, max)`: by
+    /// default at least one and at most all. `None` for other item types.
+    /// [`crate::ballot::check_ballot`] enforces it; the app shows it.
+    pub fn selection_bounds(&self) -> Option<(u32, u32)> {
+        match self {
+            Item::MultipleChoice { options, min, max, .. } => {
+                Some((min.unwrap_or(1), max.unwrap_or(options.len() as u32)))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn multiple_choice(min: Option<u32>, max: Option<u32>) -> Item {
+        let option = |id: &str| Choice { id: id.to_owned(), label: Localized::default() };
+        Item::MultipleChoice {
+            id: "q".to_owned(),
+            title: Localized::default(),
+            min,
+            max,
+            options: vec![option("a"), option("b"), option("c")],
+        }
+    }
+
+    #[test]
+    fn selection_bounds_default_to_one_and_all_options() {
+        assert_eq!(multiple_choice(None, None).selection_bounds(), Some((1, 3)));
+        assert_eq!(multiple_choice(Some(2), Some(2)).selection_bounds(), Some((2, 2)));
+        let yes_no = Item::YesNo { id: "q".to_owned(), title: Localized::default() };
+        assert_eq!(yes_no.selection_bounds(), None);
+    }
 }

@@ -98,6 +98,18 @@ async fn tally(pool: &SqlitePool, consultation: &Consultation) -> sqlx::Result<R
 const COMMENTS_PER_PAGE: u32 = 20;
 const COMMENTS_PER_PAGE_MAX: u32 = 100;
 
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: String,
+    item: Option<String>,
+    reply_to: Option<String>,
+    body: String,
+    language: String,
+    created_at: String,
+    agree: i64,
+    disagree: i64,
+}
+
 #[derive(Deserialize)]
 struct CommentsQuery {
     before: Option<String>,
@@ -131,10 +143,10 @@ async fn comments(
     };
     let consultation = find(&state.pool, &id).await?;
     let (before_at, before_id) = before.map_or((None, None), |(at, id)| (Some(at), Some(id.to_string())));
-    let rows: Vec<(String, Option<String>, Option<String>, String, String, String, i64, i64)> = sqlx::query_as(
+    let rows: Vec<CommentRow> = sqlx::query_as(
         "SELECT c.id, c.item, c.reply_to, c.body, c.language, c.created_at,
-                (SELECT COUNT(*) FROM reactions r WHERE r.comment = c.id AND r.value = 'agree'),
-                (SELECT COUNT(*) FROM reactions r WHERE r.comment = c.id AND r.value = 'disagree')
+                (SELECT COUNT(*) FROM reactions r WHERE r.comment = c.id AND r.value = 'agree') AS agree,
+                (SELECT COUNT(*) FROM reactions r WHERE r.comment = c.id AND r.value = 'disagree') AS disagree
          FROM comments c
          WHERE c.consultation = ?1 AND c.hidden = 0
            AND (?2 IS NULL OR c.created_at < ?2 OR (c.created_at = ?2 AND c.id < ?3))
@@ -151,16 +163,16 @@ async fn comments(
     let comments: Vec<Comment> = rows
         .into_iter()
         .take(limit as usize)
-        .filter_map(|(id, item, reply_to, body, language, created_at, agree, disagree)| {
+        .filter_map(|row| {
             Some(Comment {
-                id: Uuid::parse_str(&id).ok()?,
-                item,
-                reply_to: reply_to.and_then(|r| Uuid::parse_str(&r).ok()),
-                body,
-                language,
-                created_at: parse_timestamp(&created_at)?,
-                agree: agree as u64,
-                disagree: disagree as u64,
+                id: Uuid::parse_str(&row.id).ok()?,
+                item: row.item,
+                reply_to: row.reply_to.and_then(|r| Uuid::parse_str(&r).ok()),
+                body: row.body,
+                language: row.language,
+                created_at: parse_timestamp(&row.created_at)?,
+                agree: row.agree as u64,
+                disagree: row.disagree as u64,
             })
         })
         .collect();

@@ -1,0 +1,51 @@
+//! `POST /api/v1/sync` requests that are malformed as a whole.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn malformed_json_is_a_400_json_error() {
+    let server = TestServer::start().await;
+    let answer = server.post("/api/v1/sync", "application/json", "{\"participant\": ").await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.error_code(), "malformed_request");
+    assert!(!answer.json()["error"]["message"].as_str().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_request_of_the_wrong_shape_is_a_400() {
+    let server = TestServer::start().await;
+    let answer = server.post("/api/v1/sync", "application/json", json!({"participant": "me", "actions": []}).to_string()).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.error_code(), "malformed_request");
+}
+
+#[tokio::test]
+async fn a_body_not_sent_as_json_is_a_415() {
+    let server = TestServer::start().await;
+    let answer = server.post("/api/v1/sync", "text/plain", "{}").await;
+    assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(answer.error_code(), "unsupported_media_type");
+}
+
+#[tokio::test]
+async fn an_oversized_body_or_batch_is_a_413() {
+    let server = TestServer::start().await;
+    let huge = json!({"participant": PARTICIPANT, "actions": [], "padding": "x".repeat(2 * 1024 * 1024)});
+    let answer = server.post("/api/v1/sync", "application/json", huge.to_string()).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(answer.error_code(), "payload_too_large");
+
+    let actions: Vec<_> = (0..=baraza_core::sync::MAX_ACTIONS_PER_BATCH)
+        .map(|_| ballot(&new_id(), WATER, "tariff", json!({"choice": "flat"})))
+        .collect();
+    let answer = server
+        .post("/api/v1/sync", "application/json", json!({"participant": PARTICIPANT, "actions": actions}).to_string())
+        .await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(answer.error_code(), "too_many_actions");
+    assert_eq!(server.counts(WATER, "tariff").await["flat"], 0);
+}
