@@ -1,1 +1,65 @@
+//! Baraza's citizen app: Leptos client-side rendering, built by trunk.
+//!
+//! `App` sets the interface language, provides the outbox and routes to the
+//! pages. Talking to the server is in [`api`], every citizen action goes
+//! through [`outbox`], interface texts through [`text`], and the logic that
+//! needs no browser lives in plain functions ([`present`], [`language`])
+//! tested natively.
 
+#[macro_use]
+pub mod text;
+
+pub mod api;
+pub mod browser;
+pub mod components;
+pub mod i18n;
+pub mod language;
+pub mod load;
+pub mod outbox;
+pub mod pages;
+pub mod present;
+pub mod route;
+
+use leptos::prelude::*;
+use leptos_i18n::Locale as _;
+
+use components::language_switch::language_switch;
+use pages::consultation::consultation_page;
+use pages::home::home;
+use pages::not_found::not_found;
+use route::Route;
+
+/// The app: the skip link, the header, and `<main>` with the current page.
+pub fn app() -> impl IntoView {
+    let stored = browser::stored(language::STORAGE_KEY);
+    let initial = language::initial_locale(stored.as_deref(), &browser::preferred_languages());
+    browser::set_document_language(initial.as_str(), initial.direction().as_str());
+    let ui = language::provide_language(initial);
+    Effect::new(move || {
+        let locale = ui.get();
+        browser::set_document_language(locale.as_str(), locale.direction().as_str());
+    });
+    outbox::provide_outbox();
+    let route = route::current_route();
+    let skip = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        browser::focus("main");
+    };
+    let page = move || match route.get() {
+        Route::Home => home().into_any(),
+        Route::Consultation(id) => consultation_page(id).into_any(),
+        Route::NotFound => not_found().into_any(),
+    };
+    view! {
+        <a class="skip-link" href="#main" on:click=skip>
+            {tr!(app.skip_to_content)}
+        </a>
+        <header class="app-header">
+            <a class="brand" href="/">{tr!(app.name)}</a>
+            {language_switch()}
+        </header>
+        <main id="main" tabindex="-1">
+            {page}
+        </main>
+    }
+}

@@ -1,0 +1,145 @@
+//! The few browser APIs the app calls directly, each behind one small
+//! function, so the rest of the app reads as plain Rust. None of these is
+//! called by the native unit tests.
+
+use leptos::prelude::{document, window};
+use time::OffsetDateTime;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{HtmlAnchorElement, MouseEvent};
+
+/// A value kept in `localStorage`; `None` when absent or storage is blocked.
+pub fn stored(key: &str) -> Option<String> {
+    window().local_storage().ok().flatten()?.get_item(key).ok().flatten()
+}
+
+/// Keeps a value in `localStorage`. Private browsing may refuse: the app then
+/// simply forgets the value at the next visit.
+pub fn store(key: &str, value: &str) {
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+/// The browser's preferred languages, most preferred first.
+pub fn preferred_languages() -> Vec<String> {
+    let navigator = window().navigator();
+    let languages: Vec<String> = navigator.languages().iter().filter_map(|l| l.as_string()).collect();
+    if languages.is_empty() {
+        navigator.language().into_iter().collect()
+    } else {
+        languages
+    }
+}
+
+/// 16 random bytes from `crypto.getRandomValues`.
+pub fn random_bytes() -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    let filled =
+        window().crypto().ok().is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // Every browser the app runs in has crypto; this only keeps ids unique.
+        for byte in &mut bytes {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes
+}
+
+/// Now, by the device's clock.
+pub fn now() -> OffsetDateTime {
+    let nanos = (js_sys::Date::now() * 1_000_000.0) as i128;
+    OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+thread_local! {
+    static PREFERRED: Vec<String> = preferred_languages();
+}
+
+/// The browser's regional variant of the interface language `ui`, for dates
+/// and numbers.
+fn formatting_locale(ui: &str) -> String {
+    PREFERRED.with(|preferred| crate::language::formatting_locale(ui, preferred).to_owned())
+}
+
+/// "31 January 2027" in the interface language `ui`, in the device's time zone.
+pub fn format_date(at: OffsetDateTime, ui: &str) -> String {
+    let locale = formatting_locale(ui);
+    let millis = (at.unix_timestamp_nanos() / 1_000_000) as f64;
+    let date = js_sys::Date::new(&JsValue::from_f64(millis));
+    let options = js_sys::Object::new();
+    for (key, value) in [("day", "numeric"), ("month", "long"), ("year", "numeric")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    date.to_locale_date_string(&locale, &options).into()
+}
+
+/// A whole number as the interface language `ui` groups digits: "5,000,000".
+pub fn format_number(value: u64, ui: &str) -> String {
+    format_decimal(value as f64, ui)
+}
+
+/// A number as the interface language `ui` writes it: "3.27", "3,27".
+pub fn format_decimal(value: f64, ui: &str) -> String {
+    js_sys::Number::from(value).to_locale_string(&formatting_locale(ui)).into()
+}
+
+/// Sets `<html lang dir>`, which screen readers, fonts and the layout follow.
+pub fn set_document_language(lang: &str, dir: &str) {
+    if let Some(html) = document().document_element() {
+        let _ = html.set_attribute("lang", lang);
+        let _ = html.set_attribute("dir", dir);
+    }
+}
+
+pub fn set_title(title: &str) {
+    document().set_title(title);
+}
+
+/// Moves keyboard and screen reader focus to the element with this id.
+pub fn focus(id: &str) {
+    if let Some(element) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}
+
+/// The path of the page's address, with its query and fragment.
+pub fn path() -> String {
+    let location = window().location();
+    let part = |part: Result<String, JsValue>| part.unwrap_or_default();
+    part(location.pathname()) + &part(location.search()) + &part(location.hash())
+}
+
+/// Where a click goes when it is a plain click on a link to another page of
+/// the app; `None` for everything the browser should handle itself (other
+/// sites, new tabs, downloads, links within the page).
+pub fn link_inside_app(ev: &MouseEvent) -> Option<String> {
+    if ev.default_prevented() || ev.button() != 0 || ev.meta_key() || ev.ctrl_key() || ev.shift_key() || ev.alt_key() {
+        return None;
+    }
+    let link: HtmlAnchorElement =
+        ev.target()?.dyn_into::<web_sys::Element>().ok()?.closest("a[href]").ok()??.dyn_into().ok()?;
+    let location = window().location();
+    let same_origin = location.origin().ok()? == link.origin();
+    let same_page = location.pathname().ok()? == link.pathname() && location.search().ok()? == link.search();
+    if !same_origin
+        || !link.target().is_empty()
+        || link.has_attribute("download")
+        || (same_page && !link.hash().is_empty())
+    {
+        return None;
+    }
+    Some(link.pathname() + &link.search() + &link.hash())
+}
+
+pub fn push_history(to: &str) {
+    if let Ok(history) = window().history() {
+        let _ = history.push_state_with_url(&JsValue::NULL, "", Some(to));
+    }
+}
+
+/// After moving to another page: back to the top, and the focus on `<main>`
+/// so a screen reader starts reading the new page.
+pub fn after_navigation() {
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+    focus("main");
+}

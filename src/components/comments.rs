@@ -1,0 +1,175 @@
+//! Public comments on a consultation: a form that posts through the outbox
+//! (checked first with core's `check_comment`), and the list, newest first,
+//! a page at a time.
+
+use std::sync::Arc;
+
+use baraza_core::api::{Comment, CommentsPage};
+use baraza_core::sync::{check_comment, ActionKind, COMMENT_MAX_CHARS};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_i18n::Locale as _;
+use uuid::Uuid;
+
+use super::delivery::{delivery_status, Problem};
+use super::{date_view, error_notice, loading};
+use crate::api::{self, AppError};
+use crate::language::use_language;
+use crate::load::Load;
+use crate::outbox::{use_outbox, Counted, Delivery};
+
+pub fn comments(consultation: Arc<str>, open: bool) -> impl IntoView {
+    view! {
+        <section class="comments" aria-labelledby="comments-title">
+            <h2 id="comments-title">{tr!(comments.title)}</h2>
+            {comment_form(consultation.clone(), open)}
+            {comment_list(consultation)}
+        </section>
+    }
+}
+
+fn comment_form(consultation: Arc<str>, open: bool) -> impl IntoView {
+    let ui = use_language();
+    let outbox = use_outbox();
+    let body = RwSignal::new(String::new());
+    let sent = RwSignal::new(None::<Uuid>);
+    let problem = RwSignal::new(None::<Problem>);
+
+    // Once the comment is counted the field is emptied for the next one; a
+    // comment not sent stays in the outbox and in the field.
+    Effect::new(move || {
+        if let Some(Delivery::Counted { .. }) = sent.get().and_then(|id| outbox.delivery(id)) {
+            body.set(String::new());
+        }
+    });
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        problem.set(None);
+        let text = body.get_untracked();
+        // The comment is in the language the citizen is using the app in.
+        let language = ui.get_untracked().as_str().to_owned();
+        if let Err(rejection) = check_comment(&text, &language) {
+            problem.set(Some(Problem::Rule(rejection.code)));
+            return;
+        }
+        let kind = ActionKind::Comment { item: None, reply_to: None, body: text, language };
+        sent.set(Some(outbox.submit(&consultation, kind, None)));
+    };
+    let sending = move || matches!(sent.get().and_then(|id| outbox.delivery(id)), Some(Delivery::Sending));
+    view! {
+        <form class="comment-form" on:submit=on_submit>
+            <label for="comment-body">{tr!(comments.label)}</label>
+            <p class="hint" id="comment-hint">
+                {tr_with!(comments.hint, |_| vec![("max", COMMENT_MAX_CHARS.to_string())])}
+            </p>
+            <textarea
+                id="comment-body"
+                name="comment"
+                rows="4"
+                aria-describedby="comment-hint"
+                disabled=!open
+                prop:value=move || body.get()
+                on:input=move |ev| body.set(event_target_value(&ev))
+            ></textarea>
+            <button type="submit" disabled=move || !open || sending()>
+                {tr!(comments.post)}
+            </button>
+            {delivery_status(sent, problem)}
+        </form>
+    }
+}
+
+fn comment_list(consultation: Arc<str>) -> impl IntoView {
+    let outbox = use_outbox();
+    let first = {
+        let consultation = consultation.clone();
+        Load::new(move || {
+            outbox.counted(Counted::Comment);
+            let consultation = consultation.clone();
+            async move { api::comments(&consultation, None).await }
+        })
+    };
+    // Pages loaded with "more", after the first; emptied when the first reloads.
+    let more = RwSignal::new(Vec::<CommentsPage>::new());
+    let more_error = RwSignal::new(None::<AppError>);
+    let loading_more = RwSignal::new(false);
+    Effect::new(move || {
+        first.get();
+        more.set(Vec::new());
+        more_error.set(None);
+    });
+
+    let next_cursor = move || {
+        more.with(|pages| pages.last().map(|page| page.next.clone()))
+            .unwrap_or_else(|| first.get().and_then(|first| first.ok()).and_then(|page| page.next))
+    };
+    let load_more = move || {
+        let Some(cursor) = next_cursor() else { return };
+        let consultation = consultation.clone();
+        loading_more.set(true);
+        leptos::task::spawn_local(async move {
+            match api::comments(&consultation, Some(&cursor)).await {
+                Ok(page) => {
+                    more.update(|pages| pages.push(page));
+                    more_error.set(None);
+                }
+                Err(error) => more_error.set(Some(error)),
+            }
+            loading_more.set(false);
+        });
+    };
+
+    let list = move || match first.get() {
+        None => loading(tr!(comments.loading)).into_any(),
+        Some(Err(error)) => error_notice(error, move || first.reload()).into_any(),
+        Some(Ok(page)) => {
+            let mut comments = page.comments;
+            more.with(|pages| comments.extend(pages.iter().flat_map(|page| page.comments.iter().cloned())));
+            if comments.is_empty() {
+                view! { <p>{tr!(comments.empty)}</p> }.into_any()
+            } else {
+                let items = comments.into_iter().map(comment_view).collect_view();
+                view! { <ol class="comment-list">{items}</ol> }.into_any()
+            }
+        }
+    };
+    let retry_more = load_more.clone();
+    let more_failed = move || {
+        let retry_more = retry_more.clone();
+        more_error.get().map(|error| error_notice(error, retry_more))
+    };
+    let more_button = move || {
+        let load_more = load_more.clone();
+        next_cursor().is_some().then(|| {
+            view! {
+                <button type="button" class="secondary" disabled=loading_more on:click=move |_| load_more()>
+                    {tr!(comments.more)}
+                </button>
+            }
+        })
+    };
+    view! {
+        {list}
+        {more_failed}
+        {more_button}
+    }
+}
+
+fn comment_view(comment: Comment) -> impl IntoView {
+    let created = comment.created_at;
+    let datetime = created.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    let (agree, disagree) = (comment.agree, comment.disagree);
+    view! {
+        <li class="comment">
+            <p class="lines" lang=comment.language dir="auto">{comment.body}</p>
+            <p class="meta">
+                <time datetime=datetime>{date_view(created)}</time>
+                " · "
+                {tr_with!(comments.agree, move |_| vec![("count", agree.to_string())])}
+                " · "
+                {tr_with!(comments.disagree, move |_| vec![("count", disagree.to_string())])}
+            </p>
+        </li>
+    }
+}

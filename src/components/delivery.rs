@@ -1,0 +1,72 @@
+//! What happened to what the citizen sent: the outbox state of an action, or
+//! why the app did not send it, in a polite live region.
+
+use baraza_core::sync::RejectCode;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::reject_text;
+use crate::i18n::*;
+use crate::language::use_language;
+use crate::outbox::{use_outbox, Delivery, Failure};
+
+/// Why the app itself did not send an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// Nothing was chosen.
+    NothingChosen,
+    /// Core's rules refuse it, for this reason.
+    Rule(RejectCode),
+}
+
+/// The state of a form's last action: `sent` is the id the outbox gave it,
+/// `problem` what stopped the app sending it.
+pub fn delivery_status(sent: RwSignal<Option<Uuid>>, problem: RwSignal<Option<Problem>>) -> impl IntoView {
+    let ui = use_language();
+    let outbox = use_outbox();
+    let problem_view = move || {
+        problem.get().map(|problem| {
+            let text = move || match problem {
+                Problem::NothingChosen => td_string!(ui.get(), ballot.choose_first),
+                Problem::Rule(code) => reject_text(ui.get(), code),
+            };
+            view! { <p class="problem">{text}</p> }
+        })
+    };
+    let delivery_view = move || {
+        let id = sent.get()?;
+        let delivery = outbox.delivery(id)?;
+        let name = delivery.name();
+        let text = match delivery.clone() {
+            Delivery::Sending => tr!(delivery.sending).into_any(),
+            Delivery::Counted { receipt } => {
+                tr_with!(delivery.counted, move |_| vec![("receipt", receipt.clone())]).into_any()
+            }
+            Delivery::Rejected(code) => {
+                tr_with!(delivery.rejected, move |locale| vec![("reason", reject_text(locale, code).to_owned())])
+                    .into_any()
+            }
+            Delivery::NotSent(Failure::Network) => tr!(delivery.not_sent).into_any(),
+            Delivery::NotSent(Failure::Server) => tr!(delivery.not_sent_server).into_any(),
+        };
+        let retry = matches!(delivery, Delivery::NotSent(_)).then(|| {
+            view! {
+                <button type="button" class="secondary" on:click=move |_| outbox.retry(id)>
+                    {tr!(delivery.retry)}
+                </button>
+            }
+        });
+        Some(view! {
+            <div class=format!("delivery delivery-{name}") data-delivery=name>
+                <p>{text}</p>
+                {retry}
+            </div>
+        })
+    };
+    view! {
+        <div class="delivery-region" aria-live="polite">
+            {problem_view}
+            {delivery_view}
+        </div>
+    }
+}

@@ -1,0 +1,144 @@
+//! Pieces the pages are made of.
+
+pub mod comments;
+pub mod delivery;
+pub mod items;
+pub mod language_switch;
+pub mod results;
+pub mod status;
+
+use std::sync::Arc;
+
+use baraza_core::sync::RejectCode;
+use baraza_core::Localized;
+use leptos::prelude::*;
+
+use crate::api::AppError;
+use crate::i18n::*;
+use crate::language::use_language;
+use crate::present;
+use crate::text::Text;
+
+/// A text shown in the page, following the interface language: from the
+/// definition (in the interface language, else its default language) or from
+/// the interface. Text not in the interface language carries its `lang`, and
+/// `dir="auto"` so an English title lays out left to right in an Arabic page.
+///
+/// ```ignore
+/// let title = Content::new(&c.title, &c.default_language);
+/// view! { <h1 lang=title.lang() dir=title.dir()>{title.text()}</h1> }
+/// ```
+#[derive(Clone)]
+pub struct Content {
+    text: Arc<dyn Fn() -> String + Send + Sync>,
+    lang: Arc<dyn Fn() -> Option<String> + Send + Sync>,
+}
+
+impl Content {
+    pub fn new(text: &Localized, default_language: &str) -> Self {
+        let ui = use_language();
+        let shared = Arc::new((text.clone(), default_language.to_owned()));
+        let for_lang = shared.clone();
+        Content {
+            text: Arc::new(move || present::shown(&shared.0, ui.get().as_str(), &shared.1).0.to_owned()),
+            lang: Arc::new(move || present::shown(&for_lang.0, ui.get().as_str(), &for_lang.1).1.map(str::to_owned)),
+        }
+    }
+
+    /// A text of the interface.
+    pub fn interface(text: Text) -> Self {
+        Content::reactive(move |locale| text(locale).to_owned())
+    }
+
+    /// A text made for the interface language, such as a formatted number.
+    pub fn reactive(text: impl Fn(Locale) -> String + Send + Sync + 'static) -> Self {
+        let ui = use_language();
+        Content { text: Arc::new(move || text(ui.get())), lang: Arc::new(|| None) }
+    }
+
+    /// A text that is the same in every language, such as a number.
+    pub fn fixed(text: String) -> Self {
+        Content { text: Arc::new(move || text.clone()), lang: Arc::new(|| None) }
+    }
+
+    pub fn text(&self) -> impl Fn() -> String + Send + Sync + 'static {
+        let text = self.text.clone();
+        move || text()
+    }
+
+    pub fn lang(&self) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+        let lang = self.lang.clone();
+        move || lang()
+    }
+
+    pub fn dir(&self) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
+        let lang = self.lang.clone();
+        move || lang().map(|_| "auto")
+    }
+
+    /// The text in a `<span>`.
+    pub fn view(&self, class: &'static str) -> impl IntoView {
+        view! { <span class=class lang=self.lang() dir=self.dir()>{self.text()}</span> }
+    }
+}
+
+/// A definition's long text, a paragraph per blank line.
+pub fn paragraphs(text: &Localized, default_language: &str, class: &'static str) -> impl IntoView {
+    let body = Content::new(text, default_language);
+    let text = body.text();
+    view! {
+        <div class=class lang=body.lang() dir=body.dir()>
+            {move || {
+                present::paragraphs(&text())
+                    .into_iter()
+                    .map(|paragraph| view! { <p class="lines">{paragraph}</p> })
+                    .collect_view()
+            }}
+        </div>
+    }
+}
+
+/// Why the server refused an action, in the interface language.
+pub fn reject_text(locale: Locale, code: RejectCode) -> &'static str {
+    match code {
+        RejectCode::InvalidAction => td_string!(locale, reject.invalid_action),
+        RejectCode::UnknownConsultation => td_string!(locale, reject.unknown_consultation),
+        RejectCode::UnknownItem => td_string!(locale, reject.unknown_item),
+        RejectCode::UnknownComment => td_string!(locale, reject.unknown_comment),
+        RejectCode::ConsultationNotOpen => td_string!(locale, reject.consultation_not_open),
+        RejectCode::ConsultationClosed => td_string!(locale, reject.consultation_closed),
+        RejectCode::CodeRequired => td_string!(locale, reject.code_required),
+        RejectCode::InvalidCode => td_string!(locale, reject.invalid_code),
+        RejectCode::InvalidBallot => td_string!(locale, reject.invalid_ballot),
+        RejectCode::UnknownOption => td_string!(locale, reject.unknown_option),
+        RejectCode::CommentsDisabled => td_string!(locale, reject.comments_disabled),
+        RejectCode::InvalidComment => td_string!(locale, reject.invalid_comment),
+    }
+}
+
+/// What went wrong loading something, with a button to try again.
+pub fn error_notice(error: AppError, retry: impl Fn() + 'static) -> impl IntoView {
+    let message = match error {
+        AppError::Network => tr!(error.network),
+        _ => tr!(error.server),
+    };
+    view! {
+        <div class="notice notice-error" role="alert">
+            <p>{message}</p>
+            <button type="button" on:click=move |_| retry()>
+                {tr!(error.retry)}
+            </button>
+        </div>
+    }
+}
+
+/// A date in the interface language: "31 January 2027".
+pub fn date_view(at: time::OffsetDateTime) -> impl IntoView {
+    let ui = use_language();
+    move || crate::browser::format_date(at, ui.get().as_str())
+}
+
+/// A loading message, announced politely.
+pub fn loading(text: impl IntoView) -> impl IntoView {
+    view! { <p class="loading" role="status">{text}</p> }
+}

@@ -1,0 +1,76 @@
+//! `/`: the published consultations, grouped under the three levels.
+
+use baraza_core::api::{ConsultationList, ConsultationSummary};
+use baraza_core::Level;
+use leptos::prelude::*;
+
+use super::page_title;
+use crate::api;
+use crate::components::status::status_line;
+use crate::components::{error_notice, loading, Content};
+use crate::i18n::*;
+use crate::language::use_language;
+use crate::load::Load;
+use crate::present::DateLine;
+use crate::text::Text;
+
+pub fn home() -> impl IntoView {
+    let ui = use_language();
+    page_title(move || td_string!(ui.get(), home.title).to_owned());
+    let list = Load::new(api::consultations);
+    let sections = move || match list.get() {
+        None => loading(tr!(home.loading)).into_any(),
+        Some(Err(error)) => error_notice(error, move || list.reload()).into_any(),
+        Some(Ok(list)) if list.consultations.is_empty() => view! { <p>{tr!(home.empty)}</p> }.into_any(),
+        Some(Ok(list)) => Level::ALL.into_iter().map(|level| level_section(&list, level)).collect_view().into_any(),
+    };
+    view! {
+        <h1>{tr!(home.title)}</h1>
+        <p class="lead">{tr!(home.intro)}</p>
+        {sections}
+    }
+}
+
+fn level_section(list: &ConsultationList, level: Level) -> impl IntoView {
+    let (name, about): (Text, Text) = match level {
+        Level::Inform => (|l| td_string!(l, level.inform), |l| td_string!(l, level.inform_about)),
+        Level::Consult => (|l| td_string!(l, level.consult), |l| td_string!(l, level.consult_about)),
+        Level::Decide => (|l| td_string!(l, level.decide), |l| td_string!(l, level.decide_about)),
+    };
+    let heading = format!("level-{}", level.as_str());
+    let labelled_by = heading.clone();
+    let consultations = list.of_level(level);
+    let cards = if consultations.is_empty() {
+        view! { <p class="empty">{tr!(home.none_in_level)}</p> }.into_any()
+    } else {
+        let cards = consultations.into_iter().map(card).collect_view();
+        view! { <ul class="cards">{cards}</ul> }.into_any()
+    };
+    view! {
+        <section class="level" data-level=level.as_str() aria-labelledby=labelled_by>
+            <h2 id=heading>{crate::text::tr(name)}</h2>
+            <p class="level-about">{crate::text::tr(about)}</p>
+            {cards}
+        </section>
+    }
+}
+
+fn card(summary: &ConsultationSummary) -> impl IntoView {
+    let language = &summary.default_language;
+    let title = Content::new(&summary.title, language);
+    let text = Content::new(&summary.summary, language);
+    let organization = summary.organization.as_ref().map(|organization| {
+        let organization = Content::new(organization, language);
+        view! { <p class="organization" lang=organization.lang() dir=organization.dir()>{organization.text()}</p> }
+    });
+    view! {
+        <li class="card">
+            <h3 lang=title.lang() dir=title.dir()>
+                <a href=format!("/c/{}", summary.id)>{title.text()}</a>
+            </h3>
+            {organization}
+            <p lang=text.lang() dir=text.dir()>{text.text()}</p>
+            {status_line(summary.status, DateLine::of(summary))}
+        </li>
+    }
+}

@@ -1,0 +1,20 @@
+//! One module per screen.
+
+pub mod consultation;
+pub mod home;
+pub mod not_found;
+
+use leptos::prelude::*;
+
+use crate::browser;
+use crate::i18n::*;
+use crate::language::use_language;
+
+/// Keeps the document title "<page> — Baraza" in the interface language.
+pub fn page_title(title: impl Fn() -> String + 'static) {
+    let ui = use_language();
+    Effect::new(move || {
+        let app = td_string!(ui.get(), app.name);
+        browser::set_title(&format!("{} — {app}", title()));
+    });
+}
