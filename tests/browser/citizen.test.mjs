@@ -61,6 +61,21 @@ describe('the citizen app on a phone', () => {
     await context.close();
   });
 
+  test('a citizen posts a comment and sees it listed', async () => {
+    const { page, problems, context } = await openPhonePage(browser);
+    await page.goto(`${server.url}/c/${WATER}`);
+    const form = page.locator('form.comment-form');
+    await form.locator('textarea[name="comment"]').fill('The kiosk at the market closes too early.');
+    await form.locator('button[type="submit"]').click();
+    await form.locator('[data-delivery="counted"]').waitFor();
+    await page.locator('.comment-list li', { hasText: 'The kiosk at the market closes too early.' }).waitFor();
+    const listed = await server.api(`/consultations/${WATER}/comments`);
+    assert.equal(listed.comments[0].body, 'The kiosk at the market closes too early.');
+    assert.equal(await form.locator('textarea[name="comment"]').inputValue(), '', 'the form is emptied once counted');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('switching to Arabic lays the app out right to left', async () => {
     const { page, problems, context } = await openPhonePage(browser);
     await page.goto(`${server.url}/c/${WATER}`);
