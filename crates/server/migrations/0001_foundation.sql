@@ -21,6 +21,7 @@ CREATE TABLE actions (
 
 -- The standing ballot of each participant on each item (useful-marks on
 -- information sections included). A newer ballot replaces the older one.
+-- No IP address or other network detail is stored here or anywhere.
 CREATE TABLE ballots (
     consultation TEXT NOT NULL REFERENCES consultations(id),
     item         TEXT NOT NULL,
@@ -29,7 +30,9 @@ CREATE TABLE ballots (
     ballot       TEXT NOT NULL,
     -- The tally keys this ballot added one to, taken back when it is replaced.
     keys         TEXT NOT NULL,
+    -- When the device cast it (else when it was received): the later wins.
     cast_at      TEXT NOT NULL,
+    received_at  TEXT NOT NULL,
     PRIMARY KEY (consultation, item, participant)
 );
 

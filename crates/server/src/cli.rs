@@ -10,9 +10,11 @@ use time::OffsetDateTime;
 
 use crate::{consultations, db, http};
 
+/// The `baraza` command line. Exit codes: 0 done, 1 a definition has errors,
+/// 2 the command could not run (database, address, …).
 #[derive(Parser)]
 #[command(name = "baraza", version, about = "Citizen consultations that work on any phone, online or not.")]
-struct Cli {
+pub struct Cli {
     /// A SQLite file path (created if missing). PostgreSQL URLs are not supported yet.
     #[arg(long, global = true, env = "BARAZA_DATABASE", default_value = "baraza.db")]
     database: String,
@@ -42,36 +44,33 @@ enum Command {
     },
 }
 
-/// Exit codes: 0 done, 1 a definition has errors, 2 the command could not run.
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "baraza_server=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    match cli.command {
-        Command::Validate { files } => {
-            if check_all(&files).is_some() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
+impl Cli {
+    pub fn run(self) -> ExitCode {
+        match self.command {
+            Command::Validate { files } => {
+                if check_all(&files).is_some() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
             }
+            Command::Publish { files } => block_on(publish(&self.database, &files)),
+            Command::Serve { addr, dist } => block_on(serve(&self.database, addr, dist)),
         }
-        Command::Publish { files } => runtime().block_on(publish(&cli.database, &files)),
-        Command::Serve { addr, dist } => runtime().block_on(serve(&cli.database, addr, dist)),
     }
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Runtime::new().expect("the async runtime starts")
+fn block_on(command: impl std::future::Future<Output = ExitCode>) -> ExitCode {
+    match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime.block_on(command),
+        Err(error) => fail(format!("cannot start the async runtime: {error}")),
+    }
 }
 
 /// Reads and checks every file, printing every problem as `FILE: path: message`.
 /// `None` if any file has an error.
 fn check_all(files: &[PathBuf]) -> Option<Vec<Checked>> {
-    let mut checked = Vec::new();
+    let mut checked: Vec<(&Path, Checked)> = Vec::new();
     let mut failed = false;
     for file in files {
         match check_file(file) {
@@ -79,7 +78,13 @@ fn check_all(files: &[PathBuf]) -> Option<Vec<Checked>> {
                 for warning in &definition.warnings {
                     println!("{}: {warning}", file.display());
                 }
-                checked.push(definition);
+                // Two files with one id would silently publish only the last.
+                let id = &definition.consultation.id;
+                if let Some((earlier, _)) = checked.iter().find(|(_, c)| c.consultation.id == *id) {
+                    failed = true;
+                    println!("{}: id: \"{id}\" is also the id of {}", file.display(), earlier.display());
+                }
+                checked.push((file, definition));
             }
             Err(lines) => {
                 failed = true;
@@ -89,7 +94,7 @@ fn check_all(files: &[PathBuf]) -> Option<Vec<Checked>> {
             }
         }
     }
-    (!failed).then_some(checked)
+    (!failed).then(|| checked.into_iter().map(|(_, definition)| definition).collect())
 }
 
 fn check_file(file: &Path) -> Result<Checked, Vec<String>> {
@@ -106,17 +111,28 @@ async fn publish(database: &str, files: &[PathBuf]) -> ExitCode {
         Ok(pool) => pool,
         Err(error) => return fail(error),
     };
-    let now = OffsetDateTime::now_utc();
-    for Checked { consultation, .. } in &definitions {
-        if let Err(error) = consultations::publish(&pool, consultation, now).await {
-            return fail(error);
+    // All or nothing: a failure halfway leaves the database as it was.
+    let published = async {
+        let mut tx = db::begin_write(&pool).await?;
+        let now = OffsetDateTime::now_utc();
+        for Checked { consultation, .. } in &definitions {
+            consultations::publish(&mut *tx, consultation, now).await?;
         }
+        tx.commit().await
+    };
+    if let Err(error) = published.await {
+        return fail(format!("nothing was published: {error}"));
+    }
+    for Checked { consultation, .. } in &definitions {
         println!("published {}", consultation.id);
     }
     ExitCode::SUCCESS
 }
 
 async fn serve(database: &str, addr: SocketAddr, dist: PathBuf) -> ExitCode {
+    if !dist.join("index.html").is_file() {
+        tracing::warn!(dist = %dist.display(), "no built app here (no index.html); serving the API only");
+    }
     let pool = match db::open(database).await {
         Ok(pool) => pool,
         Err(error) => return fail(error),
@@ -139,7 +155,10 @@ async fn serve(database: &str, addr: SocketAddr, dist: PathBuf) -> ExitCode {
 
 async fn shutdown_signal() {
     let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
+        if tokio::signal::ctrl_c().await.is_err() {
+            // No Ctrl-C handling on this system: wait for SIGTERM alone.
+            std::future::pending::<()>().await;
+        }
     };
     #[cfg(unix)]
     let terminate = async {

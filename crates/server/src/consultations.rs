@@ -7,8 +7,13 @@ use time::OffsetDateTime;
 use crate::db::timestamp;
 
 /// Stores a definition that passed core validation, replacing an earlier
-/// version with the same id.
-pub async fn publish(pool: &SqlitePool, consultation: &Consultation, now: OffsetDateTime) -> sqlx::Result<()> {
+/// version with the same id (what may change once a consultation has opened
+/// is not decided yet: for now the newer definition simply wins).
+pub async fn publish<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    consultation: &Consultation,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
     let definition = serde_json::to_string(consultation).expect("a definition always serializes");
     let now = timestamp(now);
     sqlx::query(
@@ -20,7 +25,7 @@ pub async fn publish(pool: &SqlitePool, consultation: &Consultation, now: Offset
     .bind(consultation.level.as_str())
     .bind(definition)
     .bind(now)
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }

@@ -4,7 +4,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool, Transaction};
 use time::format_description::FormatItem;
 use time::macros::format_description;
 use time::OffsetDateTime;
@@ -42,6 +42,14 @@ pub async fn open(database: &str) -> Result<SqlitePool, OpenError> {
         .map_err(|error| OpenError::Open(database.to_owned(), error))?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     Ok(pool)
+}
+
+/// Starts a transaction that will write. SQLite's default (deferred) `BEGIN`
+/// would read first and then fail at once with "database is locked" when
+/// another batch committed in between, whatever the busy timeout; `BEGIN
+/// IMMEDIATE` takes the write lock up front and waits its turn instead.
+pub async fn begin_write(pool: &SqlitePool) -> sqlx::Result<Transaction<'static, Sqlite>> {
+    pool.begin_with("BEGIN IMMEDIATE").await
 }
 
 /// Timestamps are stored as fixed-width UTC text so that comparing the text

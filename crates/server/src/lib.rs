@@ -5,3 +5,4 @@ pub mod cli;
 pub mod consultations;
 pub mod db;
 pub mod http;
+pub mod receipts;

@@ -1,66 +1,183 @@
 //! The `baraza` command line, run as the real binary.
 
-use std::process::Command;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 const BARAZA: &str = env!("CARGO_BIN_EXE_baraza");
-const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/consultations/consult-water-services.json");
+const WATER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/consultations/consult-water-services.json");
+const ROAD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/consultations/inform-coastal-road.json");
 
-fn run(args: &[&str], database: &std::path::Path) -> (i32, String) {
-    let output = Command::new(BARAZA).args(args).env("BARAZA_DATABASE", database).output().unwrap();
-    (output.status.code().unwrap(), String::from_utf8(output.stdout).unwrap())
+/// Runs `baraza` in `dir` with `BARAZA_DATABASE` unset: (exit code, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(BARAZA).args(args).current_dir(dir).env_remove("BARAZA_DATABASE").output().unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
 }
 
-fn broken_copy(dir: &std::path::Path) -> std::path::PathBuf {
-    let mut definition: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(EXAMPLE).unwrap()).unwrap();
-    definition["items"][0]["options"].as_array_mut().unwrap().truncate(1);
-    definition["summary"].as_object_mut().unwrap().remove("en");
-    let path = dir.join("broken.json");
+fn write_json(dir: &Path, name: &str, definition: &serde_json::Value) -> PathBuf {
+    let path = dir.join(name);
     std::fs::write(&path, definition.to_string()).unwrap();
     path
+}
+
+fn water() -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(WATER).unwrap()).unwrap()
+}
+
+fn broken_copy(dir: &Path) -> PathBuf {
+    let mut definition = water();
+    definition["items"][0]["options"].as_array_mut().unwrap().truncate(1);
+    definition["summary"].as_object_mut().unwrap().remove("en");
+    write_json(dir, "broken.json", &definition)
+}
+
+async fn published_ids(database: &Path) -> Vec<String> {
+    let pool = baraza_server::db::open(database.to_str().unwrap()).await.unwrap();
+    sqlx::query_scalar("SELECT id FROM consultations ORDER BY id").fetch_all(&pool).await.unwrap()
+}
+
+#[test]
+fn validate_exits_0_for_valid_files_and_prints_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run(dir.path(), &["validate", WATER, ROAD]), (0, String::new(), String::new()));
+    assert!(!dir.path().join("baraza.db").exists(), "validating touches no database");
 }
 
 #[test]
 fn validate_prints_every_problem_with_its_path_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("baraza.db");
-    assert_eq!(run(&["validate", EXAMPLE], &database), (0, String::new()));
-
     let broken = broken_copy(dir.path());
-    let (code, out) = run(&["validate", EXAMPLE, broken.to_str().unwrap()], &database);
+    let (code, out, _) = run(dir.path(), &["validate", WATER, broken.to_str().unwrap()]);
     assert_eq!(code, 1);
-    let lines: Vec<_> = out.lines().collect();
     let file = broken.display().to_string();
-    assert_eq!(lines, [
+    assert_eq!(out.lines().collect::<Vec<_>>(), [
         format!("{file}: summary: the text in the default language \"en\" is missing"),
         format!("{file}: items[0].options: a single choice needs at least 2 options"),
     ]);
-
-    let (code, out) = run(&["validate", "/no/such/file.json"], &database);
-    assert_eq!(code, 1);
-    assert!(out.starts_with("/no/such/file.json: cannot read the file"), "{out}");
 }
 
 #[test]
-fn publish_publishes_nothing_when_any_file_is_broken() {
+fn validate_prints_warnings_and_still_exits_0() {
     let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("baraza.db");
-    let broken = broken_copy(dir.path());
-    let (code, _) = run(&["publish", EXAMPLE, broken.to_str().unwrap()], &database);
-    assert_eq!(code, 1);
-    assert!(!database.exists(), "no database is even created");
-
-    let (code, out) = run(&["publish", EXAMPLE], &database);
-    assert_eq!((code, out.as_str()), (0, "published water-services-2027\n"));
+    let mut open_decide = water();
+    open_decide["level"] = "decide".into();
+    let file = write_json(dir.path(), "open-decide.json", &open_decide);
+    let (code, out, _) = run(dir.path(), &["validate", file.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with(&format!("{}: eligibility: warning: ", file.display())), "{out}");
+    assert_eq!(out.lines().count(), 1);
 }
 
 #[test]
-fn a_postgres_url_is_refused_plainly() {
+fn two_files_with_one_id_are_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = write_json(dir.path(), "copy.json", &water());
+    let (code, out, _) = run(dir.path(), &["validate", WATER, ROAD, copy.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(out, format!("{}: id: \"water-services-2027\" is also the id of {WATER}\n", copy.display()));
+}
+
+#[test]
+fn unreadable_files_and_bad_json_are_reported_not_panicked_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_json = dir.path().join("not-json.json");
+    std::fs::write(&not_json, "{ \"id\": ").unwrap();
+    let (code, out, err) = run(dir.path(), &["validate", "/no/such/file.json", not_json.to_str().unwrap(), WATER]);
+    assert_eq!(code, 1);
+    let lines: Vec<_> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with("/no/such/file.json: cannot read the file"), "{out}");
+    assert!(lines[1].starts_with(&format!("{}: ", not_json.display())) && lines[1].contains("EOF"), "{out}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[tokio::test]
+async fn publish_publishes_every_file_into_the_default_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, _) = run(dir.path(), &["publish", WATER, ROAD]);
+    assert_eq!((code, out.as_str()), (0, "published water-services-2027\npublished coastal-road-plan\n"));
+    let database = dir.path().join("baraza.db");
+    assert_eq!(published_ids(&database).await, ["coastal-road-plan", "water-services-2027"]);
+
+    // Publishing again replaces the stored definition.
+    let mut revised = water();
+    revised["title"]["en"] = "Water services, revised".into();
+    let revised = write_json(dir.path(), "revised.json", &revised);
+    assert_eq!(run(dir.path(), &["publish", revised.to_str().unwrap()]).0, 0);
+    let pool = baraza_server::db::open(database.to_str().unwrap()).await.unwrap();
+    let stored = baraza_server::consultations::load(&pool, "water-services-2027").await.unwrap().unwrap();
+    assert_eq!(stored.title.0["en"], "Water services, revised");
+}
+
+#[tokio::test]
+async fn publish_publishes_nothing_when_any_file_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("chosen.db");
+    // A database that already holds one consultation keeps just that one.
+    let output = Command::new(BARAZA).args(["publish", ROAD, "--database", database.to_str().unwrap()]).output().unwrap();
+    assert!(output.status.success());
+
+    let broken = broken_copy(dir.path());
+    let (code, out, err) = run(dir.path(), &["--database", database.to_str().unwrap(), "publish", WATER, broken.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("items[0].options: a single choice needs at least 2 options"), "{out}");
+    assert!(!out.contains("published"), "{out}");
+    assert!(err.contains("nothing was published"), "{err}");
+    assert_eq!(published_ids(&database).await, ["coastal-road-plan"]);
+    assert!(!dir.path().join("baraza.db").exists(), "--database was used, not the default");
+}
+
+#[test]
+fn a_postgres_url_is_refused_plainly_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let output = Command::new(BARAZA)
-        .args(["publish", EXAMPLE, "--database", "postgres://localhost/baraza"])
+        .args(["publish", WATER])
+        .env("BARAZA_DATABASE", "postgres://localhost/baraza")
         .current_dir(dir.path())
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("PostgreSQL is not supported yet"));
+    assert!(output.stdout.is_empty());
+}
+
+/// A raw HTTP/1.1 GET, so the test needs no HTTP client.
+fn http_get(addr: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+#[test]
+fn serve_prints_its_address_serves_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run(dir.path(), &["publish", WATER]).0, 0);
+    let mut server = Command::new(BARAZA)
+        .args(["serve", "--addr", "127.0.0.1:0", "--dist", "no-app-here"])
+        .current_dir(dir.path())
+        .env_remove("BARAZA_DATABASE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.trim().strip_prefix("Baraza is serving on http://").unwrap_or_else(|| panic!("{line}")).to_owned();
+
+    let list = http_get(&addr, "/api/v1/consultations");
+    assert!(list.starts_with("HTTP/1.1 200"), "{list}");
+    assert!(list.contains("water-services-2027"), "{list}");
+    assert!(http_get(&addr, "/").starts_with("HTTP/1.1 503"), "no built app in --dist");
+
+    let terminated = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(terminated.success());
+    let status = server.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "a graceful stop");
 }

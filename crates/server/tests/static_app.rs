@@ -6,18 +6,24 @@ use axum::http::{header, StatusCode};
 use common::*;
 
 #[tokio::test]
-async fn client_routes_get_index_html_and_unknown_api_paths_a_json_404() {
+async fn client_routes_get_index_html_uncached() {
     let server = TestServer::start().await;
-    for path in ["/", "/c/water-services-2027", "/index.html"] {
+    for path in ["/", "/c/water-services-2027", "/index.html", "/levels/decide/"] {
         let answer = server.get(path).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
-        assert!(String::from_utf8_lossy(&answer.body).contains("<title>Baraza</title>"), "{path}");
+        assert_eq!(String::from_utf8_lossy(&answer.body), INDEX_HTML, "{path}");
+        assert!(answer.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"), "{path}");
         assert_eq!(answer.headers[header::CACHE_CONTROL], "no-cache", "{path}");
     }
-    for path in ["/api/v1/nope", "/api/nope"] {
+}
+
+#[tokio::test]
+async fn unknown_api_paths_and_methods_are_json_errors() {
+    let server = TestServer::start().await;
+    for path in ["/api", "/api/", "/api/nope", "/api/v1/nope", "/api/v1/consultations/water-services-2027/nope"] {
         let answer = server.get(path).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
-        assert_eq!(answer.error_code(), "not_found");
+        assert_eq!(answer.error_code(), "not_found", "{path}");
     }
     let wrong_method = server.post("/api/v1/consultations", "application/json", "{}").await;
     assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
@@ -25,12 +31,32 @@ async fn client_routes_get_index_html_and_unknown_api_paths_a_json_404() {
 }
 
 #[tokio::test]
-async fn fingerprinted_assets_are_cached_for_good() {
+async fn fingerprinted_assets_are_cached_for_good_and_other_files_revalidated() {
     let server = TestServer::start().await;
-    let answer = server.get("/baraza-app-0123456789abcdef_bg.wasm").await;
-    assert_eq!(answer.status, StatusCode::OK);
-    assert_eq!(answer.headers[header::CONTENT_TYPE], "application/wasm");
-    assert_eq!(answer.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    let wasm = server.get("/baraza-app-0123456789abcdef_bg.wasm").await;
+    assert_eq!(wasm.status, StatusCode::OK);
+    assert_eq!(wasm.headers[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(wasm.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+
+    let manifest = server.get("/manifest.webmanifest").await;
+    assert_eq!(manifest.status, StatusCode::OK);
+    assert_eq!(manifest.body, b"{}");
+    assert_eq!(manifest.headers[header::CACHE_CONTROL], "no-cache");
+}
+
+#[tokio::test]
+async fn answers_are_compressed_as_the_phone_accepts() {
+    let server = TestServer::start().await;
+    for encoding in ["gzip", "br"] {
+        for path in ["/", "/api/v1/consultations"] {
+            let answer = server.get_with(path, (header::ACCEPT_ENCODING, encoding)).await;
+            assert_eq!(answer.status, StatusCode::OK, "{path}");
+            assert_eq!(answer.headers[header::CONTENT_ENCODING], encoding, "{path}");
+        }
+    }
+    let plain = server.get("/api/v1/consultations").await;
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    assert!(plain.json()["consultations"].is_array());
 }
 
 #[tokio::test]

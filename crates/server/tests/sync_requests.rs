@@ -21,6 +21,11 @@ async fn a_request_of_the_wrong_shape_is_a_400() {
     let answer = server.post("/api/v1/sync", "application/json", json!({"participant": "me", "actions": []}).to_string()).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.error_code(), "malformed_request");
+    assert!(answer.json()["error"]["message"].as_str().unwrap().contains("participant"), "says what is wrong");
+
+    let answer = server.post("/api/v1/sync", "application/json", json!({"participant": PARTICIPANT}).to_string()).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(answer.json()["error"]["message"].as_str().unwrap().contains("actions"), "says what is missing");
 }
 
 #[tokio::test]
@@ -48,4 +53,21 @@ async fn an_oversized_body_or_batch_is_a_413() {
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(answer.error_code(), "too_many_actions");
     assert_eq!(server.counts(WATER, "tariff").await["flat"], 0);
+}
+
+#[tokio::test]
+async fn a_well_formed_batch_may_be_empty_and_json_may_name_its_charset() {
+    let server = TestServer::start().await;
+    let body = json!({"participant": PARTICIPANT, "actions": []}).to_string();
+    let answer = server.post("/api/v1/sync", "application/json; charset=utf-8", body).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json(), json!({"results": []}));
+}
+
+#[tokio::test]
+async fn sync_takes_only_post() {
+    let server = TestServer::start().await;
+    let answer = server.get("/api/v1/sync").await;
+    assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(answer.error_code(), "method_not_allowed");
 }

@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
+use super::error::Error;
 use super::AppState;
 
 const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Baraza</title>\
@@ -15,8 +16,14 @@ const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\
 <code>dist/</code> to <code>baraza serve --dist</code>. The API is served under <code>/api/v1</code>.</p></html>";
 
 pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
+    // The API router answers its own unknown paths, except `/api/` itself,
+    // which axum's nesting does not route there. A client of the API must
+    // never get the app's HTML for a JSON 404.
+    if request.uri().path().starts_with("/api/") {
+        return Error::NotFound.into_response();
+    }
     let index = state.dist.join("index.html");
-    if !index.is_file() {
+    if !tokio::fs::metadata(&index).await.is_ok_and(|meta| meta.is_file()) {
         return (StatusCode::SERVICE_UNAVAILABLE, Html(NOT_BUILT)).into_response();
     }
     let path = request.uri().path().to_owned();
@@ -41,11 +48,16 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
 /// Whether a file name carries a content hash, as trunk's outputs do
 /// (`baraza-app-3f2a…c9_bg.wasm`): such a file never changes, so phones may
 /// keep it for good.
+///
+/// Trunk writes its 64-bit hash as `{:x}`, without leading zeros, so the hash
+/// has up to 16 lowercase hex digits; fewer than 12 is too unlikely (1 in
+/// 65536) to be worth telling apart from words such as `icon-192`.
 fn is_fingerprinted(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let stem = name.split('.').next().unwrap_or_default().trim_end_matches("_bg");
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
 }
 
 #[cfg(test)]
@@ -57,8 +69,12 @@ mod tests {
         assert!(is_fingerprinted("/baraza-app-5e3b1c0d9a8f7e6d_bg.wasm"));
         assert!(is_fingerprinted("/baraza-app-5e3b1c0d9a8f7e6d.js"));
         assert!(is_fingerprinted("/style-0123456789abcdef.css"));
+        // A hash with a leading zero digit is written one digit shorter.
+        assert!(is_fingerprinted("/main-8e10977a232c12f.css"));
         assert!(!is_fingerprinted("/index.html"));
         assert!(!is_fingerprinted("/manifest.webmanifest"));
         assert!(!is_fingerprinted("/icon-192.png"));
+        assert!(!is_fingerprinted("/icon-192x192.png"));
+        assert!(!is_fingerprinted("/baraza-app-0123456789abcdef0.js"));
     }
 }

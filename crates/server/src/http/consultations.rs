@@ -11,6 +11,7 @@ use baraza_core::api::{Comment, CommentsPage, ConsultationList, ConsultationSumm
 use baraza_core::definition::{Consultation, ResultsVisibility};
 use serde::Deserialize;
 use sqlx::SqlitePool;
+use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -53,7 +54,11 @@ async fn results(State(state): State<AppState>, Path(id): Path<String>) -> Resul
     let consultation = find(&state.pool, &id).await?;
     if !consultation.results_are_public(OffsetDateTime::now_utc()) {
         return Err(Error::ResultsNotPublic(match consultation.results {
-            ResultsVisibility::AfterClose => "results are published when the consultation closes".to_owned(),
+            ResultsVisibility::AfterClose => format!(
+                "the results are published when the consultation closes, at {}",
+                // Read from RFC 3339, so it formats back; Display is the fallback.
+                consultation.closes_at.format(&Rfc3339).unwrap_or_else(|_| consultation.closes_at.to_string())
+            ),
             _ => "the results of this consultation are for staff only".to_owned(),
         }));
     }
@@ -110,6 +115,25 @@ struct CommentRow {
     disagree: i64,
 }
 
+impl CommentRow {
+    /// Stored rows were written by sync from parsed actions; one that no
+    /// longer reads is a server fault, reported rather than skipped.
+    fn into_comment(self) -> sqlx::Result<Comment> {
+        let uuid = |text: &str| Uuid::parse_str(text).map_err(|error| sqlx::Error::Decode(Box::new(error)));
+        Ok(Comment {
+            id: uuid(&self.id)?,
+            item: self.item,
+            reply_to: self.reply_to.as_deref().map(uuid).transpose()?,
+            body: self.body,
+            language: self.language,
+            created_at: parse_timestamp(&self.created_at)
+                .ok_or_else(|| sqlx::Error::Decode(format!("stored time {:?}", self.created_at).into()))?,
+            agree: self.agree.max(0) as u64,
+            disagree: self.disagree.max(0) as u64,
+        })
+    }
+}
+
 #[derive(Deserialize)]
 struct CommentsQuery {
     before: Option<String>,
@@ -160,22 +184,7 @@ async fn comments(
     .fetch_all(&state.pool)
     .await?;
     let has_more = rows.len() > limit as usize;
-    let comments: Vec<Comment> = rows
-        .into_iter()
-        .take(limit as usize)
-        .filter_map(|row| {
-            Some(Comment {
-                id: Uuid::parse_str(&row.id).ok()?,
-                item: row.item,
-                reply_to: row.reply_to.and_then(|r| Uuid::parse_str(&r).ok()),
-                body: row.body,
-                language: row.language,
-                created_at: parse_timestamp(&row.created_at)?,
-                agree: row.agree as u64,
-                disagree: row.disagree as u64,
-            })
-        })
-        .collect();
+    let comments = rows.into_iter().take(limit as usize).map(CommentRow::into_comment).collect::<sqlx::Result<Vec<_>>>()?;
     let next = has_more
         .then(|| comments.last().map(|last| format!("{}_{}", timestamp(last.created_at), last.id)))
         .flatten();

@@ -1,21 +1,4 @@
-//! The one error type of the HTTP API. Every error answers
-//! `{"error": {"code": "…", "message": "…"}}` with the status below.
-//!
-//! | code | status | when |
-//! | --- | --- | --- |
-//! | `malformed_request` | 400 | the body is not JSON or not the expected shape |
-//! | `invalid_parameter` | 400 | a query parameter is out of range or unreadable |
-//! | `results_not_public` | 403 | the definition's `results` rule hides tallies now |
-//! | `consultation_not_found` | 404 | no consultation has that id |
-//! | `not_found` | 404 | no such API route |
-//! | `method_not_allowed` | 405 | the route exists, the method does not |
-//! | `payload_too_large` | 413 | the body is over 1 MiB |
-//! | `too_many_actions` | 413 | a sync batch has more actions than core's limit |
-//! | `unsupported_media_type` | 415 | the body is not sent as `application/json` |
-//! | `internal` | 500 | a fault on the server; the cause is logged, not shown |
-//!
-//! Rejections of single sync actions are not errors of the request: they come
-//! back inside a 200 answer with core's `RejectCode`s.
+//! The one error type of the HTTP API.
 
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
@@ -23,6 +6,31 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use baraza_core::api::{ApiError, ErrorBody};
 
+/// Every error of the API answers `{"error": {"code": "…", "message": "…"}}`
+/// (core's `api::ApiError`) with this status:
+///
+/// | code | status | when |
+/// | --- | --- | --- |
+/// | `malformed_request` | 400 | the body is not JSON or not the expected shape; the message says what is wrong |
+/// | `invalid_parameter` | 400 | a query parameter (`limit`, `before`) is out of range or unreadable |
+/// | `results_not_public` | 403 | the definition's `results` rule hides tallies now; the message says when they appear |
+/// | `consultation_not_found` | 404 | no consultation has that id |
+/// | `not_found` | 404 | no such API route |
+/// | `method_not_allowed` | 405 | the route exists, the method does not |
+/// | `payload_too_large` | 413 | the body is over 1 MiB |
+/// | `too_many_actions` | 413 | a sync batch has more than core's `MAX_ACTIONS_PER_BATCH` actions |
+/// | `unsupported_media_type` | 415 | the body is not sent as `application/json` |
+/// | `internal` | 500 | a fault of the server; the cause is logged, not shown |
+///
+/// The rejection of one action of a sync batch is not an error of the
+/// request: it comes back inside the 200 answer, with one of core's
+/// `sync::RejectCode`s (`invalid_action`, `unknown_consultation`,
+/// `unknown_item`, `unknown_comment`, `consultation_not_open`,
+/// `consultation_closed`, `code_required`, `invalid_code`, `invalid_ballot`,
+/// `unknown_option`, `comments_disabled`, `invalid_comment`).
+///
+/// Outside `/api`, a server whose `--dist` holds no built app answers 503
+/// with a short HTML page.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{0}")]

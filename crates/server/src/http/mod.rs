@@ -1,4 +1,16 @@
 //! The HTTP side: the JSON API under `/api` and the built app everywhere else.
+//!
+//! Routes (all JSON, errors as in [`error::Error`]):
+//!
+//! | method | path | answer |
+//! | --- | --- | --- |
+//! | GET | `/api/v1/consultations` | `api::ConsultationList` (`ETag`, `Cache-Control: no-cache`) |
+//! | GET | `/api/v1/consultations/{id}` | the definition as core serializes it (`ETag`) |
+//! | GET | `/api/v1/consultations/{id}/results` | `api::ResultsResponse`, where the definition allows |
+//! | GET | `/api/v1/consultations/{id}/comments?before=&limit=` | `api::CommentsPage`, newest first |
+//! | POST | `/api/v1/sync` | `sync::SyncResponse`, one result per action |
+//!
+//! Any other path is a file of the built app, or its `index.html`.
 
 mod app;
 mod consultations;
@@ -15,14 +27,15 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
 
+use crate::receipts::{hex, ReceiptKey};
 use error::Error;
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: SqlitePool,
-    /// Signs receipts, so staff can check a receipt against the stored action.
-    receipt_key: Arc<Vec<u8>>,
+    receipt_key: ReceiptKey,
     /// The built app (trunk's `dist/`).
     dist: Arc<PathBuf>,
 }
@@ -30,15 +43,8 @@ pub struct AppState {
 impl AppState {
     /// Loads the server's receipt key, making it on first start.
     pub async fn new(pool: SqlitePool, dist: PathBuf) -> sqlx::Result<Self> {
-        let fresh = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
-        sqlx::query("INSERT INTO settings (key, value) VALUES ('receipt_key', ?1) ON CONFLICT (key) DO NOTHING")
-            .bind(fresh)
-            .execute(&pool)
-            .await?;
-        let key: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'receipt_key'")
-            .fetch_one(&pool)
-            .await?;
-        Ok(AppState { pool, receipt_key: Arc::new(key.into_bytes()), dist: Arc::new(dist) })
+        let receipt_key = ReceiptKey::load_or_create(&pool).await?;
+        Ok(AppState { pool, receipt_key, dist: Arc::new(dist) })
     }
 }
 
@@ -51,7 +57,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api", api)
         .fallback(app::serve)
+        // Every answer is compressed (gzip or brotli, as the phone accepts):
+        // the app's wasm and the JSON both shrink several times over.
         .layer(CompressionLayer::new())
+        // With RUST_LOG=tower_http=debug: method, path, status and time of
+        // each request; never the client's address.
+        .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
@@ -63,11 +74,7 @@ fn json_with_etag(request_headers: &HeaderMap, body: &impl Serialize) -> Respons
     let etag = format!("\"{}\"", hex(&digest[..16]));
     let etag_value = HeaderValue::from_str(&etag).expect("hex is a valid header value");
     let cache = (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    let matches = request_headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"));
-    if matches {
+    if none_match(request_headers, &etag) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), cache]).into_response();
     }
     (
@@ -77,6 +84,15 @@ fn json_with_etag(request_headers: &HeaderMap, body: &impl Serialize) -> Respons
         .into_response()
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Whether `If-None-Match` names `etag`. The comparison is weak (RFC 9110
+/// §13.1.2): a `W/` tag matches too, as a proxy that recompressed the body
+/// may have weakened it.
+fn none_match(request_headers: &HeaderMap, etag: &str) -> bool {
+    request_headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|tags| tags.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
 }

@@ -14,15 +14,13 @@ use baraza_core::sync::{
     admit, Action, ActionKind, ActionResult, ActionStatus, RejectCode, Rejection, SyncRequest, SyncResponse,
     MAX_ACTIONS_PER_BATCH,
 };
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
 
 use super::error::Error;
-use super::{hex, AppState};
+use super::AppState;
 use crate::consultations;
-use crate::db::timestamp;
+use crate::db::{begin_write, timestamp};
 
 const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
@@ -41,7 +39,7 @@ async fn sync(
     let now = OffsetDateTime::now_utc();
     let mut batch = Batch { state: &state, request: &request, now, consultations: HashMap::new() };
     // One transaction for the batch: one durable write however many actions.
-    let mut tx = state.pool.begin().await?;
+    let mut tx = begin_write(&state.pool).await?;
     let mut results = Vec::with_capacity(request.actions.len());
     for raw in &request.actions {
         results.push(batch.record(&mut tx, raw).await?);
@@ -90,7 +88,7 @@ impl Batch<'_> {
             return Ok(ActionResult::rejected(id, rejection));
         }
         let payload = serde_json::to_string(&action).expect("an action always serializes");
-        let receipt = receipt(&self.state.receipt_key, &id, &payload);
+        let receipt = self.state.receipt_key.sign(&id, &payload);
         sqlx::query(
             "INSERT INTO actions (id, consultation, participant, kind, payload, receipt, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -119,12 +117,15 @@ impl Batch<'_> {
             ballot,
             keys,
             cast_at: timestamp(cast_at),
+            received_at: timestamp(self.now),
         };
         match &action.kind {
             ActionKind::Ballot { item, ballot, cast_at } => {
                 let json = serde_json::to_string(ballot).expect("a ballot always serializes");
                 standing(item, json, tally_keys(ballot), cast_at.unwrap_or(self.now)).store(tx).await
             }
+            // A useful-mark is stored like a ballot: one per participant per
+            // item, the newer replacing the older.
             ActionKind::Feedback { item, useful } => {
                 let json = serde_json::json!({ "useful": useful }).to_string();
                 standing(item, json, vec![useful_key(*useful).to_owned()], self.now).store(tx).await
@@ -168,10 +169,11 @@ async fn check_stored_references(
     action: &Action,
 ) -> sqlx::Result<Result<(), Rejection>> {
     let comment = match &action.kind {
+        // Staff cannot issue participation codes yet, so no code can be valid.
         ActionKind::Ballot { .. } if consultation.eligibility == Eligibility::Codes => {
             return Ok(Err(Rejection::new(
                 RejectCode::InvalidCode,
-                "this participation code was not issued for this consultation",
+                "no participation codes have been issued for this consultation yet",
             )));
         }
         ActionKind::Comment { reply_to: Some(comment), .. } | ActionKind::Reaction { comment, .. } => *comment,
@@ -195,8 +197,14 @@ struct StandingBallot {
     participant: String,
     action_id: String,
     ballot: String,
+    /// The tally counters this ballot adds one to. Stored with the ballot so
+    /// that replacing it takes back exactly what was counted, even if a later
+    /// version of core counts differently.
     keys: Vec<String>,
+    /// When it was cast (by the device's clock), else when it was received:
+    /// what decides which of two ballots is the newer.
     cast_at: String,
+    received_at: String,
 }
 
 impl StandingBallot {
@@ -216,14 +224,15 @@ impl StandingBallot {
                 // An older ballot that arrived late: kept as an action, not counted over the newer one.
                 return Ok(());
             }
-            let previous_keys: Vec<String> = serde_json::from_str(previous_keys).unwrap_or_default();
+            let previous_keys: Vec<String> =
+                serde_json::from_str(previous_keys).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
             self.count(tx, &previous_keys, -1).await?;
         }
         sqlx::query(
-            "INSERT INTO ballots (consultation, item, participant, action_id, ballot, keys, cast_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO ballots (consultation, item, participant, action_id, ballot, keys, cast_at, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (consultation, item, participant)
-             DO UPDATE SET action_id = ?4, ballot = ?5, keys = ?6, cast_at = ?7",
+             DO UPDATE SET action_id = ?4, ballot = ?5, keys = ?6, cast_at = ?7, received_at = ?8",
         )
         .bind(&self.consultation)
         .bind(&self.item)
@@ -232,6 +241,7 @@ impl StandingBallot {
         .bind(&self.ballot)
         .bind(serde_json::to_string(&self.keys).expect("strings always serialize"))
         .bind(&self.cast_at)
+        .bind(&self.received_at)
         .execute(&mut **tx)
         .await?;
         self.count(tx, &self.keys, 1).await
@@ -260,31 +270,5 @@ fn kind_name(kind: &ActionKind) -> &'static str {
         ActionKind::Comment { .. } => "comment",
         ActionKind::Reaction { .. } => "reaction",
         ActionKind::Feedback { .. } => "feedback",
-    }
-}
-
-/// A receipt a citizen can copy: the first 64 bits of an HMAC-SHA256, under the
-/// server's key, of the action id and the action as stored. Staff recompute it
-/// from the stored action to show the receipt matches what was counted.
-fn receipt(key: &[u8], id: &str, payload: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
-    mac.update(id.as_bytes());
-    mac.update(b"\n");
-    mac.update(payload.as_bytes());
-    hex(&mac.finalize().into_bytes()[..8])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_receipt_depends_on_the_key_the_id_and_the_content() {
-        let base = receipt(b"key", "id", "{}");
-        assert_eq!(base.len(), 16);
-        assert_eq!(base, receipt(b"key", "id", "{}"));
-        assert_ne!(base, receipt(b"other", "id", "{}"));
-        assert_ne!(base, receipt(b"key", "id2", "{}"));
-        assert_ne!(base, receipt(b"key", "id", "{ }"));
     }
 }

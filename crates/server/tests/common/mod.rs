@@ -17,6 +17,12 @@ pub const WATER: &str = "water-services-2027";
 pub const ROAD: &str = "coastal-road-plan";
 pub const VILLAGE: &str = "kijiji-budget-2027";
 pub const PARTICIPANT: &str = "5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11";
+pub const OTHER_PARTICIPANT: &str = "7a1d1f36-2a7c-4c39-8f1f-9d5d3c1a0b22";
+
+/// The built app's page: long enough to be worth compressing.
+pub const INDEX_HTML: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Baraza</title>\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\
+<body><noscript>Baraza needs JavaScript to run on this phone.</noscript></body></html>";
 
 /// A demo definition, re-dated to be open from 2020 to 2099 so tests never
 /// depend on today's date.
@@ -71,11 +77,26 @@ impl TestServer {
         let dir = tempfile::tempdir().unwrap();
         let dist = dir.path().join("dist");
         std::fs::create_dir(&dist).unwrap();
-        std::fs::write(dist.join("index.html"), "<!doctype html><title>Baraza</title>").unwrap();
+        std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
         std::fs::write(dist.join("baraza-app-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+        std::fs::write(dist.join("manifest.webmanifest"), "{}").unwrap();
         let pool = db::open(dir.path().join("baraza.db").to_str().unwrap()).await.unwrap();
-        let state = http::AppState::new(pool.clone(), dist).await.unwrap();
-        TestServer { dir, pool, router: http::router(state) }
+        let router = Self::router(&pool, &dir).await;
+        TestServer { dir, pool, router }
+    }
+
+    /// The same database and app served by a new server, as after a restart.
+    pub async fn restart(self) -> Self {
+        let TestServer { dir, pool, .. } = self;
+        pool.close().await;
+        let pool = db::open(dir.path().join("baraza.db").to_str().unwrap()).await.unwrap();
+        let router = Self::router(&pool, &dir).await;
+        TestServer { dir, pool, router }
+    }
+
+    async fn router(pool: &sqlx::SqlitePool, dir: &TempDir) -> Router {
+        let state = http::AppState::new(pool.clone(), dir.path().join("dist")).await.unwrap();
+        http::router(state)
     }
 
     pub async fn publish(&self, definition: Value) {
@@ -93,6 +114,10 @@ impl TestServer {
 
     pub async fn get(&self, path: &str) -> Answer {
         self.send(Request::get(path).body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn get_with(&self, path: &str, header: (header::HeaderName, &str)) -> Answer {
+        self.send(Request::get(path).header(header.0, header.1).body(Body::empty()).unwrap()).await
     }
 
     pub async fn post(&self, path: &str, content_type: &str, body: impl Into<Body>) -> Answer {
@@ -135,6 +160,15 @@ pub fn new_id() -> String {
 
 pub fn ballot(id: &str, consultation: &str, item: &str, ballot: Value) -> Value {
     json!({ "id": id, "consultation": consultation, "kind": "ballot", "item": item, "ballot": ballot })
+}
+
+/// A time as RFC 3339, as a device writes `cast_at`.
+pub fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339).unwrap()
+}
+
+pub fn reaction(id: &str, consultation: &str, comment: &str, value: &str) -> Value {
+    json!({ "id": id, "consultation": consultation, "kind": "reaction", "comment": comment, "value": value })
 }
 
 pub fn comment(id: &str, consultation: &str, body: &str) -> Value {
