@@ -9,7 +9,7 @@
 //! `{name}` in the locale files and filled in here at run time; the unit tests
 //! below check that every language has every key with the same values.
 //!
-//! ```ignore
+//! ```text
 //! view! { <h1>{tr!(home.title)}</h1> }
 //! view! { <p>{tr_with!(when.closes, move |locale| vec![("date", format_date(at, locale))])}</p> }
 //! ```

@@ -24,7 +24,7 @@ use crate::text::Text;
 /// the interface. Text not in the interface language carries its `lang`, and
 /// `dir="auto"` so an English title lays out left to right in an Arabic page.
 ///
-/// ```ignore
+/// ```text
 /// let title = Content::new(&c.title, &c.default_language);
 /// view! { <h1 lang=title.lang() dir=title.dir()>{title.text()}</h1> }
 /// ```
