@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod ballot;
+pub mod count;
 pub mod definition;
 pub mod localized;
 pub mod sync;
