@@ -198,9 +198,7 @@ mod tests {
             item_type: "single_choice".into(),
             ballots,
             counts: Some(counts.iter().map(|(k, v)| (k.to_string(), *v)).collect::<BTreeMap<_, _>>()),
-            mean: None,
-            median: None,
-            useful: None,
+            ..ItemResult::default()
         }
     }
 

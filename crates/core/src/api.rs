@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::definition::{Consultation, Item, Level, Status};
+use crate::ballot::Ballot;
+use crate::count::{self, Candidate, Round};
+use crate::definition::{BudgetMethod, Consultation, Item, Level, RankingMethod, Status};
 use crate::localized::Localized;
 
 /// `GET /api/v1/consultations`.
@@ -82,7 +84,7 @@ pub struct ResultsResponse {
     pub items: Vec<ItemResult>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemResult {
     pub id: String,
     #[serde(rename = "type")]
@@ -97,6 +99,27 @@ pub struct ItemResult {
     pub median: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub useful: Option<Useful>,
+    /// Rankings and budgets: the counting method the item declares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Instant-runoff: every round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<Vec<Round>>,
+    /// Borda: the points of every option.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scores: Option<BTreeMap<String, u64>>,
+    /// Rankings: the winning option.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub winner: Option<String>,
+    /// Budgets: the funded projects in the order they were funded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected: Option<Vec<String>>,
+    /// Budgets: the money the selected projects cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spent: Option<u64>,
+    /// Equal shares: the budget per voter the count used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_per_voter: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,10 +137,7 @@ impl ItemResult {
             id: item.id().to_owned(),
             item_type: item.type_name().to_owned(),
             ballots: Some(ballots),
-            counts: None,
-            mean: None,
-            median: None,
-            useful: None,
+            ..ItemResult::default()
         };
         let zeroed = |keys: Vec<String>| -> BTreeMap<String, u64> {
             keys.into_iter().map(|key| {
@@ -153,6 +173,64 @@ impl ItemResult {
             Item::Text { .. } => {}
         }
         result
+    }
+
+    /// Whether [`ItemResult::count_ballots`] needs this item's ballots: the
+    /// methods of rankings and budgets read every ballot, not counters.
+    pub fn needs_ballots(item: &Item) -> bool {
+        matches!(item, Item::Ranking { .. } | Item::Budget { .. })
+    }
+
+    /// Adds the outcome of a ranking's or budget's declared counting method,
+    /// computed from every standing ballot of the item. Ballots of another
+    /// shape are not counted (they cannot be stored: the server checks them).
+    pub fn count_ballots(&mut self, item: &Item, ballots: &[Ballot]) {
+        match item {
+            Item::Ranking { options, method, .. } => {
+                let candidates: Vec<String> = options.iter().map(|o| o.id.clone()).collect();
+                let rankings: Vec<Vec<String>> = ballots
+                    .iter()
+                    .filter_map(|b| match b {
+                        Ballot::Ranking { ranking } => Some(ranking.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                match method {
+                    RankingMethod::InstantRunoff => {
+                        let counted = count::instant_runoff(&candidates, &rankings);
+                        self.method = Some("instant_runoff".into());
+                        self.rounds = Some(counted.rounds);
+                        self.winner = counted.winner;
+                    }
+                    RankingMethod::Borda => {
+                        let counted = count::borda(&candidates, &rankings);
+                        self.method = Some("borda".into());
+                        self.scores = Some(counted.scores);
+                        self.winner = counted.winner;
+                    }
+                }
+            }
+            Item::Budget { projects, method, total, .. } => {
+                let candidates: Vec<Candidate> =
+                    projects.iter().map(|p| Candidate { id: p.id.clone(), cost: p.cost }).collect();
+                let approvals: Vec<Vec<String>> = ballots
+                    .iter()
+                    .filter_map(|b| match b {
+                        Ballot::Projects { projects } => Some(projects.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let (name, counted) = match method {
+                    BudgetMethod::Greedy => ("greedy", count::greedy(&candidates, *total, &approvals)),
+                    BudgetMethod::EqualShares => ("equal_shares", count::equal_shares(&candidates, *total, &approvals)),
+                };
+                self.method = Some(name.into());
+                self.selected = Some(counted.selected);
+                self.spent = Some(counted.spent);
+                self.share_per_voter = counted.share_per_voter;
+            }
+            _ => {}
+        }
     }
 }
 

@@ -80,3 +80,57 @@ async fn results_report_every_item_in_definition_order() {
     assert_eq!(results["items"][4]["ballots"], 1);
     assert!(results["items"][4].get("counts").is_none(), "text answers are not shown publicly");
 }
+
+#[tokio::test]
+async fn a_ranking_is_counted_by_instant_runoff_round_by_round() {
+    let server = TestServer::start().await;
+    let rankings: [(usize, &[&str]); 4] = [
+        (4, &["market", "school"]),
+        (3, &["school", "clinic"]),
+        (2, &["clinic", "school"]),
+        (1, &["bus", "clinic"]),
+    ];
+    for (count, ranking) in rankings {
+        for _ in 0..count {
+            server.sync(&new_id(), &[ballot(&new_id(), WATER, "kiosk-sites", json!({ "ranking": ranking }))]).await;
+        }
+    }
+    let results = server.results(WATER).await;
+    let sites = results["items"].as_array().unwrap().iter().find(|i| i["id"] == "kiosk-sites").unwrap().clone();
+    assert_eq!(sites["method"], "instant_runoff");
+    assert_eq!(sites["counts"], json!({"bus": 1, "clinic": 2, "market": 4, "school": 3}), "first preferences");
+    let rounds = sites["rounds"].as_array().unwrap();
+    assert_eq!(rounds.len(), 3);
+    assert_eq!(rounds[0]["eliminated"], json!(["bus"]));
+    // school and clinic tie on 3 in round 2; clinic had fewer in round 1.
+    assert_eq!(rounds[1]["counts"], json!({"clinic": 3, "market": 4, "school": 3}));
+    assert_eq!(rounds[1]["eliminated"], json!(["clinic"]));
+    assert_eq!(rounds[2]["counts"], json!({"market": 4, "school": 5}));
+    assert_eq!(rounds[2]["exhausted"], 1);
+    assert_eq!(sites["winner"], "school");
+}
+
+#[tokio::test]
+async fn a_budget_is_counted_by_equal_shares() {
+    let server = TestServer::start().await;
+    let mut village = definition(VILLAGE);
+    village["eligibility"] = json!("open");
+    village["results"] = json!("live");
+    server.publish(village).await;
+    for (count, projects) in [(6, ["well", "classroom"]), (4, ["road", "clinic-beds"])] {
+        for _ in 0..count {
+            let vote = ballot(&new_id(), VILLAGE, "projects", json!({ "projects": projects }));
+            assert_eq!(server.sync(&new_id(), &[vote]).await[0]["status"], "accepted");
+        }
+    }
+    let results = server.results(VILLAGE).await;
+    let projects = &results["items"][0];
+    assert_eq!(projects["method"], "equal_shares");
+    assert_eq!(projects["counts"], json!({"classroom": 6, "clinic-beds": 4, "road": 4, "solar": 0, "well": 6}));
+    // Each of the 10 voters controls 500,000: the minority's beds cost them
+    // 200,000 each and are funded first; the majority's well costs 333,334.
+    // Neither group can then pay for its other project alone.
+    assert_eq!(projects["selected"], json!(["clinic-beds", "well"]));
+    assert_eq!(projects["spent"], 2_800_000);
+    assert_eq!(projects["share_per_voter"], 500_000.0);
+}

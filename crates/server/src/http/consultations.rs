@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use baraza_core::api::{Comment, CommentsPage, ConsultationList, ConsultationSummary, ItemResult, ResultsResponse};
+use baraza_core::ballot::Ballot;
 use baraza_core::definition::{Consultation, ResultsVisibility};
 use serde::Deserialize;
 use sqlx::SqlitePool;
@@ -89,15 +90,30 @@ async fn tally(pool: &SqlitePool, consultation: &Consultation) -> sqlx::Result<R
         counters.entry(item).or_default().insert(key, count.max(0) as u64);
     }
     let empty = BTreeMap::new();
-    let items = consultation
-        .items
-        .iter()
-        .map(|item| {
-            let ballots = ballots.get(item.id()).copied().unwrap_or(0).max(0) as u64;
-            ItemResult::from_counters(item, ballots, counters.get(item.id()).unwrap_or(&empty))
-        })
-        .collect();
+    let mut items = Vec::with_capacity(consultation.items.len());
+    for item in &consultation.items {
+        let ballot_count = ballots.get(item.id()).copied().unwrap_or(0).max(0) as u64;
+        let mut result = ItemResult::from_counters(item, ballot_count, counters.get(item.id()).unwrap_or(&empty));
+        if ItemResult::needs_ballots(item) {
+            result.count_ballots(item, &standing_ballots(pool, &consultation.id, item.id()).await?);
+        }
+        items.push(result);
+    }
     Ok(ResultsResponse { consultation: consultation.id.clone(), participants: participants as u64, items })
+}
+
+/// Every participant's standing ballot on one item, for the counting methods
+/// that read whole ballots.
+async fn standing_ballots(pool: &SqlitePool, consultation: &str, item: &str) -> sqlx::Result<Vec<Ballot>> {
+    let stored: Vec<String> = sqlx::query_scalar("SELECT ballot FROM ballots WHERE consultation = ?1 AND item = ?2")
+        .bind(consultation)
+        .bind(item)
+        .fetch_all(pool)
+        .await?;
+    stored
+        .iter()
+        .map(|json| serde_json::from_str(json).map_err(|error| sqlx::Error::Decode(Box::new(error))))
+        .collect()
 }
 
 const COMMENTS_PER_PAGE: u32 = 20;
