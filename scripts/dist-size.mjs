@@ -1,26 +1,29 @@
-// The size of the built app as a citizen downloads it: every file in dist/
-// raw and gzip-compressed (level 9, as a server would send it), and the total.
-// Run directly, it prints the table; the size test imports `measure`.
+// The size of the built app as it is downloaded: every file raw and
+// gzip-compressed (level 9, as a server would send it), and the total, for
+// the citizen side (dist/ without dist/staff/) and the staff side
+// (dist/staff/) apart. Run directly, it prints both tables; the size test
+// imports `measure`.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-export function measure(dist) {
+/// The files under `dir`, except the subfolders named in `skip`.
+export function measure(dir, { skip = [] } = {}) {
   const files = [];
-  const walk = (dir) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
+  const walk = (folder) => {
+    for (const name of readdirSync(folder).sort()) {
+      const path = join(folder, name);
       if (statSync(path).isDirectory()) {
-        walk(path);
+        if (!skip.includes(relative(dir, path))) walk(path);
       } else {
         const bytes = readFileSync(path);
-        files.push({ path: relative(dist, path), raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
+        files.push({ path: relative(dir, path), raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
       }
     }
   };
-  walk(dist);
+  walk(dir);
   return {
     files,
     raw: files.reduce((sum, f) => sum + f.raw, 0),
@@ -28,12 +31,20 @@ export function measure(dist) {
   };
 }
 
+/// What a citizen downloads: everything but the staff side.
+export const citizenSide = (dist) => measure(dist, { skip: ['staff'] });
+export const staffSide = (dist) => measure(join(dist, 'staff'));
+
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`.padStart(10);
+
+function print(title, { files, raw, gzip }) {
+  console.log(`${title.padEnd(48)}${'raw'.padStart(10)}${'gzip'.padStart(10)}`);
+  for (const f of files) console.log(`  ${f.path.padEnd(46)}${kb(f.raw)}${kb(f.gzip)}`);
+  console.log(`${'  total'.padEnd(48)}${kb(raw)}${kb(gzip)}`);
+}
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dist = process.argv[2] ?? 'dist';
-  const { files, raw, gzip } = measure(dist);
-  console.log(`${'file'.padEnd(48)}${'raw'.padStart(10)}${'gzip'.padStart(10)}`);
-  for (const f of files) console.log(`${f.path.padEnd(48)}${kb(f.raw)}${kb(f.gzip)}`);
-  console.log(`${'total'.padEnd(48)}${kb(raw)}${kb(gzip)}`);
+  print('citizen side (dist/)', citizenSide(dist));
+  print('staff side (dist/staff/)', staffSide(dist));
 }

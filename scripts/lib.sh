@@ -79,7 +79,9 @@ build_app() {
   ensure_trunk
   ensure_wasm_bindgen
   ensure_wasm_opt
-  step "building the app (release) into dist/"
-  (cd "$ROOT" && cargo fetch --quiet && trunk build --release)
+  step "building the app (release) into dist/, the staff side into dist/staff/"
+  # The citizen build replaces dist/ as a whole, so the staff side comes after.
+  (cd "$ROOT" && cargo fetch --quiet && trunk build --release &&
+    trunk build --release true --dist dist/staff --public-url /staff/ staff.html)
   node "$ROOT/scripts/dist-size.mjs" "$ROOT/dist"
 }

@@ -2,9 +2,15 @@
 //! answering core's types or an [`AppError`] the interface translates.
 //! No view code here.
 
+use baraza_core::admin::{
+    AdminConsultation, AdminConsultationList, ChangeLog, CodesRequest, OutcomeRequest, Published,
+};
 use baraza_core::api::{ApiError, CommentsPage, ConsultationList, ResultsResponse};
+use baraza_core::staff::StaffMember;
 use baraza_core::sync::{SyncRequest, SyncResponse};
+use baraza_core::validate::Problem;
 use baraza_core::Consultation;
+use baraza_core::Localized;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 
@@ -19,6 +25,10 @@ pub enum AppError {
     NotFound,
     /// 403 `results_not_public`: the definition keeps the tallies back for now.
     ResultsNotPublic,
+    /// 401: the staff token is missing, wrong or revoked.
+    Unauthorized,
+    /// 403 `forbidden`: the staff token's role may not do this.
+    Forbidden,
     /// Any other failure: a 4xx/5xx status or an answer the app cannot read.
     Server,
 }
@@ -30,6 +40,8 @@ impl AppError {
         match (status, code) {
             (404, _) => AppError::NotFound,
             (403, Some("results_not_public")) => AppError::ResultsNotPublic,
+            (401, _) => AppError::Unauthorized,
+            (403, Some("forbidden")) => AppError::Forbidden,
             _ => AppError::Server,
         }
     }
@@ -67,6 +79,121 @@ pub async fn sync(request: &SyncRequest) -> Result<SyncResponse, AppError> {
     read(request.send().await.map_err(|_| AppError::Network)?).await
 }
 
+/// `GET /api/v1/admin/me`: whose `token` this is.
+pub async fn staff_member(token: &str) -> Result<StaffMember, AppError> {
+    get_as(&format!("{BASE}/admin/me"), token).await
+}
+
+/// `GET /api/v1/admin/consultations`: every consultation, archived too.
+pub async fn admin_consultations(token: &str) -> Result<AdminConsultationList, AppError> {
+    get_as(&format!("{BASE}/admin/consultations"), token).await
+}
+
+/// Why a definition was not published.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublishError {
+    /// 422 `invalid_definition` or 409 `definition_locked`: every problem, at its path.
+    Refused {
+        locked: bool,
+        message: String,
+        problems: Vec<Problem>,
+    },
+    Failed(AppError),
+}
+
+/// `POST /api/v1/admin/consultations` with a definition file's text as it is:
+/// the server's core validation reports every problem.
+pub async fn publish(token: &str, definition: String) -> Result<Published, PublishError> {
+    let request = Request::post(&format!("{BASE}/admin/consultations"))
+        .header("Authorization", &bearer(token))
+        .header("Content-Type", "application/json")
+        .body(definition)
+        .map_err(|_| PublishError::Failed(AppError::Server))?;
+    let response = request.send().await.map_err(|_| PublishError::Failed(AppError::Network))?;
+    if response.ok() {
+        return response.json().await.map_err(|_| PublishError::Failed(AppError::Server));
+    }
+    let status = response.status();
+    let body = response.json::<ApiError>().await.ok().map(|body| body.error);
+    match body {
+        Some(error) if matches!(error.code.as_str(), "invalid_definition" | "definition_locked") => {
+            Err(PublishError::Refused {
+                locked: error.code == "definition_locked",
+                message: error.message,
+                problems: error.problems,
+            })
+        }
+        other => Err(PublishError::Failed(AppError::from_status(status, other.map(|e| e.code).as_deref()))),
+    }
+}
+
+/// `POST /api/v1/admin/consultations/{id}/close`: closes it now.
+pub async fn close(token: &str, id: &str) -> Result<AdminConsultation, AppError> {
+    send_as("POST", &format!("{BASE}/admin/consultations/{}/close", encode(id)), token, None).await
+}
+
+/// `POST /api/v1/admin/consultations/{id}/archive`.
+pub async fn archive(token: &str, id: &str) -> Result<AdminConsultation, AppError> {
+    send_as("POST", &format!("{BASE}/admin/consultations/{}/archive", encode(id)), token, None).await
+}
+
+/// `PUT /api/v1/admin/consultations/{id}/outcome`.
+pub async fn set_outcome(token: &str, id: &str, outcome: Localized) -> Result<AdminConsultation, AppError> {
+    let body = serde_json::to_string(&OutcomeRequest { outcome }).map_err(|_| AppError::Server)?;
+    send_as("PUT", &format!("{BASE}/admin/consultations/{}/outcome", encode(id)), token, Some(body)).await
+}
+
+/// `GET /api/v1/admin/consultations/{id}/changes`, newest first.
+pub async fn changes(token: &str, id: &str) -> Result<ChangeLog, AppError> {
+    get_as(&format!("{BASE}/admin/consultations/{}/changes", encode(id)), token).await
+}
+
+/// `POST /api/v1/admin/consultations/{id}/codes`: `count` new participation
+/// codes, as the CSV text to save.
+pub async fn issue_codes(token: &str, id: &str, count: u32) -> Result<String, AppError> {
+    let body = serde_json::to_string(&CodesRequest { count }).map_err(|_| AppError::Server)?;
+    let response = request_as("POST", &format!("{BASE}/admin/consultations/{}/codes", encode(id)), token, Some(body))?
+        .send()
+        .await
+        .map_err(|_| AppError::Network)?;
+    if response.ok() {
+        response.text().await.map_err(|_| AppError::Server)
+    } else {
+        Err(failure(response).await)
+    }
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+fn request_as(method: &str, url: &str, token: &str, body: Option<String>) -> Result<Request, AppError> {
+    let builder = match method {
+        "POST" => Request::post(url),
+        "PUT" => Request::put(url),
+        _ => Request::get(url),
+    }
+    .header("Authorization", &bearer(token));
+    match body {
+        Some(body) => builder.header("Content-Type", "application/json").body(body).map_err(|_| AppError::Server),
+        None => builder.build().map_err(|_| AppError::Server),
+    }
+}
+
+async fn send_as<T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    token: &str,
+    body: Option<String>,
+) -> Result<T, AppError> {
+    read(request_as(method, url, token, body)?.send().await.map_err(|_| AppError::Network)?).await
+}
+
+/// A staff `GET`, with the token as `Authorization: Bearer`.
+async fn get_as<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, AppError> {
+    send_as("GET", url, token, None).await
+}
+
 async fn get<T: DeserializeOwned>(url: &str) -> Result<T, AppError> {
     read(Request::get(url).send().await.map_err(|_| AppError::Network)?).await
 }
@@ -75,9 +202,13 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, AppError> {
     if response.ok() {
         response.json().await.map_err(|_| AppError::Server)
     } else {
-        let code = response.json::<ApiError>().await.ok().map(|body| body.error.code);
-        Err(AppError::from_status(response.status(), code.as_deref()))
+        Err(failure(response).await)
     }
+}
+
+async fn failure(response: Response) -> AppError {
+    let code = response.json::<ApiError>().await.ok().map(|body| body.error.code);
+    AppError::from_status(response.status(), code.as_deref())
 }
 
 fn encode(segment: &str) -> String {
@@ -93,7 +224,8 @@ mod tests {
         assert_eq!(AppError::from_status(404, Some("not_found")), AppError::NotFound);
         assert_eq!(AppError::from_status(404, None), AppError::NotFound);
         assert_eq!(AppError::from_status(403, Some("results_not_public")), AppError::ResultsNotPublic);
-        assert_eq!(AppError::from_status(403, Some("forbidden")), AppError::Server);
+        assert_eq!(AppError::from_status(403, Some("forbidden")), AppError::Forbidden);
+        assert_eq!(AppError::from_status(401, Some("unauthorized")), AppError::Unauthorized);
         assert_eq!(AppError::from_status(500, None), AppError::Server);
         assert_eq!(AppError::from_status(429, Some("too_many_requests")), AppError::Server);
     }

@@ -20,6 +20,49 @@ pub fn store(key: &str, value: &str) {
     }
 }
 
+/// A value kept in `sessionStorage`: gone when the tab or browser closes.
+pub fn session_stored(key: &str) -> Option<String> {
+    window().session_storage().ok().flatten()?.get_item(key).ok().flatten()
+}
+
+/// Keeps (`Some`) or removes (`None`) a value in `sessionStorage`.
+pub fn session_store(key: &str, value: Option<&str>) {
+    if let Some(storage) = window().session_storage().ok().flatten() {
+        let _ = match value {
+            Some(value) => storage.set_item(key, value),
+            None => storage.remove_item(key),
+        };
+    }
+}
+
+/// The text of the first file chosen in the `<input type="file">` that
+/// fired `ev`; `None` if there is none or it cannot be read as text.
+pub async fn chosen_file_text(input: &web_sys::HtmlInputElement) -> Option<String> {
+    let file = input.files()?.get(0)?;
+    wasm_bindgen_futures::JsFuture::from(file.text()).await.ok()?.as_string()
+}
+
+/// Offers `content` to the person as a downloaded file named `name`.
+pub fn save_file(name: &str, mime: &str, content: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let link: HtmlAnchorElement = document().create_element("a")?.unchecked_into();
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // The download starts after this task; the address is freed once it surely has.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(30),
+    );
+    Ok(())
+}
+
 /// The browser's preferred languages, most preferred first.
 pub fn preferred_languages() -> Vec<String> {
     let navigator = window().navigator();

@@ -1,8 +1,8 @@
-//! Baraza's citizen app: Leptos client-side rendering, built by trunk.
+//! Baraza's app: Leptos client-side rendering, built by trunk.
 //!
-//! `App` sets the interface language, provides the outbox and routes to the
-//! pages. Talking to the server is in [`api`], every citizen action goes
-//! through [`outbox`], interface texts through [`text`], and the logic that
+//! [`app`] (the citizen side) and [`staff_app`] (the staff side, a bundle of
+//! its own) set the interface language and route to the pages. Talking to
+//! the server is in [`api`], every citizen action goes through [`outbox`], interface texts through [`text`], and the logic that
 //! needs no browser lives in plain functions ([`present`], [`language`])
 //! tested natively.
 
@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod pages;
 pub mod present;
 pub mod route;
+pub mod staff_session;
 
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
@@ -27,10 +28,40 @@ use components::language_switch::language_switch;
 use pages::consultation::consultation_page;
 use pages::home::home;
 use pages::not_found::not_found;
-use route::Route;
+use pages::staff::staff_page;
+use pages::staff_consultation::staff_consultation_page;
+use route::{Route, StaffRoute};
 
-/// The app: the skip link, the header, and `<main>` with the current page.
+/// The citizen app.
 pub fn app() -> impl IntoView {
+    start_language();
+    outbox::provide_outbox();
+    let route = route::current_route();
+    let page = move || match route.get() {
+        Route::Home => home().into_any(),
+        Route::Consultation(id) => consultation_page(id).into_any(),
+        Route::NotFound => not_found().into_any(),
+    };
+    layout(page)
+}
+
+/// The staff side: its own bundle (`staff.html`), so that no citizen
+/// downloads it, with the same header, languages and look.
+pub fn staff_app() -> impl IntoView {
+    start_language();
+    staff_session::provide_staff_session();
+    let route = route::current_staff_route();
+    let page = move || match route.get() {
+        StaffRoute::Consultations => staff_page().into_any(),
+        StaffRoute::Consultation(id) => staff_consultation_page(id).into_any(),
+        StaffRoute::NotFound => not_found().into_any(),
+    };
+    layout(page)
+}
+
+/// The interface language: the one chosen before, else the browser's,
+/// kept on `<html lang dir>`.
+fn start_language() {
     let stored = browser::stored(language::STORAGE_KEY);
     let initial = language::initial_locale(stored.as_deref(), &browser::preferred_languages());
     browser::set_document_language(initial.as_str(), initial.direction().as_str());
@@ -39,16 +70,13 @@ pub fn app() -> impl IntoView {
         let locale = ui.get();
         browser::set_document_language(locale.as_str(), locale.direction().as_str());
     });
-    outbox::provide_outbox();
-    let route = route::current_route();
+}
+
+/// The skip link, the header, and `<main>` with the current page.
+fn layout(page: impl Fn() -> AnyView + Send + Sync + 'static) -> impl IntoView {
     let skip = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
         browser::focus("main");
-    };
-    let page = move || match route.get() {
-        Route::Home => home().into_any(),
-        Route::Consultation(id) => consultation_page(id).into_any(),
-        Route::NotFound => not_found().into_any(),
     };
     view! {
         <a class="skip-link" href="#main" on:click=skip>

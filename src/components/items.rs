@@ -10,7 +10,8 @@
 use std::sync::Arc;
 
 use baraza_core::ballot::{check_ballot, Answer, Ballot, DEFAULT_TEXT_MAX_CHARS};
-use baraza_core::sync::ActionKind;
+use baraza_core::codes;
+use baraza_core::sync::{ActionKind, RejectCode};
 use baraza_core::{Item, Localized};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -211,7 +212,22 @@ fn ballot_form(ballots: Ballots, item: Arc<Item>, selection: Selection, body: An
             problem.set(Some(Problem::Rule(rejection.code)));
             return;
         }
-        let code = ballots.code.map(|code| code.get_untracked().trim().to_owned()).filter(|code| !code.is_empty());
+        // The same code rules as the server's, so a mistyped code is caught
+        // here and never waits in the outbox only to be refused.
+        let code = match ballots.code.map(|code| code.get_untracked()) {
+            None => None,
+            Some(typed) if typed.trim().is_empty() => {
+                problem.set(Some(Problem::Rule(RejectCode::CodeRequired)));
+                return;
+            }
+            Some(typed) => match codes::normalize(&typed) {
+                Some(code) => Some(code),
+                None => {
+                    problem.set(Some(Problem::Rule(RejectCode::InvalidCode)));
+                    return;
+                }
+            },
+        };
         let kind = ActionKind::Ballot { item: item.id().to_owned(), ballot, cast_at: Some(browser::now()) };
         sent.set(Some(outbox.submit(&ballots.consultation, kind, code)));
     };

@@ -5,12 +5,13 @@ pub mod delivery;
 pub mod items;
 pub mod language_switch;
 pub mod results;
+pub mod staff_gate;
 pub mod status;
 
 use std::sync::Arc;
 
 use baraza_core::sync::RejectCode;
-use baraza_core::Localized;
+use baraza_core::{Level, Localized};
 use leptos::prelude::*;
 
 use crate::api::AppError;
@@ -109,6 +110,7 @@ pub fn reject_text(locale: Locale, code: RejectCode) -> &'static str {
         RejectCode::ConsultationClosed => td_string!(locale, reject.consultation_closed),
         RejectCode::CodeRequired => td_string!(locale, reject.code_required),
         RejectCode::InvalidCode => td_string!(locale, reject.invalid_code),
+        RejectCode::CodeUsed => td_string!(locale, reject.code_used),
         RejectCode::InvalidBallot => td_string!(locale, reject.invalid_ballot),
         RejectCode::UnknownOption => td_string!(locale, reject.unknown_option),
         RejectCode::CommentsDisabled => td_string!(locale, reject.comments_disabled),
@@ -116,15 +118,38 @@ pub fn reject_text(locale: Locale, code: RejectCode) -> &'static str {
     }
 }
 
+/// A level's name and what it means for the person taking part.
+pub fn level_texts(level: Level) -> (Text, Text) {
+    match level {
+        Level::Inform => (|l| td_string!(l, level.inform), |l| td_string!(l, level.inform_about)),
+        Level::Consult => (|l| td_string!(l, level.consult), |l| td_string!(l, level.consult_about)),
+        Level::Decide => (|l| td_string!(l, level.decide), |l| td_string!(l, level.decide_about)),
+    }
+}
+
+/// The answer to a staff action: `done` when it worked, else what went wrong.
+pub fn done_or_error(result: Result<(), AppError>, done: Text) -> AnyView {
+    match result {
+        Ok(()) => view! { <p class="notice" role="status">{crate::text::tr(done)}</p> }.into_any(),
+        Err(error) => view! { <p class="notice notice-error" role="alert">{error_text(error)}</p> }.into_any(),
+    }
+}
+
+/// What went wrong, in the interface language.
+pub fn error_text(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Network => tr!(error.network),
+        AppError::Unauthorized => tr!(error.unauthorized),
+        AppError::Forbidden => tr!(error.forbidden),
+        _ => tr!(error.server),
+    }
+}
+
 /// What went wrong loading something, with a button to try again.
 pub fn error_notice(error: AppError, retry: impl Fn() + 'static) -> impl IntoView {
-    let message = match error {
-        AppError::Network => tr!(error.network),
-        _ => tr!(error.server),
-    };
     view! {
         <div class="notice notice-error" role="alert">
-            <p>{message}</p>
+            <p>{error_text(error)}</p>
             <button type="button" on:click=move |_| retry()>
                 {tr!(error.retry)}
             </button>

@@ -7,12 +7,11 @@ use leptos::prelude::*;
 use super::page_title;
 use crate::api;
 use crate::components::status::status_line;
-use crate::components::{error_notice, loading, Content};
+use crate::components::{error_notice, level_texts, loading, Content};
 use crate::i18n::*;
 use crate::language::use_language;
 use crate::load::Load;
 use crate::present::DateLine;
-use crate::text::Text;
 
 pub fn home() -> impl IntoView {
     let ui = use_language();
@@ -32,11 +31,7 @@ pub fn home() -> impl IntoView {
 }
 
 fn level_section(list: &ConsultationList, level: Level) -> impl IntoView {
-    let (name, about): (Text, Text) = match level {
-        Level::Inform => (|l| td_string!(l, level.inform), |l| td_string!(l, level.inform_about)),
-        Level::Consult => (|l| td_string!(l, level.consult), |l| td_string!(l, level.consult_about)),
-        Level::Decide => (|l| td_string!(l, level.decide), |l| td_string!(l, level.decide_about)),
-    };
+    let (name, about) = level_texts(level);
     let heading = format!("level-{}", level.as_str());
     let labelled_by = heading.clone();
     let consultations = list.of_level(level);

@@ -3,6 +3,8 @@
 pub mod consultation;
 pub mod home;
 pub mod not_found;
+pub mod staff;
+pub mod staff_consultation;
 
 use leptos::prelude::*;
 

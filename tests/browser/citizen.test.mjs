@@ -3,8 +3,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import AxeBuilder from '@axe-core/playwright';
-import { launchBrowser, openPhonePage, startServer, waitUntil } from './harness.mjs';
+import { axeViolations, launchBrowser, openPhonePage, startServer, waitUntil } from './harness.mjs';
 
 const WATER = 'water-services-2027';
 
@@ -21,11 +20,6 @@ describe('the citizen app on a phone', () => {
     await browser?.close();
     server?.stop();
   });
-
-  async function axeViolations(page) {
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  }
 
   test('the home screen groups consultations under their level', async () => {
     const { page, problems, context } = await openPhonePage(browser);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BARAZA = process.env.BARAZA_BIN ?? join(ROOT, 'target/debug/baraza');
@@ -73,6 +74,9 @@ export async function startServer() {
   return {
     url,
     api: async (path) => (await fetch(`${url}/api/v1${path}`)).json(),
+    /// A new staff token, made with the real command line on the same database.
+    staffToken: (role, name = `Test ${role}`) =>
+      execFileSync(BARAZA, ['token', 'create', '--role', role, '--name', name], { env }).toString().trim(),
     stop: () => {
       child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
@@ -105,4 +109,10 @@ export async function openPhonePage(browser, { locale = 'en-US' } = {}) {
     }
   });
   return { context, page, problems };
+}
+
+/// Every axe-core violation on the page, one line each.
+export async function axeViolations(page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }

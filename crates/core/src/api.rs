@@ -11,6 +11,7 @@ use crate::ballot::Ballot;
 use crate::count::{self, Candidate, Round};
 use crate::definition::{BudgetMethod, Consultation, Item, Level, RankingMethod, Status};
 use crate::localized::Localized;
+use crate::validate::Problem;
 
 /// `GET /api/v1/consultations`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,10 +141,12 @@ impl ItemResult {
             ..ItemResult::default()
         };
         let zeroed = |keys: Vec<String>| -> BTreeMap<String, u64> {
-            keys.into_iter().map(|key| {
-                let count = counters.get(&key).copied().unwrap_or(0);
-                (key, count)
-            }).collect()
+            keys.into_iter()
+                .map(|key| {
+                    let count = counters.get(&key).copied().unwrap_or(0);
+                    (key, count)
+                })
+                .collect()
         };
         match item {
             Item::Info { .. } => {
@@ -195,16 +198,15 @@ impl ItemResult {
                         _ => None,
                     })
                     .collect();
+                self.method = Some(method.as_str().to_owned());
                 match method {
                     RankingMethod::InstantRunoff => {
                         let counted = count::instant_runoff(&candidates, &rankings);
-                        self.method = Some("instant_runoff".into());
                         self.rounds = Some(counted.rounds);
                         self.winner = counted.winner;
                     }
                     RankingMethod::Borda => {
                         let counted = count::borda(&candidates, &rankings);
-                        self.method = Some("borda".into());
                         self.scores = Some(counted.scores);
                         self.winner = counted.winner;
                     }
@@ -220,11 +222,11 @@ impl ItemResult {
                         _ => None,
                     })
                     .collect();
-                let (name, counted) = match method {
-                    BudgetMethod::Greedy => ("greedy", count::greedy(&candidates, *total, &approvals)),
-                    BudgetMethod::EqualShares => ("equal_shares", count::equal_shares(&candidates, *total, &approvals)),
+                let counted = match method {
+                    BudgetMethod::Greedy => count::greedy(&candidates, *total, &approvals),
+                    BudgetMethod::EqualShares => count::equal_shares(&candidates, *total, &approvals),
                 };
-                self.method = Some(name.into());
+                self.method = Some(method.as_str().to_owned());
                 self.selected = Some(counted.selected);
                 self.spent = Some(counted.spent);
                 self.share_per_voter = counted.share_per_voter;
@@ -301,6 +303,10 @@ pub struct ApiError {
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
+    /// Every problem of a definition refused as `invalid_definition` or
+    /// `definition_locked`, each at its JSON path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
 }
 
 #[cfg(test)]

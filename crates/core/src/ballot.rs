@@ -111,10 +111,9 @@ pub fn check_ballot(item: &Item, ballot: &Ballot) -> Result<(), Rejection> {
                 Ok(())
             }
         }
-        (Item::Info { .. }, _) => Err(Rejection::new(
-            RejectCode::InvalidBallot,
-            "an information section takes useful-marks, not ballots",
-        )),
+        (Item::Info { .. }, _) => {
+            Err(Rejection::new(RejectCode::InvalidBallot, "an information section takes useful-marks, not ballots"))
+        }
         (item, _) => Err(Rejection::new(
             RejectCode::InvalidBallot,
             format!("this is not the shape of a ballot for a {} item", item.type_name()),

@@ -2,7 +2,7 @@
 //! function of the ballots, deterministic, and states its tie-break, so staff
 //! can explain every result and anyone can recount it from the open data.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -106,11 +106,7 @@ pub fn borda(candidates: &[String], ballots: &[Vec<String>]) -> Borda {
         None
     } else {
         // max_by_key keeps the last maximum: iterate in reverse so the first listed wins ties.
-        candidates
-            .iter()
-            .rev()
-            .max_by_key(|c| (scores[*c], firsts.get(c.as_str()).copied().unwrap_or(0)))
-            .cloned()
+        candidates.iter().rev().max_by_key(|c| (scores[*c], firsts.get(c.as_str()).copied().unwrap_or(0))).cloned()
     };
     Borda { scores, winner }
 }
@@ -144,11 +140,26 @@ pub struct BudgetOutcome {
     pub share_per_voter: Option<f64>,
 }
 
-fn approvals(projects: &[Candidate], ballots: &[Vec<String>]) -> Vec<u64> {
-    projects
-        .iter()
-        .map(|p| ballots.iter().filter(|ballot| ballot.contains(&p.id)).count() as u64)
-        .collect()
+/// Each project's supporters, as ascending voter indexes, read in one pass
+/// over the ballots. A ballot naming a project twice supports it once; ids
+/// that name no project are ignored.
+fn supporters(projects: &[Candidate], ballots: &[Vec<String>]) -> Vec<Vec<usize>> {
+    let index: HashMap<&str, usize> = projects.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let mut supporters = vec![Vec::new(); projects.len()];
+    for (voter, ballot) in ballots.iter().enumerate() {
+        for id in ballot {
+            if let Some(&i) = index.get(id.as_str()) {
+                if supporters[i].last() != Some(&voter) {
+                    supporters[i].push(voter);
+                }
+            }
+        }
+    }
+    supporters
+}
+
+fn approvals(supporters: &[Vec<usize>]) -> Vec<u64> {
+    supporters.iter().map(|s| s.len() as u64).collect()
 }
 
 /// Funding order for greedy choices: most approvals first; ties go to the
@@ -165,7 +176,7 @@ fn greedy_order(projects: &[Candidate], approvals: &[u64]) -> Vec<usize> {
 /// the one listed first); each is funded if it still fits in what is left of
 /// the budget, otherwise skipped. Projects nobody approved are never funded.
 pub fn greedy(projects: &[Candidate], total: u64, ballots: &[Vec<String>]) -> BudgetOutcome {
-    let approvals = approvals(projects, ballots);
+    let approvals = approvals(&supporters(projects, ballots));
     let selected = greedy_fill(projects, &approvals, total, Vec::new());
     outcome(projects, &approvals, selected, None)
 }
@@ -226,14 +237,21 @@ pub struct EqualSharesRun {
 /// listed first) and charge its supporters. Stop when no project can be paid
 /// for by its own supporters.
 pub fn equal_shares_run(projects: &[Candidate], ballots: &[Vec<String>], budget_per_voter: u128) -> EqualSharesRun {
-    let voters = ballots.len() as u128;
-    let supporters: Vec<Vec<usize>> = projects
-        .iter()
-        .map(|p| (0..ballots.len()).filter(|&v| ballots[v].contains(&p.id)).collect())
-        .collect();
-    let mut left = vec![budget_per_voter; ballots.len()];
+    run_equal_shares(projects, &supporters(projects, ballots), ballots.len(), budget_per_voter)
+}
+
+/// [`equal_shares_run`] on supporters already read from `voters` ballots, so
+/// that completion's many runs read the ballots only once.
+fn run_equal_shares(
+    projects: &[Candidate],
+    supporters: &[Vec<usize>],
+    voter_count: usize,
+    budget_per_voter: u128,
+) -> EqualSharesRun {
+    let voters = voter_count as u128;
+    let mut left = vec![budget_per_voter; voter_count];
     let mut selected = Vec::new();
-    let mut payments: Vec<Vec<u128>> = vec![Vec::new(); ballots.len()];
+    let mut payments: Vec<Vec<u128>> = vec![Vec::new(); voter_count];
     loop {
         let mut best: Option<(u128, usize)> = None;
         for (i, project) in projects.iter().enumerate() {
@@ -241,7 +259,9 @@ pub fn equal_shares_run(projects: &[Candidate], ballots: &[Vec<String>], budget_
                 continue;
             }
             let cost = u128::from(project.cost) * voters;
-            let Some(rho) = smallest_share(&supporters[i], &left, cost) else { continue };
+            let Some(rho) = smallest_share(&supporters[i], &left, cost) else {
+                continue;
+            };
             let better = match best {
                 None => true,
                 Some((best_rho, j)) => {
@@ -304,7 +324,8 @@ const COMPLETION_STEPS: u32 = 100;
 /// that gave it. Money still left is then spent
 /// greedily (see [`greedy`]) on the remaining projects.
 pub fn equal_shares(projects: &[Candidate], total: u64, ballots: &[Vec<String>]) -> BudgetOutcome {
-    let approvals = approvals(projects, ballots);
+    let supporters = supporters(projects, ballots);
+    let approvals = approvals(&supporters);
     if ballots.is_empty() {
         return outcome(projects, &approvals, Vec::new(), None);
     }
@@ -312,12 +333,13 @@ pub fn equal_shares(projects: &[Candidate], total: u64, ballots: &[Vec<String>])
     // In units of 1/voters of the currency, each voter's share is `total`.
     let share = u128::from(total);
     let cost_of = |run: &EqualSharesRun| run.selected.iter().map(|&i| projects[i].cost).sum::<u64>();
-    let mut kept = equal_shares_run(projects, ballots, share);
+    let run = |budget_per_voter| run_equal_shares(projects, &supporters, ballots.len(), budget_per_voter);
+    let mut kept = run(share);
     for step in 1..=COMPLETION_STEPS {
         if kept.selected.len() == projects.len() {
             break;
         }
-        let raised = equal_shares_run(projects, ballots, share + share * u128::from(step) / 100);
+        let raised = run(share + share * u128::from(step) / 100);
         if cost_of(&raised) > total {
             break;
         }

@@ -155,11 +155,31 @@ pub enum RankingMethod {
     Borda,
 }
 
+impl RankingMethod {
+    /// The name as written in definitions and results.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RankingMethod::InstantRunoff => "instant_runoff",
+            RankingMethod::Borda => "borda",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BudgetMethod {
     Greedy,
     EqualShares,
+}
+
+impl BudgetMethod {
+    /// The name as written in definitions and results.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BudgetMethod::Greedy => "greedy",
+            BudgetMethod::EqualShares => "equal_shares",
+        }
+    }
 }
 
 /// An item of a consultation, by type. Every variant has an `id` and a
@@ -307,5 +327,15 @@ mod tests {
         assert_eq!(multiple_choice(Some(2), Some(2)).selection_bounds(), Some((2, 2)));
         let yes_no = Item::YesNo { id: "q".to_owned(), title: Localized::default() };
         assert_eq!(yes_no.selection_bounds(), None);
+    }
+
+    #[test]
+    fn method_names_are_their_serialized_names() {
+        for method in [RankingMethod::InstantRunoff, RankingMethod::Borda] {
+            assert_eq!(serde_json::to_value(method).unwrap(), method.as_str());
+        }
+        for method in [BudgetMethod::Greedy, BudgetMethod::EqualShares] {
+            assert_eq!(serde_json::to_value(method).unwrap(), method.as_str());
+        }
     }
 }

@@ -4,11 +4,16 @@
 //! app and the server can never disagree. Nothing in this crate does I/O: the
 //! current time is always passed in.
 
+pub mod admin;
+pub mod analysis;
 pub mod api;
 pub mod ballot;
+pub mod codes;
 pub mod count;
 pub mod definition;
+pub mod lifecycle;
 pub mod localized;
+pub mod staff;
 pub mod sync;
 pub mod validate;
 

@@ -58,10 +58,7 @@ mod tests {
     use super::*;
 
     fn text() -> Localized {
-        Localized(BTreeMap::from([
-            ("en".to_owned(), "Water".to_owned()),
-            ("fr".to_owned(), "Eau".to_owned()),
-        ]))
+        Localized(BTreeMap::from([("en".to_owned(), "Water".to_owned()), ("fr".to_owned(), "Eau".to_owned())]))
     }
 
     #[test]

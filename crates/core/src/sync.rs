@@ -26,10 +26,8 @@ pub struct SyncRequest {
 
 impl SyncRequest {
     pub fn new(participant: Uuid, code: Option<String>, actions: &[Action]) -> Self {
-        let actions = actions
-            .iter()
-            .map(|action| serde_json::to_value(action).expect("an action always serializes"))
-            .collect();
+        let actions =
+            actions.iter().map(|action| serde_json::to_value(action).expect("an action always serializes")).collect();
         SyncRequest { participant, code, actions }
     }
 }
@@ -114,6 +112,8 @@ pub enum RejectCode {
     ConsultationClosed,
     CodeRequired,
     InvalidCode,
+    /// The code was already used by another participant.
+    CodeUsed,
     InvalidBallot,
     UnknownOption,
     CommentsDisabled,
@@ -131,6 +131,7 @@ impl RejectCode {
             RejectCode::ConsultationClosed => "consultation_closed",
             RejectCode::CodeRequired => "code_required",
             RejectCode::InvalidCode => "invalid_code",
+            RejectCode::CodeUsed => "code_used",
             RejectCode::InvalidBallot => "invalid_ballot",
             RejectCode::UnknownOption => "unknown_option",
             RejectCode::CommentsDisabled => "comments_disabled",
@@ -163,10 +164,7 @@ pub fn within_deadline(
     received_at: OffsetDateTime,
 ) -> Result<(), Rejection> {
     match consultation.status_at(received_at) {
-        Status::Upcoming => Err(Rejection::new(
-            RejectCode::ConsultationNotOpen,
-            "this consultation is not open yet",
-        )),
+        Status::Upcoming => Err(Rejection::new(RejectCode::ConsultationNotOpen, "this consultation is not open yet")),
         Status::Open => Ok(()),
         Status::Archived => Err(Rejection::new(RejectCode::ConsultationClosed, "this consultation is archived")),
         Status::Closed => {
@@ -198,10 +196,7 @@ pub fn admit(
     match &action.kind {
         ActionKind::Ballot { item, ballot, .. } => {
             if consultation.eligibility == Eligibility::Codes && !has_code {
-                return Err(Rejection::new(
-                    RejectCode::CodeRequired,
-                    "this consultation needs a participation code",
-                ));
+                return Err(Rejection::new(RejectCode::CodeRequired, "this consultation needs a participation code"));
             }
             check_ballot(find_item(consultation, item)?, ballot)
         }
@@ -215,10 +210,7 @@ pub fn admit(
         ActionKind::Reaction { .. } => comments_enabled(consultation),
         ActionKind::Feedback { item, .. } => match find_item(consultation, item)? {
             Item::Info { .. } => Ok(()),
-            _ => Err(Rejection::new(
-                RejectCode::InvalidAction,
-                "useful-marks are for information sections only",
-            )),
+            _ => Err(Rejection::new(RejectCode::InvalidAction, "useful-marks are for information sections only")),
         },
     }
 }

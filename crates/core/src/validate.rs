@@ -29,6 +29,12 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = if self.path.is_empty() { "(document)" } else { &self.path };
@@ -56,11 +62,7 @@ pub fn parse_definition(json: &str) -> Result<Checked, Vec<Problem>> {
         Ok(consultation) => consultation,
         Err(error) => {
             let path = json_path(error.path());
-            return Err(vec![Problem {
-                severity: Severity::Error,
-                path,
-                message: error.into_inner().to_string(),
-            }]);
+            return Err(vec![Problem { severity: Severity::Error, path, message: error.into_inner().to_string() }]);
         }
     };
     let mut problems = check(&consultation);
@@ -139,8 +141,7 @@ pub fn check(consultation: &Consultation) -> Vec<Problem> {
     report.problems
 }
 
-const SLUG_RULE: &str =
-    "must be 1 to 64 lowercase letters, digits and single hyphens, such as \"water-2027\"";
+const SLUG_RULE: &str = "must be 1 to 64 lowercase letters, digits and single hyphens, such as \"water-2027\"";
 
 fn check_item(report: &mut Report<'_>, path: &str, item: &Item) {
     match item {
@@ -232,10 +233,7 @@ impl Report<'_> {
 
     fn localized(&mut self, path: &str, text: &Localized) {
         if !text.has(self.default_language) {
-            self.error(
-                path,
-                format!("the text in the default language \"{}\" is missing", self.default_language),
-            );
+            self.error(path, format!("the text in the default language \"{}\" is missing", self.default_language));
         }
         for language in text.languages() {
             if !is_language_tag(language) {
@@ -278,8 +276,7 @@ pub fn is_slug(id: &str) -> bool {
 /// one 2 or 3 letters.
 pub fn is_language_tag(tag: &str) -> bool {
     let mut subtags = tag.split('-');
-    let primary_ok = subtags
-        .next()
-        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let primary_ok =
+        subtags.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
     primary_ok && subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
 }

@@ -104,9 +104,9 @@ fn greedy_skips_what_no_longer_fits_and_what_nobody_wants() {
 fn candidates_and_ballots() -> impl Strategy<Value = (Vec<String>, Vec<Vec<String>>)> {
     (1usize..6).prop_flat_map(|n| {
         let candidates: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
-        let ballot = Just(candidates.clone()).prop_shuffle().prop_flat_map(move |order| {
-            (1..=order.len()).prop_map(move |keep| order[..keep].to_vec())
-        });
+        let ballot = Just(candidates.clone())
+            .prop_shuffle()
+            .prop_flat_map(move |order| (1..=order.len()).prop_map(move |keep| order[..keep].to_vec()));
         (Just(candidates), prop::collection::vec(ballot, 0..40))
     })
 }

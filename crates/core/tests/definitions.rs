@@ -33,10 +33,7 @@ fn every_example_reads_with_every_item_type_in_it() {
     }
     types.sort();
     types.dedup();
-    assert_eq!(
-        types,
-        ["budget", "info", "multiple_choice", "ranking", "scale", "single_choice", "text", "yes_no"]
-    );
+    assert_eq!(types, ["budget", "info", "multiple_choice", "ranking", "scale", "single_choice", "text", "yes_no"]);
 }
 
 #[test]

@@ -123,7 +123,10 @@ fn comments_follow_the_definition() {
         kind: ActionKind::Comment { item: None, reply_to: None, body: body.into(), language: "en".into() },
     };
     assert_eq!(code_of(admit(&water(), &comment("water-services-2027", "Kiosks close early."), false, DURING)), None);
-    assert_eq!(code_of(admit(&water(), &comment("water-services-2027", " \n"), false, DURING)), Some(RejectCode::InvalidComment));
+    assert_eq!(
+        code_of(admit(&water(), &comment("water-services-2027", " \n"), false, DURING)),
+        Some(RejectCode::InvalidComment)
+    );
     assert_eq!(
         code_of(admit(&village(), &comment("kijiji-budget-2027", "Hello"), false, DURING)),
         Some(RejectCode::CommentsDisabled)

@@ -8,7 +8,14 @@ use baraza_core::validate::{parse_definition, Checked};
 use clap::{Parser, Subcommand};
 use time::OffsetDateTime;
 
-use crate::{consultations, db, http};
+use baraza_core::admin::{ChangeAction, MAX_CODES_PER_REQUEST};
+use baraza_core::definition::Eligibility;
+use baraza_core::staff::Role;
+
+use crate::changes::{self, Author};
+use crate::consultations::Publication;
+use crate::receipts::ReceiptKey;
+use crate::{codes, consultations, db, http, tokens};
 
 /// The `baraza` command line. Exit codes: 0 done, 1 a definition has errors,
 /// 2 the command could not run (database, address, …).
@@ -42,6 +49,40 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Create, list and revoke staff tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Participation codes for consultations whose eligibility is `codes`.
+    #[command(subcommand)]
+    Codes(CodesCommand),
+}
+
+#[derive(Subcommand)]
+enum CodesCommand {
+    /// Make new codes and print them as CSV (a `code` column): they are
+    /// stored only as keyed hashes and never shown again.
+    Issue {
+        /// The consultation's id.
+        id: String,
+        #[arg(long)]
+        count: u32,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token and print it once: it is stored only as a hash.
+    Create {
+        #[arg(long)]
+        role: Role,
+        /// Who the token is for, as the change log will name them.
+        #[arg(long)]
+        name: String,
+    },
+    /// Every token's id, role, name, and when it was made or revoked.
+    List,
+    /// Stop a token from working, by the id `token list` shows.
+    Revoke { id: String },
 }
 
 impl Cli {
@@ -56,6 +97,8 @@ impl Cli {
             }
             Command::Publish { files } => block_on(publish(&self.database, &files)),
             Command::Serve { addr, dist } => block_on(serve(&self.database, addr, dist)),
+            Command::Token(command) => block_on(token(&self.database, command)),
+            Command::Codes(CodesCommand::Issue { id, count }) => block_on(issue_codes(&self.database, &id, count)),
         }
     }
 }
@@ -111,22 +154,130 @@ async fn publish(database: &str, files: &[PathBuf]) -> ExitCode {
         Ok(pool) => pool,
         Err(error) => return fail(error),
     };
-    // All or nothing: a failure halfway leaves the database as it was.
+    // All or nothing: a failure or a refused update halfway leaves the
+    // database as it was.
     let published = async {
         let mut tx = db::begin_write(&pool).await?;
         let now = OffsetDateTime::now_utc();
+        let mut outcomes = Vec::new();
         for Checked { consultation, .. } in &definitions {
-            consultations::publish(&mut *tx, consultation, now).await?;
+            outcomes.push(consultations::publish(&mut tx, consultation, &Author::CommandLine, now).await?);
         }
-        tx.commit().await
+        if outcomes.iter().all(Result::is_ok) {
+            tx.commit().await?;
+        }
+        Ok::<_, sqlx::Error>(outcomes)
     };
-    if let Err(error) = published.await {
-        return fail(format!("nothing was published: {error}"));
+    let outcomes = match published.await {
+        Ok(outcomes) => outcomes,
+        Err(error) => return fail(format!("nothing was published: {error}")),
+    };
+    let refused = outcomes.iter().any(Result::is_err);
+    for (Checked { consultation, .. }, outcome) in definitions.iter().zip(outcomes) {
+        match outcome {
+            Ok(_) if refused => {}
+            Ok(Publication::Created) => println!("published {}", consultation.id),
+            Ok(Publication::Updated) => println!("updated {}", consultation.id),
+            Ok(Publication::Unchanged) => println!("unchanged {}", consultation.id),
+            Err(problems) => {
+                for problem in problems {
+                    println!("{}: {problem}", consultation.id);
+                }
+            }
+        }
     }
-    for Checked { consultation, .. } in &definitions {
-        println!("published {}", consultation.id);
+    if refused {
+        eprintln!("nothing was published");
+        return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+async fn issue_codes(database: &str, id: &str, count: u32) -> ExitCode {
+    if !(1..=MAX_CODES_PER_REQUEST).contains(&count) {
+        return fail(format!("--count must be from 1 to {MAX_CODES_PER_REQUEST}"));
+    }
+    let pool = match db::open(database).await {
+        Ok(pool) => pool,
+        Err(error) => return fail(error),
+    };
+    let issued = async {
+        let Some(consultation) = consultations::load(&pool, id).await? else {
+            return Ok(Err(format!("there is no consultation \"{id}\"")));
+        };
+        if consultation.eligibility != Eligibility::Codes {
+            return Ok(Err(format!("{id} does not use participation codes (its eligibility is not \"codes\")")));
+        }
+        let key = ReceiptKey::load_or_create(&pool).await?;
+        let now = OffsetDateTime::now_utc();
+        let mut tx = db::begin_write(&pool).await?;
+        let issued = codes::issue(&mut tx, &key, id, count, now).await?;
+        let summary = format!("{count} participation codes issued");
+        changes::record(&mut tx, id, &Author::CommandLine, ChangeAction::CodesIssued, &summary, now).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(Ok(issued))
+    };
+    match issued.await {
+        Ok(Ok(issued)) => {
+            println!("code");
+            for code in issued {
+                println!("{code}");
+            }
+            eprintln!("These {count} codes are shown only now; each lets one person vote once.");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(refusal)) => fail(refusal),
+        Err(error) => fail(error),
+    }
+}
+
+async fn token(database: &str, command: TokenCommand) -> ExitCode {
+    let pool = match db::open(database).await {
+        Ok(pool) => pool,
+        Err(error) => return fail(error),
+    };
+    let now = OffsetDateTime::now_utc();
+    match command {
+        TokenCommand::Create { role, name } => {
+            let name = name.trim();
+            if name.is_empty() {
+                return fail("--name must not be blank: the change log names staff by it");
+            }
+            match tokens::create(&pool, name, role, now).await {
+                Ok(token) => {
+                    println!("{token}");
+                    eprintln!("This {role} token for {name} is shown only now; keep it somewhere safe.");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => fail(error),
+            }
+        }
+        TokenCommand::List => match tokens::list(&pool).await {
+            Ok(list) => {
+                println!("id\trole\tname\tcreated\trevoked");
+                for token in list {
+                    let revoked = token.revoked_at.map(db::timestamp).unwrap_or_else(|| "-".to_owned());
+                    println!(
+                        "{}\t{}\t{}\t{}\t{revoked}",
+                        token.id,
+                        token.role,
+                        token.name,
+                        db::timestamp(token.created_at)
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(error),
+        },
+        TokenCommand::Revoke { id } => match tokens::revoke(&pool, &id, now).await {
+            Ok(true) => {
+                println!("revoked {id}");
+                ExitCode::SUCCESS
+            }
+            Ok(false) => fail(format!("no valid token has the id {id}; see `baraza token list`")),
+            Err(error) => fail(error),
+        },
+    }
 }
 
 async fn serve(database: &str, addr: SocketAddr, dist: PathBuf) -> ExitCode {

@@ -25,9 +25,8 @@ impl ReceiptKey {
             .bind(fresh)
             .execute(pool)
             .await?;
-        let key: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'receipt_key'")
-            .fetch_one(pool)
-            .await?;
+        let key: String =
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'receipt_key'").fetch_one(pool).await?;
         Ok(ReceiptKey(key.into_bytes()))
     }
 
@@ -38,6 +37,24 @@ impl ReceiptKey {
         mac.update(b"\n");
         mac.update(payload.as_bytes());
         hex(&mac.finalize().into_bytes()[..8])
+    }
+}
+
+impl ReceiptKey {
+    /// A participant's pseudonym in the open data of one consultation: their
+    /// ballots there can be told apart and linked to each other, but neither
+    /// to their device's id nor to their ballots in any other consultation.
+    /// The `pseudonym` label keeps these apart from receipts, whose first
+    /// part is always a UUID.
+    pub fn pseudonym(&self, consultation: &str, participant: &str) -> String {
+        self.sign(&format!("pseudonym\n{consultation}"), participant)
+    }
+
+    /// What a participation code of one consultation is stored as. Codes
+    /// carry 59 bits, so only the holder of this key could test guesses
+    /// against a copy of the database.
+    pub fn code_hash(&self, consultation: &str, code: &str) -> String {
+        self.sign(&format!("code\n{consultation}"), code)
     }
 }
 
@@ -59,5 +76,16 @@ mod tests {
         assert_ne!(base, ReceiptKey(b"other".to_vec()).sign("id", "{}"));
         assert_ne!(base, key.sign("id2", "{}"));
         assert_ne!(base, key.sign("id", "{ }"));
+    }
+
+    #[test]
+    fn a_pseudonym_is_stable_within_one_consultation_only() {
+        let key = ReceiptKey(b"key".to_vec());
+        let pseudonym = key.pseudonym("water", "5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11");
+        assert_eq!(pseudonym.len(), 16);
+        assert_eq!(pseudonym, key.pseudonym("water", "5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11"));
+        assert_ne!(pseudonym, key.pseudonym("road", "5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11"));
+        assert_ne!(pseudonym, key.pseudonym("water", "7a1d1f36-2a7c-4c39-8f1f-9d5d3c1a0b22"));
+        assert_ne!(pseudonym, ReceiptKey(b"other".to_vec()).pseudonym("water", "5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11"));
     }
 }

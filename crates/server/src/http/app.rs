@@ -1,10 +1,13 @@
 //! Serving the built app: files from `dist/`, and `index.html` for any other
 //! path so the app's own routes (`/c/water-services-2027`) load directly.
+//! Paths under `/staff` get the staff side's page, `dist/staff/index.html`:
+//! the staff screens are a bundle of their own that citizens never download.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use baraza_core::staff::is_staff_path;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -22,20 +25,21 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     if request.uri().path().starts_with("/api/") {
         return Error::NotFound.into_response();
     }
-    let index = state.dist.join("index.html");
+    let path = request.uri().path().to_owned();
+    let index = if is_staff_path(&path) { state.dist.join("staff/index.html") } else { state.dist.join("index.html") };
     if !tokio::fs::metadata(&index).await.is_ok_and(|meta| meta.is_file()) {
         return (StatusCode::SERVICE_UNAVAILABLE, Html(NOT_BUILT)).into_response();
     }
-    let path = request.uri().path().to_owned();
-    let files = ServeDir::new(state.dist.as_path()).fallback(ServeFile::new(index));
+    // Folders are not files to serve: `/staff` is the staff page, not a
+    // redirect to `/staff/`.
+    let files =
+        ServeDir::new(state.dist.as_path()).append_index_html_on_directories(false).fallback(ServeFile::new(index));
     let mut response = match files.oneshot(request).await {
         Ok(response) => response.map(Body::new),
         Err(never) => match never {},
     };
-    let is_html = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
+    let is_html =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
     let cache = if response.status().is_success() && !is_html && is_fingerprinted(&path) {
         "public, max-age=31536000, immutable"
     } else {

@@ -1,10 +1,13 @@
 //! The one error type of the HTTP API.
 
 use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use baraza_core::analysis::ReasonError;
 use baraza_core::api::{ApiError, ErrorBody};
+use baraza_core::staff::Role;
+use baraza_core::validate::Problem;
 
 /// Every error of the API answers `{"error": {"code": "…", "message": "…"}}`
 /// (core's `api::ApiError`) with this status:
@@ -12,21 +15,31 @@ use baraza_core::api::{ApiError, ErrorBody};
 /// | code | status | when |
 /// | --- | --- | --- |
 /// | `malformed_request` | 400 | the body is not JSON or not the expected shape; the message says what is wrong |
-/// | `invalid_parameter` | 400 | a query parameter (`limit`, `before`) is out of range or unreadable |
+/// | `invalid_parameter` | 400 | a query parameter (`limit`, `before`, `order`) is out of range or unreadable |
+/// | `unauthorized` | 401 | an admin route was called without a staff token, or with a wrong or revoked one |
+/// | `forbidden` | 403 | the staff token's role may not do this; the message names the role needed |
 /// | `results_not_public` | 403 | the definition's `results` rule hides tallies now; the message says when they appear |
 /// | `consultation_not_found` | 404 | no consultation has that id |
+/// | `comment_not_found` | 404 | no comment has that id |
 /// | `not_found` | 404 | no such API route |
 /// | `method_not_allowed` | 405 | the route exists, the method does not |
 /// | `payload_too_large` | 413 | the body is over 1 MiB |
 /// | `too_many_actions` | 413 | a sync batch has more than core's `MAX_ACTIONS_PER_BATCH` actions |
 /// | `unsupported_media_type` | 415 | the body is not sent as `application/json` |
+/// | `definition_locked` | 409 | the update changes what may not change once a consultation has opened; `problems` lists each change at its path |
+/// | `consultation_not_open` | 409 | closing a consultation that has not opened yet or is already closed |
+/// | `codes_not_used` | 409 | codes were asked for a consultation whose eligibility is not `codes` |
+/// | `invalid_definition` | 422 | the definition (or outcome) breaks core's rules; `problems` lists every error and warning with its JSON path |
+/// | `invalid_count` | 422 | the number of participation codes asked for is not from 1 to core's `admin::MAX_CODES_PER_REQUEST` |
+/// | `reason_required` | 422 | a comment is hidden without a reason (missing or blank) |
+/// | `reason_too_long` | 422 | the reason for hiding a comment is over core's `analysis::HIDE_REASON_MAX_CHARS` |
 /// | `internal` | 500 | a fault of the server; the cause is logged, not shown |
 ///
 /// The rejection of one action of a sync batch is not an error of the
 /// request: it comes back inside the 200 answer, with one of core's
 /// `sync::RejectCode`s (`invalid_action`, `unknown_consultation`,
 /// `unknown_item`, `unknown_comment`, `consultation_not_open`,
-/// `consultation_closed`, `code_required`, `invalid_code`, `invalid_ballot`,
+/// `consultation_closed`, `code_required`, `invalid_code`, `code_used`, `invalid_ballot`,
 /// `unknown_option`, `comments_disabled`, `invalid_comment`).
 ///
 /// Outside `/api`, a server whose `--dist` holds no built app answers 503
@@ -37,10 +50,28 @@ pub enum Error {
     MalformedRequest(String),
     #[error("{0}")]
     InvalidParameter(String),
+    #[error("this needs a valid staff token: send it as Authorization: Bearer <token>")]
+    Unauthorized,
+    #[error("this needs a {0} token")]
+    Forbidden(Role),
     #[error("{0}")]
     ResultsNotPublic(String),
     #[error("there is no consultation \"{0}\"")]
     ConsultationNotFound(String),
+    #[error("there is no comment \"{0}\"")]
+    CommentNotFound(String),
+    #[error("{0}")]
+    InvalidReason(ReasonError),
+    #[error("the definition has {} error(s); nothing was saved", .0.iter().filter(|p| p.is_error()).count())]
+    InvalidDefinition(Vec<Problem>),
+    #[error("this consultation has opened, so only its texts and closing date may change; nothing was saved")]
+    DefinitionLocked(Vec<Problem>),
+    #[error("{0}")]
+    ConsultationNotOpen(&'static str),
+    #[error("this consultation does not use participation codes (its eligibility is not \"codes\")")]
+    CodesNotUsed,
+    #[error("ask for 1 to {0} codes at a time")]
+    InvalidCount(u32),
     #[error("there is no API route at this path")]
     NotFound,
     #[error("this route does not take this method")]
@@ -73,8 +104,18 @@ impl Error {
         match self {
             Error::MalformedRequest(_) => (StatusCode::BAD_REQUEST, "malformed_request"),
             Error::InvalidParameter(_) => (StatusCode::BAD_REQUEST, "invalid_parameter"),
+            Error::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Error::ResultsNotPublic(_) => (StatusCode::FORBIDDEN, "results_not_public"),
             Error::ConsultationNotFound(_) => (StatusCode::NOT_FOUND, "consultation_not_found"),
+            Error::CommentNotFound(_) => (StatusCode::NOT_FOUND, "comment_not_found"),
+            Error::InvalidReason(ReasonError::Missing) => (StatusCode::UNPROCESSABLE_ENTITY, "reason_required"),
+            Error::InvalidReason(ReasonError::TooLong) => (StatusCode::UNPROCESSABLE_ENTITY, "reason_too_long"),
+            Error::InvalidDefinition(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_definition"),
+            Error::DefinitionLocked(_) => (StatusCode::CONFLICT, "definition_locked"),
+            Error::ConsultationNotOpen(_) => (StatusCode::CONFLICT, "consultation_not_open"),
+            Error::CodesNotUsed => (StatusCode::CONFLICT, "codes_not_used"),
+            Error::InvalidCount(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_count"),
             Error::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Error::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
@@ -91,8 +132,18 @@ impl IntoResponse for Error {
             tracing::error!(%cause, "request failed");
         }
         let (status, code) = self.status_and_code();
-        let body = ApiError { error: ErrorBody { code: code.to_owned(), message: self.to_string() } };
-        (status, Json(body)).into_response()
+        let message = self.to_string();
+        let problems = match self {
+            Error::InvalidDefinition(problems) | Error::DefinitionLocked(problems) => problems,
+            _ => Vec::new(),
+        };
+        let body = ApiError { error: ErrorBody { code: code.to_owned(), message, problems } };
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            // RFC 6750 §3: tell the client which scheme to use.
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        response
     }
 }
 

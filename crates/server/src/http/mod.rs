@@ -10,12 +10,37 @@
 //! | GET | `/api/v1/consultations/{id}/comments?before=&limit=` | `api::CommentsPage`, newest first |
 //! | POST | `/api/v1/sync` | `sync::SyncResponse`, one result per action |
 //!
+//! Staff routes under `/api/v1/admin/` take `Authorization: Bearer <token>`
+//! (see [`auth`]); each names the role it needs in its handler's arguments.
+//!
+//! | method | path | role | answer |
+//! | --- | --- | --- | --- |
+//! | GET | `/api/v1/admin/me` | any | `staff::StaffMember` |
+//! | GET | `/api/v1/admin/consultations` | any | `admin::AdminConsultationList`, archived ones too |
+//! | POST | `/api/v1/admin/consultations` | publisher | the definition file's text → 201/200 `admin::Published`; 422 `invalid_definition`, 409 `definition_locked` |
+//! | POST | `/api/v1/admin/consultations/{id}/close` | publisher | `admin::AdminConsultation`, closed now |
+//! | POST | `/api/v1/admin/consultations/{id}/archive` | publisher | `admin::AdminConsultation` |
+//! | PUT | `/api/v1/admin/consultations/{id}/outcome` | publisher | `admin::OutcomeRequest` → `admin::AdminConsultation` |
+//! | GET | `/api/v1/admin/consultations/{id}/changes` | any | `admin::ChangeLog`, newest first |
+//! | POST | `/api/v1/admin/consultations/{id}/codes` | publisher | `admin::CodesRequest` → CSV with a `code` column |
+//! | GET | `/api/v1/admin/consultations/{id}/results` | analyst | `analysis::AdminResults`, whatever `results` says |
+//! | GET | `/api/v1/admin/consultations/{id}/comments` | analyst | every comment, hidden ones too ([`analysis`]) |
+//! | POST | `/api/v1/admin/comments/{id}/hide`, `/restore` | analyst | the moderated comment |
+//! | GET | `/api/v1/admin/consultations/{id}/export.csv`, `tallies.csv`, `export.json` | analyst | open-data downloads ([`export`]) |
+//!
 //! Any other path is a file of the built app, or its `index.html`.
 
+mod admin;
+mod analysis;
 mod app;
+pub mod auth;
 mod consultations;
 pub mod error;
+mod export;
+mod publishing;
 mod sync;
+
+pub use sync::record_in;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,6 +55,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::receipts::{hex, ReceiptKey};
+use crate::results::CountCache;
 use error::Error;
 
 #[derive(Clone)]
@@ -38,19 +64,25 @@ pub struct AppState {
     receipt_key: ReceiptKey,
     /// The built app (trunk's `dist/`).
     dist: Arc<PathBuf>,
+    /// Counts of rankings and budgets, reused until their item's next ballot.
+    counts: Arc<CountCache>,
 }
 
 impl AppState {
     /// Loads the server's receipt key, making it on first start.
     pub async fn new(pool: SqlitePool, dist: PathBuf) -> sqlx::Result<Self> {
         let receipt_key = ReceiptKey::load_or_create(&pool).await?;
-        Ok(AppState { pool, receipt_key, dist: Arc::new(dist) })
+        Ok(AppState { pool, receipt_key, dist: Arc::new(dist), counts: Arc::default() })
     }
 }
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(consultations::router())
+        .merge(admin::router())
+        .merge(publishing::router())
+        .merge(analysis::router())
+        .merge(export::router())
         .merge(sync::router())
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed });
@@ -77,10 +109,7 @@ fn json_with_etag(request_headers: &HeaderMap, body: &impl Serialize) -> Respons
     if none_match(request_headers, &etag) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), cache]).into_response();
     }
-    (
-        [(header::ETAG, etag_value), cache, (header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-        bytes,
-    )
+    ([(header::ETAG, etag_value), cache, (header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], bytes)
         .into_response()
 }
 

@@ -19,8 +19,8 @@ use time::OffsetDateTime;
 
 use super::error::Error;
 use super::AppState;
-use crate::consultations;
 use crate::db::{begin_write, timestamp};
+use crate::{codes, consultations};
 
 const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
@@ -36,16 +36,35 @@ async fn sync(
     if request.actions.len() > MAX_ACTIONS_PER_BATCH {
         return Err(Error::TooManyActions(MAX_ACTIONS_PER_BATCH));
     }
-    let now = OffsetDateTime::now_utc();
-    let mut batch = Batch { state: &state, request: &request, now, consultations: HashMap::new() };
-    // One transaction for the batch: one durable write however many actions.
+    let results = record_batch(&state, &request, OffsetDateTime::now_utc()).await?;
+    Ok(Json(SyncResponse { results }))
+}
+
+/// Records a batch as received at `now`, in one transaction: one durable
+/// write however many actions. What `POST /api/v1/sync` does once the
+/// request is read.
+async fn record_batch(state: &AppState, request: &SyncRequest, now: OffsetDateTime) -> sqlx::Result<Vec<ActionResult>> {
     let mut tx = begin_write(&state.pool).await?;
+    let results = record_in(&mut tx, state, request, now).await?;
+    tx.commit().await?;
+    Ok(results)
+}
+
+/// Records a batch in a write transaction the caller commits: the benchmark
+/// loads many participants' batches per transaction through it, so that it
+/// measures the storage code sync uses without one disk flush per batch.
+pub async fn record_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    state: &AppState,
+    request: &SyncRequest,
+    now: OffsetDateTime,
+) -> sqlx::Result<Vec<ActionResult>> {
+    let mut batch = Batch { state, request, now, consultations: HashMap::new() };
     let mut results = Vec::with_capacity(request.actions.len());
     for raw in &request.actions {
-        results.push(batch.record(&mut tx, raw).await?);
+        results.push(batch.record(tx, raw).await?);
     }
-    tx.commit().await?;
-    Ok(Json(SyncResponse { results }))
+    Ok(results)
 }
 
 struct Batch<'a> {
@@ -57,16 +76,18 @@ struct Batch<'a> {
 }
 
 impl Batch<'_> {
-    async fn record(&mut self, tx: &mut Transaction<'_, Sqlite>, raw: &serde_json::Value) -> sqlx::Result<ActionResult> {
+    async fn record(
+        &mut self,
+        tx: &mut Transaction<'_, Sqlite>,
+        raw: &serde_json::Value,
+    ) -> sqlx::Result<ActionResult> {
         let action = match Action::parse(raw) {
             Ok(action) => action,
             Err((id, rejection)) => return Ok(ActionResult::rejected(id, rejection)),
         };
         let id = action.id.to_string();
-        let stored: Option<String> = sqlx::query_scalar("SELECT receipt FROM actions WHERE id = ?1")
-            .bind(&id)
-            .fetch_optional(&mut **tx)
-            .await?;
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT receipt FROM actions WHERE id = ?1").bind(&id).fetch_optional(&mut **tx).await?;
         if let Some(receipt) = stored {
             return Ok(ActionResult::counted(action.id, ActionStatus::Duplicate, receipt));
         }
@@ -87,6 +108,10 @@ impl Batch<'_> {
         if let Err(rejection) = check_stored_references(tx, consultation, &action).await? {
             return Ok(ActionResult::rejected(id, rejection));
         }
+        let voter = match self.voter(tx, consultation, &action).await? {
+            Ok(voter) => voter,
+            Err(rejection) => return Ok(ActionResult::rejected(id, rejection)),
+        };
         let payload = serde_json::to_string(&action).expect("an action always serializes");
         let receipt = self.state.receipt_key.sign(&id, &payload);
         sqlx::query(
@@ -102,17 +127,35 @@ impl Batch<'_> {
         .bind(timestamp(self.now))
         .execute(&mut **tx)
         .await?;
-        self.apply(tx, &action).await?;
+        count_day(tx, &action.consultation, &timestamp(self.now), 0, 1).await?;
+        self.apply(tx, &action, voter).await?;
         Ok(ActionResult::counted(action.id, ActionStatus::Accepted, receipt))
     }
 
-    /// Writes what an admitted action changes.
-    async fn apply(&self, tx: &mut Transaction<'_, Sqlite>, action: &Action) -> sqlx::Result<()> {
+    /// Whom a ballot counts for: the participation code in `codes`
+    /// consultations (see [`codes`]), the device everywhere else.
+    async fn voter(
+        &self,
+        tx: &mut Transaction<'_, Sqlite>,
+        consultation: &Consultation,
+        action: &Action,
+    ) -> sqlx::Result<Result<String, Rejection>> {
+        let device = self.request.participant.to_string();
+        match (&action.kind, &self.request.code) {
+            (ActionKind::Ballot { .. }, Some(code)) if consultation.eligibility == Eligibility::Codes => {
+                codes::redeem(tx, &self.state.receipt_key, &consultation.id, code, &device, self.now).await
+            }
+            _ => Ok(Ok(device)),
+        }
+    }
+
+    /// Writes what an admitted action changes; ballots count for `voter`.
+    async fn apply(&self, tx: &mut Transaction<'_, Sqlite>, action: &Action, voter: String) -> sqlx::Result<()> {
         let participant = self.request.participant.to_string();
         let standing = |item: &str, ballot: String, keys: Vec<String>, cast_at: OffsetDateTime| StandingBallot {
             consultation: action.consultation.clone(),
             item: item.to_owned(),
-            participant: participant.clone(),
+            participant: voter.clone(),
             action_id: action.id.to_string(),
             ballot,
             keys,
@@ -130,23 +173,21 @@ impl Batch<'_> {
                 let json = serde_json::json!({ "useful": useful }).to_string();
                 standing(item, json, vec![useful_key(*useful).to_owned()], self.now).store(tx).await
             }
-            ActionKind::Comment { item, reply_to, body, language } => {
-                sqlx::query(
-                    "INSERT INTO comments (id, consultation, item, reply_to, participant, body, language, created_at)
+            ActionKind::Comment { item, reply_to, body, language } => sqlx::query(
+                "INSERT INTO comments (id, consultation, item, reply_to, participant, body, language, created_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )
-                .bind(action.id.to_string())
-                .bind(&action.consultation)
-                .bind(item)
-                .bind(reply_to.map(|r| r.to_string()))
-                .bind(&participant)
-                .bind(body)
-                .bind(language)
-                .bind(timestamp(self.now))
-                .execute(&mut **tx)
-                .await
-                .map(drop)
-            }
+            )
+            .bind(action.id.to_string())
+            .bind(&action.consultation)
+            .bind(item)
+            .bind(reply_to.map(|r| r.to_string()))
+            .bind(&participant)
+            .bind(body)
+            .bind(language)
+            .bind(timestamp(self.now))
+            .execute(&mut **tx)
+            .await
+            .map(drop),
             ActionKind::Reaction { comment, value } => sqlx::query(
                 "INSERT INTO reactions (comment, participant, value) VALUES (?1, ?2, ?3)
                  ON CONFLICT (comment, participant) DO UPDATE SET value = ?3",
@@ -161,21 +202,14 @@ impl Batch<'_> {
     }
 }
 
-/// The rules that need storage: participation codes, and that the comment
-/// replied or reacted to exists in the same consultation.
+/// The rule that needs storage besides codes: the comment replied or
+/// reacted to exists in the same consultation.
 async fn check_stored_references(
     tx: &mut Transaction<'_, Sqlite>,
     consultation: &Consultation,
     action: &Action,
 ) -> sqlx::Result<Result<(), Rejection>> {
     let comment = match &action.kind {
-        // Staff cannot issue participation codes yet, so no code can be valid.
-        ActionKind::Ballot { .. } if consultation.eligibility == Eligibility::Codes => {
-            return Ok(Err(Rejection::new(
-                RejectCode::InvalidCode,
-                "no participation codes have been issued for this consultation yet",
-            )));
-        }
         ActionKind::Comment { reply_to: Some(comment), .. } | ActionKind::Reaction { comment, .. } => *comment,
         _ => return Ok(Ok(())),
     };
@@ -227,7 +261,20 @@ impl StandingBallot {
             let previous_keys: Vec<String> =
                 serde_json::from_str(previous_keys).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
             self.count(tx, &previous_keys, -1).await?;
+        } else {
+            self.count_participant(tx).await?;
         }
+        // A new ballot adds one to the item's count; any change bumps its
+        // version, so counts made from whole ballots are made again.
+        sqlx::query(
+            "INSERT INTO item_stats (consultation, item, ballots, version) VALUES (?1, ?2, 1, 1)
+             ON CONFLICT (consultation, item) DO UPDATE SET ballots = ballots + ?3, version = version + 1",
+        )
+        .bind(&self.consultation)
+        .bind(&self.item)
+        .bind(i64::from(previous.is_none()))
+        .execute(&mut **tx)
+        .await?;
         sqlx::query(
             "INSERT INTO ballots (consultation, item, participant, action_id, ballot, keys, cast_at, received_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -247,6 +294,31 @@ impl StandingBallot {
         self.count(tx, &self.keys, 1).await
     }
 
+    /// Counts the participant, on their first ballot or useful-mark in the
+    /// consultation, in the totals and on the day it arrived.
+    async fn count_participant(&self, tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<()> {
+        let first = sqlx::query(
+            "INSERT INTO participants (consultation, participant, first_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (consultation, participant) DO NOTHING",
+        )
+        .bind(&self.consultation)
+        .bind(&self.participant)
+        .bind(&self.received_at)
+        .execute(&mut **tx)
+        .await?;
+        if first.rows_affected() == 0 {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO consultation_stats (consultation, participants) VALUES (?1, 1)
+             ON CONFLICT (consultation) DO UPDATE SET participants = participants + 1",
+        )
+        .bind(&self.consultation)
+        .execute(&mut **tx)
+        .await?;
+        count_day(tx, &self.consultation, &self.received_at, 1, 0).await
+    }
+
     async fn count(&self, tx: &mut Transaction<'_, Sqlite>, keys: &[String], delta: i64) -> sqlx::Result<()> {
         for key in keys {
             sqlx::query(
@@ -262,6 +334,28 @@ impl StandingBallot {
         }
         Ok(())
     }
+}
+
+/// Adds to the participation of the UTC day of `at` (a stored timestamp,
+/// which starts with its `YYYY-MM-DD` date).
+async fn count_day(
+    tx: &mut Transaction<'_, Sqlite>,
+    consultation: &str,
+    at: &str,
+    participants: i64,
+    actions: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO daily_stats (consultation, day, participants, actions) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (consultation, day) DO UPDATE SET participants = participants + ?3, actions = actions + ?4",
+    )
+    .bind(consultation)
+    .bind(&at[..10])
+    .bind(participants)
+    .bind(actions)
+    .execute(&mut **tx)
+    .await
+    .map(drop)
 }
 
 fn kind_name(kind: &ActionKind) -> &'static str {

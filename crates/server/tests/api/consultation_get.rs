@@ -1,9 +1,7 @@
 //! `GET /api/v1/consultations/{id}`.
 
-mod common;
-
+use crate::common::*;
 use axum::http::{header, StatusCode};
-use common::*;
 
 #[tokio::test]
 async fn a_definition_is_served_exactly_as_core_serializes_it() {

@@ -1,9 +1,7 @@
 //! `POST /api/v1/sync` requests that are malformed as a whole.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use serde_json::json;
 
 #[tokio::test]
@@ -18,7 +16,8 @@ async fn malformed_json_is_a_400_json_error() {
 #[tokio::test]
 async fn a_request_of_the_wrong_shape_is_a_400() {
     let server = TestServer::start().await;
-    let answer = server.post("/api/v1/sync", "application/json", json!({"participant": "me", "actions": []}).to_string()).await;
+    let answer =
+        server.post("/api/v1/sync", "application/json", json!({"participant": "me", "actions": []}).to_string()).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
     assert_eq!(answer.error_code(), "malformed_request");
     assert!(answer.json()["error"]["message"].as_str().unwrap().contains("participant"), "says what is wrong");

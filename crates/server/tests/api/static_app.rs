@@ -1,9 +1,7 @@
 //! Serving the built app beside the API.
 
-mod common;
-
+use crate::common::*;
 use axum::http::{header, StatusCode};
-use common::*;
 
 #[tokio::test]
 async fn client_routes_get_index_html_uncached() {
@@ -15,6 +13,21 @@ async fn client_routes_get_index_html_uncached() {
         assert!(answer.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"), "{path}");
         assert_eq!(answer.headers[header::CACHE_CONTROL], "no-cache", "{path}");
     }
+}
+
+#[tokio::test]
+async fn staff_routes_get_the_staff_page_and_its_own_files() {
+    let server = TestServer::start().await;
+    for path in ["/staff", "/staff/", "/staff/c/water-services-2027"] {
+        let answer = server.get(path).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        assert_eq!(String::from_utf8_lossy(&answer.body), STAFF_HTML, "{path}");
+        assert_eq!(answer.headers[header::CACHE_CONTROL], "no-cache", "{path}");
+    }
+    assert_eq!(String::from_utf8_lossy(&server.get("/staffroom").await.body), INDEX_HTML);
+    let wasm = server.get("/staff/baraza-staff-0123456789abcdef_bg.wasm").await;
+    assert_eq!(wasm.status, StatusCode::OK);
+    assert_eq!(wasm.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
 }
 
 #[tokio::test]

@@ -1,12 +1,11 @@
 //! A real server on a real SQLite file in a temporary folder, called in-process
 //! through its router: the same HTTP handling and storage users get.
 
-#![allow(dead_code)] // each test file uses its own part of these helpers
-
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
-use baraza_server::{consultations, db, http};
+use baraza_core::staff::Role;
+use baraza_server::{consultations, db, http, tokens};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -23,6 +22,9 @@ pub const OTHER_PARTICIPANT: &str = "7a1d1f36-2a7c-4c39-8f1f-9d5d3c1a0b22";
 pub const INDEX_HTML: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Baraza</title>\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\
 <body><noscript>Baraza needs JavaScript to run on this phone.</noscript></body></html>";
+
+/// The staff side's page.
+pub const STAFF_HTML: &str = "<!doctype html><html lang=\"en\"><title>Baraza staff</title></html>";
 
 /// A demo definition, re-dated to be open from 2020 to 2099 so tests never
 /// depend on today's date.
@@ -80,6 +82,9 @@ impl TestServer {
         std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
         std::fs::write(dist.join("baraza-app-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
         std::fs::write(dist.join("manifest.webmanifest"), "{}").unwrap();
+        std::fs::create_dir(dist.join("staff")).unwrap();
+        std::fs::write(dist.join("staff/index.html"), STAFF_HTML).unwrap();
+        std::fs::write(dist.join("staff/baraza-staff-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
         let pool = db::open(dir.path().join("baraza.db").to_str().unwrap()).await.unwrap();
         let router = Self::router(&pool, &dir).await;
         TestServer { dir, pool, router }
@@ -101,7 +106,7 @@ impl TestServer {
 
     pub async fn publish(&self, definition: Value) {
         let checked = baraza_core::validate::parse_definition(&definition.to_string()).unwrap();
-        consultations::publish(&self.pool, &checked.consultation, OffsetDateTime::now_utc()).await.unwrap();
+        consultations::store(&self.pool, &checked.consultation, OffsetDateTime::now_utc()).await.unwrap();
     }
 
     pub async fn send(&self, request: Request<Body>) -> Answer {
@@ -110,6 +115,24 @@ impl TestServer {
         let headers = response.headers().clone();
         let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
         Answer { status, headers, body }
+    }
+
+    /// A new staff token with this role.
+    pub async fn token(&self, role: Role) -> String {
+        tokens::create(&self.pool, &format!("Test {role}"), role, OffsetDateTime::now_utc()).await.unwrap()
+    }
+
+    /// A request as the holder of `token` (none: no Authorization header).
+    pub async fn send_as(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> Answer {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = match body {
+            Some(body) => request.header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())),
+            None => request.body(Body::empty()),
+        };
+        self.send(request.unwrap()).await
     }
 
     pub async fn get(&self, path: &str) -> Answer {
@@ -174,4 +197,20 @@ pub fn reaction(id: &str, consultation: &str, comment: &str, value: &str) -> Val
 pub fn comment(id: &str, consultation: &str, body: &str) -> Value {
     json!({ "id": id, "consultation": consultation, "kind": "comment", "item": null, "reply_to": null,
             "body": body, "language": "en" })
+}
+
+/// Revokes a token made by [`TestServer::token`] (`baraza_<id>_<secret>`).
+pub async fn revoke(server: &TestServer, token: &str) {
+    let id = token.strip_prefix("baraza_").and_then(|rest| rest.split('_').next()).unwrap();
+    assert!(tokens::revoke(&server.pool, id, OffsetDateTime::now_utc()).await.unwrap());
+}
+
+/// A ballot action cast at a given time, for replacement tests.
+pub fn ballot_cast_at(id: &str, consultation: &str, item: &str, ballot: Value, cast_at: &str) -> Value {
+    json!({ "id": id, "consultation": consultation, "kind": "ballot", "item": item, "ballot": ballot,
+            "cast_at": cast_at })
+}
+
+pub fn feedback(id: &str, consultation: &str, item: &str, useful: bool) -> Value {
+    json!({ "id": id, "consultation": consultation, "kind": "feedback", "item": item, "useful": useful })
 }

@@ -1,8 +1,6 @@
 //! `POST /api/v1/sync` with comments and reactions.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 async fn listed(server: &TestServer, consultation: &str) -> Vec<serde_json::Value> {
@@ -42,13 +40,18 @@ async fn replies_and_reactions_need_an_existing_comment_of_the_same_consultation
     reply_elsewhere["reply_to"] = json!(on_road);
     let mut reply_to_nothing = comment(&new_id(), WATER, "Reply to nothing.");
     reply_to_nothing["reply_to"] = json!(new_id());
-    let results = server.sync(PARTICIPANT, &[
-        reply_elsewhere,
-        reply_to_nothing,
-        reaction(&new_id(), WATER, &on_road, "agree"),
-        reaction(&new_id(), WATER, &new_id(), "agree"),
-        reaction(&new_id(), ROAD, &on_road, "agree"),
-    ]).await;
+    let results = server
+        .sync(
+            PARTICIPANT,
+            &[
+                reply_elsewhere,
+                reply_to_nothing,
+                reaction(&new_id(), WATER, &on_road, "agree"),
+                reaction(&new_id(), WATER, &new_id(), "agree"),
+                reaction(&new_id(), ROAD, &on_road, "agree"),
+            ],
+        )
+        .await;
     let codes: Vec<_> = results.iter().map(|r| r["error"]["code"].as_str().unwrap_or("none")).collect();
     assert_eq!(codes, ["unknown_comment", "unknown_comment", "unknown_comment", "unknown_comment", "none"]);
     assert_eq!(results[4]["status"], "accepted");
@@ -85,13 +88,18 @@ async fn comments_are_refused_where_the_definition_has_none_or_the_text_is_not_a
     on_unknown_item["item"] = json!("no-such-item");
     let mut no_language = comment(&new_id(), WATER, "Hello");
     no_language["language"] = json!("english!");
-    let results = server.sync(PARTICIPANT, &[
-        comment(&new_id(), VILLAGE, "Hello"),
-        comment(&new_id(), WATER, "   "),
-        comment(&new_id(), WATER, &"x".repeat(baraza_core::sync::COMMENT_MAX_CHARS + 1)),
-        on_unknown_item,
-        no_language,
-    ]).await;
+    let results = server
+        .sync(
+            PARTICIPANT,
+            &[
+                comment(&new_id(), VILLAGE, "Hello"),
+                comment(&new_id(), WATER, "   "),
+                comment(&new_id(), WATER, &"x".repeat(baraza_core::sync::COMMENT_MAX_CHARS + 1)),
+                on_unknown_item,
+                no_language,
+            ],
+        )
+        .await;
     let codes: Vec<_> = results.iter().map(|r| r["error"]["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["comments_disabled", "invalid_comment", "invalid_comment", "unknown_item", "invalid_comment"]);
     assert!(listed(&server, WATER).await.is_empty());

@@ -1,8 +1,6 @@
 //! `POST /api/v1/sync` with ballots: idempotency, replacement, rejection.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 #[tokio::test]
@@ -49,9 +47,15 @@ async fn a_receipt_is_the_servers_keyed_hash_of_the_stored_action() {
 
     // What staff will do to check a receipt a citizen shows them.
     let key: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = 'receipt_key'")
-        .fetch_one(&server.pool).await.unwrap();
-    let (payload, stored_receipt): (String, String) = sqlx::query_as("SELECT payload, receipt FROM actions WHERE id = ?1")
-        .bind(&id).fetch_one(&server.pool).await.unwrap();
+        .fetch_one(&server.pool)
+        .await
+        .unwrap();
+    let (payload, stored_receipt): (String, String) =
+        sqlx::query_as("SELECT payload, receipt FROM actions WHERE id = ?1")
+            .bind(&id)
+            .fetch_one(&server.pool)
+            .await
+            .unwrap();
     assert_eq!(stored_receipt, receipt);
     let stored: serde_json::Value = serde_json::from_str(&payload).unwrap();
     assert_eq!(stored["ballot"], json!({"choice": "blocks"}));
@@ -148,20 +152,10 @@ async fn a_ballot_naming_an_unknown_option_is_rejected_while_the_rest_counts() {
 }
 
 #[tokio::test]
-async fn a_codes_consultation_refuses_ballots_without_a_valid_code() {
-    let server = TestServer::start().await;
-    let vote = || ballot(&new_id(), VILLAGE, "market-day", json!({"answer": "yes"}));
-    let without = server.sync(PARTICIPANT, &[vote()]).await;
-    assert_eq!(without[0]["error"]["code"], "code_required");
-    let with_unknown = server.sync_with_code(PARTICIPANT, Some("ABCD-EFGH"), &[vote()]).await;
-    assert_eq!(with_unknown[0]["error"]["code"], "invalid_code");
-    assert!(with_unknown[0]["error"]["message"].as_str().unwrap().contains("no participation codes have been issued"));
-}
-
-#[tokio::test]
 async fn useful_marks_count_on_information_sections() {
     let server = TestServer::start().await;
-    let mark = |useful| json!({"id": new_id(), "consultation": ROAD, "kind": "feedback", "item": "stages", "useful": useful});
+    let mark =
+        |useful| json!({"id": new_id(), "consultation": ROAD, "kind": "feedback", "item": "stages", "useful": useful});
     server.sync(PARTICIPANT, &[mark(true)]).await;
     server.sync(OTHER_PARTICIPANT, &[mark(false)]).await;
     server.sync(PARTICIPANT, &[mark(false)]).await;
@@ -169,6 +163,7 @@ async fn useful_marks_count_on_information_sections() {
     assert_eq!(results["items"][0]["useful"], json!({"yes": 0, "no": 2}));
     assert_eq!(results["items"][1]["useful"], json!({"yes": 0, "no": 0}));
 
-    let on_a_question = json!({"id": new_id(), "consultation": WATER, "kind": "feedback", "item": "tariff", "useful": true});
+    let on_a_question =
+        json!({"id": new_id(), "consultation": WATER, "kind": "feedback", "item": "tariff", "useful": true});
     assert_eq!(server.sync(PARTICIPANT, &[on_a_question]).await[0]["error"]["code"], "invalid_action");
 }

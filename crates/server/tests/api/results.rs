@@ -1,9 +1,7 @@
 //! `GET /api/v1/consultations/{id}/results`.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use serde_json::json;
 
 #[tokio::test]
@@ -14,10 +12,13 @@ async fn live_results_are_public_while_open() {
     let results = answer.json();
     assert_eq!(results["consultation"], WATER);
     assert_eq!(results["participants"], 0);
-    assert_eq!(results["items"][0], json!({
-        "id": "tariff", "type": "single_choice", "ballots": 0,
-        "counts": {"flat": 0, "per-litre": 0, "blocks": 0},
-    }));
+    assert_eq!(
+        results["items"][0],
+        json!({
+            "id": "tariff", "type": "single_choice", "ballots": 0,
+            "counts": {"flat": 0, "per-litre": 0, "blocks": 0},
+        })
+    );
 }
 
 #[tokio::test]
@@ -59,11 +60,16 @@ async fn results_of_an_unknown_consultation_are_a_404() {
 #[tokio::test]
 async fn results_report_every_item_in_definition_order() {
     let server = TestServer::start().await;
-    server.sync(PARTICIPANT, &[
-        ballot(&new_id(), WATER, "satisfaction", json!({"value": 2})),
-        ballot(&new_id(), WATER, "kiosk-sites", json!({"ranking": ["school", "market"]})),
-        ballot(&new_id(), WATER, "ideas", json!({"text": "Open kiosks at dawn."})),
-    ]).await;
+    server
+        .sync(
+            PARTICIPANT,
+            &[
+                ballot(&new_id(), WATER, "satisfaction", json!({"value": 2})),
+                ballot(&new_id(), WATER, "kiosk-sites", json!({"ranking": ["school", "market"]})),
+                ballot(&new_id(), WATER, "ideas", json!({"text": "Open kiosks at dawn."})),
+            ],
+        )
+        .await;
     server.sync(OTHER_PARTICIPANT, &[ballot(&new_id(), WATER, "satisfaction", json!({"value": 5}))]).await;
     let results = server.results(WATER).await;
     let ids: Vec<_> = results["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
@@ -84,12 +90,8 @@ async fn results_report_every_item_in_definition_order() {
 #[tokio::test]
 async fn a_ranking_is_counted_by_instant_runoff_round_by_round() {
     let server = TestServer::start().await;
-    let rankings: [(usize, &[&str]); 4] = [
-        (4, &["market", "school"]),
-        (3, &["school", "clinic"]),
-        (2, &["clinic", "school"]),
-        (1, &["bus", "clinic"]),
-    ];
+    let rankings: [(usize, &[&str]); 4] =
+        [(4, &["market", "school"]), (3, &["school", "clinic"]), (2, &["clinic", "school"]), (1, &["bus", "clinic"])];
     for (count, ranking) in rankings {
         for _ in 0..count {
             server.sync(&new_id(), &[ballot(&new_id(), WATER, "kiosk-sites", json!({ "ranking": ranking }))]).await;

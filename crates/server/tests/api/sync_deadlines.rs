@@ -1,9 +1,7 @@
 //! The deadline rule of `POST /api/v1/sync` (DESIGN §6): what counts after
 //! the close, and what before the opening. These tests set the dates.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
@@ -29,12 +27,17 @@ fn cast(item: &str, choice: serde_json::Value, cast_at: OffsetDateTime) -> serde
 async fn the_grace_window_admits_ballots_cast_before_the_close_only() {
     let server = closed_server(Duration::hours(1), Some(24)).await;
     let now = OffsetDateTime::now_utc();
-    let results = server.sync(PARTICIPANT, &[
-        cast("tariff", json!({"choice": "flat"}), now - Duration::hours(2)),
-        cast("satisfaction", json!({"value": 2}), now - Duration::minutes(30)),
-        ballot(&new_id(), WATER, "priorities", json!({"choices": ["leaks"]})),
-        comment(&new_id(), WATER, "Written before the close, sent after."),
-    ]).await;
+    let results = server
+        .sync(
+            PARTICIPANT,
+            &[
+                cast("tariff", json!({"choice": "flat"}), now - Duration::hours(2)),
+                cast("satisfaction", json!({"value": 2}), now - Duration::minutes(30)),
+                ballot(&new_id(), WATER, "priorities", json!({"choices": ["leaks"]})),
+                comment(&new_id(), WATER, "Written before the close, sent after."),
+            ],
+        )
+        .await;
     assert_eq!(results[0]["status"], "accepted");
     let codes: Vec<_> = results[1..].iter().map(|r| r["error"]["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["consultation_closed"; 3], "cast after the close, no cast time, not a ballot");

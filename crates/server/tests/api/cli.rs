@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 const BARAZA: &str = env!("CARGO_BIN_EXE_baraza");
 const WATER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/consultations/consult-water-services.json");
 const ROAD: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/consultations/inform-coastal-road.json");
+const VILLAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/consultations/decide-village-budget.json");
 
 /// Runs `baraza` in `dir` with `BARAZA_DATABASE` unset: (exit code, stdout, stderr).
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
@@ -55,10 +56,13 @@ fn validate_prints_every_problem_with_its_path_and_exits_1() {
     let (code, out, _) = run(dir.path(), &["validate", WATER, broken.to_str().unwrap()]);
     assert_eq!(code, 1);
     let file = broken.display().to_string();
-    assert_eq!(out.lines().collect::<Vec<_>>(), [
-        format!("{file}: summary: the text in the default language \"en\" is missing"),
-        format!("{file}: items[0].options: a single choice needs at least 2 options"),
-    ]);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            format!("{file}: summary: the text in the default language \"en\" is missing"),
+            format!("{file}: items[0].options: a single choice needs at least 2 options"),
+        ]
+    );
 }
 
 #[test]
@@ -108,7 +112,8 @@ async fn publish_publishes_every_file_into_the_default_database() {
     let mut revised = water();
     revised["title"]["en"] = "Water services, revised".into();
     let revised = write_json(dir.path(), "revised.json", &revised);
-    assert_eq!(run(dir.path(), &["publish", revised.to_str().unwrap()]).0, 0);
+    let (code, out, _) = run(dir.path(), &["publish", revised.to_str().unwrap(), ROAD]);
+    assert_eq!((code, out.as_str()), (0, "updated water-services-2027\nunchanged coastal-road-plan\n"));
     let pool = baraza_server::db::open(database.to_str().unwrap()).await.unwrap();
     let stored = baraza_server::consultations::load(&pool, "water-services-2027").await.unwrap().unwrap();
     assert_eq!(stored.title.0["en"], "Water services, revised");
@@ -119,11 +124,13 @@ async fn publish_publishes_nothing_when_any_file_is_broken() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("chosen.db");
     // A database that already holds one consultation keeps just that one.
-    let output = Command::new(BARAZA).args(["publish", ROAD, "--database", database.to_str().unwrap()]).output().unwrap();
+    let output =
+        Command::new(BARAZA).args(["publish", ROAD, "--database", database.to_str().unwrap()]).output().unwrap();
     assert!(output.status.success());
 
     let broken = broken_copy(dir.path());
-    let (code, out, err) = run(dir.path(), &["--database", database.to_str().unwrap(), "publish", WATER, broken.to_str().unwrap()]);
+    let (code, out, err) =
+        run(dir.path(), &["--database", database.to_str().unwrap(), "publish", WATER, broken.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(out.contains("items[0].options: a single choice needs at least 2 options"), "{out}");
     assert!(!out.contains("published"), "{out}");
@@ -180,4 +187,84 @@ fn serve_prints_its_address_serves_and_stops_on_sigterm() {
     assert!(terminated.success());
     let status = server.wait().unwrap();
     assert_eq!(status.code(), Some(0), "a graceful stop");
+}
+
+#[test]
+fn token_create_prints_it_once_list_hides_it_and_revoke_ends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, token, stderr) = run(dir.path(), &["token", "create", "--role", "analyst", "--name", "Amina Diallo"]);
+    assert_eq!(code, 0, "{stderr}");
+    let token = token.trim();
+    assert!(token.starts_with("baraza_") && token.len() > 60, "{token}");
+    assert!(stderr.contains("shown only now"));
+
+    let (code, list, _) = run(dir.path(), &["token", "list"]);
+    assert_eq!(code, 0);
+    let row = list.lines().find(|line| line.contains("Amina Diallo")).expect("the token is listed");
+    let id = row.split('\t').next().unwrap();
+    assert!(token.contains(id) && row.contains("\tanalyst\t") && row.ends_with("\t-"));
+    assert!(!list.contains(token), "list shows only ids");
+
+    assert_eq!(run(dir.path(), &["token", "revoke", id]).0, 0);
+    let (_, list, _) = run(dir.path(), &["token", "list"]);
+    assert!(!list.lines().find(|line| line.contains("Amina Diallo")).unwrap().ends_with("\t-"));
+    let (code, _, stderr) = run(dir.path(), &["token", "revoke", id]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no valid token"), "{stderr}");
+}
+
+#[test]
+fn token_create_refuses_an_unknown_role_or_a_blank_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(dir.path(), &["token", "create", "--role", "admin", "--name", "X"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("publisher or analyst"), "{stderr}");
+    let (code, _, stderr) = run(dir.path(), &["token", "create", "--role", "publisher", "--name", " "]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--name"), "{stderr}");
+}
+
+#[tokio::test]
+async fn publish_refuses_to_change_the_items_of_an_open_consultation() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut open = water();
+    open["opens_at"] = "2020-01-01T00:00:00Z".into();
+    let open_file = write_json(dir.path(), "open.json", &open);
+    assert_eq!(run(dir.path(), &["publish", open_file.to_str().unwrap()]).0, 0);
+
+    open["items"].as_array_mut().unwrap().pop();
+    open["title"]["en"] = "Retitled".into();
+    let changed = write_json(dir.path(), "changed.json", &open);
+    let (code, out, err) = run(dir.path(), &["publish", changed.to_str().unwrap(), ROAD]);
+    assert_eq!(code, 1);
+    assert!(out.starts_with("water-services-2027: items: this cannot change"), "{out}");
+    assert!(err.contains("nothing was published"), "{err}");
+    let database = dir.path().join("baraza.db");
+    assert_eq!(published_ids(&database).await, ["water-services-2027"], "the road was not published either");
+    let pool = baraza_server::db::open(database.to_str().unwrap()).await.unwrap();
+    let stored = baraza_server::consultations::load(&pool, "water-services-2027").await.unwrap().unwrap();
+    assert_ne!(stored.title.0["en"], "Retitled");
+}
+
+#[test]
+fn codes_issue_prints_new_codes_as_csv_once() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run(dir.path(), &["publish", VILLAGE, WATER]).0, 0);
+    let (code, out, err) = run(dir.path(), &["codes", "issue", "kijiji-budget-2027", "--count", "3"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0], "code");
+    assert!(lines[1..].iter().all(|code| baraza_core::codes::normalize(code).as_deref() == Some(*code)), "{out}");
+    assert!(err.contains("shown only now"), "{err}");
+
+    let (code, _, err) = run(dir.path(), &["codes", "issue", "water-services-2027", "--count", "3"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("does not use participation codes"), "{err}");
+    let (code, _, err) = run(dir.path(), &["codes", "issue", "nope", "--count", "3"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no consultation \"nope\""), "{err}");
+    let (code, _, err) = run(dir.path(), &["codes", "issue", "kijiji-budget-2027", "--count", "0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--count must be from 1 to 10000"), "{err}");
 }

@@ -1,9 +1,7 @@
 //! `GET /api/v1/consultations`.
 
-mod common;
-
+use crate::common::*;
 use axum::http::{header, StatusCode};
-use common::*;
 use serde_json::json;
 
 #[tokio::test]
@@ -56,7 +54,10 @@ async fn an_unchanged_list_answers_304_to_its_etag() {
 
     // If-None-Match compares weakly, and may list several tags.
     let weak = format!("\"old\", W/{etag}");
-    assert_eq!(server.get_with("/api/v1/consultations", (header::IF_NONE_MATCH, &weak)).await.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        server.get_with("/api/v1/consultations", (header::IF_NONE_MATCH, &weak)).await.status,
+        StatusCode::NOT_MODIFIED
+    );
 
     let stale = server.get_with("/api/v1/consultations", (header::IF_NONE_MATCH, "\"old\"")).await;
     assert_eq!(stale.status, StatusCode::OK);

@@ -1,9 +1,7 @@
 //! `GET /api/v1/consultations/{id}/comments`.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use serde_json::Value;
 
 fn bodies(page: &Value) -> Vec<String> {
@@ -52,11 +50,16 @@ async fn the_default_page_holds_20_comments() {
 async fn hidden_comments_and_other_consultations_comments_are_not_listed() {
     let server = TestServer::start().await;
     let hidden = new_id();
-    server.sync(PARTICIPANT, &[
-        comment(&new_id(), WATER, "Kiosks close too early."),
-        comment(&hidden, WATER, "Something a moderator hid."),
-        comment(&new_id(), ROAD, "Will the road flood?"),
-    ]).await;
+    server
+        .sync(
+            PARTICIPANT,
+            &[
+                comment(&new_id(), WATER, "Kiosks close too early."),
+                comment(&hidden, WATER, "Something a moderator hid."),
+                comment(&new_id(), ROAD, "Will the road flood?"),
+            ],
+        )
+        .await;
     // Moderation has no API yet: hide it as staff will.
     sqlx::query("UPDATE comments SET hidden = 1 WHERE id = ?1").bind(&hidden).execute(&server.pool).await.unwrap();
     let page = server.get("/api/v1/consultations/water-services-2027/comments").await.json();
@@ -86,7 +89,9 @@ async fn each_comment_carries_its_agree_and_disagree_counts() {
 #[tokio::test]
 async fn a_bad_page_request_is_a_400() {
     let server = TestServer::start().await;
-    for query in ["limit=0", "limit=101", "limit=abc", "limit=-1", "before=yesterday", "before=2026-01-01T00:00:00.000000Z_x"] {
+    for query in
+        ["limit=0", "limit=101", "limit=abc", "limit=-1", "before=yesterday", "before=2026-01-01T00:00:00.000000Z_x"]
+    {
         let answer = server.get(&format!("/api/v1/consultations/water-services-2027/comments?{query}")).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
         assert_eq!(answer.error_code(), "invalid_parameter", "{query}");

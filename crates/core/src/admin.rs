@@ -1,0 +1,118 @@
+//! Shapes of the staff API's answers (DESIGN §5), shared so the staff screens
+//! read exactly what the server writes.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::api::ConsultationSummary;
+use crate::definition::{Eligibility, ResultsVisibility};
+use crate::localized::Localized;
+use crate::staff::Role;
+use crate::validate::Problem;
+
+/// `GET /api/v1/admin/consultations`: every consultation, archived ones too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminConsultationList {
+    pub consultations: Vec<AdminConsultation>,
+}
+
+/// A consultation as staff see it in their list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminConsultation {
+    #[serde(flatten)]
+    pub summary: ConsultationSummary,
+    pub archived: bool,
+    /// Participants with at least one counted action.
+    pub participants: u64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+    #[serde(default)]
+    pub outcome: Option<Localized>,
+    pub eligibility: Eligibility,
+    pub results: ResultsVisibility,
+}
+
+/// `POST /api/v1/admin/consultations`: what was stored, with the warnings
+/// the definition still carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Published {
+    pub id: String,
+    /// `true` for a new consultation, `false` for an update.
+    pub created: bool,
+    #[serde(default)]
+    pub warnings: Vec<Problem>,
+}
+
+/// `PUT /api/v1/admin/consultations/{id}/outcome`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeRequest {
+    pub outcome: Localized,
+}
+
+/// `POST /api/v1/admin/consultations/{id}/codes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodesRequest {
+    pub count: u32,
+}
+
+/// `GET /api/v1/admin/consultations/{id}/changes`: newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangeLog {
+    pub changes: Vec<Change>,
+}
+
+/// One recorded change: who, when, what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub by: String,
+    #[serde(default)]
+    pub role: Option<Role>,
+    pub action: ChangeAction,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeAction {
+    Published,
+    Updated,
+    Closed,
+    Archived,
+    Outcome,
+    CodesIssued,
+}
+
+impl ChangeAction {
+    pub const ALL: [ChangeAction; 6] = [
+        ChangeAction::Published,
+        ChangeAction::Updated,
+        ChangeAction::Closed,
+        ChangeAction::Archived,
+        ChangeAction::Outcome,
+        ChangeAction::CodesIssued,
+    ];
+
+    /// The name as stored and sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeAction::Published => "published",
+            ChangeAction::Updated => "updated",
+            ChangeAction::Closed => "closed",
+            ChangeAction::Archived => "archived",
+            ChangeAction::Outcome => "outcome",
+            ChangeAction::CodesIssued => "codes_issued",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|action| action.as_str() == name)
+    }
+}
+
+/// How many participation codes one request may issue: enough for a
+/// village, small enough that the CSV downloads in seconds on a slow line.
+pub const MAX_CODES_PER_REQUEST: u32 = 10_000;

@@ -1,0 +1,94 @@
+//! Participation codes of `codes` consultations: issued by staff, stored as
+//! keyed hashes, and redeemed by the first device that votes with each.
+//!
+//! The code, not the device, is the voter: two people sharing one phone vote
+//! with their own codes and both count, and a code cannot be taken over by
+//! another device once used.
+
+use baraza_core::codes;
+use baraza_core::sync::{RejectCode, Rejection};
+use sqlx::{Sqlite, Transaction};
+use time::OffsetDateTime;
+
+use crate::db::timestamp;
+use crate::receipts::ReceiptKey;
+
+/// Makes `count` new codes for `consultation` and stores their hashes; the
+/// codes themselves are answered once and never kept.
+pub async fn issue(
+    tx: &mut Transaction<'_, Sqlite>,
+    key: &ReceiptKey,
+    consultation: &str,
+    count: u32,
+    now: OffsetDateTime,
+) -> sqlx::Result<Vec<String>> {
+    let mut issued = Vec::with_capacity(count as usize);
+    while issued.len() < count as usize {
+        let code = codes::generate(random_byte);
+        // A repeat of an earlier code (about one chance in 2^59) is skipped,
+        // never handed to a second voter.
+        let stored = sqlx::query(
+            "INSERT INTO participation_codes (consultation, code_hash, issued_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(consultation)
+        .bind(key.code_hash(consultation, &code))
+        .bind(timestamp(now))
+        .execute(&mut **tx)
+        .await?;
+        if stored.rows_affected() == 1 {
+            issued.push(code);
+        }
+    }
+    Ok(issued)
+}
+
+fn random_byte() -> u8 {
+    let mut byte = [0u8];
+    getrandom::fill(&mut byte).expect("the operating system's random source works");
+    byte[0]
+}
+
+/// Checks `typed` for a ballot of `participant` (a device) and answers the
+/// voter the ballot is stored under. The first use binds the code to the
+/// device; the same device may then change its vote, another may not.
+pub async fn redeem(
+    tx: &mut Transaction<'_, Sqlite>,
+    key: &ReceiptKey,
+    consultation: &str,
+    typed: &str,
+    participant: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<Result<String, Rejection>> {
+    let invalid = || Rejection::new(RejectCode::InvalidCode, "this is not a participation code of this consultation");
+    let Some(code) = codes::normalize(typed) else {
+        return Ok(Err(invalid()));
+    };
+    let hash = key.code_hash(consultation, &code);
+    let holder: Option<Option<String>> =
+        sqlx::query_scalar("SELECT participant FROM participation_codes WHERE consultation = ?1 AND code_hash = ?2")
+            .bind(consultation)
+            .bind(&hash)
+            .fetch_optional(&mut **tx)
+            .await?;
+    match holder {
+        None => return Ok(Err(invalid())),
+        Some(Some(holder)) if holder != participant => {
+            return Ok(Err(Rejection::new(RejectCode::CodeUsed, "this participation code was used on another device")));
+        }
+        Some(Some(_)) => {}
+        Some(None) => {
+            sqlx::query(
+                "UPDATE participation_codes SET participant = ?3, used_at = ?4
+                 WHERE consultation = ?1 AND code_hash = ?2",
+            )
+            .bind(consultation)
+            .bind(&hash)
+            .bind(participant)
+            .bind(timestamp(now))
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(Ok(format!("code:{hash}")))
+}

@@ -1,0 +1,186 @@
+//! Reading and moderating stored comments: the public list and the
+//! moderators' list are one query, which differ only in what they include.
+
+use baraza_core::analysis::{CommentOrder, ModeratedComment};
+use baraza_core::api::Comment;
+use sqlx::SqlitePool;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::db::{begin_write, parse_timestamp, timestamp};
+
+/// Which comments a page lists.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub order: CommentOrder,
+    pub item: Option<String>,
+    pub language: Option<String>,
+    /// Moderators see hidden comments; the public never does.
+    pub include_hidden: bool,
+}
+
+/// Where a page starts: just after the last comment of the page before.
+/// Keyed by what the list is sorted on, so comments posted meanwhile never
+/// shift a page. Written `<created_at>_<id>` for newest first and
+/// `<agree>_<created_at>_<id>` for most agreed first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    agree: Option<i64>,
+    created_at: String,
+    id: Uuid,
+}
+
+impl Cursor {
+    /// Reads a cursor this server gave for a list in `order`.
+    pub fn parse(order: CommentOrder, text: &str) -> Option<Cursor> {
+        let (agree, rest) = match order {
+            CommentOrder::Newest => (None, text),
+            CommentOrder::Agreed => {
+                let (agree, rest) = text.split_once('_')?;
+                (Some(agree.parse::<i64>().ok().filter(|a| *a >= 0)?), rest)
+            }
+        };
+        let (at, id) = rest.split_once('_')?;
+        Some(Cursor { agree, created_at: timestamp(parse_timestamp(at)?), id: Uuid::parse_str(id).ok()? })
+    }
+
+    fn after(order: CommentOrder, last: &ModeratedComment) -> String {
+        let at_id = format!("{}_{}", timestamp(last.comment.created_at), last.comment.id);
+        match order {
+            CommentOrder::Newest => at_id,
+            CommentOrder::Agreed => format!("{}_{at_id}", last.comment.agree),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: String,
+    item: Option<String>,
+    reply_to: Option<String>,
+    body: String,
+    language: String,
+    created_at: String,
+    agree: i64,
+    disagree: i64,
+    hidden: bool,
+    hidden_reason: Option<String>,
+    hidden_by: Option<String>,
+    hidden_at: Option<String>,
+}
+
+impl CommentRow {
+    /// Stored rows were written by sync from parsed actions; one that no
+    /// longer reads is a server fault, reported rather than skipped.
+    fn into_comment(self) -> sqlx::Result<ModeratedComment> {
+        let uuid = |text: &str| Uuid::parse_str(text).map_err(|error| sqlx::Error::Decode(Box::new(error)));
+        let time = |text: &str| {
+            parse_timestamp(text).ok_or_else(|| sqlx::Error::Decode(format!("stored time {text:?}").into()))
+        };
+        Ok(ModeratedComment {
+            comment: Comment {
+                id: uuid(&self.id)?,
+                item: self.item,
+                reply_to: self.reply_to.as_deref().map(uuid).transpose()?,
+                body: self.body,
+                language: self.language,
+                created_at: time(&self.created_at)?,
+                agree: self.agree.max(0) as u64,
+                disagree: self.disagree.max(0) as u64,
+            },
+            hidden: self.hidden,
+            hidden_reason: self.hidden_reason,
+            hidden_by: self.hidden_by,
+            hidden_at: self.hidden_at.as_deref().map(time).transpose()?,
+        })
+    }
+}
+
+const SELECT: &str = "SELECT c.id, c.item, c.reply_to, c.body, c.language, c.created_at,
+        (SELECT COUNT(*) FROM reactions r WHERE r.comment = c.id AND r.value = 'agree') AS agree,
+        (SELECT COUNT(*) FROM reactions r WHERE r.comment = c.id AND r.value = 'disagree') AS disagree,
+        c.hidden != 0 AS hidden, c.hidden_reason, c.hidden_by, c.hidden_at
+    FROM comments c";
+
+/// One page of a consultation's comments, and the cursor of the next page if
+/// there is one.
+pub async fn page(
+    pool: &SqlitePool,
+    consultation: &str,
+    filter: &Filter,
+    before: Option<&Cursor>,
+    limit: u32,
+) -> sqlx::Result<(Vec<ModeratedComment>, Option<String>)> {
+    let (after_cursor, order_by) = match filter.order {
+        CommentOrder::Newest => ("created_at < ?6 OR (created_at = ?6 AND id < ?7)", "created_at DESC, id DESC"),
+        CommentOrder::Agreed => (
+            "agree < ?5 OR (agree = ?5 AND (created_at < ?6 OR (created_at = ?6 AND id < ?7)))",
+            "agree DESC, created_at DESC, id DESC",
+        ),
+    };
+    let sql = format!(
+        "WITH listed AS ({SELECT}
+             WHERE c.consultation = ?1 AND (?2 OR c.hidden = 0)
+               AND (?3 IS NULL OR c.item = ?3) AND (?4 IS NULL OR c.language = ?4))
+         SELECT * FROM listed WHERE ?6 IS NULL OR {after_cursor}
+         ORDER BY {order_by} LIMIT ?8"
+    );
+    let rows: Vec<CommentRow> = sqlx::query_as(&sql)
+        .bind(consultation)
+        .bind(filter.include_hidden)
+        .bind(&filter.item)
+        .bind(&filter.language)
+        .bind(before.and_then(|c| c.agree))
+        .bind(before.map(|c| c.created_at.clone()))
+        .bind(before.map(|c| c.id.to_string()))
+        .bind(i64::from(limit) + 1)
+        .fetch_all(pool)
+        .await?;
+    let has_more = rows.len() > limit as usize;
+    let comments =
+        rows.into_iter().take(limit as usize).map(CommentRow::into_comment).collect::<sqlx::Result<Vec<_>>>()?;
+    let next = has_more.then(|| comments.last().map(|last| Cursor::after(filter.order, last))).flatten();
+    Ok((comments, next))
+}
+
+/// Hides a comment from the public, recording why, by whom and when; a
+/// hidden comment hidden again keeps the newer reason. `None`: no such comment.
+pub async fn hide(
+    pool: &SqlitePool,
+    id: Uuid,
+    reason: &str,
+    by: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<Option<ModeratedComment>> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query("UPDATE comments SET hidden = 1, hidden_reason = ?2, hidden_by = ?3, hidden_at = ?4 WHERE id = ?1")
+        .bind(id.to_string())
+        .bind(reason)
+        .bind(by)
+        .bind(timestamp(now))
+        .execute(&mut *tx)
+        .await?;
+    let comment = one(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(comment)
+}
+
+/// Shows a hidden comment again. `None`: no such comment.
+pub async fn restore(pool: &SqlitePool, id: Uuid) -> sqlx::Result<Option<ModeratedComment>> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query(
+        "UPDATE comments SET hidden = 0, hidden_reason = NULL, hidden_by = NULL, hidden_at = NULL WHERE id = ?1",
+    )
+    .bind(id.to_string())
+    .execute(&mut *tx)
+    .await?;
+    let comment = one(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(comment)
+}
+
+async fn one(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, id: Uuid) -> sqlx::Result<Option<ModeratedComment>> {
+    let row: Option<CommentRow> =
+        sqlx::query_as(&format!("{SELECT} WHERE c.id = ?1")).bind(id.to_string()).fetch_optional(&mut **tx).await?;
+    row.map(CommentRow::into_comment).transpose()
+}

@@ -1,0 +1,100 @@
+//! Routes for analysts: full results whatever the `results` rule, and
+//! comment moderation.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ModerationPage};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::auth::Analyst;
+use super::consultations::{find, COMMENTS_PER_PAGE, COMMENTS_PER_PAGE_MAX};
+use super::error::Error;
+use super::AppState;
+use crate::{comments, results};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/admin/consultations/{id}/results", get(admin_results))
+        .route("/v1/admin/consultations/{id}/comments", get(list_comments))
+        .route("/v1/admin/comments/{comment}/hide", post(hide))
+        .route("/v1/admin/comments/{comment}/restore", post(restore))
+}
+
+async fn admin_results(
+    _: Analyst,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<AdminResults>, Error> {
+    let consultation = find(&state.pool, &id).await?;
+    Ok(Json(results::admin(&state.pool, &state.counts, &consultation).await?))
+}
+
+#[derive(Deserialize)]
+struct ModerationQuery {
+    order: Option<CommentOrder>,
+    item: Option<String>,
+    language: Option<String>,
+    before: Option<String>,
+    limit: Option<u32>,
+}
+
+async fn list_comments(
+    _: Analyst,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    query: Result<Query<ModerationQuery>, QueryRejection>,
+) -> Result<Json<ModerationPage>, Error> {
+    let Query(query) = query.map_err(|rejection| Error::InvalidParameter(rejection.body_text()))?;
+    let limit = query.limit.unwrap_or(COMMENTS_PER_PAGE);
+    if !(1..=COMMENTS_PER_PAGE_MAX).contains(&limit) {
+        return Err(Error::InvalidParameter(format!("limit must be from 1 to {COMMENTS_PER_PAGE_MAX}")));
+    }
+    // A form that leaves a filter blank sends `item=`: no filter.
+    let given = |value: Option<String>| value.filter(|v| !v.is_empty());
+    let filter = comments::Filter {
+        order: query.order.unwrap_or_default(),
+        item: given(query.item),
+        language: given(query.language),
+        include_hidden: true,
+    };
+    let before = match given(query.before) {
+        Some(cursor) => Some(comments::Cursor::parse(filter.order, &cursor).ok_or_else(|| {
+            Error::InvalidParameter("before is not a cursor this server gave for this order".to_owned())
+        })?),
+        None => None,
+    };
+    let consultation = find(&state.pool, &id).await?;
+    let (comments, next) = comments::page(&state.pool, &consultation.id, &filter, before.as_ref(), limit).await?;
+    Ok(Json(ModerationPage { comments, next }))
+}
+
+/// Comment ids are UUIDs: anything else names no comment.
+fn comment_id(text: &str) -> Result<Uuid, Error> {
+    Uuid::parse_str(text).map_err(|_| Error::CommentNotFound(text.to_owned()))
+}
+
+async fn hide(
+    Analyst(member): Analyst,
+    State(state): State<AppState>,
+    Path(comment): Path<String>,
+    request: Result<Json<HideRequest>, JsonRejection>,
+) -> Result<Json<ModeratedComment>, Error> {
+    let id = comment_id(&comment)?;
+    let Json(request) = request?;
+    let reason = request.checked_reason().map_err(Error::InvalidReason)?;
+    let hidden = comments::hide(&state.pool, id, reason, &member.name, OffsetDateTime::now_utc()).await?;
+    hidden.map(Json).ok_or(Error::CommentNotFound(comment))
+}
+
+async fn restore(
+    _: Analyst,
+    State(state): State<AppState>,
+    Path(comment): Path<String>,
+) -> Result<Json<ModeratedComment>, Error> {
+    let id = comment_id(&comment)?;
+    comments::restore(&state.pool, id).await?.map(Json).ok_or(Error::CommentNotFound(comment))
+}

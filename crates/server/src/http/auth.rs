@@ -1,0 +1,67 @@
+//! Who is calling an admin route: the `Authorization: Bearer <token>` header
+//! checked against the stored staff tokens.
+//!
+//! Handlers take [`Staff`] (any valid token), [`Publisher`] or [`Analyst`] as
+//! an argument, so the role a route needs is visible in its signature and
+//! cannot be forgotten inside the handler.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use baraza_core::staff::{Role, StaffMember};
+
+use super::error::Error;
+use super::AppState;
+use crate::tokens;
+
+/// A caller with a valid, unrevoked staff token.
+#[derive(Debug, Clone)]
+pub struct Staff(pub StaffMember);
+
+/// A caller whose token has the publisher role.
+#[derive(Debug, Clone)]
+pub struct Publisher(pub StaffMember);
+
+/// A caller whose token has the analyst role.
+#[derive(Debug, Clone)]
+pub struct Analyst(pub StaffMember);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(Error::Unauthorized)?;
+        tokens::verify(&state.pool, token).await?.map(Staff).ok_or(Error::Unauthorized)
+    }
+}
+
+async fn with_role(parts: &mut Parts, state: &AppState, role: Role) -> Result<StaffMember, Error> {
+    let Staff(member) = Staff::from_request_parts(parts, state).await?;
+    if member.role == role {
+        Ok(member)
+    } else {
+        Err(Error::Forbidden(role))
+    }
+}
+
+impl FromRequestParts<AppState> for Publisher {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        with_role(parts, state, Role::Publisher).await.map(Publisher)
+    }
+}
+
+impl FromRequestParts<AppState> for Analyst {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        with_role(parts, state, Role::Analyst).await.map(Analyst)
+    }
+}

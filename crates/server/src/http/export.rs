@@ -1,0 +1,289 @@
+//! Open-data exports for analysts, and the JSON Schema of the JSON export.
+//!
+//! - `export.csv`: every standing ballot, one row per ballot, with the
+//!   columns of core's `analysis::BALLOT_CSV_COLUMNS` (documented there).
+//! - `tallies.csv`: the results, with the columns of core's
+//!   `analysis::TALLY_CSV_COLUMNS`.
+//! - `export.json`: `{"format": "baraza-export/1", "exported_at", "consultation"
+//!   (the definition), "results" (as the results route), "ballots" (core's
+//!   `analysis::ExportedBallot`)}`, described by `/api/v1/schema/export.json`.
+//!
+//! The CSV files are UTF-8 with a byte-order mark (so spreadsheets read them
+//! as UTF-8), quoted as RFC 4180 says (fields holding a comma, quote or line
+//! break are quoted, quotes doubled, lines end with CRLF). A field that a
+//! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab
+//! or carriage return, and not a plain number such as `-2`) is written with a
+//! leading `'`, so a citizen's text answer can never run in a staff member's
+//! spreadsheet.
+//!
+//! Ballots of `decide` consultations carry no ballot id, participant or time
+//! (core's `analysis::exports_identify_ballots`) and are listed in the order
+//! of their content, so that not even the order of rows tells when a ballot
+//! came. Others are listed by when they were cast, each with a keyed
+//! pseudonym of its participant (see `ReceiptKey::pseudonym`).
+//!
+//! Ballot exports stream: a million ballots are never held in memory. The
+//! results and the ballots come from one read transaction, so they agree.
+
+use std::borrow::Cow;
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use baraza_core::analysis::{
+    exports_identify_ballots, tally_csv_rows, Cast, ExportedBallot, BALLOT_CSV_COLUMNS, EXPORT_SCHEMA,
+    TALLY_CSV_COLUMNS,
+};
+use baraza_core::definition::Consultation;
+use futures_util::StreamExt;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use super::auth::Analyst;
+use super::consultations::find;
+use super::error::Error;
+use super::AppState;
+use crate::db::parse_timestamp;
+use crate::results;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/admin/consultations/{id}/export.csv", get(ballots_csv))
+        .route("/v1/admin/consultations/{id}/tallies.csv", get(tallies_csv))
+        .route("/v1/admin/consultations/{id}/export.json", get(export_json))
+        .route("/v1/schema/export.json", get(schema))
+}
+
+async fn schema() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/schema+json")], EXPORT_SCHEMA)
+}
+
+pub(super) const BOM: &str = "\u{feff}";
+
+/// A download: stored by the browser as `filename`, and never by a cache
+/// between (exports hold what only staff may read).
+pub(super) fn download(content_type: &'static str, filename: String, body: Body) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        .expect("consultation ids are slugs, valid in a header");
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn tallies_csv(_: Analyst, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {
+    let consultation = find(&state.pool, &id).await?;
+    let results = results::tally(&state.pool, &state.counts, &consultation).await?;
+    let mut csv = String::from(BOM);
+    csv_line(&mut csv, TALLY_CSV_COLUMNS.iter().copied());
+    for row in tally_csv_rows(&results) {
+        csv_line(&mut csv, row.iter().map(String::as_str));
+    }
+    Ok(download("text/csv; charset=utf-8", format!("{id}-tallies.csv"), Body::from(csv)))
+}
+
+async fn ballots_csv(_: Analyst, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {
+    let consultation = find(&state.pool, &id).await?;
+    let body = stream_ballots(state, consultation, Format::Csv);
+    Ok(download("text/csv; charset=utf-8", format!("{id}-ballots.csv"), body))
+}
+
+async fn export_json(_: Analyst, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {
+    let consultation = find(&state.pool, &id).await?;
+    let body = stream_ballots(state, consultation, Format::Json);
+    Ok(download("application/json", format!("{id}-export.json"), body))
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Csv,
+    Json,
+}
+
+/// Chunks of about this many bytes are sent as they fill.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// The body of a ballot export, written by a task as it reads the ballots.
+/// Should reading fail midway, the body ends with an error, so the client
+/// sees a broken download rather than a file that looks complete.
+fn stream_ballots(state: AppState, consultation: Consultation, format: Format) -> Body {
+    let (sender, receiver) = mpsc::channel::<Result<String, std::io::Error>>(4);
+    tokio::spawn(async move {
+        let mut out = Chunks { sender: &sender, buffer: String::with_capacity(CHUNK_BYTES) };
+        if let Err(cause) = write_ballots(&state, &consultation, format, &mut out).await {
+            tracing::error!(%cause, consultation = %consultation.id, "export failed");
+            let _ = sender.send(Err(std::io::Error::other("the export failed"))).await;
+        }
+    });
+    Body::from_stream(futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|chunk| (chunk, receiver))
+    }))
+}
+
+struct Chunks<'a> {
+    sender: &'a mpsc::Sender<Result<String, std::io::Error>>,
+    buffer: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum ExportError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("the client went away")]
+    Gone,
+}
+
+impl Chunks<'_> {
+    async fn flush_if_full(&mut self) -> Result<(), ExportError> {
+        if self.buffer.len() >= CHUNK_BYTES {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> Result<(), ExportError> {
+        let chunk = std::mem::replace(&mut self.buffer, String::with_capacity(CHUNK_BYTES));
+        self.sender.send(Ok(chunk)).await.map_err(|_| ExportError::Gone)
+    }
+}
+
+async fn write_ballots(
+    state: &AppState,
+    consultation: &Consultation,
+    format: Format,
+    out: &mut Chunks<'_>,
+) -> Result<(), ExportError> {
+    let mut tx = state.pool.begin().await?;
+    let identify = exports_identify_ballots(consultation.level);
+    match format {
+        Format::Csv => {
+            out.buffer.push_str(BOM);
+            csv_line(&mut out.buffer, BALLOT_CSV_COLUMNS.iter().copied());
+        }
+        Format::Json => {
+            let results = results::tally_in(&mut tx, &state.counts, consultation).await?;
+            let exported_at = OffsetDateTime::now_utc().format(&Rfc3339).expect("now formats as RFC 3339");
+            out.buffer.push_str(&format!(
+                "{{\"format\":\"baraza-export/1\",\"exported_at\":\"{exported_at}\",\"consultation\":{},\"results\":{},\"ballots\":[",
+                serde_json::to_string(consultation).expect("a definition always serializes"),
+                serde_json::to_string(&results).expect("results always serialize"),
+            ));
+        }
+    }
+    let mut first = true;
+    for item in &consultation.items {
+        let order = if identify { "cast_at, action_id" } else { "ballot" };
+        let sql = format!(
+            "SELECT participant, action_id, ballot, cast_at, received_at FROM ballots
+             WHERE consultation = ?1 AND item = ?2 ORDER BY {order}"
+        );
+        let mut rows = sqlx::query_as::<_, (String, String, String, String, String)>(&sql)
+            .bind(&consultation.id)
+            .bind(item.id())
+            .fetch(&mut *tx);
+        while let Some(row) = rows.next().await {
+            let (participant, action_id, ballot, cast_at, received_at) = row?;
+            let decode = |what: &str| sqlx::Error::Decode(format!("stored ballot {action_id}: {what}").into());
+            let ballot: Cast = serde_json::from_str(&ballot).map_err(|_| decode("ballot"))?;
+            let exported = if identify {
+                ExportedBallot {
+                    item: item.id().to_owned(),
+                    item_type: item.type_name().to_owned(),
+                    ballot_id: Some(Uuid::parse_str(&action_id).map_err(|_| decode("id"))?),
+                    participant: Some(state.receipt_key.pseudonym(&consultation.id, &participant)),
+                    cast_at: Some(parse_timestamp(&cast_at).ok_or_else(|| decode("cast_at"))?),
+                    received_at: Some(parse_timestamp(&received_at).ok_or_else(|| decode("received_at"))?),
+                    ballot,
+                }
+            } else {
+                ExportedBallot {
+                    item: item.id().to_owned(),
+                    item_type: item.type_name().to_owned(),
+                    ballot_id: None,
+                    participant: None,
+                    cast_at: None,
+                    received_at: None,
+                    ballot,
+                }
+            };
+            match format {
+                Format::Csv => {
+                    let fields = exported.csv_fields(&consultation.id);
+                    csv_line(&mut out.buffer, fields.iter().map(String::as_str));
+                }
+                Format::Json => {
+                    if !first {
+                        out.buffer.push(',');
+                    }
+                    out.buffer.push_str(&serde_json::to_string(&exported).expect("a ballot always serializes"));
+                }
+            }
+            first = false;
+            out.flush_if_full().await?;
+        }
+    }
+    if let Format::Json = format {
+        out.buffer.push_str("]}");
+    }
+    drop(tx);
+    out.flush().await
+}
+
+/// Appends one CSV record (RFC 4180, CRLF-terminated).
+pub(super) fn csv_line<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        csv_field(out, field);
+    }
+    out.push_str("\r\n");
+}
+
+fn csv_field(out: &mut String, field: &str) {
+    let formula = field.starts_with(['=', '+', '-', '@', '\t', '\r']) && field.parse::<f64>().is_err();
+    let field: Cow<str> = if formula { format!("'{field}").into() } else { field.into() };
+    if field.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(&field);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(fields: &[&str]) -> String {
+        let mut out = String::new();
+        csv_line(&mut out, fields.iter().copied());
+        out
+    }
+
+    #[test]
+    fn fields_are_quoted_as_rfc_4180_says() {
+        assert_eq!(line(&["a", "b c", ""]), "a,b c,\r\n");
+        assert_eq!(line(&["x,y", "say \"hi\"", "two\nlines"]), "\"x,y\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n");
+    }
+
+    #[test]
+    fn formulas_are_defused_and_numbers_kept() {
+        assert_eq!(
+            line(&["=SUM(A1:A9)", "+1+1", "@cmd", "-2", "-1.5", "-x"]),
+            "'=SUM(A1:A9),'+1+1,'@cmd,-2,-1.5,'-x\r\n"
+        );
+        assert_eq!(line(&["\tx", "=HYPERLINK(\"a\",\"b\")"]), "'\tx,\"'=HYPERLINK(\"\"a\"\",\"\"b\"\")\"\r\n");
+    }
+}

@@ -1,0 +1,155 @@
+//! Staff routes that publish and run consultations (DESIGN §5, §7): the
+//! list, publishing a definition, closing early, archiving, the outcome,
+//! the change log and participation codes.
+
+use axum::body::Body;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use baraza_core::admin::{
+    AdminConsultation, AdminConsultationList, ChangeAction, ChangeLog, CodesRequest, OutcomeRequest, Published,
+    MAX_CODES_PER_REQUEST,
+};
+use baraza_core::definition::Eligibility;
+use baraza_core::validate::parse_definition;
+use time::OffsetDateTime;
+
+use super::auth::{Publisher, Staff};
+use super::consultations::find;
+use super::error::Error;
+use super::export::{csv_line, download, BOM};
+use super::AppState;
+use crate::changes::{self, Author};
+use crate::codes;
+use crate::consultations::{self, CloseRefusal, Publication};
+use crate::db::begin_write;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/admin/consultations", get(list).post(publish))
+        .route("/v1/admin/consultations/{id}/close", post(close))
+        .route("/v1/admin/consultations/{id}/archive", post(archive))
+        .route("/v1/admin/consultations/{id}/outcome", put(outcome))
+        .route("/v1/admin/consultations/{id}/changes", get(change_log))
+        .route("/v1/admin/consultations/{id}/codes", post(issue_codes))
+}
+
+async fn list(State(state): State<AppState>, _: Staff) -> Result<Json<AdminConsultationList>, Error> {
+    let consultations = consultations::admin_list(&state.pool, OffsetDateTime::now_utc()).await?;
+    Ok(Json(AdminConsultationList { consultations }))
+}
+
+/// The body is the definition file's text as the publisher wrote it, read
+/// by core so that every problem comes back with its JSON path. 201 for a
+/// new consultation, 200 for an update.
+async fn publish(
+    State(state): State<AppState>,
+    Publisher(member): Publisher,
+    body: String,
+) -> Result<(StatusCode, Json<Published>), Error> {
+    let checked = parse_definition(&body).map_err(Error::InvalidDefinition)?;
+    let now = OffsetDateTime::now_utc();
+    let mut tx = begin_write(&state.pool).await?;
+    let publication = consultations::publish(&mut tx, &checked.consultation, &Author::Staff(member), now)
+        .await?
+        .map_err(Error::DefinitionLocked)?;
+    tx.commit().await?;
+    let status = if publication == Publication::Created { StatusCode::CREATED } else { StatusCode::OK };
+    let published = Published {
+        id: checked.consultation.id,
+        created: publication == Publication::Created,
+        warnings: checked.warnings,
+    };
+    Ok((status, Json(published)))
+}
+
+async fn close(
+    State(state): State<AppState>,
+    Publisher(member): Publisher,
+    Path(id): Path<String>,
+) -> Result<Json<AdminConsultation>, Error> {
+    let consultation = find(&state.pool, &id).await?;
+    let now = OffsetDateTime::now_utc();
+    let mut tx = begin_write(&state.pool).await?;
+    consultations::close(&mut tx, consultation, &Author::Staff(member), now).await?.map_err(|refusal| {
+        Error::ConsultationNotOpen(match refusal {
+            CloseRefusal::NotOpenYet => "this consultation has not opened yet: change its dates or archive it instead",
+            CloseRefusal::AlreadyClosed => "this consultation is already closed",
+        })
+    })?;
+    tx.commit().await?;
+    admin_view(&state, &id, now).await
+}
+
+async fn archive(
+    State(state): State<AppState>,
+    Publisher(member): Publisher,
+    Path(id): Path<String>,
+) -> Result<Json<AdminConsultation>, Error> {
+    let consultation = find(&state.pool, &id).await?;
+    let now = OffsetDateTime::now_utc();
+    let mut tx = begin_write(&state.pool).await?;
+    consultations::archive(&mut tx, consultation, &Author::Staff(member), now).await?;
+    tx.commit().await?;
+    admin_view(&state, &id, now).await
+}
+
+async fn outcome(
+    State(state): State<AppState>,
+    Publisher(member): Publisher,
+    Path(id): Path<String>,
+    request: Result<Json<OutcomeRequest>, JsonRejection>,
+) -> Result<Json<AdminConsultation>, Error> {
+    let consultation = find(&state.pool, &id).await?;
+    let Json(OutcomeRequest { outcome }) = request?;
+    let now = OffsetDateTime::now_utc();
+    let mut tx = begin_write(&state.pool).await?;
+    consultations::set_outcome(&mut tx, consultation, outcome, &Author::Staff(member), now)
+        .await?
+        .map_err(Error::InvalidDefinition)?;
+    tx.commit().await?;
+    admin_view(&state, &id, now).await
+}
+
+async fn change_log(State(state): State<AppState>, _: Staff, Path(id): Path<String>) -> Result<Json<ChangeLog>, Error> {
+    find(&state.pool, &id).await?;
+    Ok(Json(ChangeLog { changes: changes::list(&state.pool, &id).await? }))
+}
+
+/// Answers the new codes as a CSV file with one `code` column, to print or
+/// merge into letters and text messages. The codes are never shown again.
+async fn issue_codes(
+    State(state): State<AppState>,
+    Publisher(member): Publisher,
+    Path(id): Path<String>,
+    request: Result<Json<CodesRequest>, JsonRejection>,
+) -> Result<Response, Error> {
+    let consultation = find(&state.pool, &id).await?;
+    let Json(CodesRequest { count }) = request?;
+    if consultation.eligibility != Eligibility::Codes {
+        return Err(Error::CodesNotUsed);
+    }
+    if !(1..=MAX_CODES_PER_REQUEST).contains(&count) {
+        return Err(Error::InvalidCount(MAX_CODES_PER_REQUEST));
+    }
+    let now = OffsetDateTime::now_utc();
+    let mut tx = begin_write(&state.pool).await?;
+    let issued = codes::issue(&mut tx, &state.receipt_key, &id, count, now).await?;
+    let summary = format!("{count} participation codes issued");
+    changes::record(&mut tx, &id, &Author::Staff(member), ChangeAction::CodesIssued, &summary, now).await?;
+    tx.commit().await?;
+    let mut csv = String::from(BOM);
+    csv_line(&mut csv, ["code"].into_iter());
+    for code in &issued {
+        csv_line(&mut csv, [code.as_str()].into_iter());
+    }
+    Ok(download("text/csv; charset=utf-8", format!("{id}-codes.csv"), Body::from(csv)))
+}
+
+async fn admin_view(state: &AppState, id: &str, now: OffsetDateTime) -> Result<Json<AdminConsultation>, Error> {
+    let consultation = consultations::admin_one(&state.pool, id, now).await?;
+    consultation.map(Json).ok_or_else(|| Error::ConsultationNotFound(id.to_owned()))
+}

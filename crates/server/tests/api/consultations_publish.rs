@@ -1,0 +1,180 @@
+//! `POST /api/v1/admin/consultations`: publishing and updating a definition,
+//! with core's validation and lifecycle rules.
+
+use axum::http::StatusCode;
+use baraza_core::staff::Role;
+use serde_json::{json, Value};
+
+use crate::common::*;
+
+async fn publish(server: &TestServer, token: &str, definition: &Value) -> Answer {
+    server.send_as("POST", "/api/v1/admin/consultations", Some(token), Some(definition.clone())).await
+}
+
+fn problem_paths(answer: &Answer) -> Vec<String> {
+    answer.json()["error"]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["path"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_new_definition_is_published_with_its_warnings() {
+    let server = TestServer::empty().await;
+    let publisher = server.token(Role::Publisher).await;
+    let mut village = definition(VILLAGE);
+    village["eligibility"] = json!("open");
+    let answer = publish(&server, &publisher, &village).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&answer.body));
+    let published = answer.json();
+    assert_eq!(published["id"], VILLAGE);
+    assert_eq!(published["created"], true);
+    let warnings = published["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w["path"] == "eligibility" && w["severity"] == "warning"), "{warnings:?}");
+    let listed = server.get("/api/v1/consultations").await.json();
+    let decide: Vec<&Value> =
+        listed["consultations"].as_array().unwrap().iter().filter(|c| c["level"] == "decide").collect();
+    assert_eq!(decide.len(), 1);
+    assert_eq!(decide[0]["id"], VILLAGE);
+}
+
+#[tokio::test]
+async fn a_broken_definition_reports_every_problem_and_saves_nothing() {
+    let server = TestServer::empty().await;
+    let publisher = server.token(Role::Publisher).await;
+    let mut broken = definition(WATER);
+    broken["closes_at"] = json!("2019-01-01T00:00:00Z");
+    broken["items"][1]["id"] = broken["items"][0]["id"].clone();
+    let answer = publish(&server, &publisher, &broken).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answer.error_code(), "invalid_definition");
+    let paths = problem_paths(&answer);
+    assert!(paths.contains(&"closes_at".to_owned()), "{paths:?}");
+    assert!(paths.contains(&"items[1].id".to_owned()), "{paths:?}");
+    assert_eq!(server.get(&format!("/api/v1/consultations/{WATER}")).await.status, StatusCode::NOT_FOUND);
+
+    let mut typo = definition(WATER);
+    typo["comments_enabled"] = json!(true);
+    let answer = publish(&server, &publisher, &typo).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem_paths(&answer), ["comments_enabled"]);
+
+    let request = axum::http::Request::post("/api/v1/admin/consultations")
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {publisher}"))
+        .body(axum::body::Body::from("{ not json"))
+        .unwrap();
+    let answer = server.send(request).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(answer.error_code(), "invalid_definition");
+    assert_eq!(answer.json()["error"]["problems"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn anything_may_change_before_the_consultation_opens() {
+    let server = TestServer::empty().await;
+    let publisher = server.token(Role::Publisher).await;
+    let mut upcoming = definition(WATER);
+    upcoming["opens_at"] = json!("2090-01-01T00:00:00Z");
+    assert_eq!(publish(&server, &publisher, &upcoming).await.status, StatusCode::CREATED);
+    upcoming["items"].as_array_mut().unwrap().pop();
+    upcoming["comments"] = json!(false);
+    let answer = publish(&server, &publisher, &upcoming).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", String::from_utf8_lossy(&answer.body));
+    assert_eq!(answer.json()["created"], false);
+    let stored = server.get(&format!("/api/v1/consultations/{WATER}")).await.json();
+    assert_eq!(stored["items"].as_array().unwrap().len(), upcoming["items"].as_array().unwrap().len());
+}
+
+#[tokio::test]
+async fn once_open_only_texts_and_the_closing_date_may_change() {
+    let server = TestServer::start().await;
+    let publisher = server.token(Role::Publisher).await;
+    let mut corrected = definition(WATER);
+    corrected["title"]["en"] = json!("Water services: corrected title");
+    corrected["closes_at"] = json!("2099-06-01T00:00:00Z");
+    let answer = publish(&server, &publisher, &corrected).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", String::from_utf8_lossy(&answer.body));
+
+    let mut restructured = corrected.clone();
+    let options = restructured["items"].as_array_mut().unwrap().iter_mut().find(|i| i["options"].is_array()).unwrap();
+    options["options"][0]["id"] = json!("renamed");
+    restructured["opens_at"] = json!("2021-01-01T00:00:00Z");
+    let answer = publish(&server, &publisher, &restructured).await;
+    assert_eq!(answer.status, StatusCode::CONFLICT);
+    assert_eq!(answer.error_code(), "definition_locked");
+    let paths = problem_paths(&answer);
+    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert!(paths.contains(&"opens_at".to_owned()));
+    assert!(paths.iter().any(|p| p.ends_with(".options[0].id")), "{paths:?}");
+
+    let stored = server.get(&format!("/api/v1/consultations/{WATER}")).await.json();
+    assert_eq!(stored["title"]["en"], "Water services: corrected title");
+    assert_eq!(stored["opens_at"], "2020-01-01T00:00:00Z", "the refused update saved nothing");
+}
+
+#[tokio::test]
+async fn an_update_keeps_the_outcome_and_archive_written_by_staff() {
+    let server = TestServer::start().await;
+    let publisher = server.token(Role::Publisher).await;
+    let path = format!("/api/v1/admin/consultations/{ROAD}/outcome");
+    let outcome = json!({ "outcome": { "en": "The road will follow the inland route." } });
+    assert_eq!(server.send_as("PUT", &path, Some(&publisher), Some(outcome)).await.status, StatusCode::OK);
+    let path = format!("/api/v1/admin/consultations/{ROAD}/archive");
+    assert_eq!(server.send_as("POST", &path, Some(&publisher), None).await.status, StatusCode::OK);
+
+    let mut corrected = definition(ROAD);
+    corrected["summary"]["en"] = json!("A corrected summary.");
+    assert_eq!(publish(&server, &publisher, &corrected).await.status, StatusCode::OK);
+    let stored = server.get(&format!("/api/v1/consultations/{ROAD}")).await.json();
+    assert_eq!(stored["outcome"]["en"], "The road will follow the inland route.");
+    assert_eq!(stored["archived"], true);
+    assert_eq!(stored["summary"]["en"], "A corrected summary.");
+}
+
+#[tokio::test]
+async fn every_change_is_recorded_with_who_and_what() {
+    let server = TestServer::empty().await;
+    let publisher = server.token(Role::Publisher).await;
+    let analyst = server.token(Role::Analyst).await;
+    assert_eq!(publish(&server, &publisher, &definition(WATER)).await.status, StatusCode::CREATED);
+    assert_eq!(publish(&server, &publisher, &definition(WATER)).await.status, StatusCode::OK, "unchanged");
+    let mut corrected = definition(WATER);
+    corrected["summary"]["en"] = json!("Corrected.");
+    corrected["closes_at"] = json!("2098-01-01T00:00:00Z");
+    assert_eq!(publish(&server, &publisher, &corrected).await.status, StatusCode::OK);
+    let close = format!("/api/v1/admin/consultations/{WATER}/close");
+    assert_eq!(server.send_as("POST", &close, Some(&publisher), None).await.status, StatusCode::OK);
+
+    let log =
+        server.send_as("GET", &format!("/api/v1/admin/consultations/{WATER}/changes"), Some(&analyst), None).await;
+    assert_eq!(log.status, StatusCode::OK);
+    let changes = log.json()["changes"].as_array().unwrap().clone();
+    let actions: Vec<&str> = changes.iter().map(|c| c["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["closed", "updated", "published"], "newest first, the unchanged publication not recorded");
+    assert!(changes.iter().all(|c| c["by"] == "Test publisher" && c["role"] == "publisher"));
+    assert_eq!(changes[1]["summary"], "changed closes_at, summary");
+    assert!(changes[0]["summary"].as_str().unwrap().contains("2098-01-01"), "{}", changes[0]["summary"]);
+
+    let unknown = server.send_as("GET", "/api/v1/admin/consultations/nope/changes", Some(&analyst), None).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.error_code(), "consultation_not_found");
+}
+
+#[tokio::test]
+async fn staff_list_every_consultation_with_participation() {
+    let server = TestServer::start().await;
+    server.sync(PARTICIPANT, &[ballot(&new_id(), WATER, "tariff", json!({"choice": "blocks"}))]).await;
+    let publisher = server.token(Role::Publisher).await;
+    let archive = format!("/api/v1/admin/consultations/{ROAD}/archive");
+    server.send_as("POST", &archive, Some(&publisher), None).await;
+    let list = server.send_as("GET", "/api/v1/admin/consultations", Some(&publisher), None).await.json();
+    let list = list["consultations"].as_array().unwrap();
+    assert_eq!(list.len(), 3, "archived ones too");
+    let find = |id: &str| list.iter().find(|c| c["id"] == id).unwrap().clone();
+    assert_eq!(find(ROAD)["archived"], true);
+    assert_eq!(find(ROAD)["status"], "archived");
+    assert_eq!(find(WATER)["participants"], 1);
+    assert_eq!(find(VILLAGE)["eligibility"], "codes");
+}

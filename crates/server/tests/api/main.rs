@@ -1,0 +1,28 @@
+//! The server tests, one module per resource action, built as one test
+//! binary: each binary links the whole server, and one link is far
+//! cheaper in time and disk than eighteen.
+
+mod common;
+
+mod admin_auth;
+mod analyst_routes;
+mod cli;
+mod codes_issue;
+mod comments_list;
+mod comments_moderation;
+mod consultation_get;
+mod consultation_lifecycle;
+mod consultations_list;
+mod consultations_publish;
+mod database;
+mod exports;
+mod publisher_routes;
+mod results;
+mod results_replay;
+mod static_app;
+mod sync_ballots;
+mod sync_codes;
+mod sync_comments;
+mod sync_concurrency;
+mod sync_deadlines;
+mod sync_requests;
