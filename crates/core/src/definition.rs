@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use crate::localized::Localized;
 
 /// The UN e-participation level a consultation belongs to.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
@@ -41,6 +42,7 @@ pub enum Status {
 }
 
 /// Who may take part.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Eligibility {
@@ -51,6 +53,7 @@ pub enum Eligibility {
 }
 
 /// Who sees the tallies, and when.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResultsVisibility {
@@ -59,9 +62,11 @@ pub enum ResultsVisibility {
     StaffOnly,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Consultation {
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
     pub id: String,
     pub level: Level,
     pub default_language: String,
@@ -77,8 +82,10 @@ pub struct Consultation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub opens_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub closes_at: OffsetDateTime,
     #[serde(default)]
     pub archived: bool,
@@ -130,17 +137,21 @@ impl Consultation {
 }
 
 /// One option of a choice or ranking item.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
     pub id: String,
     pub label: Localized,
 }
 
 /// One project of a participatory budget.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Project {
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
     pub id: String,
     pub cost: u64,
     pub label: Localized,
@@ -148,6 +159,7 @@ pub struct Project {
     pub description: Option<Localized>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RankingMethod {
@@ -165,6 +177,7 @@ impl RankingMethod {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BudgetMethod {
@@ -184,20 +197,24 @@ impl BudgetMethod {
 
 /// An item of a consultation, by type. Every variant has an `id` and a
 /// `title`; the accessors below read them without matching.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Item {
     Info {
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
         id: String,
         title: Localized,
         body: Localized,
     },
     SingleChoice {
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
         id: String,
         title: Localized,
         options: Vec<Choice>,
     },
     MultipleChoice {
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
         id: String,
         title: Localized,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -207,10 +224,12 @@ pub enum Item {
         options: Vec<Choice>,
     },
     YesNo {
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
         id: String,
         title: Localized,
     },
     Scale {
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
         id: String,
         title: Localized,
         min: i32,
@@ -221,12 +240,14 @@ pub enum Item {
         max_label: Option<Localized>,
     },
     Ranking {
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
         id: String,
         title: Localized,
         method: RankingMethod,
         options: Vec<Choice>,
     },
     Budget {
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
         id: String,
         title: Localized,
         method: BudgetMethod,
@@ -235,6 +256,7 @@ pub enum Item {
         projects: Vec<Project>,
     },
     Text {
+        #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
         id: String,
         title: Localized,
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,6 +13,8 @@ pub mod count;
 pub mod definition;
 pub mod lifecycle;
 pub mod localized;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod staff;
 pub mod sync;
 pub mod validate;

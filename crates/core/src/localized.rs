@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Every localized text in a definition must have the definition's
 /// `default_language`; [`Localized::get`] falls back to it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Localized(pub BTreeMap<String, String>);

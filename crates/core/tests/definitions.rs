@@ -139,3 +139,71 @@ fn budget_rules_are_checked() {
         "{problems:?}"
     );
 }
+
+/// One broken field at a time: each rule of `validate::check` reports its
+/// own path and the message a clerk reads.
+#[test]
+fn every_rule_reports_its_path_and_message() {
+    type Breakage = fn(&mut Value);
+    let consult: [(Breakage, &str, &str); 14] = [
+        (|d| d["id"] = json!("Water_2027"), "id", SLUG),
+        (
+            |d| d["default_language"] = json!("english!"),
+            "default_language",
+            "must be a language code such as \"en\" or \"pt-BR\"",
+        ),
+        (|d| d["topics"] = json!(["water", " "]), "topics[1]", "a topic cannot be blank"),
+        (
+            |d| d["title"]["not a tag"] = json!("x"),
+            "title.not a tag",
+            "is not a language code such as \"en\" or \"pt-BR\"",
+        ),
+        (|d| d["items"][2]["id"] = json!("-satisfaction"), "items[2].id", SLUG),
+        (|d| d["items"][0]["options"][1]["id"] = json!("Per Litre"), "items[0].options[1].id", SLUG),
+        (
+            |d| d["items"][0]["options"][1]["id"] = d["items"][0]["options"][0]["id"].clone(),
+            "items[0].options[1].id",
+            "another option of this item already has the id \"flat\"",
+        ),
+        (|d| d["items"][1]["min"] = json!(5), "items[1].min", "min (5) is more than the 4 options"),
+        (|d| d["items"][1]["max"] = json!(0), "items[1].max", "max must be at least 1"),
+        (|d| d["items"][1]["max"] = json!(9), "items[1].max", "max (9) is more than the 4 options"),
+        (|d| d["items"][2]["max"] = json!(200), "items[2].max", "a scale can have at most 101 points"),
+        (
+            |d| d["items"][2]["min_label"] = json!({ "fr": "Pas du tout" }),
+            "items[2].min_label",
+            "the text in the default language \"en\" is missing",
+        ),
+        (|d| d["items"][4]["max_length"] = json!(0), "items[4].max_length", "max_length must be at least 1"),
+        (|d| d["closes_at"] = d["opens_at"].clone(), "closes_at", "must be later than opens_at"),
+    ];
+    for (break_it, path, message) in consult {
+        let mut definition = consult_example();
+        break_it(&mut definition);
+        let problems = errors_of(definition);
+        assert!(has(&problems, path, message), "expected {path}: {message}, got {problems:?}");
+    }
+
+    let budget: [(Breakage, &str, &str); 4] = [
+        (|d| d["items"][0]["total"] = json!(0), "items[0].total", "the budget total must be more than 0"),
+        (
+            |d| d["items"][0]["currency"] = json!(" "),
+            "items[0].currency",
+            "a currency code such as \"TZS\" is required",
+        ),
+        (|d| d["items"][0]["projects"] = json!([]), "items[0].projects", "a budget needs at least 1 project"),
+        (
+            |d| d["items"][0]["projects"][1]["id"] = d["items"][0]["projects"][0]["id"].clone(),
+            "items[0].projects[1].id",
+            "another option of this item already has the id \"well\"",
+        ),
+    ];
+    for (break_it, path, message) in budget {
+        let mut definition: Value = serde_json::from_str(EXAMPLES[2]).unwrap();
+        break_it(&mut definition);
+        let problems = errors_of(definition);
+        assert!(has(&problems, path, message), "expected {path}: {message}, got {problems:?}");
+    }
+}
+
+const SLUG: &str = "must be 1 to 64 lowercase letters, digits and single hyphens, such as \"water-2027\"";

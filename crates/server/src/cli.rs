@@ -52,6 +52,8 @@ enum Command {
     /// Create, list and revoke staff tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Print the JSON Schema of consultation definitions, for editors.
+    Schema,
     /// Participation codes for consultations whose eligibility is `codes`.
     #[command(subcommand)]
     Codes(CodesCommand),
@@ -98,6 +100,12 @@ impl Cli {
             Command::Publish { files } => block_on(publish(&self.database, &files)),
             Command::Serve { addr, dist } => block_on(serve(&self.database, addr, dist)),
             Command::Token(command) => block_on(token(&self.database, command)),
+            Command::Schema => {
+                let schema = serde_json::to_string_pretty(&baraza_core::schema::consultation_schema())
+                    .expect("a schema always serializes");
+                println!("{schema}");
+                ExitCode::SUCCESS
+            }
             Command::Codes(CodesCommand::Issue { id, count }) => block_on(issue_codes(&self.database, &id, count)),
         }
     }

@@ -9,6 +9,8 @@
 //! | GET | `/api/v1/consultations/{id}/results` | `api::ResultsResponse`, where the definition allows |
 //! | GET | `/api/v1/consultations/{id}/comments?before=&limit=` | `api::CommentsPage`, newest first |
 //! | POST | `/api/v1/sync` | `sync::SyncResponse`, one result per action |
+//! | GET | `/api/v1/schema/consultation.json` | the JSON Schema of definition files |
+//! | GET | `/api/v1/schema/export.json` | the JSON Schema of the JSON export |
 //!
 //! Staff routes under `/api/v1/admin/` take `Authorization: Bearer <token>`
 //! (see [`auth`]); each names the role it needs in its handler's arguments.

@@ -1,12 +1,12 @@
 //! Staff routes that publish and run consultations (DESIGN §5, §7): the
 //! list, publishing a definition, closing early, archiving, the outcome,
-//! the change log and participation codes.
+//! the change log and participation codes; and the schema of definitions.
 
 use axum::body::Body;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use baraza_core::admin::{
@@ -35,6 +35,13 @@ pub fn router() -> Router<AppState> {
         .route("/v1/admin/consultations/{id}/outcome", put(outcome))
         .route("/v1/admin/consultations/{id}/changes", get(change_log))
         .route("/v1/admin/consultations/{id}/codes", post(issue_codes))
+        .route("/v1/schema/consultation.json", get(schema))
+}
+
+/// The JSON Schema of definition files: public, so that publishers' editors
+/// can fetch it.
+async fn schema() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/schema+json")], Json(baraza_core::schema::consultation_schema()))
 }
 
 async fn list(State(state): State<AppState>, _: Staff) -> Result<Json<AdminConsultationList>, Error> {

@@ -19,6 +19,7 @@ mod exports;
 mod publisher_routes;
 mod results;
 mod results_replay;
+mod schema;
 mod static_app;
 mod sync_ballots;
 mod sync_codes;
