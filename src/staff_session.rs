@@ -5,6 +5,7 @@
 use baraza_core::staff::StaffMember;
 use leptos::prelude::*;
 
+use crate::api::AppError;
 use crate::browser;
 
 const TOKEN_KEY: &str = "baraza.staff.token";
@@ -41,6 +42,14 @@ impl StaffSession {
     pub fn sign_out(&self) {
         browser::session_store(TOKEN_KEY, None);
         self.0.set(None);
+    }
+
+    /// Signs out when the server no longer accepts the token (it was revoked
+    /// meanwhile), so the sign-in form replaces a screen that cannot work.
+    pub fn end_if_refused<T>(&self, result: &Result<T, AppError>) {
+        if matches!(result, Err(AppError::Unauthorized)) {
+            self.sign_out();
+        }
     }
 }
 

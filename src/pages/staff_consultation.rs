@@ -4,11 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use baraza_core::admin::{AdminConsultation, ChangeLog, MAX_CODES_PER_REQUEST};
+use baraza_core::admin::{AdminConsultation, Change, ChangeAction, ChangeLog, MAX_CODES_PER_REQUEST};
 use baraza_core::definition::Eligibility;
 use baraza_core::staff::Role;
 use baraza_core::{Localized, Status};
 use leptos::prelude::*;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 use super::not_found::not_found;
 use super::page_title;
@@ -21,8 +23,8 @@ use crate::i18n::*;
 use crate::language::use_language;
 use crate::load::Load;
 use crate::present::DateLine;
-use crate::staff_session::SignedIn;
-use crate::text::{tr, Text};
+use crate::staff_session::{use_staff_session, SignedIn};
+use crate::text::{fill, tr, Text};
 
 pub fn staff_consultation_page(id: String) -> impl IntoView {
     let ui = use_language();
@@ -111,6 +113,7 @@ fn final_step(
     let busy = RwSignal::new(false);
     let result = RwSignal::new(None::<Result<(), AppError>>);
     let target = StoredValue::new((token, id));
+    let session = use_staff_session();
     let run = move |_| {
         busy.set(true);
         let (token, id) = target.get_value();
@@ -119,6 +122,7 @@ fn final_step(
                 Step::Close => api::close(&token, &id).await,
                 Step::Archive => api::archive(&token, &id).await,
             };
+            session.end_if_refused(&done);
             if done.is_ok() {
                 reload();
             }
@@ -195,6 +199,7 @@ fn outcome_section(
     let token = StoredValue::new(token);
     let id = StoredValue::new(consultation.summary.id.clone());
     let default_for_check = default_language.clone();
+    let session = use_staff_session();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let outcome: BTreeMap<String, String> = texts
@@ -211,6 +216,7 @@ fn outcome_section(
         busy.set(true);
         leptos::task::spawn_local(async move {
             let saved = api::set_outcome(&token.get_value(), &id.get_value(), outcome).await.map(|_| ());
+            session.end_if_refused(&saved);
             if saved.is_ok() {
                 reload();
             }
@@ -243,6 +249,7 @@ fn codes_section(token: String, id: String) -> impl IntoView {
     let busy = RwSignal::new(false);
     let result = RwSignal::new(None::<Result<u32, CodesProblem>>);
     let target = StoredValue::new((token, id));
+    let session = use_staff_session();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let wanted = match count.get_untracked().trim().parse::<u32>() {
@@ -255,7 +262,9 @@ fn codes_section(token: String, id: String) -> impl IntoView {
         busy.set(true);
         let (token, id) = target.get_value();
         leptos::task::spawn_local(async move {
-            let issued = match api::issue_codes(&token, &id, wanted).await {
+            let issued = api::issue_codes(&token, &id, wanted).await;
+            session.end_if_refused(&issued);
+            let issued = match issued {
                 Ok(csv) => browser::save_file(&format!("{id}-codes.csv"), "text/csv;charset=utf-8", &csv)
                     .map(|()| wanted)
                     .map_err(|_| CodesProblem::Failed(AppError::Server)),
@@ -301,6 +310,26 @@ fn codes_section(token: String, id: String) -> impl IntoView {
     }
 }
 
+/// A change log entry's action in words, with its detail filled in (a former
+/// closing date is shown as a date in the staff member's language).
+fn change_text(change: &Change, locale: Locale) -> String {
+    let template = match change.action {
+        ChangeAction::Published => td_string!(locale, staff.change_published),
+        ChangeAction::Updated => td_string!(locale, staff.change_updated),
+        ChangeAction::Closed => td_string!(locale, staff.change_closed),
+        ChangeAction::Archived => td_string!(locale, staff.change_archived),
+        ChangeAction::Outcome => td_string!(locale, staff.change_outcome),
+        ChangeAction::CodesIssued => td_string!(locale, staff.change_codes_issued),
+    };
+    let detail = match change.action {
+        ChangeAction::Closed => OffsetDateTime::parse(&change.detail, &Rfc3339)
+            .map(|at| browser::format_date(at, locale.as_str()))
+            .unwrap_or_else(|_| change.detail.clone()),
+        _ => change.detail.clone(),
+    };
+    fill(template, &[("detail", detail)])
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum CodesProblem {
     Count,
@@ -308,9 +337,14 @@ enum CodesProblem {
 }
 
 fn change_log(token: String, id: String) -> impl IntoView {
+    let session = use_staff_session();
     let log = Load::new(move || {
         let (token, id) = (token.clone(), id.clone());
-        async move { api::changes(&token, &id).await }
+        async move {
+            let changes = api::changes(&token, &id).await;
+            session.end_if_refused(&changes);
+            changes
+        }
     });
     let entries = move || match log.get() {
         None => loading(tr!(staff.loading)).into_any(),
@@ -320,12 +354,13 @@ fn change_log(token: String, id: String) -> impl IntoView {
             let items = changes
                 .into_iter()
                 .map(|change| {
+                    let action = change.action.as_str();
                     let line = tr_with!(staff.change_line, move |locale| vec![
                         ("at", browser::format_date(change.at, locale.as_str())),
                         ("by", change.by.clone()),
-                        ("summary", change.summary.clone()),
+                        ("what", change_text(&change, locale)),
                     ]);
-                    view! { <li>{line}</li> }
+                    view! { <li data-change=action>{line}</li> }
                 })
                 .collect_view();
             view! { <ol class="change-log">{items}</ol> }.into_any()

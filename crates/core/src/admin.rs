@@ -72,7 +72,10 @@ pub struct Change {
     #[serde(default)]
     pub role: Option<Role>,
     pub action: ChangeAction,
-    pub summary: String,
+    /// What changed, as data for the screens to put in words: the fields of
+    /// an update, the closing date a close replaced, the outcome's languages,
+    /// the number of codes issued; empty for publishing and archiving.
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,8 @@ CREATE TABLE changes (
     by_name      TEXT NOT NULL,
     role         TEXT,
     action       TEXT NOT NULL,
-    summary      TEXT NOT NULL
+    -- What changed, as data (see core's `admin::Change::detail`).
+    detail       TEXT NOT NULL
 );
 CREATE INDEX changes_newest ON changes (consultation, id DESC);
 

@@ -39,40 +39,38 @@ pub async fn record(
     consultation: &str,
     by: &Author,
     action: ChangeAction,
-    summary: &str,
+    detail: &str,
     now: OffsetDateTime,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO changes (consultation, at, by_name, role, action, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )
-    .bind(consultation)
-    .bind(timestamp(now))
-    .bind(by.name())
-    .bind(by.role().map(Role::as_str))
-    .bind(action.as_str())
-    .bind(summary)
-    .execute(&mut **tx)
-    .await
-    .map(drop)
+    sqlx::query("INSERT INTO changes (consultation, at, by_name, role, action, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .bind(consultation)
+        .bind(timestamp(now))
+        .bind(by.name())
+        .bind(by.role().map(Role::as_str))
+        .bind(action.as_str())
+        .bind(detail)
+        .execute(&mut **tx)
+        .await
+        .map(drop)
 }
 
 /// Every change of a consultation, newest first.
 pub async fn list(pool: &SqlitePool, consultation: &str) -> sqlx::Result<Vec<Change>> {
     let rows: Vec<(String, String, Option<String>, String, String)> = sqlx::query_as(
-        "SELECT at, by_name, role, action, summary FROM changes WHERE consultation = ?1 ORDER BY id DESC",
+        "SELECT at, by_name, role, action, detail FROM changes WHERE consultation = ?1 ORDER BY id DESC",
     )
     .bind(consultation)
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|(at, by, role, action, summary)| {
+        .map(|(at, by, role, action, detail)| {
             let broken = || sqlx::Error::Decode(format!("unreadable change log row: {action} at {at}").into());
             Ok(Change {
                 at: parse_timestamp(&at).ok_or_else(broken)?,
                 by,
                 role: role.map(|role| role.parse()).transpose().map_err(|_| broken())?,
                 action: ChangeAction::parse(&action).ok_or_else(broken)?,
-                summary,
+                detail,
             })
         })
         .collect()

@@ -220,8 +220,8 @@ async fn issue_codes(database: &str, id: &str, count: u32) -> ExitCode {
         let now = OffsetDateTime::now_utc();
         let mut tx = db::begin_write(&pool).await?;
         let issued = codes::issue(&mut tx, &key, id, count, now).await?;
-        let summary = format!("{count} participation codes issued");
-        changes::record(&mut tx, id, &Author::CommandLine, ChangeAction::CodesIssued, &summary, now).await?;
+        let detail = count.to_string();
+        changes::record(&mut tx, id, &Author::CommandLine, ChangeAction::CodesIssued, &detail, now).await?;
         tx.commit().await?;
         Ok::<_, sqlx::Error>(Ok(issued))
     };

@@ -59,7 +59,7 @@ pub async fn publish(
 ) -> sqlx::Result<Result<Publication, Vec<Problem>>> {
     let Some(current) = load(&mut **tx, &proposed.id).await? else {
         store(&mut **tx, proposed, now).await?;
-        changes::record(tx, &proposed.id, by, ChangeAction::Published, "published", now).await?;
+        changes::record(tx, &proposed.id, by, ChangeAction::Published, "", now).await?;
         return Ok(Ok(Publication::Created));
     };
     let problems = check_update(&current, proposed, now);
@@ -74,9 +74,9 @@ pub async fn publish(
     if updated == current {
         return Ok(Ok(Publication::Unchanged));
     }
-    let summary = format!("changed {}", changed_fields(&current, &updated).join(", "));
+    let detail = changed_fields(&current, &updated).join(", ");
     store(&mut **tx, &updated, now).await?;
-    changes::record(tx, &updated.id, by, ChangeAction::Updated, &summary, now).await?;
+    changes::record(tx, &updated.id, by, ChangeAction::Updated, &detail, now).await?;
     Ok(Ok(Publication::Updated))
 }
 
@@ -114,10 +114,10 @@ pub async fn close(
         Status::Upcoming => return Ok(Err(CloseRefusal::NotOpenYet)),
         Status::Closed | Status::Archived => return Ok(Err(CloseRefusal::AlreadyClosed)),
     }
-    let summary = format!("closed early; it was to close at {}", timestamp(consultation.closes_at));
+    let detail = timestamp(consultation.closes_at);
     consultation.closes_at = now;
     store(&mut **tx, &consultation, now).await?;
-    changes::record(tx, &consultation.id, by, ChangeAction::Closed, &summary, now).await?;
+    changes::record(tx, &consultation.id, by, ChangeAction::Closed, &detail, now).await?;
     Ok(Ok(consultation))
 }
 
@@ -132,7 +132,7 @@ pub async fn archive(
     if !consultation.archived {
         consultation.archived = true;
         store(&mut **tx, &consultation, now).await?;
-        changes::record(tx, &consultation.id, by, ChangeAction::Archived, "archived", now).await?;
+        changes::record(tx, &consultation.id, by, ChangeAction::Archived, "", now).await?;
     }
     Ok(consultation)
 }
@@ -157,9 +157,9 @@ pub async fn set_outcome(
     }
     let languages: Vec<&str> =
         consultation.outcome.iter().flat_map(|outcome| outcome.0.keys()).map(String::as_str).collect();
-    let summary = format!("outcome written in {}", languages.join(", "));
+    let detail = languages.join(", ");
     store(&mut **tx, &consultation, now).await?;
-    changes::record(tx, &consultation.id, by, ChangeAction::Outcome, &summary, now).await?;
+    changes::record(tx, &consultation.id, by, ChangeAction::Outcome, &detail, now).await?;
     Ok(Ok(consultation))
 }
 

@@ -145,8 +145,8 @@ async fn issue_codes(
     let now = OffsetDateTime::now_utc();
     let mut tx = begin_write(&state.pool).await?;
     let issued = codes::issue(&mut tx, &state.receipt_key, &id, count, now).await?;
-    let summary = format!("{count} participation codes issued");
-    changes::record(&mut tx, &id, &Author::Staff(member), ChangeAction::CodesIssued, &summary, now).await?;
+    let detail = count.to_string();
+    changes::record(&mut tx, &id, &Author::Staff(member), ChangeAction::CodesIssued, &detail, now).await?;
     tx.commit().await?;
     let mut csv = String::from(BOM);
     csv_line(&mut csv, ["code"].into_iter());

@@ -90,7 +90,7 @@ async fn citizens_read_the_outcome_in_their_language() {
     assert_eq!(public["outcome"]["en"], "Block tariffs start in March.");
     let log =
         server.send_as("GET", &format!("/api/v1/admin/consultations/{WATER}/changes"), Some(&publisher), None).await;
-    assert_eq!(log.json()["changes"][0]["summary"], "outcome written in en, fr");
+    assert_eq!(log.json()["changes"][0]["detail"], "en, fr");
 }
 
 #[tokio::test]
