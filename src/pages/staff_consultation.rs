@@ -54,12 +54,13 @@ fn consultation_view(
     let title = Content::new(&summary.title, &summary.default_language);
     let publisher = signed_in.member.role == Role::Publisher;
     let token = signed_in.token.clone();
+    let log = change_log_load(token.clone(), id.clone());
     let actions = publisher.then(|| {
         let close =
             (summary.status == Status::Open).then(|| final_step(Step::Close, token.clone(), id.clone(), reload));
         let archive = (!consultation.archived).then(|| final_step(Step::Archive, token.clone(), id.clone(), reload));
         let codes = (consultation.eligibility == Eligibility::Codes && summary.status != Status::Closed)
-            .then(|| codes_section(token.clone(), id.clone()));
+            .then(|| codes_section(token.clone(), id.clone(), log));
         view! {
             {close}
             {archive}
@@ -74,7 +75,7 @@ fn consultation_view(
         {status_line(summary.status, DateLine::of(summary))}
         <p><a href=format!("/staff/c/{id}/results")>{tr!(staff.results)}</a></p>
         {actions}
-        {change_log(signed_in.token.clone(), id.clone())}
+        {change_log(log)}
     }
 }
 
@@ -244,7 +245,9 @@ fn outcome_section(
     }
 }
 
-fn codes_section(token: String, id: String) -> impl IntoView {
+/// Issuing codes changes nothing staff see but the change log, which is
+/// reloaded alone so the confirmation stays on screen.
+fn codes_section(token: String, id: String, log: Load<ChangeLog>) -> impl IntoView {
     let count = RwSignal::new(String::from("100"));
     let busy = RwSignal::new(false);
     let result = RwSignal::new(None::<Result<u32, CodesProblem>>);
@@ -266,6 +269,7 @@ fn codes_section(token: String, id: String) -> impl IntoView {
             session.end_if_refused(&issued);
             let issued = match issued {
                 Ok(csv) => browser::save_file(&format!("{id}-codes.csv"), "text/csv;charset=utf-8", &csv)
+                    .inspect(|()| log.reload())
                     .map(|()| wanted)
                     .map_err(|_| CodesProblem::Failed(AppError::Server)),
                 Err(error) => Err(CodesProblem::Failed(error)),
@@ -336,16 +340,19 @@ enum CodesProblem {
     Failed(AppError),
 }
 
-fn change_log(token: String, id: String) -> impl IntoView {
+fn change_log_load(token: String, id: String) -> Load<ChangeLog> {
     let session = use_staff_session();
-    let log = Load::new(move || {
+    Load::new(move || {
         let (token, id) = (token.clone(), id.clone());
         async move {
             let changes = api::changes(&token, &id).await;
             session.end_if_refused(&changes);
             changes
         }
-    });
+    })
+}
+
+fn change_log(log: Load<ChangeLog>) -> impl IntoView {
     let entries = move || match log.get() {
         None => loading(tr!(staff.loading)).into_any(),
         Some(Err(error)) => error_notice(error, move || log.reload()).into_any(),

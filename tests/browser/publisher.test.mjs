@@ -1,10 +1,36 @@
-// The door of the staff screens: a wrong token is refused with a message.
+// A publisher at a ministry: signs in with a staff token, uploads a broken
+// definition and sees every problem at its path, uploads a good one and
+// finds it on the citizen home screen under its level, writes the outcome
+// citizens then read, closes a consultation early, and issues participation
+// codes from the Arabic, right-to-left staff screens.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeViolations, launchBrowser, openPhonePage, startServer } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { axeViolations, launchBrowser, openPhonePage, startServer, waitUntil } from './harness.mjs';
 
-describe('the staff sign-in', () => {
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const DAY_MS = 24 * 60 * 60 * 1000;
+const WATER = 'water-services-2027';
+const VILLAGE = 'kijiji-budget-2027';
+
+/// A new inform consultation, open now, made from the road demo.
+function harbourDefinition() {
+  const definition = JSON.parse(readFileSync(join(ROOT, 'demo/consultations/inform-coastal-road.json'), 'utf8'));
+  definition.id = 'harbour-plan-2027';
+  definition.title = { en: 'Harbour plan 2027', fr: 'Plan du port 2027', ar: 'خطة الميناء 2027' };
+  definition.opens_at = new Date(Date.now() - DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z');
+  definition.closes_at = new Date(Date.now() + 30 * DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z');
+  return definition;
+}
+
+function file(name, definition) {
+  return { name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(definition, null, 2)) };
+}
+
+describe('a publisher', () => {
   let server;
   let browser;
 
@@ -30,6 +56,103 @@ describe('the staff sign-in', () => {
     await page.locator('#token-problem').waitFor();
     assert.equal(await page.locator('.staff-bar').count(), 0);
     assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('publishes a consultation after fixing what the checks found', async () => {
+    const { page, problems, context } = await openPhonePage(browser);
+    await signIn(page, server.staffToken('publisher', 'Amina Juma'));
+    await page.locator('.staff-bar').waitFor();
+    await page.locator(`.staff-list [data-consultation="${WATER}"]`).waitFor();
+
+    const broken = harbourDefinition();
+    broken.closes_at = broken.opens_at;
+    broken.items[0].id = 'Stage One';
+    broken.summary = { fr: 'Résumé seulement en français' };
+    await page.locator('#definition-file').setInputFiles(file('harbour.json', broken));
+    await page.locator('form.publish-form button[type="submit"]').click();
+    const refused = page.locator('[data-refused]');
+    await refused.waitFor();
+    for (const path of ['closes_at', 'items[0].id', 'summary']) {
+      await refused.locator(`[data-problem-path="${path}"]`).waitFor();
+    }
+    assert.equal(await page.locator('.staff-list [data-consultation="harbour-plan-2027"]').count(), 0);
+    assert.equal((await fetch(`${server.url}/api/v1/consultations/harbour-plan-2027`)).status, 404, 'nothing saved');
+    assert.deepEqual(await axeViolations(page), []);
+
+    await page.locator('#definition-file').setInputFiles(file('harbour.json', harbourDefinition()));
+    await page.locator('form.publish-form button[type="submit"]').click();
+    await page.locator('[data-published="harbour-plan-2027"]').waitFor();
+    await page.locator('.staff-list [data-consultation="harbour-plan-2027"]').waitFor();
+
+    const citizen = await context.newPage();
+    await citizen.goto(server.url);
+    await citizen.locator('section[data-level="inform"] a[href="/c/harbour-plan-2027"]').waitFor();
+    assert.equal(await citizen.locator('section[data-level="consult"] a[href="/c/harbour-plan-2027"]').count(), 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('writes the outcome citizens read, and closes early', async () => {
+    const { page, problems, context } = await openPhonePage(browser);
+    await signIn(page, server.staffToken('publisher', 'Amina Juma'));
+    await page.locator(`.staff-list [data-consultation="${WATER}"] a`).first().click();
+    await page.locator('form.outcome-form').waitFor();
+    await page.locator('#outcome-en').fill('Block tariffs start in March, as most of you asked.');
+    await page.locator('form.outcome-form button[type="submit"]').click();
+    await page.locator('.change-log [data-change="outcome"]').waitFor();
+
+    const close = page.locator('[data-action="close"]');
+    await close.locator('button').click();
+    await close.locator('button', { hasText: /yes|close now/i }).first().click();
+    await page.locator('.change-log [data-change="closed"]').waitFor();
+    assert.equal(await page.locator('[data-action="close"]').count(), 0, 'a closed consultation cannot be closed again');
+    assert.deepEqual(await axeViolations(page), []);
+
+    const definition = await server.api(`/consultations/${WATER}`);
+    assert.ok(Date.parse(definition.closes_at) <= Date.now(), 'closed now');
+    const citizen = await context.newPage();
+    await citizen.goto(`${server.url}/c/${WATER}`);
+    const outcome = citizen.locator('section.outcome');
+    await outcome.waitFor();
+    assert.match(await outcome.textContent(), /Block tariffs start in March/);
+    assert.equal(await citizen.locator('form[data-item="tariff"] button[type="submit"]:not([disabled])').count(), 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('issues participation codes from the Arabic screens', async () => {
+    const { page, problems, context } = await openPhonePage(browser, { locale: 'ar' });
+    await signIn(page, server.staffToken('publisher', 'أمينة'));
+    await waitUntil('dir="rtl"', async () => (await page.locator('html').getAttribute('dir')) === 'rtl');
+    await page.locator(`.staff-list [data-consultation="${VILLAGE}"] a`).first().click();
+    await page.locator('#codes-count').fill('5');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('form.codes-form button[type="submit"]').click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `${VILLAGE}-codes.csv`);
+    const text = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+    const lines = text.split(/\r?\n/).filter(Boolean);
+    assert.equal(lines[0], 'code');
+    assert.equal(lines.length, 6);
+    for (const code of lines.slice(1)) assert.match(code, /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+    await page.locator('.change-log [data-change="codes_issued"]').waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+
+    // A code from the file lets a citizen vote; the same code on another phone does not.
+    const vote = async (participant) => (await fetch(`${server.url}/api/v1/sync`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        participant,
+        code: lines[1].toLowerCase(),
+        actions: [{ id: crypto.randomUUID(), consultation: VILLAGE, kind: 'ballot', item: 'market-day', ballot: { answer: 'yes' } }],
+      }),
+    })).json();
+    assert.equal((await vote(crypto.randomUUID())).results[0].status, 'accepted');
+    assert.equal((await vote(crypto.randomUUID())).results[0].error.code, 'code_used');
     assert.deepEqual(problems, []);
     await context.close();
   });
