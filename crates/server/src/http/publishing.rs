@@ -32,7 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/v1/admin/consultations", get(list).post(publish))
         .route("/v1/admin/consultations/{id}/close", post(close))
         .route("/v1/admin/consultations/{id}/archive", post(archive))
-        .route("/v1/admin/consultations/{id}/outcome", put(outcome))
+        // PUT as the app sends it; POST as DESIGN §5 lists it.
+        .route("/v1/admin/consultations/{id}/outcome", put(outcome).post(outcome))
         .route("/v1/admin/consultations/{id}/changes", get(change_log))
         .route("/v1/admin/consultations/{id}/codes", post(issue_codes))
         .route("/v1/schema/consultation.json", get(schema))

@@ -88,9 +88,13 @@ async fn citizens_read_the_outcome_in_their_language() {
     assert_eq!(answer.json()["outcome"]["fr"], "Les tarifs par tranches commencent en mars.");
     let public = server.get(&format!("/api/v1/consultations/{WATER}")).await.json();
     assert_eq!(public["outcome"]["en"], "Block tariffs start in March.");
+    let posted = json!({ "outcome": { "en": "Block tariffs start in April." } });
+    assert_eq!(server.send_as("POST", &path, Some(&publisher), Some(posted)).await.status, StatusCode::OK);
+    let public = server.get(&format!("/api/v1/consultations/{WATER}")).await.json();
+    assert_eq!(public["outcome"]["en"], "Block tariffs start in April.");
     let log =
         server.send_as("GET", &format!("/api/v1/admin/consultations/{WATER}/changes"), Some(&publisher), None).await;
-    assert_eq!(log.json()["changes"][0]["detail"], "en, fr");
+    assert_eq!(log.json()["changes"][1]["detail"], "en, fr");
 }
 
 #[tokio::test]
