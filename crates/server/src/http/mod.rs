@@ -11,6 +11,7 @@
 //! | POST | `/api/v1/sync` | `sync::SyncResponse`, one result per action |
 //! | GET | `/api/v1/schema/consultation.json` | the JSON Schema of definition files |
 //! | GET | `/api/v1/schema/export.json` | the JSON Schema of the JSON export |
+//! | GET | `/api/v1/openapi.json` | this API as an OpenAPI 3.1 document ([`openapi`]) |
 //!
 //! Staff routes under `/api/v1/admin/` take `Authorization: Bearer <token>`
 //! (see [`auth`]); each names the role it needs in its handler's arguments.
@@ -39,6 +40,7 @@ pub mod auth;
 mod consultations;
 pub mod error;
 mod export;
+mod openapi;
 mod publishing;
 mod sync;
 
@@ -83,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(consultations::router())
         .merge(admin::router())
         .merge(publishing::router())
+        .merge(openapi::router())
         .merge(analysis::router())
         .merge(export::router())
         .merge(sync::router())

@@ -16,6 +16,7 @@ mod consultations_list;
 mod consultations_publish;
 mod database;
 mod exports;
+mod openapi;
 mod publisher_routes;
 mod results;
 mod results_replay;
