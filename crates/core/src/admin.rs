@@ -119,3 +119,23 @@ impl ChangeAction {
 /// How many participation codes one request may issue: enough for a
 /// village, small enough that the CSV downloads in seconds on a slow line.
 pub const MAX_CODES_PER_REQUEST: u32 = 10_000;
+
+/// `GET /api/v1/admin/receipts/{receipt}`: the action a citizen's receipt
+/// stands for, so staff can show them their input was counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptCheck {
+    pub receipt: String,
+    pub action_id: String,
+    pub consultation: String,
+    /// `ballot`, `feedback`, `comment` or `reaction`.
+    pub kind: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    /// Whether the receipt is the server's signature of the action as stored:
+    /// `false` means the stored action was altered after it was received.
+    pub authentic: bool,
+    /// For ballots and useful-marks: whether it still stands, or was
+    /// replaced by a newer one from the same voter. `None` for other kinds.
+    #[serde(default)]
+    pub standing: Option<bool>,
+}

@@ -183,6 +183,36 @@ pub fn within_deadline(
     }
 }
 
+/// How long before the close the app warns a citizen about the deadline
+/// rule, since an answer saved offline now may only reach the server later.
+pub const DEADLINE_NOTICE_HOURS: i64 = 48;
+
+/// The deadline rule as it applies to an answer cast now, for the app to
+/// state before a citizen votes near the close: cast before `closes_at`, it
+/// counts if it reaches the server before `deliver_by` (the close plus
+/// `offline_grace_hours`). The same rule [`within_deadline`] enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeadlineNotice {
+    pub closes_at: OffsetDateTime,
+    pub deliver_by: OffsetDateTime,
+    pub grace_hours: u32,
+}
+
+/// `Some` while the consultation is open and closes within
+/// [`DEADLINE_NOTICE_HOURS`] of `now`.
+pub fn deadline_notice(consultation: &Consultation, now: OffsetDateTime) -> Option<DeadlineNotice> {
+    let open = consultation.status_at(now) == Status::Open;
+    let near = consultation.closes_at - now <= Duration::hours(DEADLINE_NOTICE_HOURS);
+    (open && near).then(|| {
+        let grace_hours = consultation.offline_grace_hours.unwrap_or(0);
+        DeadlineNotice {
+            closes_at: consultation.closes_at,
+            deliver_by: consultation.closes_at + Duration::hours(i64::from(grace_hours)),
+            grace_hours,
+        }
+    })
+}
+
 /// Every rule an action must meet that can be judged from the definition
 /// alone. The server adds what needs its storage: that a participation code
 /// is valid and unused, that a comment being replied to exists.

@@ -145,3 +145,28 @@ fn an_action_is_read_from_the_wire_format_of_the_design() {
     assert_eq!(id, "abc");
     assert_eq!(rejection.code, RejectCode::InvalidAction);
 }
+
+#[test]
+fn the_deadline_notice_states_the_rule_that_will_apply() {
+    use baraza_core::sync::{deadline_notice, within_deadline, DEADLINE_NOTICE_HOURS};
+    let village = village();
+    let close = village.closes_at;
+    let hours = |h: i64| time::Duration::hours(h);
+    assert_eq!(deadline_notice(&village, close - hours(DEADLINE_NOTICE_HOURS) - hours(1)), None, "too early to warn");
+    let notice = deadline_notice(&village, close - hours(3)).expect("a notice near the close");
+    assert_eq!(notice.closes_at, close);
+    assert_eq!(notice.grace_hours, 48);
+    assert_eq!(notice.deliver_by, close + hours(48));
+    assert_eq!(deadline_notice(&village, close), None, "closed: nothing to cast");
+
+    // What the notice says is what the server does with a ballot cast now.
+    let cast = close - hours(3);
+    let vote = ballot(&village.id, "market-day", json!({"answer": "yes"}), Some(cast));
+    assert_eq!(within_deadline(&village, &vote.kind, notice.deliver_by - hours(1)), Ok(()));
+    assert!(within_deadline(&village, &vote.kind, notice.deliver_by).is_err());
+
+    let mut no_grace = water();
+    no_grace.offline_grace_hours = None;
+    let notice = deadline_notice(&no_grace, no_grace.closes_at - hours(1)).unwrap();
+    assert_eq!((notice.grace_hours, notice.deliver_by), (0, no_grace.closes_at));
+}

@@ -21,6 +21,7 @@ use baraza_core::validate::Problem;
 /// | `results_not_public` | 403 | the definition's `results` rule hides tallies now; the message says when they appear |
 /// | `consultation_not_found` | 404 | no consultation has that id |
 /// | `comment_not_found` | 404 | no comment has that id |
+/// | `receipt_not_found` | 404 | no action has that receipt |
 /// | `not_found` | 404 | no such API route |
 /// | `method_not_allowed` | 405 | the route exists, the method does not |
 /// | `payload_too_large` | 413 | the body is over 1 MiB |
@@ -60,6 +61,8 @@ pub enum Error {
     ConsultationNotFound(String),
     #[error("there is no comment \"{0}\"")]
     CommentNotFound(String),
+    #[error("no action has this receipt")]
+    ReceiptNotFound,
     #[error("{0}")]
     InvalidReason(ReasonError),
     #[error("the definition has {} error(s); nothing was saved", .0.iter().filter(|p| p.is_error()).count())]
@@ -109,6 +112,7 @@ impl Error {
             Error::ResultsNotPublic(_) => (StatusCode::FORBIDDEN, "results_not_public"),
             Error::ConsultationNotFound(_) => (StatusCode::NOT_FOUND, "consultation_not_found"),
             Error::CommentNotFound(_) => (StatusCode::NOT_FOUND, "comment_not_found"),
+            Error::ReceiptNotFound => (StatusCode::NOT_FOUND, "receipt_not_found"),
             Error::InvalidReason(ReasonError::Missing) => (StatusCode::UNPROCESSABLE_ENTITY, "reason_required"),
             Error::InvalidReason(ReasonError::TooLong) => (StatusCode::UNPROCESSABLE_ENTITY, "reason_too_long"),
             Error::InvalidDefinition(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_definition"),

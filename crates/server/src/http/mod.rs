@@ -25,6 +25,7 @@
 //! | POST | `/api/v1/admin/consultations/{id}/archive` | publisher | `admin::AdminConsultation` |
 //! | PUT | `/api/v1/admin/consultations/{id}/outcome` | publisher | `admin::OutcomeRequest` → `admin::AdminConsultation` |
 //! | GET | `/api/v1/admin/consultations/{id}/changes` | any | `admin::ChangeLog`, newest first |
+//! | GET | `/api/v1/admin/receipts/{receipt}` | any | `admin::ReceiptCheck`: the action a citizen's receipt stands for |
 //! | POST | `/api/v1/admin/consultations/{id}/codes` | publisher | `admin::CodesRequest` → CSV with a `code` column |
 //! | GET | `/api/v1/admin/consultations/{id}/results` | analyst | `analysis::AdminResults`, whatever `results` says |
 //! | GET | `/api/v1/admin/consultations/{id}/comments` | analyst | every comment, hidden ones too ([`analysis`]) |
@@ -42,6 +43,7 @@ pub mod error;
 mod export;
 mod openapi;
 mod publishing;
+mod receipts;
 mod sync;
 
 pub use sync::record_in;
@@ -86,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(publishing::router())
         .merge(openapi::router())
+        .merge(receipts::router())
         .merge(analysis::router())
         .merge(export::router())
         .merge(sync::router())

@@ -18,6 +18,7 @@ mod database;
 mod exports;
 mod openapi;
 mod publisher_routes;
+mod receipts_check;
 mod results;
 mod results_replay;
 mod schema;

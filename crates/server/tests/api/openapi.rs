@@ -19,7 +19,10 @@ async fn every_documented_operation_reaches_a_route() {
     let token = server.token(Role::Analyst).await;
     let mut operations = 0;
     for (template, methods) in paths {
-        let path = template.replace("{id}", WATER).replace("{comment}", "5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11");
+        let path = template
+            .replace("{id}", WATER)
+            .replace("{comment}", "5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11")
+            .replace("{receipt}", "0123456789abcdef");
         for method in methods.as_object().unwrap().keys() {
             operations += 1;
             let answer = server.send_as(&method.to_uppercase(), &path, Some(&token), Some(Value::Null)).await;
