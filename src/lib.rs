@@ -11,6 +11,7 @@ pub mod text;
 
 pub mod api;
 pub mod browser;
+pub mod chart;
 pub mod components;
 pub mod i18n;
 pub mod language;
