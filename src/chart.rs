@@ -453,6 +453,142 @@ pub fn column(index: usize, count: usize, rtl: bool) -> Span {
     span(index as f64 * slot + gap, slot - 2.0 * gap, rtl)
 }
 
+/// One bar as drawn: its label (and the language it is in, when not the
+/// page's), the figures beside it, and its length from 0 to 1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnBar {
+    pub label: String,
+    pub lang: Option<String>,
+    pub figure: String,
+    pub length: f64,
+    pub muted: bool,
+}
+
+/// A horizontal bar chart as SVG markup: each label above its bar, the
+/// figures after it, and a dashed line labelled `divider.1` before row
+/// `divider.0` (the budget line). Text starts at the reading start and
+/// figures end at the reading end: with `direction` set on the SVG,
+/// `text-anchor` follows the page's direction.
+///
+/// Markup rather than view code: drawn once per language, it costs the
+/// download a few string formats instead of a rendering routine per element.
+pub fn bars_svg(bars: &[DrawnBar], divider: Option<(usize, &str)>, rtl: bool) -> String {
+    let lines: Vec<Vec<String>> = bars.iter().map(|bar| wrap(&bar.label, LABEL_CHARS)).collect();
+    let (rows, height, divider_y) =
+        stack_rows(&lines.iter().map(Vec::len).collect::<Vec<_>>(), divider.map(|(before, _)| before));
+    let (start_x, end_x) = edges(rtl);
+    let mut svg = open_svg(height, rtl);
+    for ((bar, lines), row) in bars.iter().zip(lines).zip(rows) {
+        match &bar.lang {
+            Some(lang) => svg.push_str(&format!(r#"<g lang="{}">"#, escape(lang))),
+            None => svg.push_str("<g>"),
+        }
+        for (line, y) in lines.iter().zip(&row.baselines) {
+            svg.push_str(&format!(r#"<text class="chart-label" x="{start_x}" y="{y}">{}</text>"#, escape(line)));
+        }
+        let track = span(0.0, TRACK, rtl);
+        let fill = span(0.0, bar.length * TRACK, rtl);
+        let class = if bar.muted { "chart-bar muted" } else { "chart-bar" };
+        svg.push_str(&format!(
+            r#"<rect class="chart-track" x="{:.2}%" y="{top}" width="{:.2}%" height="{BAR}" rx="3"/><rect class="{class}" x="{:.2}%" y="{top}" width="{:.2}%" height="{BAR}" rx="3"/><text class="chart-figure" x="{end_x}" y="{}" text-anchor="end">{}</text></g>"#,
+            track.x,
+            track.width,
+            fill.x,
+            fill.width,
+            row.figure_baseline,
+            escape(&bar.figure),
+            top = row.bar_top,
+        ));
+    }
+    if let (Some(y), Some((_, label))) = (divider_y, divider) {
+        svg.push_str(&format!(
+            r#"<line class="chart-divider" x1="0" x2="100%" y1="{y}" y2="{y}"/><text class="chart-figure" x="{end_x}" y="{}" text-anchor="end">{}</text>"#,
+            y - 4.0,
+            escape(label)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Height of the columns' area of a column chart.
+const COLUMNS: f64 = 96.0;
+
+/// A column chart as SVG markup: `lengths` from 0 to 1 in reading order;
+/// `under` has a text for every column, or else the first and last only,
+/// set under the chart's two ends.
+pub fn columns_svg(lengths: &[f64], under: &[String], rtl: bool) -> String {
+    let count = lengths.len();
+    let baseline = COLUMNS + 16.0;
+    let mut svg = open_svg(COLUMNS + 22.0, rtl);
+    svg.push_str(&format!(r#"<line class="chart-axis" x1="0" x2="100%" y1="{COLUMNS}" y2="{COLUMNS}"/>"#));
+    for (index, length) in lengths.iter().enumerate() {
+        let slot = column(index, count, rtl);
+        let height = length * COLUMNS;
+        svg.push_str(&format!(
+            r#"<rect class="chart-bar" x="{:.2}%" y="{}" width="{:.2}%" height="{height}"/>"#,
+            slot.x,
+            COLUMNS - height,
+            slot.width
+        ));
+    }
+    if under.len() == count {
+        for (index, text) in under.iter().enumerate() {
+            let slot = column(index, count, rtl);
+            svg.push_str(&format!(
+                r#"<text class="chart-figure" x="{:.2}%" y="{baseline}" text-anchor="middle">{}</text>"#,
+                slot.x + slot.width / 2.0,
+                escape(text)
+            ));
+        }
+    } else {
+        let (start_x, end_x) = edges(rtl);
+        for (text, x, anchor) in under.iter().zip([(start_x, "start"), (end_x, "end")]).map(|(t, (x, a))| (t, x, a)) {
+            svg.push_str(&format!(
+                r#"<text class="chart-figure" x="{x}" y="{baseline}" text-anchor="{anchor}">{}</text>"#,
+                escape(text)
+            ));
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Where text starting at the reading start, and text ending at the
+/// reading end, are anchored.
+fn edges(rtl: bool) -> (&'static str, &'static str) {
+    if rtl {
+        ("100%", "0")
+    } else {
+        ("0", "100%")
+    }
+}
+
+/// The opening tag of a chart: full width, hidden from assistive technology
+/// (the table beside it says the same).
+fn open_svg(height: f64, rtl: bool) -> String {
+    let direction = if rtl { "rtl" } else { "ltr" };
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="100%" height="{height}" direction="{direction}" aria-hidden="true" focusable="false">"#
+    )
+}
+
+/// Text as it may stand in markup.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Participation per day as columns, the busiest day the tallest.
 pub fn participation_bars(days: &[DayParticipation]) -> Vec<f64> {
     let most = days.iter().map(|day| day.participants).max().unwrap_or(0);
@@ -670,6 +806,43 @@ mod tests {
         assert_eq!(column(0, 4, false).x, 1.5);
         assert_eq!(column(0, 4, true).x + column(0, 4, true).width, 98.5);
         assert_eq!(column(3, 4, true).x, 1.5);
+    }
+
+    #[test]
+    fn bar_charts_are_markup_with_their_text_escaped_and_mirrored() {
+        let bar = |label: &str, length| DrawnBar {
+            label: label.into(),
+            lang: None,
+            figure: "3 · 60%".into(),
+            length,
+            muted: false,
+        };
+        let ltr = bars_svg(&[bar("Tom & <Jerry>", 0.5)], None, false);
+        assert!(ltr.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="100%" height="48""#));
+        assert!(ltr.contains(r#"direction="ltr""#));
+        assert!(ltr.contains(r#"<text class="chart-label" x="0" y="15">Tom &amp; &lt;Jerry&gt;</text>"#));
+        assert!(ltr.contains(r#"<rect class="chart-bar" x="0.00%" y="22" width="34.00%""#));
+        assert!(ltr.contains(r#"x="100%" y="34" text-anchor="end">3 · 60%</text>"#));
+        assert!(ltr.ends_with("</g></svg>"));
+
+        let rtl = bars_svg(&[bar("ماء", 0.5), bar("x", 0.0)], Some((1, "Budget line")), true);
+        assert!(rtl.contains(r#"<text class="chart-label" x="100%" y="15">ماء</text>"#));
+        assert!(rtl.contains(r#"<rect class="chart-bar" x="66.00%" y="22" width="34.00%""#));
+        assert!(rtl.contains(r#"<rect class="chart-track" x="32.00%""#));
+        assert!(rtl.contains(r#"<line class="chart-divider" x1="0" x2="100%" y1="56" y2="56"/>"#));
+        assert!(rtl.contains(r#"x="0" y="52" text-anchor="end">Budget line</text>"#));
+    }
+
+    #[test]
+    fn column_charts_label_every_column_or_the_two_ends() {
+        let every = columns_svg(&[1.0, 0.5], &["1".into(), "2".into()], false);
+        assert!(every.contains(r#"<rect class="chart-bar" x="1.50%" y="0" width="47.00%" height="96"/>"#));
+        assert!(every.contains(r#"<rect class="chart-bar" x="51.50%" y="48" width="47.00%" height="48"/>"#));
+        assert!(every.contains(r#"x="25.00%" y="112" text-anchor="middle">1</text>"#));
+        let ends = columns_svg(&[1.0, 0.5, 0.2], &["1 Nov".into(), "3 Nov".into()], true);
+        assert!(ends.contains(r#"x="100%" y="112" text-anchor="start">1 Nov</text>"#));
+        assert!(ends.contains(r#"x="0" y="112" text-anchor="end">3 Nov</text>"#));
+        assert_eq!(escape(r#"a"b'c"#), "a&quot;b&#39;c");
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! table that says the same to screen readers and to anyone who prefers
 //! numbers. The SVG is hidden from assistive technology for that reason.
 //!
-//! The bars and labels are placed by `chart` (tested natively); here they
-//! become elements in the interface language, mirrored in right-to-left ones.
+//! What is drawn where is decided in `chart` (tested natively); here it is
+//! put in the interface language, mirrored in right-to-left ones. Tables are
+//! all drawn by one function from plain rows, which keeps the download small.
 
 use std::sync::Arc;
 
@@ -15,10 +16,7 @@ use leptos_i18n::{Direction, Locale as _};
 
 use super::items::answer_text;
 use crate::browser;
-use crate::chart::{
-    self, busiest_day, column, participation_bars, span, stack_rows, wrap, Bar, BudgetBar, ItemChart, RunoffRound,
-    Sentence, BAR, LABEL_CHARS, TRACK,
-};
+use crate::chart::{self, bars_svg, busiest_day, columns_svg, participation_bars, Bar, DrawnBar, ItemChart, Sentence};
 use crate::i18n::*;
 use crate::language::use_language;
 use crate::present::{self, RowLabel};
@@ -29,58 +27,135 @@ use crate::text::{fill, tr, Text};
 pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> impl IntoView {
     let language: Arc<str> = default_language.into();
     let sentence = sentence_view(chart.sentence(), language.clone(), decided);
-    let body = match chart {
+    let option = |bar: &Bar, cells: Vec<Cell>| Row {
+        option: Some(bar.key.clone()),
+        funded: None,
+        header: Cell::Label(bar.label.clone()),
+        cells,
+    };
+    let share_cells = |bar: &Bar| vec![Cell::Count(bar.value), Cell::Percent(bar.percent)];
+    let (hint, figures, table): (Option<Text>, AnyView, Option<Table>) = match chart {
         ItemChart::Counts { bars, approvals, .. } => {
-            let note = approvals.then(|| view! { <p class="hint">{tr!(results.approvals)}</p> });
-            let caption: Text = if matches!(bars.first().map(|b| &b.label), Some(RowLabel::Useful(_))) {
-                |l| td_string!(l, results.caption_useful)
-            } else {
-                |l| td_string!(l, results.caption_counts)
+            let useful = matches!(bars.first().map(|b| &b.label), Some(RowLabel::Useful(_)));
+            let table = Table {
+                caption: if useful {
+                    |l| td_string!(l, results.caption_useful)
+                } else {
+                    |l| td_string!(l, results.caption_counts)
+                },
+                headers: vec![|l| td_string!(l, results.col_option), |l| td_string!(l, results.col_answers), |l| {
+                    td_string!(l, results.col_share)
+                }],
+                rows: bars.iter().map(|bar| option(bar, share_cells(bar))).collect(),
             };
-            view! {
-                {note}
-                {bars_figure(bars.clone(), language.clone(), share_figure, None)}
-                {counts_table(caption, |l| td_string!(l, results.col_option), bars, language)}
-            }
-            .into_any()
+            let hint: Option<Text> = approvals.then_some(|l| td_string!(l, results.approvals));
+            (hint, bars_chart(bars, language.clone(), share_figure, None).into_any(), Some(table))
         }
-        ItemChart::Histogram { bars, .. } => view! {
-            {histogram(&bars)}
-            {counts_table(|l| td_string!(l, results.caption_scale), |l| td_string!(l, results.col_value), bars, language)}
+        ItemChart::Histogram { bars, .. } => {
+            let table = Table {
+                caption: |l| td_string!(l, results.caption_scale),
+                headers: vec![|l| td_string!(l, results.col_value), |l| td_string!(l, results.col_answers), |l| {
+                    td_string!(l, results.col_share)
+                }],
+                rows: bars.iter().map(|bar| option(bar, share_cells(bar))).collect(),
+            };
+            (None, histogram(&bars).into_any(), Some(table))
         }
-        .into_any(),
-        ItemChart::Runoff { rounds, .. } => runoff(rounds, language).into_any(),
-        ItemChart::Borda { bars, first_choices, .. } => view! {
-            <p class="hint">{tr!(results.borda_note)}</p>
-            {bars_figure(bars.clone(), language.clone(), points_figure, None)}
-            {borda_table(bars, first_choices, language)}
-        }
-        .into_any(),
-        ItemChart::Budget { projects, share_per_voter, currency, .. } => {
-            let share = share_per_voter.map(|share| {
-                let currency = currency.clone();
-                let text = tr_with!(results.share_per_voter, move |locale| vec![(
-                    "share",
-                    money(share, &currency, locale)
-                )]);
-                view! { <p>{text}</p> }
+        ItemChart::Runoff { rounds, .. } => {
+            let mut headers: Vec<Text> = vec![|l| td_string!(l, results.col_option)];
+            // One row per candidate of the first round (every candidate), one column per round.
+            let candidates: Vec<Bar> = rounds.first().map(|round| round.bars.clone()).unwrap_or_default();
+            let mut rows: Vec<Row> = candidates
+                .iter()
+                .map(|candidate| {
+                    let cells = rounds
+                        .iter()
+                        .enumerate()
+                        .map(|(index, round)| match round.bars.iter().find(|bar| bar.key == candidate.key) {
+                            // Round one counts first preferences, the count other tables carry too.
+                            Some(bar) if index == 0 => Cell::Count(bar.value).eliminated(bar.muted),
+                            Some(bar) => Cell::Number(bar.value).eliminated(bar.muted),
+                            None => Cell::Missing,
+                        })
+                        .collect();
+                    option(candidate, cells)
+                })
+                .collect();
+            rows.push(Row {
+                option: None,
+                funded: None,
+                header: Cell::Text(|l| td_string!(l, results.row_exhausted)),
+                cells: rounds.iter().map(|round| Cell::Number(round.exhausted)).collect(),
             });
+            headers.extend(rounds.iter().map(|_| -> Text { |l| td_string!(l, results.round_title) }));
+            let table = Table { caption: |l| td_string!(l, results.caption_runoff), headers, rows };
+            (Some(|l| td_string!(l, results.first_choices)), runoff(rounds, language.clone()).into_any(), Some(table))
+        }
+        ItemChart::Borda { bars, first_choices, .. } => {
+            let table = Table {
+                caption: |l| td_string!(l, results.caption_borda),
+                headers: vec![|l| td_string!(l, results.col_option), |l| td_string!(l, results.col_points), |l| {
+                    td_string!(l, results.col_first_choices)
+                }],
+                rows: bars
+                    .iter()
+                    .zip(&first_choices)
+                    .map(|(bar, firsts)| option(bar, vec![Cell::Number(bar.value), Cell::Count(*firsts)]))
+                    .collect(),
+            };
+            let hint: Text = |l| td_string!(l, results.borda_note);
+            (Some(hint), bars_chart(bars, language.clone(), points_figure, None).into_any(), Some(table))
+        }
+        ItemChart::Budget { projects, share_per_voter, currency, .. } => {
             let funded = projects.iter().filter(|p| p.funded).count();
             let divider = (funded > 0 && funded < projects.len()).then_some(funded);
-            let bars: Vec<Bar> = projects.iter().map(|p| p.bar.clone()).collect();
-            view! {
-                <p class="hint">{tr!(results.approvals)}</p>
-                {bars_figure(bars, language.clone(), share_figure, divider)}
+            let rows = projects
+                .iter()
+                .map(|project| Row {
+                    funded: Some(project.funded),
+                    cells: vec![
+                        Cell::Money(project.cost as f64, currency.clone()),
+                        Cell::Count(project.bar.value),
+                        Cell::Percent(project.bar.percent),
+                        Cell::Text(if project.funded {
+                            |l| td_string!(l, results.funded_yes)
+                        } else {
+                            |l| td_string!(l, results.funded_no)
+                        }),
+                    ],
+                    ..option(&project.bar, Vec::new())
+                })
+                .collect();
+            let table = Table {
+                caption: |l| td_string!(l, results.caption_budget),
+                headers: vec![
+                    |l| td_string!(l, results.col_project),
+                    |l| td_string!(l, results.col_cost),
+                    |l| td_string!(l, results.col_approvals),
+                    |l| td_string!(l, results.col_share),
+                    |l| td_string!(l, results.col_funded),
+                ],
+                rows,
+            };
+            let share = share_per_voter.map(|share| {
+                let text =
+                    tr_with!(results.share_per_voter, move |locale| vec![("share", money(share, &currency, locale))]);
+                view! { <p>{text}</p> }
+            });
+            let bars: Vec<Bar> = projects.into_iter().map(|p| p.bar).collect();
+            let figures = view! {
+                {bars_chart(bars, language.clone(), share_figure, divider)}
                 {share}
-                {budget_table(projects, currency, language)}
-            }
-            .into_any()
+            };
+            (Some(|l| td_string!(l, results.approvals)), figures.into_any(), Some(table))
         }
-        ItemChart::Written { .. } => ().into_any(),
+        ItemChart::Written { .. } => (Some(|l| td_string!(l, results.text_only)), ().into_any(), None),
     };
     view! {
         {sentence}
-        {body}
+        {hint.map(|hint| view! { <p class="hint">{tr(hint)}</p> })}
+        {figures}
+        {table.map(|table| data_table(table, language))}
     }
 }
 
@@ -105,16 +180,6 @@ fn label_text(label: &RowLabel, locale: Locale, default_language: &str) -> (Stri
         }
         RowLabel::Useful(true) => (td_string!(locale, results.useful_yes).to_owned(), None),
         RowLabel::Useful(false) => (td_string!(locale, results.useful_no).to_owned(), None),
-    }
-}
-
-fn label_view(label: RowLabel, default_language: Arc<str>) -> impl IntoView {
-    let ui = use_language();
-    let text = Memo::new(move |_| label_text(&label, ui.get(), &default_language));
-    view! {
-        <span lang=move || text.get().1 dir=move || text.get().1.map(|_| "auto")>
-            {move || text.get().0}
-        </span>
     }
 }
 
@@ -191,343 +256,194 @@ fn sentence_view(sentence: Sentence, default_language: Arc<str>, decided: bool) 
     view! { <p class="chart-sentence">{crate::text::tr_with(text, values)}</p> }
 }
 
-/// A horizontal bar chart: each label above its bar, the figures after it,
-/// and a dashed budget line before row `divider_before`.
-fn bars_figure(
+/// An SVG chart drawn as markup for the interface language.
+fn svg(markup: impl Fn(Locale) -> String + Send + Sync + 'static) -> impl IntoView {
+    let ui = use_language();
+    view! { <div class="chart-box" inner_html=move || markup(ui.get())></div> }
+}
+
+/// A horizontal bar chart, with the budget line before row `divider_before`.
+fn bars_chart(
     bars: Vec<Bar>,
     default_language: Arc<str>,
     figure: fn(&Bar, Locale) -> String,
     divider_before: Option<usize>,
 ) -> impl IntoView {
-    let ui = use_language();
-    move || {
-        let locale = ui.get();
-        let rtl = is_rtl(locale);
-        let labels: Vec<(Vec<String>, Option<String>)> = bars
+    svg(move |locale| {
+        let drawn: Vec<DrawnBar> = bars
             .iter()
             .map(|bar| {
-                let (text, lang) = label_text(&bar.label, locale, &default_language);
-                (wrap(&text, LABEL_CHARS), lang)
+                let (label, lang) = label_text(&bar.label, locale, &default_language);
+                DrawnBar { label, lang, figure: figure(bar, locale), length: bar.length, muted: bar.muted }
             })
             .collect();
-        let line_counts: Vec<usize> = labels.iter().map(|(lines, _)| lines.len()).collect();
-        let (rows, height, divider) = stack_rows(&line_counts, divider_before);
-        // Text starts at the reading start and figures end at the reading end:
-        // with `direction` set, `text-anchor` follows the page's direction.
-        let (start_x, end_x) = if rtl { ("100%", "0") } else { ("0", "100%") };
-        let drawn = bars
-            .iter()
-            .zip(labels)
-            .zip(rows)
-            .map(|((bar, (lines, lang)), row)| {
-                let track = span(0.0, TRACK, rtl);
-                let fill = span(0.0, bar.length * TRACK, rtl);
-                let lines = lines
-                    .into_iter()
-                    .zip(&row.baselines)
-                    .map(|(line, y)| view! { <text x=start_x y=*y class="chart-label">{line}</text> })
-                    .collect_view();
-                let class = if bar.muted { "chart-bar muted" } else { "chart-bar" };
-                view! {
-                    <g lang=lang>
-                        {lines}
-                        <rect class="chart-track" x=pct(track.x) y=row.bar_top width=pct(track.width) height=BAR rx="3"></rect>
-                        <rect class=class x=pct(fill.x) y=row.bar_top width=pct(fill.width) height=BAR rx="3"></rect>
-                        <text x=end_x y=row.figure_baseline text-anchor="end" class="chart-figure">{figure(bar, locale)}</text>
-                    </g>
-                }
-            })
-            .collect_view();
-        let divider = divider.map(|y| {
-            view! {
-                <line class="chart-divider" x1="0" x2="100%" y1=y y2=y></line>
-                <text x=end_x y=y - 4.0 text-anchor="end" class="chart-figure">{td_string!(locale, results.budget_line)}</text>
-            }
-        });
-        view! {
-            <svg class="chart" width="100%" height=height direction=if rtl { "rtl" } else { "ltr" } aria-hidden="true" focusable="false">
-                {drawn}
-                {divider}
-            </svg>
-        }
-    }
-}
-
-fn pct(value: f64) -> String {
-    format!("{value:.2}%")
-}
-
-/// Height of the columns' area of a column chart.
-const COLUMNS: f64 = 96.0;
-
-/// A column chart: the lengths in reading order, and the text under them.
-fn columns_svg(lengths: Vec<f64>, under: Vec<String>, rtl: bool) -> impl IntoView {
-    let count = lengths.len();
-    let every_column = under.len() == count;
-    let columns = lengths
-        .into_iter()
-        .enumerate()
-        .map(|(index, length)| {
-            let box_ = column(index, count, rtl);
-            let height = length * COLUMNS;
-            view! { <rect class="chart-bar" x=pct(box_.x) y=COLUMNS - height width=pct(box_.width) height=height></rect> }
-        })
-        .collect_view();
-    let labels = if every_column {
-        under
-            .into_iter()
-            .enumerate()
-            .map(|(index, text)| {
-                let box_ = column(index, count, rtl);
-                view! { <text x=pct(box_.x + box_.width / 2.0) y=COLUMNS + 16.0 text-anchor="middle" class="chart-figure">{text}</text> }
-                    .into_any()
-            })
-            .collect_view()
-    } else {
-        // First and last only: under the first and last columns' outer edges.
-        let (start_x, end_x) = if rtl { ("100%", "0") } else { ("0", "100%") };
-        let mut under = under.into_iter();
-        let first =
-            under.next().map(|text| view! { <text x=start_x y=COLUMNS + 16.0 class="chart-figure">{text}</text> });
-        let last = under
-            .next()
-            .map(|text| view! { <text x=end_x y=COLUMNS + 16.0 text-anchor="end" class="chart-figure">{text}</text> });
-        vec![view! { {first} {last} }.into_any()].collect_view()
-    };
-    view! {
-        <svg class="chart" width="100%" height=COLUMNS + 22.0 direction=if rtl { "rtl" } else { "ltr" } aria-hidden="true" focusable="false">
-            <line class="chart-axis" x1="0" x2="100%" y1=COLUMNS y2=COLUMNS></line>
-            {columns}
-            {labels}
-        </svg>
-    }
+        let divider = divider_before.map(|before| (before, td_string!(locale, results.budget_line)));
+        bars_svg(&drawn, divider, is_rtl(locale))
+    })
 }
 
 /// A scale's histogram: one column per value, values under them.
 fn histogram(bars: &[Bar]) -> impl IntoView {
-    let ui = use_language();
     let lengths: Vec<f64> = bars.iter().map(|bar| bar.length).collect();
-    let values: Vec<i64> = bars
+    let values: Vec<f64> = bars
         .iter()
         .map(|bar| match bar.label {
-            RowLabel::Value(value, _) => value,
-            _ => 0,
+            RowLabel::Value(value, _) => value as f64,
+            _ => 0.0,
         })
         .collect();
-    move || {
-        let locale = ui.get();
-        let under = values.iter().map(|value| browser::format_decimal(*value as f64, locale.as_str())).collect();
-        columns_svg(lengths.clone(), under, is_rtl(locale))
-    }
+    svg(move |locale| {
+        let under: Vec<String> = values.iter().map(|value| browser::format_decimal(*value, locale.as_str())).collect();
+        columns_svg(&lengths, &under, is_rtl(locale))
+    })
 }
 
-fn header(text: Text) -> impl IntoView {
-    view! { <th scope="col">{tr(text)}</th> }
-}
-
-fn number_cell(value: u64) -> impl IntoView {
-    let ui = use_language();
-    view! { <td class="number" data-count=value>{move || number(value, ui.get())}</td> }
-}
-
-fn percent_cell(value: u32) -> impl IntoView {
-    let ui = use_language();
-    view! { <td class="number">{move || percent_text(value, ui.get())}</td> }
-}
-
-/// The table of a bar chart or histogram: label, count, share.
-fn counts_table(caption: Text, first_column: Text, bars: Vec<Bar>, default_language: Arc<str>) -> impl IntoView {
-    let rows = bars
+/// Instant-runoff: each round's bars, who left the count and the exhausted
+/// ballots.
+fn runoff(rounds: Vec<chart::RunoffRound>, default_language: Arc<str>) -> impl IntoView {
+    rounds
         .into_iter()
-        .map(|bar| {
-            view! {
-                <tr data-option=bar.key.clone()>
-                    <th scope="row">{label_view(bar.label, default_language.clone())}</th>
-                    {number_cell(bar.value)}
-                    {percent_cell(bar.percent)}
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <table class="data-table">
-            <caption>{tr(caption)}</caption>
-            <thead>
-                <tr>
-                    {header(first_column)}
-                    {header(|l| td_string!(l, results.col_answers))}
-                    {header(|l| td_string!(l, results.col_share))}
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
-}
-
-fn borda_table(bars: Vec<Bar>, first_choices: Vec<u64>, default_language: Arc<str>) -> impl IntoView {
-    let rows = bars
-        .into_iter()
-        .zip(first_choices)
-        .map(|(bar, firsts)| {
-            view! {
-                <tr data-option=bar.key.clone()>
-                    <th scope="row">{label_view(bar.label, default_language.clone())}</th>
-                    {number_cell(bar.value)}
-                    {number_cell(firsts)}
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <table class="data-table">
-            <caption>{tr!(results.caption_borda)}</caption>
-            <thead>
-                <tr>
-                    {header(|l| td_string!(l, results.col_option))}
-                    {header(|l| td_string!(l, results.col_points))}
-                    {header(|l| td_string!(l, results.col_first_choices))}
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
-}
-
-fn budget_table(projects: Vec<BudgetBar>, currency: String, default_language: Arc<str>) -> impl IntoView {
-    let ui = use_language();
-    let rows = projects
-        .into_iter()
-        .map(|project| {
-            let currency = currency.clone();
-            let cost = project.cost;
-            let funded: Text = if project.funded {
-                |l| td_string!(l, results.funded_yes)
-            } else {
-                |l| td_string!(l, results.funded_no)
-            };
-            view! {
-                <tr data-option=project.bar.key.clone() data-funded=project.funded.to_string()>
-                    <th scope="row">{label_view(project.bar.label, default_language.clone())}</th>
-                    <td class="number">{move || money(cost as f64, &currency, ui.get())}</td>
-                    {number_cell(project.bar.value)}
-                    {percent_cell(project.bar.percent)}
-                    <td>{tr(funded)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <table class="data-table">
-            <caption>{tr!(results.caption_budget)}</caption>
-            <thead>
-                <tr>
-                    {header(|l| td_string!(l, results.col_project))}
-                    {header(|l| td_string!(l, results.col_cost))}
-                    {header(|l| td_string!(l, results.col_approvals))}
-                    {header(|l| td_string!(l, results.col_share))}
-                    {header(|l| td_string!(l, results.col_funded))}
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
-}
-
-/// Instant-runoff: each round's bars with who left the count and the
-/// exhausted ballots, then one table of every round.
-fn runoff(rounds: Vec<RunoffRound>, default_language: Arc<str>) -> impl IntoView {
-    let ui = use_language();
-    let round_views = rounds
-        .iter()
         .enumerate()
         .map(|(index, round)| {
-            let number_in = move |locale| number(index as u64 + 1, locale);
-            let title = tr_with!(results.round_title, move |locale| vec![("number", number_in(locale))]);
-            let eliminated = (!round.eliminated.is_empty()).then(|| {
-                let names = round.eliminated.clone();
-                let language = default_language.clone();
-                let text = tr_with!(results.round_eliminated, move |locale| {
-                    let separator = td_string!(locale, results.list_separator);
-                    let names: Vec<String> = names.iter().map(|l| label_text(l, locale, &language).0).collect();
-                    vec![("labels", names.join(separator))]
-                });
-                view! { <p>{text}</p> }
-            });
+            let number_of = index as u64 + 1;
+            let title = tr_with!(results.round_title, move |locale| vec![("number", number(number_of, locale))]);
+            let language = default_language.clone();
+            let eliminated = round.eliminated;
             let exhausted = round.exhausted;
+            let outcome = tr_with!(results.round_outcome, move |locale| {
+                let separator = td_string!(locale, results.list_separator);
+                let names: Vec<String> = eliminated.iter().map(|l| label_text(l, locale, &language).0).collect();
+                let names = if names.is_empty() { "–".to_owned() } else { names.join(separator) };
+                vec![("labels", names), ("count", number(exhausted, locale))]
+            });
             view! {
-                <div class="runoff-round" data-round=index + 1>
+                <div class="runoff-round" data-round=number_of>
                     <p class="round-title">{title}</p>
-                    {bars_figure(round.bars.clone(), default_language.clone(), share_figure, None)}
-                    {eliminated}
-                    <p>{tr_with!(results.round_exhausted, move |locale| vec![("count", number(exhausted, locale))])}</p>
+                    {bars_chart(round.bars, default_language.clone(), share_figure, None)}
+                    <p>{outcome}</p>
                 </div>
             }
         })
-        .collect_view();
-    // One row per candidate of the first round (every candidate), one column per round.
-    let candidates: Vec<Bar> = rounds.first().map(|round| round.bars.clone()).unwrap_or_default();
-    let round_headers = (1..=rounds.len())
-        .map(|number_| {
-            view! {
-                <th scope="col">
-                    {tr_with!(results.round_title, move |locale| vec![("number", number(number_ as u64, locale))])}
-                </th>
+        .collect_view()
+}
+
+/// A data table: a caption, column headers, and rows each headed by its
+/// label. Column headers are texts of the interface; a header may carry
+/// `{number}`, filled with its column's number (the rounds of a count).
+struct Table {
+    caption: Text,
+    headers: Vec<Text>,
+    rows: Vec<Row>,
+}
+
+struct Row {
+    /// The option (or project, answer, value) of the row, as `data-option`.
+    option: Option<String>,
+    /// Budgets: whether the project is funded, as `data-funded`.
+    funded: Option<bool>,
+    header: Cell,
+    cells: Vec<Cell>,
+}
+
+enum Cell {
+    Label(RowLabel),
+    Text(Text),
+    /// The row's count: carries `data-count` for whoever reads the page.
+    Count(u64),
+    Number(u64),
+    /// A count with "eliminated" after it (instant-runoff rounds).
+    Eliminated(Box<Cell>),
+    Percent(u32),
+    Money(f64, String),
+    Day(String),
+    Missing,
+}
+
+impl Cell {
+    fn eliminated(self, eliminated: bool) -> Cell {
+        if eliminated {
+            Cell::Eliminated(Box::new(self))
+        } else {
+            self
+        }
+    }
+
+    /// The cell's text, its language when not the page's, whether it is a
+    /// number, and its `data-count`.
+    fn shown(&self, locale: Locale, default_language: &str) -> (String, Option<String>, bool, Option<u64>) {
+        match self {
+            Cell::Label(label) => {
+                let (text, lang) = label_text(label, locale, default_language);
+                (text, lang, false, None)
             }
-        })
-        .collect_view();
-    let rows = candidates
-        .into_iter()
-        .map(|candidate| {
-            let cells = rounds
-                .iter()
-                .enumerate()
-                .map(|(index, round)| match round.bars.iter().find(|bar| bar.key == candidate.key) {
-                    Some(bar) => {
-                        let (value, eliminated) = (bar.value, bar.muted);
-                        let mark =
-                            eliminated.then(|| view! { " " <span class="mark">{tr!(results.eliminated_mark)}</span> });
-                        // Round one counts first preferences: the count the
-                        // other charts' tables carry too.
-                        let count = (index == 0).then_some(value);
-                        view! { <td class="number" data-count=count>{move || number(value, ui.get())}{mark}</td> }
-                            .into_any()
-                    }
-                    None => view! { <td class="number">"–"</td> }.into_any(),
-                })
-                .collect_view();
-            view! {
-                <tr data-option=candidate.key.clone()>
-                    <th scope="row">{label_view(candidate.label, default_language.clone())}</th>
-                    {cells}
-                </tr>
+            Cell::Text(text) => (text(locale).to_owned(), None, false, None),
+            Cell::Count(value) => (number(*value, locale), None, true, Some(*value)),
+            Cell::Number(value) => (number(*value, locale), None, true, None),
+            Cell::Eliminated(cell) => {
+                let (text, lang, numeric, count) = cell.shown(locale, default_language);
+                (format!("{text} ({})", td_string!(locale, results.eliminated_mark)), lang, numeric, count)
             }
-        })
-        .collect_view();
-    let exhausted_cells = rounds.iter().map(|round| number_cell(round.exhausted)).collect_view();
+            Cell::Percent(value) => (percent_text(*value, locale), None, true, None),
+            Cell::Money(amount, currency) => (money(*amount, currency, locale), None, true, None),
+            Cell::Day(day) => match chart::day_at_noon(day) {
+                Some(at) => (browser::format_date(at, locale.as_str()), None, false, None),
+                None => (day.clone(), None, false, None),
+            },
+            Cell::Missing => ("–".to_owned(), None, true, None),
+        }
+    }
+}
+
+fn data_table(table: Table, default_language: Arc<str>) -> impl IntoView {
+    let ui = use_language();
+    let Table { caption, headers, rows } = table;
+    let body = move || {
+        let locale = ui.get();
+        let headers = headers
+            .iter()
+            .enumerate()
+            .map(|(index, header)| {
+                let text = fill(header(locale), &[("number", number(index as u64, locale))]);
+                view! { <th scope="col">{text}</th> }
+            })
+            .collect_view();
+        let rows = rows
+            .iter()
+            .map(|row| {
+                let (text, lang, _, _) = row.header.shown(locale, &default_language);
+                let dir = lang.as_ref().map(|_| "auto");
+                let cells = row
+                    .cells
+                    .iter()
+                    .map(|cell| {
+                        let (text, lang, numeric, count) = cell.shown(locale, &default_language);
+                        let dir = lang.as_ref().map(|_| "auto");
+                        view! { <td class=numeric.then_some("number") data-count=count lang=lang dir=dir>{text}</td> }
+                    })
+                    .collect_view();
+                view! {
+                    <tr data-option=row.option.clone() data-funded=row.funded.map(|f| f.to_string())>
+                        <th scope="row" lang=lang dir=dir>{text}</th>
+                        {cells}
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <thead><tr>{headers}</tr></thead>
+            <tbody>{rows}</tbody>
+        }
+    };
     view! {
-        {round_views}
         <table class="data-table">
-            <caption>{tr!(results.caption_runoff)}</caption>
-            <thead>
-                <tr>
-                    {header(|l| td_string!(l, results.col_option))}
-                    {round_headers}
-                </tr>
-            </thead>
-            <tbody>
-                {rows}
-                <tr data-exhausted="">
-                    <th scope="row">{tr!(results.row_exhausted)}</th>
-                    {exhausted_cells}
-                </tr>
-            </tbody>
+            <caption>{tr(caption)}</caption>
+            {body}
         </table>
     }
 }
 
 /// Participation per day (staff): a small column chart, its sentence and table.
 pub fn participation(days: Vec<DayParticipation>, participants: u64) -> impl IntoView {
-    let ui = use_language();
     if days.is_empty() {
         return view! { <p class="chart-sentence">{tr!(results.participation_none)}</p> }.into_any();
     }
@@ -553,38 +469,29 @@ pub fn participation(days: Vec<DayParticipation>, participants: u64) -> impl Int
     if ends.len() > 2 {
         ends.drain(1..ends.len() - 1);
     }
-    let chart = move || {
-        let locale = ui.get();
-        let under = ends.iter().map(|day| day_text(day, locale)).collect();
-        columns_svg(lengths.clone(), under, is_rtl(locale))
+    let chart = svg(move |locale| {
+        let under: Vec<String> = ends.iter().map(|day| day_text(day, locale)).collect();
+        columns_svg(&lengths, &under, is_rtl(locale))
+    });
+    let table = Table {
+        caption: |l| td_string!(l, results.caption_participation),
+        headers: vec![|l| td_string!(l, results.col_day), |l| td_string!(l, results.col_new_participants), |l| {
+            td_string!(l, results.col_actions)
+        }],
+        rows: days
+            .into_iter()
+            .map(|day| Row {
+                option: None,
+                funded: None,
+                cells: vec![Cell::Count(day.participants), Cell::Number(day.actions)],
+                header: Cell::Day(day.date),
+            })
+            .collect(),
     };
-    let rows = days
-        .into_iter()
-        .map(|day| {
-            let date = day.date.clone();
-            view! {
-                <tr data-day=day.date.clone()>
-                    <th scope="row"><time datetime=day.date.clone()>{move || day_text(&date, ui.get())}</time></th>
-                    {number_cell(day.participants)}
-                    {number_cell(day.actions)}
-                </tr>
-            }
-        })
-        .collect_view();
     view! {
         <p class="chart-sentence">{sentence}</p>
         {chart}
-        <table class="data-table">
-            <caption>{tr!(results.caption_participation)}</caption>
-            <thead>
-                <tr>
-                    {header(|l| td_string!(l, results.col_day))}
-                    {header(|l| td_string!(l, results.col_new_participants))}
-                    {header(|l| td_string!(l, results.col_actions))}
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        {data_table(table, "".into())}
     }
     .into_any()
 }

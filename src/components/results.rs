@@ -78,16 +78,11 @@ pub fn item_results(default_language: &str, item: &Item, result: &ItemResult, de
     let ballots = result.ballots.map(|ballots| {
         view! { <p class="meta">{tr_with!(results.ballots, move |locale| vec![("count", browser::format_number(ballots, locale.as_str()))])}</p> }
     });
-    let note = matches!(item, Item::Ranking { .. } | Item::Text { .. }).then(|| {
-        let note = if matches!(item, Item::Text { .. }) { tr!(results.text_only) } else { tr!(results.first_choices) };
-        view! { <p class="hint">{note}</p> }
-    });
     Some(view! {
         <div class="item-results" data-results-item=item.id().to_owned()>
             <h3 lang=title.lang() dir=title.dir()>{title.text()}</h3>
             {ballots}
             {item_chart(chart, default_language, decided)}
-            {note}
         </div>
     })
 }

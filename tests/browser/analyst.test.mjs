@@ -95,7 +95,9 @@ describe('the analyst results screen', () => {
     // The scale states its mean and median; the ranking shows its rounds.
     assert.match(await page.locator('[data-results-item="satisfaction"] .chart-sentence').textContent(), /average answer is 3\.6 and the median 4/);
     assert.ok(await page.locator('[data-results-item="kiosk-sites"] .runoff-round').count() >= 1);
-    await page.locator('[data-day]').first().waitFor();
+    const days = page.locator('section[aria-labelledby="participation-title"] tbody tr');
+    assert.equal(await days.count(), 1, 'every ballot arrived today');
+    assert.equal(await days.locator('[data-count]').getAttribute('data-count'), '5');
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
