@@ -484,27 +484,33 @@ pub fn bars_svg(bars: &[DrawnBar], divider: Option<(usize, &str)>, rtl: bool) ->
             None => svg.push_str("<g>"),
         }
         for (line, y) in lines.iter().zip(&row.baselines) {
-            svg.push_str(&format!(r#"<text class="chart-label" x="{start_x}" y="{y}">{}</text>"#, escape(line)));
+            svg.push_str(&format!(
+                r#"<text class="chart-label" x="{start_x}" y="{}">{}</text>"#,
+                coordinate(*y),
+                escape(line)
+            ));
         }
         let track = span(0.0, TRACK, rtl);
         let fill = span(0.0, bar.length * TRACK, rtl);
         let class = if bar.muted { "chart-bar muted" } else { "chart-bar" };
         svg.push_str(&format!(
-            r#"<rect class="chart-track" x="{:.2}%" y="{top}" width="{:.2}%" height="{BAR}" rx="3"/><rect class="{class}" x="{:.2}%" y="{top}" width="{:.2}%" height="{BAR}" rx="3"/><text class="chart-figure" x="{end_x}" y="{}" text-anchor="end">{}</text></g>"#,
-            track.x,
-            track.width,
-            fill.x,
-            fill.width,
-            row.figure_baseline,
+            r#"<rect class="chart-track" x="{}%" y="{top}" width="{}%" height="{height}" rx="3"/><rect class="{class}" x="{}%" y="{top}" width="{}%" height="{height}" rx="3"/><text class="chart-figure" x="{end_x}" y="{}" text-anchor="end">{}</text></g>"#,
+            coordinate(track.x),
+            coordinate(track.width),
+            coordinate(fill.x),
+            coordinate(fill.width),
+            coordinate(row.figure_baseline),
             escape(&bar.figure),
-            top = row.bar_top,
+            top = coordinate(row.bar_top),
+            height = coordinate(BAR),
         ));
     }
     if let (Some(y), Some((_, label))) = (divider_y, divider) {
         svg.push_str(&format!(
             r#"<line class="chart-divider" x1="0" x2="100%" y1="{y}" y2="{y}"/><text class="chart-figure" x="{end_x}" y="{}" text-anchor="end">{}</text>"#,
-            y - 4.0,
-            escape(label)
+            coordinate(y - 4.0),
+            escape(label),
+            y = coordinate(y),
         ));
     }
     svg.push_str("</svg>");
@@ -519,25 +525,27 @@ const COLUMNS: f64 = 96.0;
 /// set under the chart's two ends.
 pub fn columns_svg(lengths: &[f64], under: &[String], rtl: bool) -> String {
     let count = lengths.len();
-    let baseline = COLUMNS + 16.0;
+    let baseline = coordinate(COLUMNS + 16.0);
     let mut svg = open_svg(COLUMNS + 22.0, rtl);
-    svg.push_str(&format!(r#"<line class="chart-axis" x1="0" x2="100%" y1="{COLUMNS}" y2="{COLUMNS}"/>"#));
+    let axis = coordinate(COLUMNS);
+    svg.push_str(&format!(r#"<line class="chart-axis" x1="0" x2="100%" y1="{axis}" y2="{axis}"/>"#));
     for (index, length) in lengths.iter().enumerate() {
         let slot = column(index, count, rtl);
         let height = length * COLUMNS;
         svg.push_str(&format!(
-            r#"<rect class="chart-bar" x="{:.2}%" y="{}" width="{:.2}%" height="{height}"/>"#,
-            slot.x,
-            COLUMNS - height,
-            slot.width
+            r#"<rect class="chart-bar" x="{}%" y="{}" width="{}%" height="{}"/>"#,
+            coordinate(slot.x),
+            coordinate(COLUMNS - height),
+            coordinate(slot.width),
+            coordinate(height),
         ));
     }
     if under.len() == count {
         for (index, text) in under.iter().enumerate() {
             let slot = column(index, count, rtl);
             svg.push_str(&format!(
-                r#"<text class="chart-figure" x="{:.2}%" y="{baseline}" text-anchor="middle">{}</text>"#,
-                slot.x + slot.width / 2.0,
+                r#"<text class="chart-figure" x="{}%" y="{baseline}" text-anchor="middle">{}</text>"#,
+                coordinate(slot.x + slot.width / 2.0),
                 escape(text)
             ));
         }
@@ -569,8 +577,23 @@ fn edges(rtl: bool) -> (&'static str, &'static str) {
 fn open_svg(height: f64, rtl: bool) -> String {
     let direction = if rtl { "rtl" } else { "ltr" };
     format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="100%" height="{height}" direction="{direction}" aria-hidden="true" focusable="false">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="100%" height="{}" direction="{direction}" aria-hidden="true" focusable="false">"#,
+        coordinate(height)
     )
+}
+
+/// A coordinate as SVG reads it, to the hundredth: "34", "13.6", "66.67".
+/// Written with integers: Rust's float formatting would add kilobytes to the
+/// download.
+pub fn coordinate(value: f64) -> String {
+    let hundredths = (value * 100.0).round() as i64;
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let (whole, fraction) = (hundredths.abs() / 100, hundredths.abs() % 100);
+    match fraction {
+        0 => format!("{sign}{whole}"),
+        tenths if tenths % 10 == 0 => format!("{sign}{whole}.{}", tenths / 10),
+        fraction => format!("{sign}{whole}.{fraction:02}"),
+    }
 }
 
 /// Text as it may stand in markup.
@@ -603,8 +626,11 @@ pub fn busiest_day(days: &[DayParticipation]) -> Option<&DayParticipation> {
 /// The UTC day `YYYY-MM-DD` at noon, so that it shows as the same date in
 /// every time zone within twelve hours of UTC.
 pub fn day_at_noon(day: &str) -> Option<time::OffsetDateTime> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = time::Date::parse(day, format).ok()?;
+    // Read by hand: time's format-description parser would add kilobytes to the download.
+    let mut parts = day.splitn(3, '-');
+    let mut part = || parts.next().filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let (year, month, date) = (part()?.parse().ok()?, part()?.parse::<u8>().ok()?, part()?.parse().ok()?);
+    let date = time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, date).ok()?;
     Some(date.with_time(time::Time::from_hms(12, 0, 0).ok()?).assume_utc())
 }
 
@@ -821,14 +847,14 @@ mod tests {
         assert!(ltr.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="100%" height="48""#));
         assert!(ltr.contains(r#"direction="ltr""#));
         assert!(ltr.contains(r#"<text class="chart-label" x="0" y="15">Tom &amp; &lt;Jerry&gt;</text>"#));
-        assert!(ltr.contains(r#"<rect class="chart-bar" x="0.00%" y="22" width="34.00%""#));
+        assert!(ltr.contains(r#"<rect class="chart-bar" x="0%" y="22" width="34%""#));
         assert!(ltr.contains(r#"x="100%" y="34" text-anchor="end">3 · 60%</text>"#));
         assert!(ltr.ends_with("</g></svg>"));
 
         let rtl = bars_svg(&[bar("ماء", 0.5), bar("x", 0.0)], Some((1, "Budget line")), true);
         assert!(rtl.contains(r#"<text class="chart-label" x="100%" y="15">ماء</text>"#));
-        assert!(rtl.contains(r#"<rect class="chart-bar" x="66.00%" y="22" width="34.00%""#));
-        assert!(rtl.contains(r#"<rect class="chart-track" x="32.00%""#));
+        assert!(rtl.contains(r#"<rect class="chart-bar" x="66%" y="22" width="34%""#));
+        assert!(rtl.contains(r#"<rect class="chart-track" x="32%""#));
         assert!(rtl.contains(r#"<line class="chart-divider" x1="0" x2="100%" y1="56" y2="56"/>"#));
         assert!(rtl.contains(r#"x="0" y="52" text-anchor="end">Budget line</text>"#));
     }
@@ -836,13 +862,17 @@ mod tests {
     #[test]
     fn column_charts_label_every_column_or_the_two_ends() {
         let every = columns_svg(&[1.0, 0.5], &["1".into(), "2".into()], false);
-        assert!(every.contains(r#"<rect class="chart-bar" x="1.50%" y="0" width="47.00%" height="96"/>"#));
-        assert!(every.contains(r#"<rect class="chart-bar" x="51.50%" y="48" width="47.00%" height="48"/>"#));
-        assert!(every.contains(r#"x="25.00%" y="112" text-anchor="middle">1</text>"#));
+        assert!(every.contains(r#"<rect class="chart-bar" x="1.5%" y="0" width="47%" height="96"/>"#));
+        assert!(every.contains(r#"<rect class="chart-bar" x="51.5%" y="48" width="47%" height="48"/>"#));
+        assert!(every.contains(r#"x="25%" y="112" text-anchor="middle">1</text>"#));
         let ends = columns_svg(&[1.0, 0.5, 0.2], &["1 Nov".into(), "3 Nov".into()], true);
         assert!(ends.contains(r#"x="100%" y="112" text-anchor="start">1 Nov</text>"#));
         assert!(ends.contains(r#"x="0" y="112" text-anchor="end">3 Nov</text>"#));
         assert_eq!(escape(r#"a"b'c"#), "a&quot;b&#39;c");
+        assert_eq!(
+            [0.0, 34.0, 13.6, 200.0 / 3.0, -4.005, 0.004].map(coordinate),
+            ["0", "34", "13.6", "66.67", "-4.01", "0"]
+        );
     }
 
     #[test]
@@ -855,5 +885,7 @@ mod tests {
         assert!(busiest_day(&[]).is_none());
         assert_eq!(day_at_noon("2026-11-02").unwrap().to_string(), "2026-11-02 12:00:00.0 +00:00:00");
         assert!(day_at_noon("yesterday").is_none());
+        assert!(day_at_noon("2026-13-01").is_none());
+        assert!(day_at_noon("2026-11-+1").is_none());
     }
 }
