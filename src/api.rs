@@ -5,6 +5,7 @@
 use baraza_core::admin::{
     AdminConsultation, AdminConsultationList, ChangeLog, CodesRequest, OutcomeRequest, Published,
 };
+use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ModerationPage};
 use baraza_core::api::{ApiError, CommentsPage, ConsultationList, ResultsResponse};
 use baraza_core::staff::StaffMember;
 use baraza_core::sync::{SyncRequest, SyncResponse};
@@ -163,6 +164,106 @@ pub async fn issue_codes(token: &str, id: &str, count: u32) -> Result<String, Ap
     }
 }
 
+/// `GET /api/v1/admin/consultations/{id}/results`: every result whatever
+/// the consultation's `results` rule, with participation per day.
+pub async fn admin_results(token: &str, id: &str) -> Result<AdminResults, AppError> {
+    get_as(&format!("{BASE}/admin/consultations/{}/results", encode(id)), token).await
+}
+
+/// Which comments a moderator lists; `None` filters list every one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommentQuery {
+    pub order: CommentOrder,
+    pub item: Option<String>,
+    pub language: Option<String>,
+}
+
+/// `GET /api/v1/admin/consultations/{id}/comments`: hidden ones too; `before`
+/// is the `next` cursor of the previous page in the same order.
+pub async fn moderated_comments(
+    token: &str,
+    id: &str,
+    query: &CommentQuery,
+    before: Option<&str>,
+) -> Result<ModerationPage, AppError> {
+    let order = match query.order {
+        CommentOrder::Newest => "newest",
+        CommentOrder::Agreed => "agreed",
+    };
+    let mut url = format!("{BASE}/admin/consultations/{}/comments?order={order}", encode(id));
+    for (name, value) in [("item", query.item.as_deref()), ("language", query.language.as_deref()), ("before", before)]
+    {
+        if let Some(value) = value {
+            url.push_str(&format!("&{name}={}", encode(value)));
+        }
+    }
+    get_as(&url, token).await
+}
+
+/// `POST /api/v1/admin/comments/{id}/hide` with the moderator's reason.
+pub async fn hide_comment(token: &str, comment: &str, reason: &str) -> Result<ModeratedComment, AppError> {
+    let body = serde_json::to_string(&HideRequest { reason: reason.to_owned() }).map_err(|_| AppError::Server)?;
+    send_as("POST", &format!("{BASE}/admin/comments/{}/hide", encode(comment)), token, Some(body)).await
+}
+
+/// `POST /api/v1/admin/comments/{id}/restore`.
+pub async fn restore_comment(token: &str, comment: &str) -> Result<ModeratedComment, AppError> {
+    send_as("POST", &format!("{BASE}/admin/comments/{}/restore", encode(comment)), token, None).await
+}
+
+/// The open-data downloads of a consultation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    /// Every standing ballot, one row each.
+    BallotsCsv,
+    /// The results, one row per counted key.
+    TalliesCsv,
+    /// The definition, the results and every ballot.
+    Json,
+}
+
+impl Export {
+    pub const ALL: [Export; 3] = [Export::BallotsCsv, Export::TalliesCsv, Export::Json];
+
+    /// The last segment of its address under the consultation.
+    pub fn path(self) -> &'static str {
+        match self {
+            Export::BallotsCsv => "export.csv",
+            Export::TalliesCsv => "tallies.csv",
+            Export::Json => "export.json",
+        }
+    }
+
+    /// The name it is saved under: the one the server gives it.
+    pub fn file_name(self, id: &str) -> String {
+        match self {
+            Export::BallotsCsv => format!("{id}-ballots.csv"),
+            Export::TalliesCsv => format!("{id}-tallies.csv"),
+            Export::Json => format!("{id}-export.json"),
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Export::BallotsCsv | Export::TalliesCsv => "text/csv;charset=utf-8",
+            Export::Json => "application/json",
+        }
+    }
+}
+
+/// `GET /api/v1/admin/consultations/{id}/{export}`: the file's bytes as
+/// sent, so that the CSV's byte-order mark (which spreadsheets need to read
+/// UTF-8) is kept.
+pub async fn export(token: &str, id: &str, export: Export) -> Result<Vec<u8>, AppError> {
+    let url = format!("{BASE}/admin/consultations/{}/{}", encode(id), export.path());
+    let response = request_as("GET", &url, token, None)?.send().await.map_err(|_| AppError::Network)?;
+    if response.ok() {
+        response.binary().await.map_err(|_| AppError::Server)
+    } else {
+        Err(failure(response).await)
+    }
+}
+
 fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
@@ -228,5 +329,18 @@ mod tests {
         assert_eq!(AppError::from_status(401, Some("unauthorized")), AppError::Unauthorized);
         assert_eq!(AppError::from_status(500, None), AppError::Server);
         assert_eq!(AppError::from_status(429, Some("too_many_requests")), AppError::Server);
+    }
+
+    #[test]
+    fn exports_are_saved_under_the_servers_names() {
+        let named: Vec<(&str, String)> = Export::ALL.iter().map(|e| (e.path(), e.file_name("water"))).collect();
+        assert_eq!(
+            named,
+            vec![
+                ("export.csv", "water-ballots.csv".to_owned()),
+                ("tallies.csv", "water-tallies.csv".to_owned()),
+                ("export.json", "water-export.json".to_owned()),
+            ]
+        );
     }
 }

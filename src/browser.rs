@@ -44,10 +44,15 @@ pub async fn chosen_file_text(input: &web_sys::HtmlInputElement) -> Option<Strin
 
 /// Offers `content` to the person as a downloaded file named `name`.
 pub fn save_file(name: &str, mime: &str, content: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(content));
+    save_bytes(name, mime, content.as_bytes())
+}
+
+/// Offers `bytes` to the person as a downloaded file named `name`.
+pub fn save_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
     let link: HtmlAnchorElement = document().create_element("a")?.unchecked_into();
     link.set_href(&url);

@@ -11,6 +11,7 @@ pub mod text;
 
 pub mod api;
 pub mod browser;
+pub mod chart;
 pub mod components;
 pub mod i18n;
 pub mod language;
@@ -30,6 +31,7 @@ use pages::home::home;
 use pages::not_found::not_found;
 use pages::staff::staff_page;
 use pages::staff_consultation::staff_consultation_page;
+use pages::staff_results::staff_results_page;
 use route::{Route, StaffRoute};
 
 /// The citizen app.
@@ -54,6 +56,7 @@ pub fn staff_app() -> impl IntoView {
     let page = move || match route.get() {
         StaffRoute::Consultations => staff_page().into_any(),
         StaffRoute::Consultation(id) => staff_consultation_page(id).into_any(),
+        StaffRoute::Results(id) => staff_results_page(id).into_any(),
         StaffRoute::NotFound => not_found().into_any(),
     };
     layout(page)

@@ -71,6 +71,8 @@ pub enum RowLabel {
     Answer(Answer),
     /// A point of a scale, with the scale's end label if it is an end.
     Value(i64, Option<Localized>),
+    /// An information section marked useful (`true`) or not.
+    Useful(bool),
 }
 
 /// One bar of an item's results.

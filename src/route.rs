@@ -1,6 +1,6 @@
-//! The app's addresses — `/` and `/c/{id}` for citizens, `/staff` and
-//! `/staff/c/{id}` for staff — and moving between them without reloading
-//! the page.
+//! The app's addresses — `/` and `/c/{id}` for citizens, `/staff`,
+//! `/staff/c/{id}` and `/staff/c/{id}/results` for staff — and moving between
+//! them without reloading the page.
 //!
 //! A handful of routes do not need a router library: these few lines replace
 //! `leptos_router`, which made 40 KB of the compressed download (a sixth).
@@ -34,6 +34,8 @@ impl Route {
 pub enum StaffRoute {
     Consultations,
     Consultation(String),
+    /// The results screen of a consultation, for analysts.
+    Results(String),
     NotFound,
 }
 
@@ -42,6 +44,7 @@ impl StaffRoute {
         match segments(path).as_slice() {
             ["staff"] => StaffRoute::Consultations,
             ["staff", "c", id] => StaffRoute::Consultation((*id).to_owned()),
+            ["staff", "c", id, "results"] => StaffRoute::Results((*id).to_owned()),
             _ => StaffRoute::NotFound,
         }
     }
@@ -100,6 +103,12 @@ mod tests {
         assert_eq!(StaffRoute::parse("/staff"), StaffRoute::Consultations);
         assert_eq!(StaffRoute::parse("/staff/?x"), StaffRoute::Consultations);
         assert_eq!(StaffRoute::parse("/staff/c/road"), StaffRoute::Consultation("road".into()));
+        assert_eq!(StaffRoute::parse("/staff/c/road/results"), StaffRoute::Results("road".into()));
+        assert_eq!(
+            StaffRoute::parse("/staff/c/road/results/?order=agreed#comments"),
+            StaffRoute::Results("road".into())
+        );
+        assert_eq!(StaffRoute::parse("/staff/c/road/other"), StaffRoute::NotFound);
         assert_eq!(StaffRoute::parse("/staff/c"), StaffRoute::NotFound);
         assert_eq!(StaffRoute::parse("/"), StaffRoute::NotFound);
     }

@@ -49,8 +49,13 @@ pub fn tr_with(
     text: Text,
     values: impl Fn(Locale) -> Vec<(&'static str, String)> + Send + Sync + 'static,
 ) -> impl IntoView + Clone + Sync + 'static {
+    tr_values(text, Arc::new(values))
+}
+
+/// The view of [`tr_with`], apart so that its rendering code is made once
+/// for every text rather than once per place a text is used.
+fn tr_values(text: Text, values: Values) -> impl IntoView + Clone + Sync + 'static {
     let ui = use_language();
-    let values: Values = Arc::new(values);
     move || {
         let locale = ui.get();
         fill(text(locale), &values(locale))

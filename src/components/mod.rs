@@ -1,5 +1,6 @@
 //! Pieces the pages are made of.
 
+pub mod charts;
 pub mod comments;
 pub mod delivery;
 pub mod items;

@@ -5,6 +5,7 @@ pub mod home;
 pub mod not_found;
 pub mod staff;
 pub mod staff_consultation;
+pub mod staff_results;
 
 use leptos::prelude::*;
 

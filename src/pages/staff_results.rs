@@ -1,0 +1,463 @@
+//! `/staff/c/{id}/results`: everything analysts read about a consultation —
+//! each question's chart and table whatever the public may see, the open-data
+//! downloads, participation per day, and the comments with their moderation.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use baraza_core::analysis::HIDE_REASON_MAX_CHARS;
+use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ModerationPage, ReasonError};
+use baraza_core::{Consultation, Item, Status};
+use leptos::prelude::*;
+use leptos_i18n::Locale as _;
+
+use super::not_found::not_found;
+use super::page_title;
+use crate::api::{self, AppError, CommentQuery, Export};
+use crate::browser;
+use crate::components::charts::participation;
+use crate::components::results::item_results;
+use crate::components::staff_gate::staff_gate;
+use crate::components::{date_view, error_notice, error_text, loading, Content};
+use crate::i18n::*;
+use crate::language::{native_name, use_language};
+use crate::load::Load;
+use crate::present;
+use crate::staff_session::{use_staff_session, SignedIn};
+use crate::text::{tr, Text};
+
+pub fn staff_results_page(id: String) -> impl IntoView {
+    let ui = use_language();
+    page_title(move || td_string!(ui.get(), results.title).to_owned());
+    staff_gate(move |signed_in| results_screen(id.clone(), signed_in).into_any())
+}
+
+fn results_screen(id: String, signed_in: SignedIn) -> impl IntoView {
+    let session = use_staff_session();
+    let token = signed_in.token;
+    let definition = {
+        let id = id.clone();
+        Load::new(move || {
+            let id = id.clone();
+            async move { api::consultation(&id).await }
+        })
+    };
+    let results = {
+        let (id, token) = (id.clone(), token.clone());
+        Load::new(move || {
+            let (id, token) = (id.clone(), token.clone());
+            async move { api::admin_results(&token, &id).await }
+        })
+    };
+    // A token revoked meanwhile signs the person out.
+    Effect::new(move || {
+        if let Some(Err(AppError::Unauthorized)) = results.get() {
+            session.sign_out();
+        }
+    });
+    move || match (definition.get(), results.get()) {
+        (Some(Err(AppError::NotFound)), _) | (_, Some(Err(AppError::NotFound))) => not_found().into_any(),
+        (Some(Err(error)), _) => error_notice(error, move || definition.reload()).into_any(),
+        (_, Some(Err(error))) => error_notice(error, move || results.reload()).into_any(),
+        (Some(Ok(consultation)), Some(Ok(answer))) => {
+            screen(Arc::new(consultation), answer, token.clone(), move || results.reload()).into_any()
+        }
+        _ => loading(tr!(staff.loading)).into_any(),
+    }
+}
+
+fn screen(
+    consultation: Arc<Consultation>,
+    results: AdminResults,
+    token: String,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let id = consultation.id.clone();
+    let language = consultation.default_language.clone();
+    let title = Content::new(&consultation.title, &language);
+    let decided = matches!(consultation.status_at(browser::now()), Status::Closed | Status::Archived);
+    let participants = results.results.participants;
+    let items = consultation
+        .items
+        .iter()
+        .filter_map(|item| {
+            let result = results.results.items.iter().find(|result| result.id == item.id())?;
+            item_results(&language, item, result, decided)
+        })
+        .collect_view();
+    view! {
+        <p><a href=format!("/staff/c/{id}")>{tr!(staff.back_to_consultation)}</a></p>
+        <h1 lang=title.lang() dir=title.dir()>{title.text()}</h1>
+        <p class="meta">{tr!(staff.results_intro)}</p>
+        <p>
+            {tr_with!(results.participants, move |locale| vec![("count", browser::format_number(participants, locale.as_str()))])}
+            " "
+            <button type="button" class="secondary" on:click=move |_| reload()>{tr!(staff.refresh)}</button>
+        </p>
+        {downloads(token.clone(), id.clone())}
+        <section class="results" aria-labelledby="results-title">
+            <h2 id="results-title">{tr!(results.title)}</h2>
+            {items}
+        </section>
+        <section class="results" aria-labelledby="participation-title">
+            <h2 id="participation-title">{tr!(staff.participation_title)}</h2>
+            {participation(results.participation, participants)}
+        </section>
+        {moderation(token, consultation, results.comments.total, results.comments.hidden)}
+    }
+}
+
+/// The three open-data files, fetched with the token and saved.
+fn downloads(token: String, id: String) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Result<String, AppError>>);
+    let target = StoredValue::new((token, id));
+    let buttons = Export::ALL
+        .into_iter()
+        .map(|export| {
+            let label: Text = match export {
+                Export::BallotsCsv => |l| td_string!(l, staff.download_ballots),
+                Export::TalliesCsv => |l| td_string!(l, staff.download_tallies),
+                Export::Json => |l| td_string!(l, staff.download_json),
+            };
+            let fetch = move |_| {
+                busy.set(true);
+                outcome.set(None);
+                let (token, id) = target.get_value();
+                leptos::task::spawn_local(async move {
+                    let name = export.file_name(&id);
+                    let saved = match api::export(&token, &id, export).await {
+                        Ok(bytes) => browser::save_bytes(&name, export.mime(), &bytes)
+                            .map(|()| name)
+                            .map_err(|_| AppError::Server),
+                        Err(error) => Err(error),
+                    };
+                    outcome.set(Some(saved));
+                    busy.set(false);
+                });
+            };
+            view! {
+                <button type="button" class="secondary" data-export=export.path() disabled=move || busy.get() on:click=fetch>
+                    {tr(label)}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="downloads" aria-labelledby="downloads-title">
+            <h2 id="downloads-title">{tr!(staff.downloads_title)}</h2>
+            <p>{tr!(staff.downloads_intro)}</p>
+            <div class="button-row">{buttons}</div>
+            <div aria-live="polite">
+                {move || outcome.get().map(|outcome| match outcome {
+                    Ok(name) => view! {
+                        <p class="notice" role="status">{tr_with!(staff.downloaded, move |_| vec![("file", name.clone())])}</p>
+                    }.into_any(),
+                    Err(error) => view! { <p class="notice notice-error" role="alert">{error_text(error)}</p> }.into_any(),
+                })}
+            </div>
+        </section>
+    }
+}
+
+/// The comments, hidden ones too, in either order and filtered by question
+/// and language, a page at a time, each with hide (for a reason) or restore.
+fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden: u64) -> impl IntoView {
+    let ui = use_language();
+    let order = RwSignal::new(CommentOrder::Newest);
+    let item = RwSignal::new(String::new());
+    let language = RwSignal::new(String::new());
+    let given = |value: String| (!value.is_empty()).then_some(value);
+    let query = Memo::new(move |_| CommentQuery {
+        order: order.get(),
+        item: given(item.get()),
+        language: given(language.get()),
+    });
+    let target = StoredValue::new((token, consultation.id.clone()));
+    let first = Load::new(move || {
+        let query = query.get();
+        let (token, id) = target.get_value();
+        async move { api::moderated_comments(&token, &id, &query, None).await }
+    });
+    // Pages loaded with "more", after the first; emptied when the first reloads.
+    let more = RwSignal::new(Vec::<ModerationPage>::new());
+    let more_error = RwSignal::new(None::<AppError>);
+    let loading_more = RwSignal::new(false);
+    Effect::new(move || {
+        first.get();
+        more.set(Vec::new());
+        more_error.set(None);
+    });
+    let next_cursor = move || {
+        more.with(|pages| pages.last().map(|page| page.next.clone()))
+            .unwrap_or_else(|| first.get().and_then(Result::ok).and_then(|page| page.next))
+    };
+    let load_more = move || {
+        let Some(cursor) = next_cursor() else { return };
+        let (token, id) = target.get_value();
+        let query = query.get_untracked();
+        loading_more.set(true);
+        leptos::task::spawn_local(async move {
+            match api::moderated_comments(&token, &id, &query, Some(&cursor)).await {
+                Ok(page) => {
+                    more.update(|pages| pages.push(page));
+                    more_error.set(None);
+                }
+                Err(error) => more_error.set(Some(error)),
+            }
+            loading_more.set(false);
+        });
+    };
+
+    let items = Arc::new(consultation.items.clone());
+    let default_language: Arc<str> = consultation.default_language.as_str().into();
+    let item_options = {
+        let (items, default_language) = (items.clone(), default_language.clone());
+        move || {
+            let locale = ui.get();
+            items
+                .iter()
+                .map(|item| {
+                    let title = present::shown(item.title(), locale.as_str(), &default_language).0.to_owned();
+                    view! { <option value=item.id().to_owned()>{title}</option> }
+                })
+                .collect_view()
+        }
+    };
+    let mut languages: BTreeSet<String> = Locale::get_all().iter().map(|l| l.as_str().to_owned()).collect();
+    languages.extend(consultation.title.languages().map(str::to_owned));
+    let language_options = languages
+        .into_iter()
+        .map(|code| {
+            let name = code.parse::<Locale>().ok().map(native_name);
+            let shown = code.clone();
+            view! { <option value=code.clone()>{name.map_or(shown, str::to_owned)}</option> }
+        })
+        .collect_view();
+
+    let list = move || match first.get() {
+        None => loading(tr!(staff.loading)).into_any(),
+        Some(Err(error)) => error_notice(error, move || first.reload()).into_any(),
+        Some(Ok(page)) => {
+            let mut comments = page.comments;
+            more.with(|pages| comments.extend(pages.iter().flat_map(|page| page.comments.iter().cloned())));
+            if comments.is_empty() {
+                view! { <p>{tr!(staff.moderation_empty)}</p> }.into_any()
+            } else {
+                let target = target.get_value();
+                let listed = comments
+                    .into_iter()
+                    .map(|comment| {
+                        moderated_comment(comment, target.0.clone(), items.clone(), default_language.clone())
+                    })
+                    .collect_view();
+                view! { <ol class="comment-list moderation-list">{listed}</ol> }.into_any()
+            }
+        }
+    };
+    let more_failed = move || more_error.get().map(|error| error_notice(error, load_more));
+    let more_button = move || {
+        next_cursor().is_some().then(|| {
+            view! {
+                <button type="button" class="secondary" disabled=loading_more on:click=move |_| load_more()>
+                    {tr!(staff.more_comments)}
+                </button>
+            }
+        })
+    };
+    let totals = tr_with!(staff.comment_totals, move |locale| vec![
+        ("total", browser::format_number(total, locale.as_str())),
+        ("hidden", browser::format_number(hidden, locale.as_str())),
+    ]);
+    view! {
+        <section class="moderation" aria-labelledby="moderation-title">
+            <h2 id="moderation-title">{tr!(staff.moderation_title)}</h2>
+            <p>{totals}</p>
+            <div class="filters">
+                <div class="field">
+                    <label for="comment-order">{tr!(staff.order_label)}</label>
+                    <select
+                        id="comment-order"
+                        name="order"
+                        on:change=move |ev| {
+                            order.set(if event_target_value(&ev) == "agreed" { CommentOrder::Agreed } else { CommentOrder::Newest })
+                        }
+                    >
+                        <option value="newest">{tr!(staff.order_newest)}</option>
+                        <option value="agreed">{tr!(staff.order_agreed)}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="comment-item">{tr!(staff.item_filter)}</label>
+                    <select id="comment-item" name="item" on:change=move |ev| item.set(event_target_value(&ev))>
+                        <option value="">{tr!(staff.all_items)}</option>
+                        {item_options}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="comment-language">{tr!(staff.language_filter)}</label>
+                    <select id="comment-language" name="language" on:change=move |ev| language.set(event_target_value(&ev))>
+                        <option value="">{tr!(staff.all_languages)}</option>
+                        {language_options}
+                    </select>
+                </div>
+            </div>
+            {list}
+            {more_failed}
+            {more_button}
+        </section>
+    }
+}
+
+/// What stopped a hide or restore.
+#[derive(Clone, Copy, PartialEq)]
+enum ModerationProblem {
+    Reason(ReasonError),
+    Failed(AppError),
+}
+
+fn moderated_comment(
+    comment: ModeratedComment,
+    token: String,
+    items: Arc<Vec<Item>>,
+    default_language: Arc<str>,
+) -> impl IntoView {
+    let id = comment.comment.id.to_string();
+    let state = RwSignal::new(comment);
+    let asking = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<ModerationProblem>);
+    let target = StoredValue::new((token, id.clone()));
+
+    let finish = move |answer: Result<ModeratedComment, AppError>| {
+        match answer {
+            Ok(comment) => {
+                state.set(comment);
+                asking.set(false);
+                reason.set(String::new());
+                problem.set(None);
+            }
+            Err(error) => problem.set(Some(ModerationProblem::Failed(error))),
+        }
+        busy.set(false);
+    };
+    let hide = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = HideRequest { reason: reason.get_untracked() };
+        let reason = match request.checked_reason() {
+            Ok(reason) => reason.to_owned(),
+            Err(error) => {
+                problem.set(Some(ModerationProblem::Reason(error)));
+                return;
+            }
+        };
+        busy.set(true);
+        let (token, id) = target.get_value();
+        leptos::task::spawn_local(async move { finish(api::hide_comment(&token, &id, &reason).await) });
+    };
+    let restore = move |_| {
+        busy.set(true);
+        let (token, id) = target.get_value();
+        leptos::task::spawn_local(async move { finish(api::restore_comment(&token, &id).await) });
+    };
+
+    let snapshot = state.get_untracked().comment;
+    let created = snapshot.created_at;
+    let datetime = created.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    let (agree, disagree) = (snapshot.agree, snapshot.disagree);
+    let on_item = snapshot.item.as_deref().and_then(|key| items.iter().find(|item| item.id() == key)).map(|item| {
+        let title = Content::new(item.title(), &default_language);
+        let text = title.text();
+        view! {
+            " · "
+            <span lang=title.lang() dir=title.dir()>
+                {move || { let title = text(); tr_with!(staff.comment_on, move |_| vec![("title", title.clone())]) }}
+            </span>
+        }
+    });
+    let reason_id = format!("hide-reason-{id}");
+    let hint_id = format!("hide-hint-{id}");
+    let problem_view = move || {
+        problem.get().map(|problem| {
+            let text = match problem {
+                ModerationProblem::Reason(ReasonError::Missing) => tr!(staff.reason_missing).into_any(),
+                ModerationProblem::Reason(ReasonError::TooLong) => {
+                    tr_with!(staff.reason_too_long, |_| vec![("max", HIDE_REASON_MAX_CHARS.to_string())]).into_any()
+                }
+                ModerationProblem::Failed(error) => error_text(error).into_any(),
+            };
+            view! { <p class="notice notice-error" role="alert">{text}</p> }
+        })
+    };
+    let actions = move || {
+        let current = state.get();
+        if current.hidden {
+            let by = current.hidden_by.clone().unwrap_or_default();
+            let why = current.hidden_reason.clone().unwrap_or_default();
+            let at = current.hidden_at;
+            let note = tr_with!(staff.hidden_note, move |locale| vec![
+                ("by", by.clone()),
+                ("date", at.map(|at| browser::format_date(at, locale.as_str())).unwrap_or_default()),
+                ("reason", why.clone()),
+            ]);
+            view! {
+                <p class="hidden-note" data-hidden-note="">
+                    <span class="status status-hidden">{tr!(staff.hidden_badge)}</span>
+                    " "
+                    {note}
+                </p>
+                <button type="button" class="secondary" disabled=move || busy.get() on:click=restore>
+                    {tr!(staff.restore)}
+                </button>
+            }
+            .into_any()
+        } else if asking.get() {
+            let (reason_id, hint_id) = (reason_id.clone(), hint_id.clone());
+            view! {
+                <form class="hide-form" on:submit=hide>
+                    <div class="field">
+                        <label for=reason_id.clone()>{tr!(staff.hide_reason)}</label>
+                        <p class="hint" id=hint_id.clone()>
+                            {tr_with!(staff.hide_reason_hint, |_| vec![("max", HIDE_REASON_MAX_CHARS.to_string())])}
+                        </p>
+                        <textarea
+                            id=reason_id
+                            name="reason"
+                            rows="2"
+                            required
+                            maxlength=HIDE_REASON_MAX_CHARS
+                            aria-describedby=hint_id
+                            prop:value=move || reason.get()
+                            on:input=move |ev| reason.set(event_target_value(&ev))
+                        ></textarea>
+                    </div>
+                    <button type="submit" disabled=move || busy.get()>{tr!(staff.hide_confirm)}</button>
+                    " "
+                    <button type="button" class="secondary" on:click=move |_| asking.set(false)>{tr!(staff.cancel)}</button>
+                </form>
+            }
+            .into_any()
+        } else {
+            view! {
+                <button type="button" class="secondary" on:click=move |_| asking.set(true)>{tr!(staff.hide)}</button>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <li class="comment" data-comment=id data-hidden=move || state.get().hidden.to_string()>
+            <p class="lines" lang=snapshot.language.clone() dir="auto">{snapshot.body.clone()}</p>
+            <p class="meta">
+                <time datetime=datetime>{date_view(created)}</time>
+                " · "
+                {tr_with!(comments.agree, move |_| vec![("count", agree.to_string())])}
+                " · "
+                {tr_with!(comments.disagree, move |_| vec![("count", disagree.to_string())])}
+                {on_item}
+            </p>
+            {actions}
+            <div aria-live="polite">{problem_view}</div>
+        </li>
+    }
+}
