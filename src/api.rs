@@ -5,11 +5,10 @@
 use baraza_core::admin::{
     AdminConsultation, AdminConsultationList, ChangeLog, CodesRequest, OutcomeRequest, Published,
 };
-use baraza_core::api::{ApiError, CommentsPage, ConsultationList, ResultsResponse};
+use baraza_core::api::{ApiError, CommentsPage, ResultsResponse};
 use baraza_core::staff::StaffMember;
 use baraza_core::sync::{SyncRequest, SyncResponse};
 use baraza_core::validate::Problem;
-use baraza_core::Consultation;
 use baraza_core::Localized;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
@@ -47,14 +46,16 @@ impl AppError {
     }
 }
 
-/// `GET /api/v1/consultations`
-pub async fn consultations() -> Result<ConsultationList, AppError> {
-    get(&format!("{BASE}/consultations")).await
+/// `GET /api/v1/consultations`: a [`baraza_core::api::ConsultationList`] as the JSON text the
+/// server sent, which the app keeps on the phone as it came (see [`crate::kept`]).
+pub async fn consultations_body() -> Result<String, AppError> {
+    get_body(&format!("{BASE}/consultations")).await
 }
 
-/// `GET /api/v1/consultations/{id}`
-pub async fn consultation(id: &str) -> Result<Consultation, AppError> {
-    get(&format!("{BASE}/consultations/{}", encode(id))).await
+/// `GET /api/v1/consultations/{id}`: a [`baraza_core::Consultation`] as the JSON text the
+/// server sent, kept on the phone as [`consultations_body`].
+pub async fn consultation_body(id: &str) -> Result<String, AppError> {
+    get_body(&format!("{BASE}/consultations/{}", encode(id))).await
 }
 
 /// `GET /api/v1/consultations/{id}/results`
@@ -196,6 +197,15 @@ async fn get_as<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, AppErr
 
 async fn get<T: DeserializeOwned>(url: &str) -> Result<T, AppError> {
     read(Request::get(url).send().await.map_err(|_| AppError::Network)?).await
+}
+
+async fn get_body(url: &str) -> Result<String, AppError> {
+    let response = Request::get(url).send().await.map_err(|_| AppError::Network)?;
+    if response.ok() {
+        response.text().await.map_err(|_| AppError::Network)
+    } else {
+        Err(failure(response).await)
+    }
 }
 
 async fn read<T: DeserializeOwned>(response: Response) -> Result<T, AppError> {

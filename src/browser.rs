@@ -116,6 +116,17 @@ pub fn format_date(at: OffsetDateTime, ui: &str) -> String {
     date.to_locale_date_string(&locale, &options).into()
 }
 
+/// "23 November 2026, 14:05" in the interface language `ui`, in the device's time zone.
+pub fn format_date_time(at: OffsetDateTime, ui: &str) -> String {
+    let millis = (at.unix_timestamp_nanos() / 1_000_000) as f64;
+    let date = js_sys::Date::new(&JsValue::from_f64(millis));
+    let options = js_sys::Object::new();
+    for (key, value) in [("dateStyle", "long"), ("timeStyle", "short")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    date.to_locale_string(&formatting_locale(ui), &options).into()
+}
+
 /// A whole number as the interface language `ui` groups digits: "5,000,000".
 pub fn format_number(value: u64, ui: &str) -> String {
     format_decimal(value as f64, ui)
