@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
+use web_sys::{ServiceWorker, ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
 
 const SCRIPT: &str = "/sw.js";
 /// The message `sw.js` answers with `skipWaiting()`.
@@ -70,28 +70,44 @@ pub fn provide_update() {
     leptos::task::spawn_local(async move {
         let Ok(registered) = JsFuture::from(container.register(SCRIPT)).await else { return };
         let registration: ServiceWorkerRegistration = registered.unchecked_into();
-        // Without a controller this is the first visit: the first worker
-        // simply starts, nothing waits.
-        let controlled = container.controller().is_some();
-        if controlled && registration.waiting().is_some() {
-            update.ready.set(true);
+        // The browser looks for a new version on every visit, maybe before
+        // this page listens: one may already wait, or be installing.
+        if registration.waiting().is_some() {
+            update.note_installed(&container);
+        }
+        if let Some(installing) = registration.installing() {
+            update.follow(installing, container.clone());
         }
         let watched = registration.clone();
         let on_update_found = Closure::<dyn Fn()>::new(move || {
-            let Some(installing) = watched.installing() else { return };
-            let worker = installing.clone();
-            let container = container.clone();
-            let on_state_change = Closure::<dyn Fn()>::new(move || {
-                if worker.state() == ServiceWorkerState::Installed && container.controller().is_some() {
-                    update.ready.set(true);
-                }
-            });
-            installing.set_onstatechange(Some(on_state_change.as_ref().unchecked_ref()));
-            on_state_change.forget();
+            if let Some(installing) = watched.installing() {
+                update.follow(installing, container.clone());
+            }
         });
         registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
         on_update_found.forget();
     });
+}
+
+impl Update {
+    fn follow(self, installing: ServiceWorker, container: ServiceWorkerContainer) {
+        let worker = installing.clone();
+        let on_state_change = Closure::<dyn Fn()>::new(move || {
+            if worker.state() == ServiceWorkerState::Installed {
+                self.note_installed(&container);
+            }
+        });
+        installing.set_onstatechange(Some(on_state_change.as_ref().unchecked_ref()));
+        on_state_change.forget();
+    }
+
+    /// A version finished installing. While another controls the page, it
+    /// waits; without one (the first visit) it simply starts, nothing waits.
+    fn note_installed(self, container: &ServiceWorkerContainer) {
+        if container.controller().is_some() {
+            self.ready.set(true);
+        }
+    }
 }
 
 pub fn use_update() -> Update {
