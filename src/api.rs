@@ -7,7 +7,7 @@ use baraza_core::admin::{
 };
 use baraza_core::api::{ApiError, CommentsPage, ResultsResponse};
 use baraza_core::staff::StaffMember;
-use baraza_core::sync::{SyncRequest, SyncResponse};
+use baraza_core::sync::SyncResponse;
 use baraza_core::validate::Problem;
 use baraza_core::Localized;
 use gloo_net::http::{Request, Response};
@@ -74,9 +74,13 @@ pub async fn comments(id: &str, before: Option<&str>) -> Result<CommentsPage, Ap
     get(&url).await
 }
 
-/// `POST /api/v1/sync`. Only the outbox calls this.
-pub async fn sync(request: &SyncRequest) -> Result<SyncResponse, AppError> {
-    let request = Request::post(&format!("{BASE}/sync")).json(request).map_err(|_| AppError::Server)?;
+/// `POST /api/v1/sync` with a [`baraza_core::sync::SyncRequest`] as JSON
+/// text, made by the outbox from the actions it keeps as text.
+pub async fn sync(body: String) -> Result<SyncResponse, AppError> {
+    let request = Request::post(&format!("{BASE}/sync"))
+        .header("Content-Type", "application/json")
+        .body(body)
+        .map_err(|_| AppError::Server)?;
     read(request.send().await.map_err(|_| AppError::Network)?).await
 }
 

@@ -88,6 +88,11 @@ pub fn random_bytes() -> [u8; 16] {
     bytes
 }
 
+/// Now, by the device's clock, in milliseconds since 1970.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
 /// Now, by the device's clock.
 pub fn now() -> OffsetDateTime {
     let nanos = (js_sys::Date::now() * 1_000_000.0) as i128;
@@ -116,10 +121,10 @@ pub fn format_date(at: OffsetDateTime, ui: &str) -> String {
     date.to_locale_date_string(&locale, &options).into()
 }
 
-/// "23 November 2026, 14:05" in the interface language `ui`, in the device's time zone.
-pub fn format_date_time(at: OffsetDateTime, ui: &str) -> String {
-    let millis = (at.unix_timestamp_nanos() / 1_000_000) as f64;
-    let date = js_sys::Date::new(&JsValue::from_f64(millis));
+/// "23 November 2026, 14:05" in the interface language `ui`, in the device's
+/// time zone, for a time in milliseconds since 1970.
+pub fn format_date_time(at_ms: u64, ui: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at_ms as f64));
     let options = js_sys::Object::new();
     for (key, value) in [("dateStyle", "long"), ("timeStyle", "short")] {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());

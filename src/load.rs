@@ -12,15 +12,15 @@ use std::future::Future;
 
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
-use time::OffsetDateTime;
 
 use crate::api::AppError;
-use crate::kept::{self, Shown};
+use crate::browser;
+use crate::kept::{self, Next};
 use crate::storage::{self, Shelf};
 
 pub struct Load<T: 'static> {
     state: RwSignal<Option<Result<T, AppError>>>,
-    kept_since: RwSignal<Option<OffsetDateTime>>,
+    kept_since: RwSignal<Option<u64>>,
     reloads: RwSignal<u32>,
 }
 
@@ -62,9 +62,10 @@ impl<T: Clone + Send + Sync + 'static> Load<T> {
         self.state.get()
     }
 
-    /// When the value shown was received, if it is the copy kept on the
-    /// phone rather than the server's answer of this visit (reactive).
-    pub fn kept_since(&self) -> Option<OffsetDateTime> {
+    /// When the value shown was received (milliseconds since 1970), if it is
+    /// the copy kept on the phone rather than the server's answer of this
+    /// visit (reactive).
+    pub fn kept_since(&self) -> Option<u64> {
         self.kept_since.get()
     }
 
@@ -73,7 +74,7 @@ impl<T: Clone + Send + Sync + 'static> Load<T> {
     }
 }
 
-impl<T: Clone + PartialEq + DeserializeOwned + Send + Sync + 'static> Load<T> {
+impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Load<T> {
     /// Loads the JSON answer of `fetch` and keeps it on the phone (on `shelf`
     /// under `key`). The kept copy, if any, is shown at once while the server
     /// is asked, and stays, with its date, if the server cannot answer.
@@ -89,45 +90,50 @@ impl<T: Clone + PartialEq + DeserializeOwned + Send + Sync + 'static> Load<T> {
             let number = latest.next();
             let key = key.clone();
             leptos::task::spawn_local(async move {
-                let kept = storage::read(shelf, &key).await.and_then(|record| kept::read::<T>(&record));
-                if let Some(kept) =
-                    kept.as_ref().filter(|_| latest.is(number) && load.state.with_untracked(Option::is_none))
-                {
-                    load.show(Ok(Shown { value: kept.value().clone(), kept_since: Some(kept.saved_at()) }));
+                let record = storage::read(shelf, &key).await;
+                let kept = record.as_deref().and_then(kept::read);
+                let kept_value = kept.and_then(|kept| serde_json::from_str::<T>(kept.body).ok());
+                let kept = kept.filter(|_| kept_value.is_some());
+                if let (Some(kept), Some(value)) = (kept, kept_value) {
+                    if latest.is(number) && load.state.with_untracked(Option::is_none) {
+                        load.state.try_set(Some(Ok(value)));
+                        load.kept_since.try_set(Some(kept.saved_at_ms));
+                    }
                 }
-                let answer = match request.await {
-                    Ok(body) => match serde_json::from_str::<T>(&body) {
-                        Ok(value) => {
-                            storage::write(shelf, &key, &kept::record(crate::browser::now(), &body)).await;
-                            Ok(value)
+                let next = kept::after_answer(kept.map(|kept| kept.body), request.await);
+                if !latest.is(number) {
+                    return;
+                }
+                let (body, shown) = match next {
+                    Next::Fresh(body) => match serde_json::from_str::<T>(&body) {
+                        Ok(value) => (body, Some(value)),
+                        Err(_) => {
+                            load.fail(AppError::Server);
+                            return;
                         }
-                        Err(_) => Err(AppError::Server),
                     },
-                    Err(error) => Err(error),
+                    // What is on screen stays as it is: an answer the citizen
+                    // began to fill in from the kept copy is not drawn again.
+                    Next::Unchanged(body) => (body, None),
+                    Next::KeepShowing => return,
+                    Next::Fail(error) => {
+                        load.fail(error);
+                        return;
+                    }
                 };
-                if latest.is(number) {
-                    load.show(kept::after_answer(kept, answer));
+                if let Some(value) = shown {
+                    load.state.try_set(Some(Ok(value)));
                 }
+                load.kept_since.try_set(None);
+                storage::write(shelf, &key, &kept::record(browser::now_ms(), &body)).await;
             });
         });
         load
     }
 
-    fn show(self, shown: Result<Shown<T>, AppError>) {
-        match shown {
-            Ok(Shown { value, kept_since }) => {
-                // The same content again is not drawn again, so an answer the
-                // citizen began to fill in from the kept copy stays.
-                if !self.state.with_untracked(|state| matches!(state, Some(Ok(shown)) if *shown == value)) {
-                    self.state.try_set(Some(Ok(value)));
-                }
-                self.kept_since.try_set(kept_since);
-            }
-            Err(error) => {
-                self.state.try_set(Some(Err(error)));
-                self.kept_since.try_set(None);
-            }
-        }
+    fn fail(self, error: AppError) {
+        self.state.try_set(Some(Err(error)));
+        self.kept_since.try_set(None);
     }
 }
 

@@ -3,21 +3,20 @@
 
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
-use time::OffsetDateTime;
 
 use crate::service_worker::use_update;
 use crate::storage::{self, Shelf};
 use crate::{api, browser, kept};
 
 /// "Saved on this phone. Last updated …" while a page shows its kept copy.
-pub fn kept_notice(kept_since: impl Fn() -> Option<OffsetDateTime> + Send + Sync + 'static) -> impl IntoView {
+pub fn kept_notice(kept_since: impl Fn() -> Option<u64> + Send + Sync + 'static) -> impl IntoView {
     move || {
         kept_since().map(|at| {
             let text = tr_with!(offline.last_updated, move |locale| vec![(
                 "date",
                 browser::format_date_time(at, locale.as_str())
             )]);
-            view! { <p class="notice kept-notice" data-kept-since=at.unix_timestamp()>{text}</p> }
+            view! { <p class="notice kept-notice" data-kept-since=at>{text}</p> }
         })
     }
 }
@@ -47,7 +46,7 @@ pub fn keep_control(id: String, described_by: String, kept: RwSignal<Vec<String>
         let id = id.clone();
         leptos::task::spawn_local(async move {
             let written = match api::consultation_body(&id).await {
-                Ok(body) => storage::write(Shelf::Consultations, &id, &kept::record(browser::now(), &body)).await,
+                Ok(body) => storage::write(Shelf::Consultations, &id, &kept::record(browser::now_ms(), &body)).await,
                 Err(_) => false,
             };
             busy.try_set(false);
