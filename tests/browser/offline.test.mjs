@@ -1,6 +1,8 @@
 // A citizen with an unreliable connection: after one online visit the app
-// and what they read open with no connection at all; a new version of the
-// app waits until they choose to reload into it.
+// and what they read open with no connection at all; what they send offline
+// waits on the phone, through reloads, and is counted once when the
+// connection comes back; a new version of the app waits until they choose
+// to reload into it.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,6 +30,25 @@ const shellCaches = (page) =>
     return kept;
   });
 
+/// How many records an object store of the app's IndexedDB holds on the phone.
+const recordsOnPhone = (page, store) =>
+  page.evaluate(
+    (store) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('baraza');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const count = open.result.transaction(store).objectStore(store).count();
+          count.onerror = () => reject(count.error);
+          count.onsuccess = () => {
+            open.result.close();
+            resolve(count.result);
+          };
+        };
+      }),
+    store,
+  );
+
 describe('the app offline', () => {
   let server;
   let browser;
@@ -53,6 +74,7 @@ describe('the app offline', () => {
     await page.locator(`section[data-level="consult"] a[href="/c/${WATER}"]`).click();
     await page.locator('form[data-item="tariff"]').waitFor();
     await controlled(page);
+    await waitUntil('the consultation kept on the phone', async () => (await recordsOnPhone(page, 'consultations')) === 1);
     const title = await page.locator('h1').textContent();
 
     const caches = await shellCaches(page);
@@ -100,6 +122,45 @@ describe('the app offline', () => {
     const road = await (await fetch(`${server.url}/api/v1/consultations/${ROAD}`)).json();
     assert.equal(await page.locator('h1').textContent(), road.title.en);
     assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a vote cast offline waits on the phone through a reload and is counted once back online', async () => {
+    const { context, page, problems } = await openPhonePage(browser);
+    const blocks = async () =>
+      (await server.api(`/consultations/${WATER}/results`)).items.find((item) => item.id === 'tariff').counts.blocks ?? 0;
+    await page.goto(`${server.url}/c/${WATER}`);
+    const form = page.locator('form[data-item="tariff"]');
+    await form.waitFor();
+    await controlled(page);
+    const before = await blocks();
+
+    await context.setOffline(true);
+    await form.locator('input[type="radio"][value="blocks"]').check();
+    await form.locator('button[type="submit"]').click();
+    const saved = form.locator('[data-delivery="saved"]');
+    await saved.waitFor();
+    assert.match(await saved.textContent(), /^Saved on this phone, not counted yet/);
+    assert.equal(await recordsOnPhone(page, 'outbox'), 1);
+
+    await page.reload();
+    await saved.waitFor();
+    assert.equal(await recordsOnPhone(page, 'outbox'), 1);
+    assert.equal(await blocks(), before);
+    assert.deepEqual(await axeViolations(page), []);
+
+    // The connection comes back: the vote goes by itself, and counts once.
+    await context.setOffline(false);
+    const counted = form.locator('[data-delivery="counted"]');
+    await counted.waitFor();
+    assert.match(await counted.textContent(), /^Counted — receipt \S+/);
+    assert.equal(await blocks(), before + 1);
+    assert.equal(await recordsOnPhone(page, 'outbox'), 0);
+    await page.reload();
+    await form.waitFor();
+    assert.equal(await form.locator('[data-delivery]').count(), 0, 'nothing is left to send');
+    assert.equal(await blocks(), before + 1);
     assert.deepEqual(problems, []);
     await context.close();
   });
