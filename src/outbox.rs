@@ -139,6 +139,12 @@ impl Pending {
         }
     }
 
+    /// Its key on the phone: the time it was made first, so that the phone
+    /// gives saved actions back in the order they were made.
+    fn key(&self) -> String {
+        format!("{:015}-{}", self.made_at, self.id)
+    }
+
     fn counted(&self) -> Option<Counted> {
         match (&self.ballot_item, self.comment) {
             (Some(_), _) => Some(Counted::Ballot),
@@ -162,13 +168,11 @@ fn sync_body(participant: Uuid, code: Option<&str>, actions: &[&str]) -> String 
     body
 }
 
-/// The actions `ready` to go, oldest first, in batches of one participation
-/// code each and of at most [`MAX_ACTIONS_PER_BATCH`].
-fn batches(actions: &HashMap<Uuid, Pending>, ready: impl Fn(Uuid) -> bool) -> Vec<Vec<Uuid>> {
-    let mut waiting: Vec<(&Uuid, &Pending)> = actions.iter().filter(|(id, _)| ready(**id)).collect();
-    waiting.sort_by_key(|(id, pending)| (pending.made_at, **id));
+/// The actions `ready` to go, in the order they were made, in batches of one
+/// participation code each and of at most [`MAX_ACTIONS_PER_BATCH`].
+fn batches(actions: &[(Uuid, Pending)], ready: impl Fn(Uuid) -> bool) -> Vec<Vec<Uuid>> {
     let mut by_code: Vec<(&Option<String>, Vec<Uuid>)> = Vec::new();
-    for (id, pending) in waiting {
+    for (id, pending) in actions.iter().filter(|(id, _)| ready(*id)) {
         match by_code.iter_mut().find(|(code, _)| **code == pending.code) {
             Some((_, ids)) => ids.push(*id),
             None => by_code.push((&pending.code, vec![*id])),
@@ -181,20 +185,21 @@ fn batches(actions: &HashMap<Uuid, Pending>, ready: impl Fn(Uuid) -> bool) -> Ve
 }
 
 /// The newest of `actions` that `matches`.
-fn newest(actions: &HashMap<Uuid, Pending>, matches: impl Fn(&Pending) -> bool) -> Option<Uuid> {
-    actions
-        .iter()
-        .filter(|(_, pending)| matches(pending))
-        .max_by_key(|(id, pending)| (pending.made_at, **id))
-        .map(|(id, _)| *id)
+fn newest(actions: &[(Uuid, Pending)], matches: impl Fn(&Pending) -> bool) -> Option<Uuid> {
+    actions.iter().rev().find(|(_, pending)| matches(pending)).map(|(id, _)| *id)
+}
+
+fn find(actions: &[(Uuid, Pending)], id: Uuid) -> Option<&Pending> {
+    actions.iter().find(|(found, _)| *found == id).map(|(_, pending)| pending)
 }
 
 /// Provided once for the whole app; see [`use_outbox`].
 #[derive(Clone, Copy)]
 pub struct Outbox {
     participant: Uuid,
-    /// Every action of this visit, and those found on the phone at its start.
-    actions: RwSignal<HashMap<Uuid, Pending>>,
+    /// Every action of this visit, and those found on the phone at its
+    /// start, in the order they were made.
+    actions: RwSignal<Vec<(Uuid, Pending)>>,
     deliveries: RwSignal<HashMap<Uuid, Delivery>>,
     counted: RwSignal<HashMap<Counted, u64>>,
 }
@@ -203,7 +208,7 @@ impl Outbox {
     fn new() -> Self {
         Outbox {
             participant: participant(),
-            actions: RwSignal::new(HashMap::new()),
+            actions: RwSignal::new(Vec::new()),
             deliveries: RwSignal::new(HashMap::new()),
             counted: RwSignal::new(HashMap::new()),
         }
@@ -223,10 +228,8 @@ impl Outbox {
         let outbox = *self;
         leptos::task::spawn_local(async move {
             // On a phone that refuses storage the action still goes, from memory.
-            storage::write(Shelf::Outbox, &id.to_string(), &record).await;
-            outbox.actions.update(|actions| {
-                actions.insert(id, pending);
-            });
+            storage::write(Shelf::Outbox, &pending.key(), &record).await;
+            outbox.actions.update(|actions| actions.push((id, pending)));
             outbox.send(vec![id]);
         });
         id
@@ -266,6 +269,7 @@ impl Outbox {
     fn start(self) {
         leptos::task::spawn_local(async move {
             let saved = storage::read_all(Shelf::Outbox).await;
+            // In key order, which is the order they were made.
             let found: Vec<(Uuid, Pending)> = saved
                 .iter()
                 .filter_map(|record| serde_json::from_str::<Pending>(record).ok())
@@ -293,7 +297,7 @@ impl Outbox {
     /// Sends these actions, all of one participation code, in one request.
     fn send(self, ids: Vec<Uuid>) {
         let Some(body) = self.actions.with_untracked(|actions| {
-            let chosen: Vec<&Pending> = ids.iter().filter_map(|id| actions.get(id)).collect();
+            let chosen: Vec<&Pending> = ids.iter().filter_map(|id| find(actions, *id)).collect();
             let code = chosen.first()?.code.as_deref();
             let texts: Vec<&str> = chosen.iter().map(|pending| pending.action.as_str()).collect();
             Some(sync_body(self.participant, code, &texts))
@@ -318,10 +322,14 @@ impl Outbox {
     }
 
     async fn settle(self, id: Uuid, delivery: Delivery) {
+        let Some((key, kind)) =
+            self.actions.with_untracked(|actions| find(actions, id).map(|pending| (pending.key(), pending.counted())))
+        else {
+            return;
+        };
         if delivery.is_final() {
-            storage::remove(Shelf::Outbox, &id.to_string()).await;
+            storage::remove(Shelf::Outbox, &key).await;
         }
-        let kind = self.actions.with_untracked(|actions| actions.get(&id).and_then(Pending::counted));
         let counted = matches!(delivery, Delivery::Counted { .. });
         self.deliveries.update(|d| {
             d.insert(id, delivery);
@@ -458,16 +466,26 @@ mod tests {
     }
 
     #[test]
-    fn actions_leave_oldest_first_one_batch_per_code() {
-        let actions: HashMap<Uuid, Pending> = [
-            ballot(1, "tariff", None, 30),
+    fn the_phone_gives_saved_actions_back_in_the_order_they_were_made() {
+        let keys: Vec<String> =
+            [ballot(9, "a", None, 999), ballot(1, "a", None, 1_000), ballot(5, "a", None, 1_795_442_706_789)]
+                .iter()
+                .map(|(_, pending)| pending.key())
+                .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+    }
+
+    #[test]
+    fn actions_leave_in_order_one_batch_per_code() {
+        let actions = vec![
+            ballot(5, "hours", None, 5),
             ballot(2, "tariff", None, 10),
             ballot(3, "tariff", Some("CODE"), 20),
+            ballot(1, "tariff", None, 30),
             ballot(4, "hours", None, 40),
-            ballot(5, "hours", None, 5),
-        ]
-        .into_iter()
-        .collect();
+        ];
         let ids = |ns: &[u128]| ns.iter().map(|n| Uuid::from_u128(*n)).collect::<Vec<_>>();
         let not_sending = |id: Uuid| id != Uuid::from_u128(5);
         assert_eq!(batches(&actions, not_sending), vec![ids(&[2, 1, 4]), ids(&[3])]);
@@ -475,7 +493,7 @@ mod tests {
 
     #[test]
     fn a_batch_never_holds_more_actions_than_the_server_takes() {
-        let actions: HashMap<Uuid, Pending> =
+        let actions: Vec<(Uuid, Pending)> =
             (0..MAX_ACTIONS_PER_BATCH as u128 + 1).map(|n| ballot(n, "tariff", None, n as u64)).collect();
         let sizes: Vec<usize> = batches(&actions, |_| true).iter().map(Vec::len).collect();
         assert_eq!(sizes, vec![MAX_ACTIONS_PER_BATCH, 1]);
@@ -483,10 +501,7 @@ mod tests {
 
     #[test]
     fn a_form_finds_the_newest_answer_to_its_question() {
-        let actions: HashMap<Uuid, Pending> =
-            [ballot(1, "tariff", None, 10), ballot(2, "tariff", None, 20), ballot(3, "hours", None, 30)]
-                .into_iter()
-                .collect();
+        let actions = vec![ballot(1, "tariff", None, 10), ballot(2, "tariff", None, 20), ballot(3, "hours", None, 30)];
         let on = |item: &'static str| move |p: &Pending| p.ballot_item.as_deref() == Some(item);
         assert_eq!(newest(&actions, on("tariff")), Some(Uuid::from_u128(2)));
         assert_eq!(newest(&actions, on("hours")), Some(Uuid::from_u128(3)));

@@ -40,6 +40,7 @@ pub fn keep_control(id: String, described_by: String, kept: RwSignal<Vec<String>
         let id = id.clone();
         move || kept.with(|ids| ids.contains(&id))
     };
+    let is_kept_too = is_kept.clone();
     let keep = move |_| {
         busy.set(true);
         failed.set(false);
@@ -57,27 +58,28 @@ pub fn keep_control(id: String, described_by: String, kept: RwSignal<Vec<String>
             }
         });
     };
-    let control = move || {
-        if is_kept() {
-            view! { <p class="kept" data-kept="">{tr!(offline.kept)}</p> }.into_any()
-        } else {
-            let failure = move || failed.get().then(|| view! { <p class="problem">{tr!(offline.keep_failed)}</p> });
-            view! {
-                <button
-                    type="button"
-                    class="secondary keep-button"
-                    aria-describedby=described_by.clone()
-                    disabled=move || busy.get()
-                    on:click=keep.clone()
-                >
-                    {tr!(offline.keep)}
-                </button>
-                {failure}
-            }
-            .into_any()
-        }
-    };
-    view! { <div class="keep" aria-live="polite">{control}</div> }
+    // Both states are in the page and one is hidden: one shape of view is
+    // less code to download than two.
+    view! {
+        <div class="keep" aria-live="polite">
+            <p class="kept" data-kept="" hidden=move || !is_kept_too()>
+                {tr!(offline.kept)}
+            </p>
+            <button
+                type="button"
+                class="secondary keep-button"
+                aria-describedby=described_by
+                hidden=is_kept
+                disabled=move || busy.get()
+                on:click=keep
+            >
+                {tr!(offline.keep)}
+            </button>
+            <p class="problem" hidden=move || !failed.get()>
+                {tr!(offline.keep_failed)}
+            </p>
+        </div>
+    }
 }
 
 /// "A new version is ready", with the button that reloads into it.
