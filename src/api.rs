@@ -6,11 +6,10 @@ use baraza_core::admin::{
     AdminConsultation, AdminConsultationList, ChangeLog, CodesRequest, OutcomeRequest, Published,
 };
 use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ModerationPage};
-use baraza_core::api::{ApiError, CommentsPage, ConsultationList, ResultsResponse};
+use baraza_core::api::{ApiError, CommentsPage, ResultsResponse};
 use baraza_core::staff::StaffMember;
-use baraza_core::sync::{SyncRequest, SyncResponse};
+use baraza_core::sync::SyncResponse;
 use baraza_core::validate::Problem;
-use baraza_core::Consultation;
 use baraza_core::Localized;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
@@ -48,14 +47,16 @@ impl AppError {
     }
 }
 
-/// `GET /api/v1/consultations`
-pub async fn consultations() -> Result<ConsultationList, AppError> {
-    get(&format!("{BASE}/consultations")).await
+/// `GET /api/v1/consultations`: a [`baraza_core::api::ConsultationList`] as the JSON text the
+/// server sent, which the app keeps on the phone as it came (see [`crate::kept`]).
+pub async fn consultations_body() -> Result<String, AppError> {
+    get_body(&format!("{BASE}/consultations")).await
 }
 
-/// `GET /api/v1/consultations/{id}`
-pub async fn consultation(id: &str) -> Result<Consultation, AppError> {
-    get(&format!("{BASE}/consultations/{}", encode(id))).await
+/// `GET /api/v1/consultations/{id}`: a [`baraza_core::Consultation`] as the JSON text the
+/// server sent, kept on the phone as [`consultations_body`].
+pub async fn consultation_body(id: &str) -> Result<String, AppError> {
+    get_body(&format!("{BASE}/consultations/{}", encode(id))).await
 }
 
 /// `GET /api/v1/consultations/{id}/results`
@@ -74,9 +75,13 @@ pub async fn comments(id: &str, before: Option<&str>) -> Result<CommentsPage, Ap
     get(&url).await
 }
 
-/// `POST /api/v1/sync`. Only the outbox calls this.
-pub async fn sync(request: &SyncRequest) -> Result<SyncResponse, AppError> {
-    let request = Request::post(&format!("{BASE}/sync")).json(request).map_err(|_| AppError::Server)?;
+/// `POST /api/v1/sync` with a [`baraza_core::sync::SyncRequest`] as JSON
+/// text, made by the outbox from the actions it keeps as text.
+pub async fn sync(body: String) -> Result<SyncResponse, AppError> {
+    let request = Request::post(&format!("{BASE}/sync"))
+        .header("Content-Type", "application/json")
+        .body(body)
+        .map_err(|_| AppError::Server)?;
     read(request.send().await.map_err(|_| AppError::Network)?).await
 }
 
@@ -297,6 +302,15 @@ async fn get_as<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, AppErr
 
 async fn get<T: DeserializeOwned>(url: &str) -> Result<T, AppError> {
     read(Request::get(url).send().await.map_err(|_| AppError::Network)?).await
+}
+
+async fn get_body(url: &str) -> Result<String, AppError> {
+    let response = Request::get(url).send().await.map_err(|_| AppError::Network)?;
+    if response.ok() {
+        response.text().await.map_err(|_| AppError::Network)
+    } else {
+        Err(failure(response).await)
+    }
 }
 
 async fn read<T: DeserializeOwned>(response: Response) -> Result<T, AppError> {

@@ -93,6 +93,11 @@ pub fn random_bytes() -> [u8; 16] {
     bytes
 }
 
+/// Now, by the device's clock, in milliseconds since 1970.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
 /// Now, by the device's clock.
 pub fn now() -> OffsetDateTime {
     let nanos = (js_sys::Date::now() * 1_000_000.0) as i128;
@@ -119,6 +124,17 @@ pub fn format_date(at: OffsetDateTime, ui: &str) -> String {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
     }
     date.to_locale_date_string(&locale, &options).into()
+}
+
+/// "23 November 2026, 14:05" in the interface language `ui`, in the device's
+/// time zone, for a time in milliseconds since 1970.
+pub fn format_date_time(at_ms: u64, ui: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at_ms as f64));
+    let options = js_sys::Object::new();
+    for (key, value) in [("dateStyle", "long"), ("timeStyle", "short")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    date.to_locale_string(&formatting_locale(ui), &options).into()
 }
 
 /// A whole number as the interface language `ui` groups digits: "5,000,000".

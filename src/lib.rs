@@ -2,7 +2,10 @@
 //!
 //! [`app`] (the citizen side) and [`staff_app`] (the staff side, a bundle of
 //! its own) set the interface language and route to the pages. Talking to
-//! the server is in [`api`], every citizen action goes through [`outbox`], interface texts through [`text`], and the logic that
+//! the server is in [`api`], every citizen action goes through [`outbox`],
+//! interface texts through [`text`]; what is kept on the phone for offline
+//! use is in [`storage`] and [`kept`], and the service worker that keeps the
+//! app itself in [`service_worker`]. The logic that
 //! needs no browser lives in plain functions ([`present`], [`language`])
 //! tested natively.
 
@@ -14,18 +17,22 @@ pub mod browser;
 pub mod chart;
 pub mod components;
 pub mod i18n;
+pub mod kept;
 pub mod language;
 pub mod load;
 pub mod outbox;
 pub mod pages;
 pub mod present;
 pub mod route;
+pub mod service_worker;
 pub mod staff_session;
+pub mod storage;
 
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
 
 use components::language_switch::language_switch;
+use components::offline::update_notice;
 use pages::consultation::consultation_page;
 use pages::home::home;
 use pages::not_found::not_found;
@@ -38,13 +45,14 @@ use route::{Route, StaffRoute};
 pub fn app() -> impl IntoView {
     start_language();
     outbox::provide_outbox();
+    service_worker::provide_update();
     let route = route::current_route();
     let page = move || match route.get() {
         Route::Home => home().into_any(),
         Route::Consultation(id) => consultation_page(id).into_any(),
         Route::NotFound => not_found().into_any(),
     };
-    layout(page)
+    layout(page, update_notice())
 }
 
 /// The staff side: its own bundle (`staff.html`), so that no citizen
@@ -59,7 +67,7 @@ pub fn staff_app() -> impl IntoView {
         StaffRoute::Results(id) => staff_results_page(id).into_any(),
         StaffRoute::NotFound => not_found().into_any(),
     };
-    layout(page)
+    layout(page, ())
 }
 
 /// The interface language: the one chosen before, else the browser's,
@@ -75,8 +83,8 @@ fn start_language() {
     });
 }
 
-/// The skip link, the header, and `<main>` with the current page.
-fn layout(page: impl Fn() -> AnyView + Send + Sync + 'static) -> impl IntoView {
+/// The skip link, the header, a side's own notices, and `<main>` with the current page.
+fn layout(page: impl Fn() -> AnyView + Send + Sync + 'static, notices: impl IntoView) -> impl IntoView {
     let skip = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
         browser::focus("main");
@@ -89,6 +97,7 @@ fn layout(page: impl Fn() -> AnyView + Send + Sync + 'static) -> impl IntoView {
             <a class="brand" href="/">{tr!(app.name)}</a>
             {language_switch()}
         </header>
+        {notices}
         <main id="main" tabindex="-1">
             {page}
         </main>

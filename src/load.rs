@@ -1,6 +1,8 @@
 //! Data loaded from the server into a signal: loaded when first shown,
 //! reloaded when a signal the fetch reads changes or on `reload`. While it
-//! reloads, the previous value stays on screen.
+//! reloads, the previous value stays on screen. [`Load::kept_on_phone`] also
+//! keeps the answer on the phone and shows that copy when the server cannot
+//! answer.
 //!
 //! A few lines instead of Leptos's `LocalResource`, whose async machinery
 //! (repeated for every type loaded) is larger; the app needs none of its
@@ -9,11 +11,16 @@
 use std::future::Future;
 
 use leptos::prelude::*;
+use serde::de::DeserializeOwned;
 
 use crate::api::AppError;
+use crate::browser;
+use crate::kept::{self, Next};
+use crate::storage::{self, Shelf};
 
 pub struct Load<T: 'static> {
     state: RwSignal<Option<Result<T, AppError>>>,
+    kept_since: RwSignal<Option<u64>>,
     reloads: RwSignal<u32>,
 }
 
@@ -26,27 +33,28 @@ impl<T: 'static> Clone for Load<T> {
 impl<T: 'static> Copy for Load<T> {}
 
 impl<T: Clone + Send + Sync + 'static> Load<T> {
+    fn empty() -> Self {
+        Load { state: RwSignal::new(None), kept_since: RwSignal::new(None), reloads: RwSignal::new(0) }
+    }
+
     pub fn new<F>(fetch: impl Fn() -> F + 'static) -> Self
     where
         F: Future<Output = Result<T, AppError>> + 'static,
     {
-        let state = RwSignal::new(None);
-        let reloads = RwSignal::new(0u32);
-        // Only the answer to the latest request is kept.
-        let latest = StoredValue::new(0u64);
+        let load = Load::empty();
+        let latest = Latest::new();
         Effect::new(move || {
-            reloads.track();
+            load.reloads.track();
             let request = fetch();
-            let number = latest.get_value() + 1;
-            latest.set_value(number);
+            let number = latest.next();
             leptos::task::spawn_local(async move {
                 let answer = request.await;
-                if latest.try_get_value() == Some(number) {
-                    state.try_set(Some(answer));
+                if latest.is(number) {
+                    load.state.try_set(Some(answer));
                 }
             });
         });
-        Load { state, reloads }
+        load
     }
 
     /// `None` until the first answer (reactive).
@@ -54,7 +62,97 @@ impl<T: Clone + Send + Sync + 'static> Load<T> {
         self.state.get()
     }
 
+    /// When the value shown was received (milliseconds since 1970), if it is
+    /// the copy kept on the phone rather than the server's answer of this
+    /// visit (reactive).
+    pub fn kept_since(&self) -> Option<u64> {
+        self.kept_since.get()
+    }
+
     pub fn reload(&self) {
         self.reloads.update(|n| *n += 1);
+    }
+}
+
+impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Load<T> {
+    /// Loads the JSON answer of `fetch` and keeps it on the phone (on `shelf`
+    /// under `key`). The kept copy, if any, is shown at once while the server
+    /// is asked, and stays, with its date, if the server cannot answer.
+    pub fn kept_on_phone<F>(shelf: Shelf, key: String, fetch: impl Fn() -> F + 'static) -> Self
+    where
+        F: Future<Output = Result<String, AppError>> + 'static,
+    {
+        let load = Load::empty();
+        let latest = Latest::new();
+        Effect::new(move || {
+            load.reloads.track();
+            let request = fetch();
+            let number = latest.next();
+            let key = key.clone();
+            leptos::task::spawn_local(async move {
+                let record = storage::read(shelf, &key).await;
+                let kept = record.as_deref().and_then(kept::read);
+                let kept_value = kept.and_then(|kept| serde_json::from_str::<T>(kept.body).ok());
+                let kept = kept.filter(|_| kept_value.is_some());
+                if let (Some(kept), Some(value)) = (kept, kept_value) {
+                    if latest.is(number) && load.state.with_untracked(Option::is_none) {
+                        load.state.try_set(Some(Ok(value)));
+                        load.kept_since.try_set(Some(kept.saved_at_ms));
+                    }
+                }
+                let next = kept::after_answer(kept.map(|kept| kept.body), request.await);
+                if !latest.is(number) {
+                    return;
+                }
+                let (body, shown) = match next {
+                    Next::Fresh(body) => match serde_json::from_str::<T>(&body) {
+                        Ok(value) => (body, Some(value)),
+                        Err(_) => {
+                            load.fail(AppError::Server);
+                            return;
+                        }
+                    },
+                    // What is on screen stays as it is: an answer the citizen
+                    // began to fill in from the kept copy is not drawn again.
+                    Next::Unchanged(body) => (body, None),
+                    Next::KeepShowing => return,
+                    Next::Fail(error) => {
+                        load.fail(error);
+                        return;
+                    }
+                };
+                if let Some(value) = shown {
+                    load.state.try_set(Some(Ok(value)));
+                }
+                load.kept_since.try_set(None);
+                storage::write(shelf, &key, &kept::record(browser::now_ms(), &body)).await;
+            });
+        });
+        load
+    }
+
+    fn fail(self, error: AppError) {
+        self.state.try_set(Some(Err(error)));
+        self.kept_since.try_set(None);
+    }
+}
+
+/// Which request is the latest: only its answer is kept.
+#[derive(Clone, Copy)]
+struct Latest(StoredValue<u64>);
+
+impl Latest {
+    fn new() -> Self {
+        Latest(StoredValue::new(0))
+    }
+
+    fn next(self) -> u64 {
+        let number = self.0.get_value() + 1;
+        self.0.set_value(number);
+        number
+    }
+
+    fn is(self, number: u64) -> bool {
+        self.0.try_get_value() == Some(number)
     }
 }

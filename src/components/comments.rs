@@ -43,6 +43,15 @@ fn comment_form(consultation: Arc<str>, open: bool) -> impl IntoView {
         }
     });
 
+    // The comment sent from this form, else one this phone saved earlier.
+    let shown = {
+        let consultation = consultation.clone();
+        move || sent.get().or_else(|| outbox.newest_comment(&consultation))
+    };
+    let sending = {
+        let shown = shown.clone();
+        move || matches!(shown().and_then(|id| outbox.delivery(id)), Some(Delivery::Sending))
+    };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         problem.set(None);
@@ -56,7 +65,6 @@ fn comment_form(consultation: Arc<str>, open: bool) -> impl IntoView {
         let kind = ActionKind::Comment { item: None, reply_to: None, body: text, language };
         sent.set(Some(outbox.submit(&consultation, kind, None)));
     };
-    let sending = move || matches!(sent.get().and_then(|id| outbox.delivery(id)), Some(Delivery::Sending));
     view! {
         <form class="comment-form" on:submit=on_submit>
             <label for="comment-body">{tr!(comments.label)}</label>
@@ -75,7 +83,7 @@ fn comment_form(consultation: Arc<str>, open: bool) -> impl IntoView {
             <button type="submit" disabled=move || !open || sending()>
                 {tr!(comments.post)}
             </button>
-            {delivery_status(sent, problem)}
+            {delivery_status(shown, problem)}
         </form>
     }
 }

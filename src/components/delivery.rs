@@ -19,9 +19,12 @@ pub enum Problem {
     Rule(RejectCode),
 }
 
-/// The state of a form's last action: `sent` is the id the outbox gave it,
+/// The state of a form's last action: `shown` is the id the outbox gave it,
 /// `problem` what stopped the app sending it.
-pub fn delivery_status(sent: RwSignal<Option<Uuid>>, problem: RwSignal<Option<Problem>>) -> impl IntoView {
+pub fn delivery_status(
+    shown: impl Fn() -> Option<Uuid> + Send + Sync + 'static,
+    problem: RwSignal<Option<Problem>>,
+) -> impl IntoView {
     let ui = use_language();
     let outbox = use_outbox();
     let problem_view = move || {
@@ -34,7 +37,7 @@ pub fn delivery_status(sent: RwSignal<Option<Uuid>>, problem: RwSignal<Option<Pr
         })
     };
     let delivery_view = move || {
-        let id = sent.get()?;
+        let id = shown()?;
         let delivery = outbox.delivery(id)?;
         let name = delivery.name();
         let text = match delivery.clone() {
@@ -46,12 +49,12 @@ pub fn delivery_status(sent: RwSignal<Option<Uuid>>, problem: RwSignal<Option<Pr
                 tr_with!(delivery.rejected, move |locale| vec![("reason", reject_text(locale, code).to_owned())])
                     .into_any()
             }
-            Delivery::NotSent(Failure::Network) => tr!(delivery.not_sent).into_any(),
-            Delivery::NotSent(Failure::Server) => tr!(delivery.not_sent_server).into_any(),
+            Delivery::Saved(Failure::Network) => tr!(delivery.saved).into_any(),
+            Delivery::Saved(Failure::Server) => tr!(delivery.saved_server).into_any(),
         };
-        let retry = matches!(delivery, Delivery::NotSent(_)).then(|| {
+        let retry = matches!(delivery, Delivery::Saved(_)).then(|| {
             view! {
-                <button type="button" class="secondary" on:click=move |_| outbox.retry(id)>
+                <button type="button" class="secondary" on:click=move |_| outbox.retry()>
                     {tr!(delivery.retry)}
                 </button>
             }

@@ -201,6 +201,15 @@ fn ballot_form(ballots: Ballots, item: Arc<Item>, selection: Selection, body: An
     let problem = RwSignal::new(None::<Problem>);
     let open = ballots.open;
     let item_id = item.id().to_owned();
+    // The answer sent from this form, else one this phone saved earlier.
+    let shown = {
+        let (consultation, item_id) = (ballots.consultation.clone(), item_id.clone());
+        move || sent.get().or_else(|| outbox.newest_ballot(&consultation, &item_id))
+    };
+    let sending = {
+        let shown = shown.clone();
+        move || matches!(shown().and_then(|id| outbox.delivery(id)), Some(Delivery::Sending))
+    };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         problem.set(None);
@@ -231,14 +240,13 @@ fn ballot_form(ballots: Ballots, item: Arc<Item>, selection: Selection, body: An
         let kind = ActionKind::Ballot { item: item.id().to_owned(), ballot, cast_at: Some(browser::now()) };
         sent.set(Some(outbox.submit(&ballots.consultation, kind, code)));
     };
-    let sending = move || matches!(sent.get().and_then(|id| outbox.delivery(id)), Some(Delivery::Sending));
     view! {
         <form class="item" data-item=item_id on:submit=on_submit>
             {body}
             <button type="submit" disabled=move || !open || sending()>
                 {tr!(ballot.send)}
             </button>
-            {delivery_status(sent, problem)}
+            {delivery_status(shown, problem)}
         </form>
     }
     .into_any()

@@ -5,6 +5,7 @@ pub mod comments;
 pub mod delivery;
 pub mod items;
 pub mod language_switch;
+pub mod offline;
 pub mod results;
 pub mod staff_gate;
 pub mod status;

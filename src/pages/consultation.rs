@@ -13,22 +13,29 @@ use crate::api::{self, AppError};
 use crate::browser;
 use crate::components::comments::comments;
 use crate::components::items::{item_view, Ballots};
+use crate::components::offline::kept_notice;
 use crate::components::results::results;
 use crate::components::status::status_line;
 use crate::components::{error_notice, loading, paragraphs, Content};
 use crate::load::Load;
 use crate::present::date_line;
+use crate::storage::Shelf;
 
 pub fn consultation_page(id: String) -> impl IntoView {
-    let consultation = Load::new(move || {
+    let key = id.clone();
+    let consultation = Load::<Consultation>::kept_on_phone(Shelf::Consultations, key, move || {
         let id = id.clone();
-        async move { api::consultation(&id).await }
+        async move { api::consultation_body(&id).await }
     });
-    move || match consultation.get() {
+    let page = move || match consultation.get() {
         None => loading(tr!(consultation.loading)).into_any(),
         Some(Err(AppError::NotFound)) => not_found().into_any(),
         Some(Err(error)) => error_notice(error, move || consultation.reload()).into_any(),
         Some(Ok(consultation)) => consultation_view(consultation).into_any(),
+    };
+    view! {
+        {kept_notice(move || consultation.kept_since())}
+        {page}
     }
 }
 

@@ -39,7 +39,10 @@ fn results_screen(id: String, signed_in: SignedIn) -> impl IntoView {
         let id = id.clone();
         Load::new(move || {
             let id = id.clone();
-            async move { api::consultation(&id).await }
+            async move {
+                let body = api::consultation_body(&id).await?;
+                serde_json::from_str::<Consultation>(&body).map_err(|_| AppError::Server)
+            }
         })
     };
     let results = {

@@ -55,13 +55,14 @@ export async function waitUntil(what, check, timeoutMs = 15_000) {
   throw new Error(`timed out waiting for ${what} (last: ${last})`);
 }
 
-export async function startServer() {
+/// The real server on a fresh database, serving the built app from `dist`.
+export async function startServer({ dist = DIST } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'baraza-e2e-'));
   const env = { ...process.env, BARAZA_DATABASE: join(dir, 'baraza.db') };
   execFileSync(BARAZA, ['publish', ...writeOpenDefinitions(dir)], { env, stdio: 'inherit' });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(BARAZA, ['serve', '--addr', `127.0.0.1:${port}`, '--dist', DIST], {
+  const child = spawn(BARAZA, ['serve', '--addr', `127.0.0.1:${port}`, '--dist', dist], {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });

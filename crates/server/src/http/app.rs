@@ -2,6 +2,9 @@
 //! path so the app's own routes (`/c/water-services-2027`) load directly.
 //! Paths under `/staff` get the staff side's page, `dist/staff/index.html`:
 //! the staff screens are a bundle of their own that citizens never download.
+//! Files whose name carries a content hash are cached for good; everything
+//! else, the service worker `sw.js` above all, is checked on every visit, so
+//! that phones learn of a new version of the app as soon as it is deployed.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -17,6 +20,9 @@ use super::AppState;
 const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Baraza</title>\
 <p>The app is not built. Run <code>scripts/run</code>, or <code>trunk build --release</code> and pass its \
 <code>dist/</code> to <code>baraza serve --dist</code>. The API is served under <code>/api/v1</code>.</p></html>";
+
+/// The citizen app's service worker (`public/sw.js`), which keeps the app on phones.
+const SERVICE_WORKER: &str = "/sw.js";
 
 pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
     // The API router answers its own unknown paths, except `/api/` itself,
@@ -40,7 +46,7 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     };
     let is_html =
         response.headers().get(header::CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
-    let cache = if response.status().is_success() && !is_html && is_fingerprinted(&path) {
+    let cache = if response.status().is_success() && !is_html && path != SERVICE_WORKER && is_fingerprinted(&path) {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"

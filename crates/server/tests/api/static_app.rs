@@ -81,3 +81,19 @@ async fn an_unbuilt_app_is_said_plainly_while_the_api_works() {
     assert!(String::from_utf8_lossy(&answer.body).contains("The app is not built"));
     assert_eq!(server.get("/api/v1/consultations").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_service_worker_and_manifest_are_revalidated_on_every_visit() {
+    let server = TestServer::start().await;
+    let worker = "const VERSION = \"0123456789abcdef\";\n";
+    std::fs::write(server.dir.path().join("dist/sw.js"), worker).unwrap();
+    let answer = server.get("/sw.js").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(String::from_utf8_lossy(&answer.body), worker);
+    assert!(answer.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/javascript"));
+    assert_eq!(answer.headers[header::CACHE_CONTROL], "no-cache");
+
+    let manifest = server.get("/manifest.webmanifest").await;
+    assert_eq!(manifest.headers[header::CONTENT_TYPE], "application/manifest+json");
+    assert_eq!(manifest.headers[header::CACHE_CONTROL], "no-cache");
+}

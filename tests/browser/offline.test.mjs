@@ -1,0 +1,199 @@
+// A citizen with an unreliable connection: after one online visit the app
+// and what they read open with no connection at all; what they send offline
+// waits on the phone, through reloads, and is counted once when the
+// connection comes back; a new version of the app waits until they choose
+// to reload into it.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writePrecache } from '../../scripts/precache.mjs';
+import { DIST, axeViolations, launchBrowser, openPhonePage, startServer, waitUntil } from './harness.mjs';
+
+const WATER = 'water-services-2027';
+const ROAD = 'coastal-road-plan';
+
+/// Resolves once the service worker controls the page.
+const controlled = (page) =>
+  waitUntil('the service worker to control the page', () => page.evaluate(() => navigator.serviceWorker.controller !== null));
+
+/// Every URL the app shell caches hold, by cache name.
+const shellCaches = (page) =>
+  page.evaluate(async () => {
+    const kept = {};
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      kept[name] = (await cache.keys()).map((request) => new URL(request.url).pathname);
+    }
+    return kept;
+  });
+
+/// How many records an object store of the app's IndexedDB holds on the phone.
+const recordsOnPhone = (page, store) =>
+  page.evaluate(
+    (store) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('baraza');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const count = open.result.transaction(store).objectStore(store).count();
+          count.onerror = () => reject(count.error);
+          count.onsuccess = () => {
+            open.result.close();
+            resolve(count.result);
+          };
+        };
+      }),
+    store,
+  );
+
+describe('the app offline', () => {
+  let server;
+  let browser;
+  // A copy of the built app, so that one test can deploy a new build of it.
+  let dist;
+
+  before(async () => {
+    dist = mkdtempSync(join(tmpdir(), 'baraza-dist-'));
+    cpSync(DIST, dist, { recursive: true });
+    server = await startServer({ dist });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.stop();
+    rmSync(dist, { recursive: true, force: true });
+  });
+
+  test('after one online visit the app and the consultation opened read offline', async () => {
+    const { context, page, problems } = await openPhonePage(browser);
+    await page.goto(server.url);
+    await page.locator(`section[data-level="consult"] a[href="/c/${WATER}"]`).click();
+    await page.locator('form[data-item="tariff"]').waitFor();
+    await controlled(page);
+    await waitUntil('the consultation kept on the phone', async () => (await recordsOnPhone(page, 'consultations')) === 1);
+    const title = await page.locator('h1').textContent();
+
+    const caches = await shellCaches(page);
+    const [shell] = Object.values(caches);
+    assert.equal(Object.keys(caches).length, 1);
+    assert.ok(shell.includes('/index.html') && shell.includes('/manifest.webmanifest'), shell.join(' '));
+    assert.ok(shell.some((path) => path.endsWith('.wasm')) && shell.some((path) => path.endsWith('.css')));
+    assert.ok(shell.includes('/icons/icon-192.png') && !shell.includes('/sw.js'));
+    assert.deepEqual(shell.filter((path) => path.startsWith('/staff')), [], 'the staff side is never kept');
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.locator('form[data-item="tariff"]').waitFor();
+    assert.equal(await page.locator('h1').textContent(), title);
+    const notice = page.locator('[data-kept-since]');
+    await notice.waitFor();
+    assert.match(await notice.textContent(), /^Saved on this phone\. Last updated .+\.$/);
+    assert.deepEqual(await axeViolations(page), []);
+
+    // The list too, from a link in the app and from a new start.
+    await page.locator('a.brand').click();
+    await page.locator(`section[data-level="consult"] a[href="/c/${WATER}"]`).waitFor();
+    await page.locator('[data-kept-since]').waitFor();
+    await page.goto(server.url);
+    await page.locator(`li[data-consultation="${WATER}"] [data-kept]`).waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+
+    // The staff side is never answered from the phone.
+    await assert.rejects(page.goto(`${server.url}/staff`));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('"keep for offline" keeps a consultation not opened yet', async () => {
+    const { context, page, problems } = await openPhonePage(browser);
+    await page.goto(server.url);
+    const card = page.locator(`li[data-consultation="${ROAD}"]`);
+    await card.locator('button.keep-button').click();
+    await card.locator('[data-kept]').waitFor();
+    await controlled(page);
+
+    await context.setOffline(true);
+    await page.goto(`${server.url}/c/${ROAD}`);
+    await page.locator('[data-kept-since]').waitFor();
+    const road = await (await fetch(`${server.url}/api/v1/consultations/${ROAD}`)).json();
+    assert.equal(await page.locator('h1').textContent(), road.title.en);
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a vote cast offline waits on the phone through a reload and is counted once back online', async () => {
+    const { context, page, problems } = await openPhonePage(browser);
+    const blocks = async () =>
+      (await server.api(`/consultations/${WATER}/results`)).items.find((item) => item.id === 'tariff').counts.blocks ?? 0;
+    await page.goto(`${server.url}/c/${WATER}`);
+    const form = page.locator('form[data-item="tariff"]');
+    await form.waitFor();
+    await controlled(page);
+    const before = await blocks();
+
+    await context.setOffline(true);
+    await form.locator('input[type="radio"][value="blocks"]').check();
+    await form.locator('button[type="submit"]').click();
+    const saved = form.locator('[data-delivery="saved"]');
+    await saved.waitFor();
+    assert.match(await saved.textContent(), /^Saved on this phone, not counted yet/);
+    assert.equal(await recordsOnPhone(page, 'outbox'), 1);
+
+    await page.reload();
+    await saved.waitFor();
+    assert.equal(await recordsOnPhone(page, 'outbox'), 1);
+    assert.equal(await blocks(), before);
+    assert.deepEqual(await axeViolations(page), []);
+
+    // The connection comes back: the vote goes by itself, and counts once.
+    await context.setOffline(false);
+    const counted = form.locator('[data-delivery="counted"]');
+    await counted.waitFor();
+    assert.match(await counted.textContent(), /^Counted — receipt \S+/);
+    assert.equal(await blocks(), before + 1);
+    assert.equal(await recordsOnPhone(page, 'outbox'), 0);
+    await page.reload();
+    await form.waitFor();
+    assert.equal(await form.locator('[data-delivery]').count(), 0, 'nothing is left to send');
+    assert.equal(await blocks(), before + 1);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a new build replaces the old one when the citizen reloads', async () => {
+    const { context, page, problems } = await openPhonePage(browser);
+    await page.goto(server.url);
+    await page.locator(`section[data-level="consult"]`).waitFor();
+    await controlled(page);
+    const [oldCache] = Object.keys(await shellCaches(page));
+    assert.equal(await page.locator('[data-update-ready="true"]').count(), 0);
+
+    // A new build: another page, and the worker's list written again from it.
+    const marker = `<!-- build ${Date.now()} -->`;
+    const index = join(dist, 'index.html');
+    writeFileSync(index, readFileSync(index, 'utf8').replace('</body>', `${marker}</body>`));
+    const version = writePrecache(dist);
+    assert.ok(version && !oldCache.endsWith(version));
+
+    // The next visit finds it; it waits, and the old version keeps running.
+    await page.reload();
+    const notice = page.locator('[data-update-ready="true"]');
+    await notice.waitFor();
+    assert.equal(await notice.locator('p').textContent(), 'A new version of Baraza is ready.');
+    assert.ok(!(await page.content()).includes(marker));
+    assert.deepEqual(await axeViolations(page), []);
+
+    await notice.getByRole('button', { name: 'Reload' }).click();
+    await waitUntil('the new version to run', async () => (await page.content()).includes(marker));
+    await page.locator(`section[data-level="consult"]`).waitFor();
+    assert.deepEqual(Object.keys(await shellCaches(page)), [`baraza-shell-${version}`]);
+    assert.equal(await page.locator('[data-update-ready="true"]').count(), 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
