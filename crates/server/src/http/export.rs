@@ -125,9 +125,10 @@ fn stream_ballots(state: AppState, consultation: Consultation, format: Format) -
             let _ = sender.send(Err(std::io::Error::other("the export failed"))).await;
         }
     });
-    Body::from_stream(futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|chunk| (chunk, receiver))
-    }))
+    // `poll_fn` over the receiver keeps answering `None` once the export
+    // ended, however often the compression layer polls after the end.
+    let mut receiver = receiver;
+    Body::from_stream(futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx)))
 }
 
 struct Chunks<'a> {

@@ -238,3 +238,25 @@ async fn exports_of_an_unknown_consultation_are_a_404() {
         assert_eq!(answer.error_code(), "consultation_not_found");
     }
 }
+
+#[tokio::test]
+async fn a_compressed_export_streams_to_its_end() {
+    let server = TestServer::start().await;
+    for participant in [PARTICIPANT, OTHER_PARTICIPANT] {
+        server.sync(participant, &[ballot(&new_id(), WATER, "tariff", json!({"choice": "flat"}))]).await;
+    }
+    let analyst = server.token(Role::Analyst).await;
+    for file in ["export.csv", "export.json"] {
+        let request = axum::http::Request::get(format!("/api/v1/admin/consultations/{WATER}/{file}"))
+            .header(header::AUTHORIZATION, format!("Bearer {analyst}"))
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let answer = server.send(request).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(answer.headers[header::CONTENT_ENCODING], "gzip");
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&answer.body[..]), &mut text).unwrap();
+        assert!(text.contains("flat"), "{file}: {text}");
+    }
+}
