@@ -125,9 +125,14 @@ fn stream_ballots(state: AppState, consultation: Consultation, format: Format) -
             let _ = sender.send(Err(std::io::Error::other("the export failed"))).await;
         }
     });
-    Body::from_stream(futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|chunk| (chunk, receiver))
-    }))
+    // Fused: the compression layer polls the body once more after its end,
+    // which a bare `unfold` answers with a panic.
+    Body::from_stream(
+        futures_util::stream::unfold(receiver, |mut receiver| async move {
+            receiver.recv().await.map(|chunk| (chunk, receiver))
+        })
+        .fuse(),
+    )
 }
 
 struct Chunks<'a> {
