@@ -148,6 +148,12 @@ pub fn error_text(error: AppError) -> impl IntoView {
 
 /// What went wrong loading something, with a button to try again.
 pub fn error_notice(error: AppError, retry: impl Fn() + 'static) -> impl IntoView {
+    retry_notice(error, Box::new(retry))
+}
+
+/// The view of [`error_notice`], apart so that its rendering code is made
+/// once rather than once per place it is used.
+fn retry_notice(error: AppError, retry: Box<dyn Fn()>) -> impl IntoView {
     view! {
         <div class="notice notice-error" role="alert">
             <p>{error_text(error)}</p>

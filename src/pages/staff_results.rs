@@ -164,15 +164,9 @@ fn downloads(token: String, id: String) -> impl IntoView {
 /// and language, a page at a time, each with hide (for a reason) or restore.
 fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden: u64) -> impl IntoView {
     let ui = use_language();
-    let order = RwSignal::new(CommentOrder::Newest);
-    let item = RwSignal::new(String::new());
-    let language = RwSignal::new(String::new());
+    let query = RwSignal::new(CommentQuery::default());
+    // A filter left on "all" is sent as none.
     let given = |value: String| (!value.is_empty()).then_some(value);
-    let query = Memo::new(move |_| CommentQuery {
-        order: order.get(),
-        item: given(item.get()),
-        language: given(language.get()),
-    });
     let target = StoredValue::new((token, consultation.id.clone()));
     let first = Load::new(move || {
         let query = query.get();
@@ -278,9 +272,10 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
                     <label for="comment-order">{tr!(staff.order_label)}</label>
                     <select
                         id="comment-order"
-                        name="order"
+                        name="comment-order"
                         on:change=move |ev| {
-                            order.set(if event_target_value(&ev) == "agreed" { CommentOrder::Agreed } else { CommentOrder::Newest })
+                            let order = if event_target_value(&ev) == "agreed" { CommentOrder::Agreed } else { CommentOrder::Newest };
+                            query.update(|query| query.order = order);
                         }
                     >
                         <option value="newest">{tr!(staff.order_newest)}</option>
@@ -289,14 +284,14 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
                 </div>
                 <div class="field">
                     <label for="comment-item">{tr!(staff.item_filter)}</label>
-                    <select id="comment-item" name="item" on:change=move |ev| item.set(event_target_value(&ev))>
+                    <select id="comment-item" name="comment-item" on:change=move |ev| query.update(|query| query.item = given(event_target_value(&ev)))>
                         <option value="">{tr!(staff.all_items)}</option>
                         {item_options}
                     </select>
                 </div>
                 <div class="field">
                     <label for="comment-language">{tr!(staff.language_filter)}</label>
-                    <select id="comment-language" name="language" on:change=move |ev| language.set(event_target_value(&ev))>
+                    <select id="comment-language" name="comment-language" on:change=move |ev| query.update(|query| query.language = given(event_target_value(&ev)))>
                         <option value="">{tr!(staff.all_languages)}</option>
                         {language_options}
                     </select>
@@ -364,7 +359,6 @@ fn moderated_comment(
 
     let snapshot = state.get_untracked().comment;
     let created = snapshot.created_at;
-    let datetime = created.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let (agree, disagree) = (snapshot.agree, snapshot.disagree);
     let on_item = snapshot.item.as_deref().and_then(|key| items.iter().find(|item| item.id() == key)).map(|item| {
         let title = Content::new(item.title(), &default_language);
@@ -449,7 +443,7 @@ fn moderated_comment(
         <li class="comment" data-comment=id data-hidden=move || state.get().hidden.to_string()>
             <p class="lines" lang=snapshot.language.clone() dir="auto">{snapshot.body.clone()}</p>
             <p class="meta">
-                <time datetime=datetime>{date_view(created)}</time>
+                {date_view(created)}
                 " · "
                 {tr_with!(comments.agree, move |_| vec![("count", agree.to_string())])}
                 " · "
