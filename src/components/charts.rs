@@ -307,20 +307,23 @@ fn runoff(rounds: Vec<chart::RunoffRound>, default_language: Arc<str>) -> impl I
         .map(|(index, round)| {
             let number_of = index as u64 + 1;
             let title = tr_with!(results.round_title, move |locale| vec![("number", number(number_of, locale))]);
-            let language = default_language.clone();
-            let eliminated = round.eliminated;
-            let exhausted = round.exhausted;
-            let outcome = tr_with!(results.round_outcome, move |locale| {
-                let separator = td_string!(locale, results.list_separator);
-                let names: Vec<String> = eliminated.iter().map(|l| label_text(l, locale, &language).0).collect();
-                let names = if names.is_empty() { "–".to_owned() } else { names.join(separator) };
-                vec![("labels", names), ("count", number(exhausted, locale))]
+            let eliminated = (!round.eliminated.is_empty()).then(|| {
+                let (names, language) = (round.eliminated, default_language.clone());
+                let text = tr_with!(results.round_eliminated, move |locale| {
+                    let separator = td_string!(locale, results.list_separator);
+                    let names: Vec<String> = names.iter().map(|l| label_text(l, locale, &language).0).collect();
+                    vec![("labels", names.join(separator))]
+                });
+                view! { <p>{text}</p> }
             });
+            let exhausted = round.exhausted;
+            let exhausted = tr_with!(results.round_exhausted, move |locale| vec![("count", number(exhausted, locale))]);
             view! {
                 <div class="runoff-round" data-round=number_of>
                     <p class="round-title">{title}</p>
                     {bars_chart(round.bars, default_language.clone(), share_figure, None)}
-                    <p>{outcome}</p>
+                    {eliminated}
+                    <p>{exhausted}</p>
                 </div>
             }
         })

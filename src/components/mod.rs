@@ -139,16 +139,28 @@ pub fn done_or_error(result: Result<(), AppError>, done: Text) -> AnyView {
 
 /// What went wrong, in the interface language.
 pub fn error_text(error: AppError) -> impl IntoView {
+    let ui = use_language();
+    move || error_message(ui.get(), error)
+}
+
+/// What went wrong, as a text in `locale`.
+pub fn error_message(locale: Locale, error: AppError) -> &'static str {
     match error {
-        AppError::Network => tr!(error.network),
-        AppError::Unauthorized => tr!(error.unauthorized),
-        AppError::Forbidden => tr!(error.forbidden),
-        _ => tr!(error.server),
+        AppError::Network => td_string!(locale, error.network),
+        AppError::Unauthorized => td_string!(locale, error.unauthorized),
+        AppError::Forbidden => td_string!(locale, error.forbidden),
+        _ => td_string!(locale, error.server),
     }
 }
 
 /// What went wrong loading something, with a button to try again.
 pub fn error_notice(error: AppError, retry: impl Fn() + 'static) -> impl IntoView {
+    retry_notice(error, Box::new(retry))
+}
+
+/// The view of [`error_notice`], apart so that its rendering code is made
+/// once rather than once per place it is used.
+fn retry_notice(error: AppError, retry: Box<dyn Fn()>) -> impl IntoView {
     view! {
         <div class="notice notice-error" role="alert">
             <p>{error_text(error)}</p>

@@ -18,13 +18,13 @@ use crate::browser;
 use crate::components::charts::participation;
 use crate::components::results::item_results;
 use crate::components::staff_gate::staff_gate;
-use crate::components::{date_view, error_notice, error_text, loading, Content};
+use crate::components::{error_message, error_notice, error_text, loading, Content};
 use crate::i18n::*;
 use crate::language::{native_name, use_language};
 use crate::load::Load;
 use crate::present;
 use crate::staff_session::{use_staff_session, SignedIn};
-use crate::text::{tr, Text};
+use crate::text::{fill, tr, Text};
 
 pub fn staff_results_page(id: String) -> impl IntoView {
     let ui = use_language();
@@ -167,15 +167,9 @@ fn downloads(token: String, id: String) -> impl IntoView {
 /// and language, a page at a time, each with hide (for a reason) or restore.
 fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden: u64) -> impl IntoView {
     let ui = use_language();
-    let order = RwSignal::new(CommentOrder::Newest);
-    let item = RwSignal::new(String::new());
-    let language = RwSignal::new(String::new());
+    let query = RwSignal::new(CommentQuery::default());
+    // A filter left on "all" is sent as none.
     let given = |value: String| (!value.is_empty()).then_some(value);
-    let query = Memo::new(move |_| CommentQuery {
-        order: order.get(),
-        item: given(item.get()),
-        language: given(language.get()),
-    });
     let target = StoredValue::new((token, consultation.id.clone()));
     let first = Load::new(move || {
         let query = query.get();
@@ -281,9 +275,10 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
                     <label for="comment-order">{tr!(staff.order_label)}</label>
                     <select
                         id="comment-order"
-                        name="order"
+                        name="comment-order"
                         on:change=move |ev| {
-                            order.set(if event_target_value(&ev) == "agreed" { CommentOrder::Agreed } else { CommentOrder::Newest })
+                            let order = if event_target_value(&ev) == "agreed" { CommentOrder::Agreed } else { CommentOrder::Newest };
+                            query.update(|query| query.order = order);
                         }
                     >
                         <option value="newest">{tr!(staff.order_newest)}</option>
@@ -292,14 +287,14 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
                 </div>
                 <div class="field">
                     <label for="comment-item">{tr!(staff.item_filter)}</label>
-                    <select id="comment-item" name="item" on:change=move |ev| item.set(event_target_value(&ev))>
+                    <select id="comment-item" name="comment-item" on:change=move |ev| query.update(|query| query.item = given(event_target_value(&ev)))>
                         <option value="">{tr!(staff.all_items)}</option>
                         {item_options}
                     </select>
                 </div>
                 <div class="field">
                     <label for="comment-language">{tr!(staff.language_filter)}</label>
-                    <select id="comment-language" name="language" on:change=move |ev| language.set(event_target_value(&ev))>
+                    <select id="comment-language" name="comment-language" on:change=move |ev| query.update(|query| query.language = given(event_target_value(&ev)))>
                         <option value="">{tr!(staff.all_languages)}</option>
                         {language_options}
                     </select>
@@ -319,13 +314,18 @@ enum ModerationProblem {
     Failed(AppError),
 }
 
+/// One comment with its moderation: "Hide…" opens the reason form, a hidden
+/// comment says why and can be shown again. One structure whose parts are
+/// shown or not, rather than a view per state: smaller to download.
 fn moderated_comment(
     comment: ModeratedComment,
     token: String,
     items: Arc<Vec<Item>>,
     default_language: Arc<str>,
 ) -> impl IntoView {
+    let ui = use_language();
     let id = comment.comment.id.to_string();
+    let snapshot = comment.comment.clone();
     let state = RwSignal::new(comment);
     let asking = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -359,108 +359,95 @@ fn moderated_comment(
         let (token, id) = target.get_value();
         leptos::task::spawn_local(async move { finish(api::hide_comment(&token, &id, &reason).await) });
     };
-    let restore = move |_| {
+    // The one button: "Hide…" opens the form; on a hidden comment it restores.
+    let act = move |_| {
+        if !state.get_untracked().hidden {
+            problem.set(None);
+            asking.set(true);
+            return;
+        }
         busy.set(true);
         let (token, id) = target.get_value();
         leptos::task::spawn_local(async move { finish(api::restore_comment(&token, &id).await) });
     };
 
-    let snapshot = state.get_untracked().comment;
-    let created = snapshot.created_at;
-    let datetime = created.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    let (agree, disagree) = (snapshot.agree, snapshot.disagree);
-    let on_item = snapshot.item.as_deref().and_then(|key| items.iter().find(|item| item.id() == key)).map(|item| {
-        let title = Content::new(item.title(), &default_language);
-        let text = title.text();
-        view! {
-            " · "
-            <span lang=title.lang() dir=title.dir()>
-                {move || { let title = text(); tr_with!(staff.comment_on, move |_| vec![("title", title.clone())]) }}
-            </span>
+    let on_item = snapshot.item.as_deref().and_then(|key| items.iter().find(|item| item.id() == key)).cloned();
+    let meta = move || {
+        let locale = ui.get();
+        let mut meta = format!(
+            "{} · {} · {}",
+            browser::format_date(snapshot.created_at, locale.as_str()),
+            fill(td_string!(locale, comments.agree), &[("count", snapshot.agree.to_string())]),
+            fill(td_string!(locale, comments.disagree), &[("count", snapshot.disagree.to_string())]),
+        );
+        if let Some(item) = &on_item {
+            let title = present::shown(item.title(), locale.as_str(), &default_language).0;
+            meta.push_str(" · ");
+            meta.push_str(&fill(td_string!(locale, staff.comment_on), &[("title", title.to_owned())]));
         }
-    });
-    let reason_id = format!("hide-reason-{id}");
-    let hint_id = format!("hide-hint-{id}");
-    let problem_view = move || {
-        problem.get().map(|problem| {
-            let text = match problem {
-                ModerationProblem::Reason(ReasonError::Missing) => tr!(staff.reason_missing).into_any(),
-                ModerationProblem::Reason(ReasonError::TooLong) => {
-                    tr_with!(staff.reason_too_long, |_| vec![("max", HIDE_REASON_MAX_CHARS.to_string())]).into_any()
-                }
-                ModerationProblem::Failed(error) => error_text(error).into_any(),
-            };
-            view! { <p class="notice notice-error" role="alert">{text}</p> }
+        meta
+    };
+    let note = move || {
+        let locale = ui.get();
+        state.with(|current| {
+            let at = current.hidden_at.map(|at| browser::format_date(at, locale.as_str())).unwrap_or_default();
+            fill(
+                td_string!(locale, staff.hidden_note),
+                &[
+                    ("by", current.hidden_by.clone().unwrap_or_default()),
+                    ("date", at),
+                    ("reason", current.hidden_reason.clone().unwrap_or_default()),
+                ],
+            )
         })
     };
-    let actions = move || {
-        let current = state.get();
-        if current.hidden {
-            let by = current.hidden_by.clone().unwrap_or_default();
-            let why = current.hidden_reason.clone().unwrap_or_default();
-            let at = current.hidden_at;
-            let note = tr_with!(staff.hidden_note, move |locale| vec![
-                ("by", by.clone()),
-                ("date", at.map(|at| browser::format_date(at, locale.as_str())).unwrap_or_default()),
-                ("reason", why.clone()),
-            ]);
-            view! {
-                <p class="hidden-note" data-hidden-note="">
-                    <span class="status status-hidden">{tr!(staff.hidden_badge)}</span>
-                    " "
-                    {note}
-                </p>
-                <button type="button" class="secondary" disabled=move || busy.get() on:click=restore>
-                    {tr!(staff.restore)}
-                </button>
+    let problem_text = move || {
+        let locale = ui.get();
+        problem.get().map(|problem| match problem {
+            ModerationProblem::Reason(ReasonError::Missing) => td_string!(locale, staff.reason_missing).to_owned(),
+            ModerationProblem::Reason(ReasonError::TooLong) => {
+                fill(td_string!(locale, staff.reason_too_long), &[("max", HIDE_REASON_MAX_CHARS.to_string())])
             }
-            .into_any()
-        } else if asking.get() {
-            let (reason_id, hint_id) = (reason_id.clone(), hint_id.clone());
-            view! {
-                <form class="hide-form" on:submit=hide>
-                    <div class="field">
-                        <label for=reason_id.clone()>{tr!(staff.hide_reason)}</label>
-                        <p class="hint" id=hint_id.clone()>
-                            {tr_with!(staff.hide_reason_hint, |_| vec![("max", HIDE_REASON_MAX_CHARS.to_string())])}
-                        </p>
-                        <textarea
-                            id=reason_id
-                            name="reason"
-                            rows="2"
-                            required
-                            maxlength=HIDE_REASON_MAX_CHARS
-                            aria-describedby=hint_id
-                            prop:value=move || reason.get()
-                            on:input=move |ev| reason.set(event_target_value(&ev))
-                        ></textarea>
-                    </div>
-                    <button type="submit" disabled=move || busy.get()>{tr!(staff.hide_confirm)}</button>
-                    " "
-                    <button type="button" class="secondary" on:click=move |_| asking.set(false)>{tr!(staff.cancel)}</button>
-                </form>
-            }
-            .into_any()
-        } else {
-            view! {
-                <button type="button" class="secondary" on:click=move |_| asking.set(true)>{tr!(staff.hide)}</button>
-            }
-            .into_any()
-        }
+            ModerationProblem::Failed(error) => error_message(locale, error).to_owned(),
+        })
     };
+    let hidden = move || state.with(|current| current.hidden);
+    let reason_id = format!("hide-reason-{id}");
+    let hint_id = format!("hide-hint-{id}");
     view! {
-        <li class="comment" data-comment=id data-hidden=move || state.get().hidden.to_string()>
+        <li class="comment" data-comment=id data-hidden=move || hidden().to_string()>
             <p class="lines" lang=snapshot.language.clone() dir="auto">{snapshot.body.clone()}</p>
-            <p class="meta">
-                <time datetime=datetime>{date_view(created)}</time>
-                " · "
-                {tr_with!(comments.agree, move |_| vec![("count", agree.to_string())])}
-                " · "
-                {tr_with!(comments.disagree, move |_| vec![("count", disagree.to_string())])}
-                {on_item}
+            <p class="meta">{meta}</p>
+            <p class="hidden-note" data-hidden-note="" hidden=move || !hidden()>
+                <span class="status status-hidden">{tr!(staff.hidden_badge)}</span>
+                " "
+                {note}
             </p>
-            {actions}
-            <div aria-live="polite">{problem_view}</div>
+            <form class="hide-form" hidden=move || !asking.get() on:submit=hide>
+                <div class="field">
+                    <label for=reason_id.clone()>{tr!(staff.hide_reason)}</label>
+                    <p class="hint" id=hint_id.clone()>
+                        {tr_with!(staff.hide_reason_hint, |_| vec![("max", HIDE_REASON_MAX_CHARS.to_string())])}
+                    </p>
+                    <textarea
+                        id=reason_id
+                        name="reason"
+                        rows="2"
+                        required
+                        maxlength=HIDE_REASON_MAX_CHARS
+                        aria-describedby=hint_id
+                        prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))
+                    ></textarea>
+                </div>
+                <button type="submit" disabled=move || busy.get()>{tr!(staff.hide_confirm)}</button>
+                " "
+                <button type="button" class="secondary" on:click=move |_| asking.set(false)>{tr!(staff.cancel)}</button>
+            </form>
+            <button type="button" class="secondary" hidden=move || asking.get() disabled=move || busy.get() on:click=act>
+                {move || if hidden() { tr!(staff.restore).into_any() } else { tr!(staff.hide).into_any() }}
+            </button>
+            <p class="notice notice-error" role="alert" hidden=move || problem.get().is_none()>{problem_text}</p>
         </li>
     }
 }

@@ -120,7 +120,7 @@ describe('the analyst results screen', () => {
     const { page, problems, context } = await openPhonePage(browser);
     await openResults(page);
     const comment = page.locator('li[data-comment]', { hasText: RUDE });
-    await comment.locator('button', { hasText: 'Hide' }).click();
+    await comment.getByRole('button', { name: 'Hide…' }).click();
     // A blank reason is no reason: nothing is hidden.
     await comment.locator('textarea[name="reason"]').fill('   ');
     await comment.locator('button[type="submit"]').click();
