@@ -126,6 +126,11 @@ pub fn format_date(at: OffsetDateTime, ui: &str) -> String {
     date.to_locale_date_string(&locale, &options).into()
 }
 
+/// [`format_date_time`] of a moment such as a closing time.
+pub fn format_moment(at: OffsetDateTime, ui: &str) -> String {
+    format_date_time((at.unix_timestamp_nanos() / 1_000_000).max(0) as u64, ui)
+}
+
 /// "23 November 2026, 14:05" in the interface language `ui`, in the device's
 /// time zone, for a time in milliseconds since 1970.
 pub fn format_date_time(at_ms: u64, ui: &str) -> String {

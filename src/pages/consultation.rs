@@ -12,6 +12,7 @@ use super::page_title;
 use crate::api::{self, AppError};
 use crate::browser;
 use crate::components::comments::comments;
+use crate::components::deadline::deadline_warning;
 use crate::components::items::{item_view, Ballots};
 use crate::components::offline::kept_notice;
 use crate::components::results::results;
@@ -55,6 +56,7 @@ fn consultation_view(consultation: Consultation) -> impl IntoView {
 
     let has_questions = c.items.iter().any(|item| !matches!(item, Item::Info { .. }));
     let not_open = (has_questions && !open).then(|| view! { <p class="notice">{tr!(consultation.not_open)}</p> });
+    let deadline = has_questions.then(|| deadline_warning(&c)).flatten();
     let code = (has_questions && open && c.eligibility == Eligibility::Codes).then(|| RwSignal::new(String::new()));
     let code_field = code.map(|code| {
         view! {
@@ -99,6 +101,7 @@ fn consultation_view(consultation: Consultation) -> impl IntoView {
             {paragraphs(&c.body, language, "body")}
             {outcome}
             {not_open}
+            {deadline}
             {code_field}
             <div class="items">{items}</div>
             {results(c.clone())}
