@@ -22,11 +22,19 @@ pub enum Problem {
 /// The state of a form's last action: `shown` is the id the outbox gave it,
 /// `problem` what stopped the app sending it.
 pub fn delivery_status(
-    shown: impl Fn() -> Option<Uuid> + Send + Sync + 'static,
+    shown: impl Fn() -> Option<Uuid> + Clone + Send + Sync + 'static,
     problem: RwSignal<Option<Problem>>,
 ) -> impl IntoView {
     let ui = use_language();
     let outbox = use_outbox();
+    let shown_now = shown.clone();
+    Effect::new(move || {
+        if let Some(id) = shown_now() {
+            // Tracked: runs again when the server's answer comes.
+            outbox.delivery(id);
+            outbox.seen(id);
+        }
+    });
     let problem_view = move || {
         problem.get().map(|problem| {
             let text = move || match problem {
