@@ -19,8 +19,9 @@ pub enum Problem {
     Rule(RejectCode),
 }
 
-/// The state of a form's last action: `shown` is the id the outbox gave it,
-/// `problem` what stopped the app sending it.
+/// The state of a form's last action: `shown` gives its id (the action sent
+/// from the form, or one this phone saved earlier), `problem` what stopped
+/// the app sending it. A refusal shown here is the citizen's to have seen.
 pub fn delivery_status(
     shown: impl Fn() -> Option<Uuid> + Clone + Send + Sync + 'static,
     problem: RwSignal<Option<Problem>>,
