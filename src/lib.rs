@@ -5,9 +5,8 @@
 //! the server is in [`api`], every citizen action goes through [`outbox`],
 //! interface texts through [`text`]; what is kept on the phone for offline
 //! use is in [`storage`] and [`kept`], and the service worker that keeps the
-//! app itself in [`service_worker`]. The logic that
-//! needs no browser lives in plain functions ([`present`], [`language`])
-//! tested natively.
+//! app itself in [`service_worker`]. The logic that needs no browser lives in
+//! plain functions ([`present`], [`language`], [`kept`]) tested natively.
 
 #[macro_use]
 pub mod text;

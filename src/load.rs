@@ -118,6 +118,9 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Load<T> {
                     Next::KeepShowing => return,
                     Next::Fail(error) => {
                         load.fail(error);
+                        if error == AppError::NotFound {
+                            storage::remove(shelf, &key).await;
+                        }
                         return;
                     }
                 };

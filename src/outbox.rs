@@ -4,10 +4,11 @@
 //! [`Outbox::submit`] gives the action a fresh UUID and writes it on the
 //! phone (IndexedDB, DESIGN §6) before anything is sent; only then does it go
 //! out with `POST /api/v1/sync` (through [`crate::api::sync`]). It stays on
-//! the phone until the server has answered for it, counted or refused, so a
-//! reload, a closed tab or a lost connection loses nothing: what is left is
-//! sent again when the app starts, when the connection comes back and on
-//! "send again", always under the same UUID, and the server counts it once.
+//! the phone until the server has counted it, or the citizen has seen why it
+//! was refused, so a reload, a closed tab or a lost connection loses nothing
+//! and nothing is dropped without a word: what is left is sent again when the
+//! app starts, when the connection comes back and on "send again", always
+//! under the same UUID, and the server counts it once.
 //! Actions leave in the order they were made, so a newer ballot on an item
 //! replaces the older one. Pages never call the network for an action
 //! themselves; they follow its [`Delivery`].
@@ -89,9 +90,12 @@ impl Delivery {
         }
     }
 
-    /// Whether the server has answered for the action for good.
-    fn is_final(&self) -> bool {
-        matches!(self, Delivery::Counted { .. } | Delivery::Rejected(_))
+    /// Whether the action leaves the phone as soon as the server answers.
+    /// A refusal stays until the citizen has seen it ([`Outbox::seen`]):
+    /// nothing is dropped without a word. Until then it is sent again at
+    /// each start, and refused again with the reason of the day.
+    fn leaves_phone(&self) -> bool {
+        matches!(self, Delivery::Counted { .. })
     }
 }
 
@@ -258,6 +262,19 @@ impl Outbox {
         self.actions.with(|actions| newest(actions, |p| p.consultation == consultation && p.comment))
     }
 
+    /// The citizen has seen where action `id` stands: a refusal then leaves
+    /// the phone.
+    pub fn seen(&self, id: Uuid) {
+        if !matches!(self.deliveries.with_untracked(|d| d.get(&id).cloned()), Some(Delivery::Rejected(_))) {
+            return;
+        }
+        if let Some(key) = self.actions.with_untracked(|actions| find(actions, id).map(Pending::key)) {
+            leptos::task::spawn_local(async move {
+                storage::remove(Shelf::Outbox, &key).await;
+            });
+        }
+    }
+
     /// How many actions of this kind were counted so far (reactive): results
     /// and comment lists reload when it changes.
     pub fn counted(&self, kind: Counted) -> u64 {
@@ -327,7 +344,7 @@ impl Outbox {
         else {
             return;
         };
-        if delivery.is_final() {
+        if delivery.leaves_phone() {
             storage::remove(Shelf::Outbox, &key).await;
         }
         let counted = matches!(delivery, Delivery::Counted { .. });
@@ -410,7 +427,7 @@ mod tests {
         let delivery = Delivery::from_response(&answer, Uuid::from_u128(2));
         assert_eq!(delivery, Delivery::Saved(Failure::Server));
         assert_eq!(delivery.name(), "saved");
-        assert!(!delivery.is_final());
+        assert!(!delivery.leaves_phone());
     }
 
     #[test]
@@ -420,10 +437,10 @@ mod tests {
     }
 
     #[test]
-    fn only_counted_and_rejected_actions_leave_the_phone() {
-        assert!(Delivery::Counted { receipt: "R".into() }.is_final());
-        assert!(Delivery::Rejected(RejectCode::ConsultationClosed).is_final());
-        assert!(!Delivery::Sending.is_final());
+    fn counted_actions_leave_the_phone_and_refused_ones_wait_to_be_seen() {
+        assert!(Delivery::Counted { receipt: "R".into() }.leaves_phone());
+        assert!(!Delivery::Rejected(RejectCode::ConsultationClosed).leaves_phone());
+        assert!(!Delivery::Sending.leaves_phone());
     }
 
     fn ballot(id: u128, item: &str, code: Option<&str>, made_at: u64) -> (Uuid, Pending) {

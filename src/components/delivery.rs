@@ -19,14 +19,23 @@ pub enum Problem {
     Rule(RejectCode),
 }
 
-/// The state of a form's last action: `shown` is the id the outbox gave it,
-/// `problem` what stopped the app sending it.
+/// The state of a form's last action: `shown` gives its id (the action sent
+/// from the form, or one this phone saved earlier), `problem` what stopped
+/// the app sending it. A refusal shown here is the citizen's to have seen.
 pub fn delivery_status(
-    shown: impl Fn() -> Option<Uuid> + Send + Sync + 'static,
+    shown: impl Fn() -> Option<Uuid> + Clone + Send + Sync + 'static,
     problem: RwSignal<Option<Problem>>,
 ) -> impl IntoView {
     let ui = use_language();
     let outbox = use_outbox();
+    let shown_now = shown.clone();
+    Effect::new(move || {
+        if let Some(id) = shown_now() {
+            // Tracked: runs again when the server's answer comes.
+            outbox.delivery(id);
+            outbox.seen(id);
+        }
+    });
     let problem_view = move || {
         problem.get().map(|problem| {
             let text = move || match problem {

@@ -165,6 +165,46 @@ describe('the app offline', () => {
     await context.close();
   });
 
+  test('a vote refused while the citizen is elsewhere stays on the phone until they have seen why', async () => {
+    const { context, page, problems } = await openPhonePage(browser);
+    await page.goto(server.url);
+    await page.locator(`a[href="/c/${WATER}"]`).click();
+    const form = page.locator('form[data-item="tariff"]');
+    await form.waitFor();
+    await controlled(page);
+    await context.setOffline(true);
+    await form.locator('input[type="radio"][value="flat"]').check();
+    await form.locator('button[type="submit"]').click();
+    await form.locator('[data-delivery="saved"]').waitFor();
+    await page.locator('a.brand').click();
+    await page.locator(`li[data-consultation="${WATER}"]`).waitFor();
+
+    // Closed while the vote waits on the phone: the server refuses it.
+    const token = server.staffToken('publisher');
+    const close = await fetch(`${server.url}/api/v1/admin/consultations/${WATER}/close`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    assert.equal(close.status, 200);
+    const refused = page.waitForResponse((response) => response.url().endsWith('/api/v1/sync'));
+    await context.setOffline(false);
+    const answer = await (await refused).json();
+    assert.equal(answer.results[0].error.code, 'consultation_closed');
+
+    // Not seen on the home screen, so still on the phone, even after a reload.
+    await page.reload();
+    await page.locator(`li[data-consultation="${WATER}"]`).waitFor();
+    assert.equal(await recordsOnPhone(page, 'outbox'), 1);
+    await page.locator(`a[href="/c/${WATER}"]`).click();
+    const rejected = form.locator('[data-delivery="rejected"]');
+    await rejected.waitFor();
+    assert.equal(await rejected.textContent(), 'Not counted: This consultation is closed.');
+    await waitUntil('the refusal seen to leave the phone', async () => (await recordsOnPhone(page, 'outbox')) === 0);
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('a new build replaces the old one when the citizen reloads', async () => {
     const { context, page, problems } = await openPhonePage(browser);
     await page.goto(server.url);
