@@ -3,6 +3,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { axeViolations, launchBrowser, openPhonePage, startServer, waitUntil } from './harness.mjs';
 
 const WATER = 'water-services-2027';
@@ -87,6 +88,34 @@ describe('the citizen app on a phone', () => {
     await page.locator('section[data-level="consult"]').waitFor();
     assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
     assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('near the close, the deadline rule is stated before voting', async () => {
+    // A vote closing in three hours, whose answers saved offline count for two more days.
+    const definition = JSON.parse(readFileSync(new URL('../../demo/consultations/decide-village-budget.json', import.meta.url), 'utf8'));
+    definition.id = 'closing-soon';
+    definition.eligibility = 'codes';
+    definition.offline_grace_hours = 48;
+    definition.opens_at = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    definition.closes_at = new Date(Date.now() + 3 * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const published = await fetch(`${server.url}/api/v1/admin/consultations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.staffToken('publisher')}`, 'content-type': 'application/json' },
+      body: JSON.stringify(definition),
+    });
+    assert.equal(published.status, 201);
+
+    const { page, problems, context } = await openPhonePage(browser);
+    await page.goto(`${server.url}/c/closing-soon`);
+    const notice = page.locator('[data-deadline]');
+    await notice.waitFor();
+    assert.match(await notice.textContent(), /^Voting closes .+\. An answer saved on this phone without a connection still counts if it reaches the server by .+\.$/);
+    assert.equal(await page.locator(`[data-deadline]`).count(), 1);
+    await page.goto(`${server.url}/c/${WATER}`);
+    await page.locator('form[data-item="tariff"]').waitFor();
+    assert.equal(await page.locator('[data-deadline]').count(), 0, 'a month before the close, nothing to say');
     assert.deepEqual(problems, []);
     await context.close();
   });
