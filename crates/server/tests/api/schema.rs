@@ -33,7 +33,8 @@ async fn broken_definitions_do_not_follow_the_schema() {
     let server = TestServer::empty().await;
     let validator = validator(&server).await;
     let water = demo("consult-water-services.json");
-    let breakages: [(&str, fn(&mut Value)); 7] = [
+    type Breakage = fn(&mut Value);
+    let breakages: [(&str, Breakage); 7] = [
         ("a typo in a field name", |d| d["comments_enabled"] = json!(true)),
         ("an id that is not a slug", |d| d["id"] = json!("Water Services")),
         ("an unknown item type", |d| d["items"][0]["type"] = json!("dropdown")),
