@@ -115,8 +115,7 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                     funded: Some(project.funded),
                     cells: vec![
                         Cell::Money(project.cost as f64, currency.clone()),
-                        Cell::Count(project.bar.value),
-                        Cell::Percent(project.bar.percent),
+                        Cell::Share(project.bar.value, project.bar.percent),
                         Cell::Text(if project.funded {
                             |l| td_string!(l, results.funded_yes)
                         } else {
@@ -132,7 +131,6 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                     |l| td_string!(l, results.col_project),
                     |l| td_string!(l, results.col_cost),
                     |l| td_string!(l, results.col_approvals),
-                    |l| td_string!(l, results.col_share),
                     |l| td_string!(l, results.col_funded),
                 ],
                 rows,
@@ -357,6 +355,9 @@ enum Cell {
     /// A count with "eliminated" after it (instant-runoff rounds).
     Eliminated(Box<Cell>),
     Percent(u32),
+    /// A count and its share, "2 (50%)", where a table has no room for both
+    /// columns; carries `data-count`.
+    Share(u64, u32),
     Money(f64, String),
     Day(String),
     Missing,
@@ -387,6 +388,9 @@ impl Cell {
                 (format!("{text} ({})", td_string!(locale, results.eliminated_mark)), lang, numeric, count)
             }
             Cell::Percent(value) => (percent_text(*value, locale), None, true, None),
+            Cell::Share(value, percent) => {
+                (format!("{} ({})", number(*value, locale), percent_text(*percent, locale)), None, true, Some(*value))
+            }
             Cell::Money(amount, currency) => (money(*amount, currency, locale), None, true, None),
             Cell::Day(day) => match chart::day_at_noon(day) {
                 Some(at) => (browser::format_date(at, locale.as_str()), None, false, None),
@@ -437,11 +441,15 @@ fn data_table(table: Table, default_language: Arc<str>) -> impl IntoView {
             <tbody>{rows}</tbody>
         }
     };
+    // Scrolls sideways when its columns are wider than the screen; focusable
+    // so that a keyboard can scroll it too.
     view! {
-        <table class="data-table">
-            <caption>{tr(caption)}</caption>
-            {body}
-        </table>
+        <div class="table-scroll" tabindex="0">
+            <table class="data-table">
+                <caption>{tr(caption)}</caption>
+                {body}
+            </table>
+        </div>
     }
 }
 
