@@ -520,17 +520,20 @@ pub fn bars_svg(bars: &[DrawnBar], divider: Option<(usize, &str)>, rtl: bool) ->
 /// Height of the columns' area of a column chart.
 const COLUMNS: f64 = 96.0;
 
-/// A column chart as SVG markup: `lengths` from 0 to 1 in reading order;
-/// `under` has a text for every column, or else the first and last only,
-/// set under the chart's two ends.
-pub fn columns_svg(lengths: &[f64], under: &[String], rtl: bool) -> String {
+/// A column chart as SVG markup: `lengths` from 0 to 1 in reading order,
+/// each in one of `slots` equal parts of the width (at least one per
+/// column), from the reading start. `under` has a text for every column, or
+/// else the first and last only, set under the first and last columns' outer
+/// edges.
+pub fn columns_svg(lengths: &[f64], slots: usize, under: &[String], rtl: bool) -> String {
     let count = lengths.len();
+    let slots = slots.max(count);
     let baseline = coordinate(COLUMNS + 16.0);
     let mut svg = open_svg(COLUMNS + 22.0, rtl);
     let axis = coordinate(COLUMNS);
     svg.push_str(&format!(r#"<line class="chart-axis" x1="0" x2="100%" y1="{axis}" y2="{axis}"/>"#));
     for (index, length) in lengths.iter().enumerate() {
-        let slot = column(index, count, rtl);
+        let slot = column(index, slots, rtl);
         let height = length * COLUMNS;
         svg.push_str(&format!(
             r#"<rect class="chart-bar" x="{}%" y="{}" width="{}%" height="{}"/>"#,
@@ -540,23 +543,28 @@ pub fn columns_svg(lengths: &[f64], under: &[String], rtl: bool) -> String {
             coordinate(height),
         ));
     }
+    let mut label = |x: f64, anchor: &str, text: &str| {
+        svg.push_str(&format!(
+            r#"<text class="chart-figure" x="{}%" y="{baseline}" text-anchor="{anchor}">{}</text>"#,
+            coordinate(x),
+            escape(text)
+        ))
+    };
     if under.len() == count {
         for (index, text) in under.iter().enumerate() {
-            let slot = column(index, count, rtl);
-            svg.push_str(&format!(
-                r#"<text class="chart-figure" x="{}%" y="{baseline}" text-anchor="middle">{}</text>"#,
-                coordinate(slot.x + slot.width / 2.0),
-                escape(text)
-            ));
+            let slot = column(index, slots, rtl);
+            label(slot.x + slot.width / 2.0, "middle", text);
         }
-    } else {
-        let (start_x, end_x) = edges(rtl);
-        for (text, x, anchor) in under.iter().zip([(start_x, "start"), (end_x, "end")]).map(|(t, (x, a))| (t, x, a)) {
-            svg.push_str(&format!(
-                r#"<text class="chart-figure" x="{x}" y="{baseline}" text-anchor="{anchor}">{}</text>"#,
-                escape(text)
-            ));
-        }
+    } else if let ([first, last], Some(end)) = (under, count.checked_sub(1)) {
+        // `start` and `end` anchors follow the SVG's direction.
+        let (first_slot, last_slot) = (column(0, slots, rtl), column(end, slots, rtl));
+        let (start_x, end_x) = if rtl {
+            (first_slot.x + first_slot.width, last_slot.x)
+        } else {
+            (first_slot.x, last_slot.x + last_slot.width)
+        };
+        label(start_x, "start", first);
+        label(end_x, "end", last);
     }
     svg.push_str("</svg>");
     svg
@@ -861,13 +869,17 @@ mod tests {
 
     #[test]
     fn column_charts_label_every_column_or_the_two_ends() {
-        let every = columns_svg(&[1.0, 0.5], &["1".into(), "2".into()], false);
+        let every = columns_svg(&[1.0, 0.5], 2, &["1".into(), "2".into()], false);
         assert!(every.contains(r#"<rect class="chart-bar" x="1.5%" y="0" width="47%" height="96"/>"#));
         assert!(every.contains(r#"<rect class="chart-bar" x="51.5%" y="48" width="47%" height="48"/>"#));
         assert!(every.contains(r#"x="25%" y="112" text-anchor="middle">1</text>"#));
-        let ends = columns_svg(&[1.0, 0.5, 0.2], &["1 Nov".into(), "3 Nov".into()], true);
-        assert!(ends.contains(r#"x="100%" y="112" text-anchor="start">1 Nov</text>"#));
-        assert!(ends.contains(r#"x="0" y="112" text-anchor="end">3 Nov</text>"#));
+        let ends = columns_svg(&[1.0, 0.5, 0.2], 3, &["1 Nov".into(), "3 Nov".into()], true);
+        assert!(ends.contains(r#"x="98.5%" y="112" text-anchor="start">1 Nov</text>"#));
+        assert!(ends.contains(r#"x="1.5%" y="112" text-anchor="end">3 Nov</text>"#));
+        // Fewer columns than slots: they keep their width from the reading start.
+        let few = columns_svg(&[1.0], 4, &["1 Nov".into()], false);
+        assert!(few.contains(r#"<rect class="chart-bar" x="1.5%" y="0" width="22%" height="96"/>"#));
+        assert!(few.contains(r#"x="12.5%" y="112" text-anchor="middle">1 Nov</text>"#));
         assert_eq!(escape(r#"a"b'c"#), "a&quot;b&#39;c");
         assert_eq!(
             [0.0, 34.0, 13.6, 200.0 / 3.0, -4.005, 0.004].map(coordinate),

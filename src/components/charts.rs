@@ -292,7 +292,7 @@ fn histogram(bars: &[Bar]) -> impl IntoView {
         .collect();
     svg(move |locale| {
         let under: Vec<String> = values.iter().map(|value| browser::format_decimal(*value, locale.as_str())).collect();
-        columns_svg(&lengths, &under, is_rtl(locale))
+        columns_svg(&lengths, lengths.len(), &under, is_rtl(locale))
     })
 }
 
@@ -453,6 +453,10 @@ fn data_table(table: Table, default_language: Arc<str>) -> impl IntoView {
     }
 }
 
+/// Days the participation chart has room for before its columns narrow: a
+/// first week's columns keep a readable width.
+const PARTICIPATION_SLOTS: usize = 14;
+
 /// Participation per day (staff): a small column chart, its sentence and table.
 pub fn participation(days: Vec<DayParticipation>, participants: u64) -> impl IntoView {
     if days.is_empty() {
@@ -464,7 +468,12 @@ pub fn participation(days: Vec<DayParticipation>, participants: u64) -> impl Int
     };
     let busiest = busiest_day(&days).cloned();
     let day_count = days.len() as u64;
-    let sentence = tr_with!(results.participation_sentence, move |locale| {
+    let text: Text = if days.len() == 1 {
+        |l| td_string!(l, results.participation_one_day)
+    } else {
+        |l| td_string!(l, results.participation_sentence)
+    };
+    let sentence = crate::text::tr_with(text, move |locale| {
         let (date, count) =
             busiest.as_ref().map(|day| (day_text(&day.date, locale), day.participants)).unwrap_or_default();
         vec![
@@ -482,7 +491,7 @@ pub fn participation(days: Vec<DayParticipation>, participants: u64) -> impl Int
     }
     let chart = svg(move |locale| {
         let under: Vec<String> = ends.iter().map(|day| day_text(day, locale)).collect();
-        columns_svg(&lengths, &under, is_rtl(locale))
+        columns_svg(&lengths, PARTICIPATION_SLOTS, &under, is_rtl(locale))
     });
     let table = Table {
         caption: |l| td_string!(l, results.caption_participation),
