@@ -65,7 +65,6 @@ pub enum ItemChart {
     Runoff {
         rounds: Vec<RunoffRound>,
         winner: Option<RowLabel>,
-        ballots: u64,
     },
     /// Borda: each bar's value is its points; `first_choices` in the same order.
     Borda {
@@ -205,7 +204,7 @@ pub fn item_chart(item: &Item, result: &ItemResult) -> Option<ItemChart> {
                             RunoffRound { bars, eliminated, exhausted: round.exhausted }
                         })
                         .collect();
-                    ItemChart::Runoff { rounds, winner, ballots }
+                    ItemChart::Runoff { rounds, winner }
                 }
                 (None, Some(scores)) => {
                     let most = scores.values().copied().max().unwrap_or(0);
@@ -282,7 +281,7 @@ fn share_bars(item: &Item, result: &ItemResult, ballots: u64) -> Vec<Bar> {
 }
 
 /// `part` of `whole` from 0 to 1; 0 of nothing is 0.
-pub fn fraction(part: u64, whole: u64) -> f64 {
+fn fraction(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -320,7 +319,7 @@ impl ItemChart {
                 }
                 _ => Sentence::NoAnswers,
             },
-            ItemChart::Runoff { rounds, winner, .. } => match (winner, rounds.last()) {
+            ItemChart::Runoff { rounds, winner } => match (winner, rounds.last()) {
                 (Some(winner), Some(last)) => {
                     let bar = last.bars.iter().find(|bar| bar.label == *winner);
                     Sentence::RunoffWinner {
@@ -356,21 +355,21 @@ impl ItemChart {
 // the width across, so they fill any screen without scaling their text.
 
 /// Height of one line of a label.
-pub const LINE: f64 = 20.0;
+const LINE: f64 = 20.0;
 /// Thickness of a bar.
-pub const BAR: f64 = 14.0;
+const BAR: f64 = 14.0;
 /// Space below each row.
 const ROW_GAP: f64 = 12.0;
 /// Space for the budget line between funded and unfunded projects.
-pub const DIVIDER: f64 = 28.0;
+const DIVIDER: f64 = 28.0;
 /// The share of the width the bars may take; the figures sit after them.
-pub const TRACK: f64 = 68.0;
+const TRACK: f64 = 68.0;
 /// Characters per label line: what fits a 320 px phone at the chart's size.
-pub const LABEL_CHARS: usize = 34;
+const LABEL_CHARS: usize = 34;
 
 /// The words of `text` in lines of at most `width` characters; a word
 /// longer than a line is cut.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
+fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -402,7 +401,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// Where one row of a horizontal bar chart stands, from the chart's top.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RowBox {
+struct RowBox {
     /// The baseline of each label line.
     pub baselines: Vec<f64>,
     pub bar_top: f64,
@@ -413,7 +412,7 @@ pub struct RowBox {
 /// The rows of a bar chart, given how many lines each label takes, with a
 /// divider (the budget line) before row `divider_before`; and the chart's
 /// height, and the divider's middle when there is one.
-pub fn stack_rows(label_lines: &[usize], divider_before: Option<usize>) -> (Vec<RowBox>, f64, Option<f64>) {
+fn stack_rows(label_lines: &[usize], divider_before: Option<usize>) -> (Vec<RowBox>, f64, Option<f64>) {
     let mut top = 0.0;
     let mut divider = None;
     let mut rows = Vec::with_capacity(label_lines.len());
@@ -433,7 +432,7 @@ pub fn stack_rows(label_lines: &[usize], divider_before: Option<usize>) -> (Vec<
 
 /// A horizontal span in percent of the width: its left edge and width.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Span {
+struct Span {
     pub x: f64,
     pub width: f64,
 }
@@ -441,13 +440,13 @@ pub struct Span {
 /// The span that starts `from` percent after the reading start of the line
 /// and is `width` percent wide: measured from the left in left-to-right
 /// pages, from the right in right-to-left ones.
-pub fn span(from: f64, width: f64, rtl: bool) -> Span {
+fn span(from: f64, width: f64, rtl: bool) -> Span {
     Span { x: if rtl { 100.0 - from - width } else { from }, width }
 }
 
 /// The `index`th of `count` equal columns, with a gap on both sides, in
 /// reading order.
-pub fn column(index: usize, count: usize, rtl: bool) -> Span {
+fn column(index: usize, count: usize, rtl: bool) -> Span {
     let slot = 100.0 / count.max(1) as f64;
     let gap = (slot * 0.12).min(1.5);
     span(index as f64 * slot + gap, slot - 2.0 * gap, rtl)
@@ -593,7 +592,7 @@ fn open_svg(height: f64, rtl: bool) -> String {
 /// A coordinate as SVG reads it, to the hundredth: "34", "13.6", "66.67".
 /// Written with integers: Rust's float formatting would add kilobytes to the
 /// download.
-pub fn coordinate(value: f64) -> String {
+fn coordinate(value: f64) -> String {
     let hundredths = (value * 100.0).round() as i64;
     let sign = if hundredths < 0 { "-" } else { "" };
     let (whole, fraction) = (hundredths.abs() / 100, hundredths.abs() % 100);
@@ -605,7 +604,7 @@ pub fn coordinate(value: f64) -> String {
 }
 
 /// Text as it may stand in markup.
-pub fn escape(text: &str) -> String {
+fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
