@@ -329,10 +329,24 @@ fn moderated_comment(
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<ModerationProblem>);
     let target = StoredValue::new((token, id.clone()));
+    // Keyboard and screen reader focus follows the step: into the reason
+    // field when the form opens, back to the button when it closes.
+    let action = NodeRef::<leptos::html::Button>::new();
+    let field = NodeRef::<leptos::html::Textarea>::new();
+    let focus_after_render = move |to_field: bool| {
+        request_animation_frame(move || {
+            let _ = if to_field {
+                field.get_untracked().map(|field| field.focus())
+            } else {
+                action.get_untracked().map(|button| button.focus())
+            };
+        })
+    };
 
     let finish = move |answer: Result<ModeratedComment, AppError>| {
         match answer {
             Ok(comment) => {
+                focus_after_render(false);
                 state.set(comment);
                 asking.set(false);
                 reason.set(String::new());
@@ -361,6 +375,7 @@ fn moderated_comment(
         if !state.get_untracked().hidden {
             problem.set(None);
             asking.set(true);
+            focus_after_render(true);
             return;
         }
         busy.set(true);
@@ -427,6 +442,7 @@ fn moderated_comment(
                         {tr_with!(staff.hide_reason_hint, |_| vec![("max", HIDE_REASON_MAX_CHARS.to_string())])}
                     </p>
                     <textarea
+                        node_ref=field
                         id=reason_id
                         name="reason"
                         rows="2"
@@ -439,9 +455,12 @@ fn moderated_comment(
                 </div>
                 <button type="submit" disabled=move || busy.get()>{tr!(staff.hide_confirm)}</button>
                 " "
-                <button type="button" class="secondary" on:click=move |_| asking.set(false)>{tr!(staff.cancel)}</button>
+                <button type="button" class="secondary" on:click=move |_| {
+                    asking.set(false);
+                    focus_after_render(false);
+                }>{tr!(staff.cancel)}</button>
             </form>
-            <button type="button" class="secondary" hidden=move || asking.get() disabled=move || busy.get() on:click=act>
+            <button type="button" class="secondary" node_ref=action hidden=move || asking.get() disabled=move || busy.get() on:click=act>
                 {move || if hidden() { tr!(staff.restore).into_any() } else { tr!(staff.hide).into_any() }}
             </button>
             <p class="notice notice-error" role="alert" hidden=move || problem.get().is_none()>{problem_text}</p>

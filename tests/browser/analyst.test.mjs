@@ -116,11 +116,13 @@ describe('the analyst results screen', () => {
     await context.close();
   });
 
-  test('an analyst hides a comment with a reason and sees it marked hidden', async () => {
+  test('an analyst hides a comment with a reason, sees it marked hidden, and shows it again', async () => {
     const { page, problems, context } = await openPhonePage(browser);
     await openResults(page);
     const comment = page.locator('li[data-comment]', { hasText: RUDE });
     await comment.getByRole('button', { name: 'Hide…' }).click();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent?.trim());
+    await waitUntil('the focus in the reason field', async () => (await focused()) === 'reason');
     // A blank reason is no reason: nothing is hidden.
     await comment.locator('textarea[name="reason"]').fill('   ');
     await comment.locator('button[type="submit"]').click();
@@ -134,9 +136,16 @@ describe('the analyst results screen', () => {
     assert.match(note, /Hidden/);
     assert.match(note, /Amani Analyst/);
     assert.match(note, /Insults the meter readers/);
+    await waitUntil('the focus back on the comment', async () => (await focused()) === 'Show it again');
     const listed = await server.api(`/consultations/${WATER}/comments`);
     assert.ok(!listed.comments.some((c) => c.body === RUDE), 'citizens no longer see it');
     assert.deepEqual(await axeViolations(page), []);
+
+    // And shown again.
+    await comment.getByRole('button', { name: 'Show it again' }).click();
+    await waitUntil('the comment to be shown again', async () => (await comment.getAttribute('data-hidden')) === 'false');
+    const relisted = await server.api(`/consultations/${WATER}/comments`);
+    assert.ok(relisted.comments.some((c) => c.body === RUDE));
     assert.deepEqual(problems, []);
     await context.close();
   });
