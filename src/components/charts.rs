@@ -27,7 +27,7 @@ use crate::text::{fill, tr, Text};
 pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> impl IntoView {
     let language: Arc<str> = default_language.into();
     let sentence = sentence_view(chart.sentence(), language.clone(), decided);
-    let option = |bar: &Bar, cells: Vec<Cell>| Row {
+    let option_row = |bar: &Bar, cells: Vec<Cell>| Row {
         option: Some(bar.key.clone()),
         funded: None,
         header: Cell::Label(bar.label.clone()),
@@ -46,7 +46,7 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                 headers: vec![|l| td_string!(l, results.col_option), |l| td_string!(l, results.col_answers), |l| {
                     td_string!(l, results.col_share)
                 }],
-                rows: bars.iter().map(|bar| option(bar, share_cells(bar))).collect(),
+                rows: bars.iter().map(|bar| option_row(bar, share_cells(bar))).collect(),
             };
             let hint: Option<Text> = approvals.then_some(|l| td_string!(l, results.approvals));
             (hint, bars_chart(bars, language.clone(), share_figure, None).into_any(), Some(table))
@@ -57,7 +57,7 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                 headers: vec![|l| td_string!(l, results.col_value), |l| td_string!(l, results.col_answers), |l| {
                     td_string!(l, results.col_share)
                 }],
-                rows: bars.iter().map(|bar| option(bar, share_cells(bar))).collect(),
+                rows: bars.iter().map(|bar| option_row(bar, share_cells(bar))).collect(),
             };
             (None, histogram(&bars).into_any(), Some(table))
         }
@@ -78,7 +78,7 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                             None => Cell::Missing,
                         })
                         .collect();
-                    option(candidate, cells)
+                    option_row(candidate, cells)
                 })
                 .collect();
             rows.push(Row {
@@ -100,7 +100,7 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                 rows: bars
                     .iter()
                     .zip(&first_choices)
-                    .map(|(bar, firsts)| option(bar, vec![Cell::Number(bar.value), Cell::Count(*firsts)]))
+                    .map(|(bar, firsts)| option_row(bar, vec![Cell::Number(bar.value), Cell::Count(*firsts)]))
                     .collect(),
             };
             let hint: Text = |l| td_string!(l, results.borda_note);
@@ -122,7 +122,7 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                             |l| td_string!(l, results.funded_no)
                         }),
                     ],
-                    ..option(&project.bar, Vec::new())
+                    ..option_row(&project.bar, Vec::new())
                 })
                 .collect();
             let table = Table {
