@@ -181,7 +181,7 @@ pub fn item_chart(item: &Item, result: &ItemResult) -> Option<ItemChart> {
             let label_of = |key: &str| options.iter().find(|o| o.id == key).map(|o| RowLabel::Text(o.label.clone()));
             let winner = result.winner.as_deref().and_then(label_of);
             match (&result.rounds, &result.scores) {
-                (Some(rounds), _) => {
+                (Some(rounds), _) if !rounds.is_empty() => {
                     let rounds = rounds
                         .iter()
                         .map(|round| {
@@ -206,7 +206,7 @@ pub fn item_chart(item: &Item, result: &ItemResult) -> Option<ItemChart> {
                         .collect();
                     ItemChart::Runoff { rounds, winner }
                 }
-                (None, Some(scores)) => {
+                (_, Some(scores)) => {
                     let most = scores.values().copied().max().unwrap_or(0);
                     let total: u64 = scores.values().sum();
                     let firsts = share_bars(item, result, ballots);
@@ -231,10 +231,8 @@ pub fn item_chart(item: &Item, result: &ItemResult) -> Option<ItemChart> {
                         ballots,
                     }
                 }
-                // Not counted by a method (no ballots read yet): first choices.
-                (None, None) => {
-                    ItemChart::Counts { bars: share_bars(item, result, ballots), ballots, approvals: false }
-                }
+                // No round to show (no ballots yet): first choices.
+                _ => ItemChart::Counts { bars: share_bars(item, result, ballots), ballots, approvals: false },
             }
         }
         Item::Budget { projects, total, currency, .. } => {
@@ -762,6 +760,21 @@ mod tests {
             chart.sentence(),
             Sentence::RunoffWinner { label: label("market"), rounds: 2, percent: 75, counted: 4 }
         );
+    }
+
+    #[test]
+    fn a_runoff_without_ballots_shows_first_choices() {
+        let item = Item::Ranking {
+            id: "q".into(),
+            title: text("Q"),
+            options: choices(&["market", "school"]),
+            method: RankingMethod::InstantRunoff,
+        };
+        let mut empty = result(0, &[("market", 0), ("school", 0)]);
+        empty.rounds = Some(vec![]);
+        let chart = item_chart(&item, &empty).unwrap();
+        assert!(matches!(&chart, ItemChart::Counts { bars, .. } if bars.len() == 2), "{chart:?}");
+        assert_eq!(chart.sentence(), Sentence::NoAnswers);
     }
 
     #[test]
