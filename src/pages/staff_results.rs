@@ -35,34 +35,27 @@ pub fn staff_results_page(id: String) -> impl IntoView {
 fn results_screen(id: String, signed_in: SignedIn) -> impl IntoView {
     let session = use_staff_session();
     let token = signed_in.token;
-    let definition = {
-        let id = id.clone();
-        Load::new(move || {
-            let id = id.clone();
-            async move { api::consultation(&id).await }
-        })
-    };
-    let results = {
-        let (id, token) = (id.clone(), token.clone());
+    // The definition names what the results count; both load together.
+    let loaded = {
+        let token = token.clone();
         Load::new(move || {
             let (id, token) = (id.clone(), token.clone());
-            async move { api::admin_results(&token, &id).await }
+            async move { Ok((api::consultation(&id).await?, api::admin_results(&token, &id).await?)) }
         })
     };
     // A token revoked meanwhile signs the person out.
     Effect::new(move || {
-        if let Some(Err(AppError::Unauthorized)) = results.get() {
+        if let Some(Err(AppError::Unauthorized)) = loaded.get() {
             session.sign_out();
         }
     });
-    move || match (definition.get(), results.get()) {
-        (Some(Err(AppError::NotFound)), _) | (_, Some(Err(AppError::NotFound))) => not_found().into_any(),
-        (Some(Err(error)), _) => error_notice(error, move || definition.reload()).into_any(),
-        (_, Some(Err(error))) => error_notice(error, move || results.reload()).into_any(),
-        (Some(Ok(consultation)), Some(Ok(answer))) => {
-            screen(Arc::new(consultation), answer, token.clone(), move || results.reload()).into_any()
+    move || match loaded.get() {
+        None => loading(tr!(staff.loading)).into_any(),
+        Some(Err(AppError::NotFound)) => not_found().into_any(),
+        Some(Err(error)) => error_notice(error, move || loaded.reload()).into_any(),
+        Some(Ok((consultation, results))) => {
+            screen(Arc::new(consultation), results, token.clone(), move || loaded.reload()).into_any()
         }
-        _ => loading(tr!(staff.loading)).into_any(),
     }
 }
 
