@@ -1,7 +1,7 @@
 // An analyst signs in, reads the results of a consultation that has ballots
 // (chart, sentence and table agree with what was sent), downloads the
-// ballots CSV, hides a comment with a reason, and reads the charts in Arabic
-// laid out right to left.
+// ballots CSV, hides a comment with a reason and shows it again, and reads
+// the charts in Arabic laid out right to left.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
