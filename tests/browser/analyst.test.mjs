@@ -1,7 +1,8 @@
 // An analyst signs in, reads the results of a consultation that has ballots
 // (chart, sentence and table agree with what was sent), downloads the
-// ballots CSV, hides a comment with a reason and shows it again, and reads
-// the charts in Arabic laid out right to left.
+// ballots CSV, hides a comment with a reason and shows it again, reads the
+// charts in Arabic laid out right to left, and pages through the comments
+// in either order and by language.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -164,6 +165,34 @@ describe('the analyst results screen', () => {
     assert.ok(bar.x > chart.x + chart.width / 2, 'and grows leftwards');
     assert.ok(Math.abs(label.x + label.width - (chart.x + chart.width)) < 2, 'its label starts at the right edge');
     assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('comments come a page at a time, in either order, and by language', async () => {
+    // 21 remarks after the one of the first test, the first in French and agreed with.
+    const remarks = Array.from({ length: 21 }, (_, n) => ({
+      id: randomUUID(), consultation: WATER, kind: 'comment', item: null, reply_to: null,
+      body: `Remark ${n + 1}`, language: n === 0 ? 'fr' : 'en',
+    }));
+    await sync(server, randomUUID(), remarks);
+    await sync(server, randomUUID(), [{ id: randomUUID(), consultation: WATER, kind: 'reaction', comment: remarks[0].id, value: 'agree' }]);
+
+    const { page, problems, context } = await openPhonePage(browser);
+    await openResults(page);
+    const listed = page.locator('li[data-comment]');
+    const first = async () => (await listed.first().locator('.lines').textContent()).trim();
+    await listed.first().waitFor();
+    assert.equal(await listed.count(), 20, 'a page is 20 comments');
+    assert.equal(await first(), 'Remark 21', 'newest first');
+    await page.getByRole('button', { name: 'More comments' }).click();
+    await waitUntil('the second page', async () => (await listed.count()) === 22);
+    assert.equal(await page.getByRole('button', { name: 'More comments' }).count(), 0, 'no more after the last page');
+
+    await page.locator('#comment-order').selectOption('agreed');
+    await waitUntil('the most agreed first', async () => (await first()) === 'Remark 1');
+    await page.locator('#comment-language').selectOption('fr');
+    await waitUntil('French comments only', async () => (await listed.count()) === 1);
     assert.deepEqual(problems, []);
     await context.close();
   });
