@@ -184,9 +184,11 @@ describe('the analyst results screen', () => {
     const first = async () => (await listed.first().locator('.lines').textContent()).trim();
     await listed.first().waitFor();
     assert.equal(await listed.count(), 20, 'a page is 20 comments');
-    assert.equal(await first(), 'Remark 21', 'newest first');
+    const oldest = page.locator('li[data-comment]', { hasText: RUDE });
+    assert.equal(await oldest.count(), 0, 'newest first: the oldest comment is not on the first page');
     await page.getByRole('button', { name: 'More comments' }).click();
     await waitUntil('the second page', async () => (await listed.count()) === 22);
+    assert.equal((await listed.last().locator('.lines').textContent()).trim(), RUDE);
     assert.equal(await page.getByRole('button', { name: 'More comments' }).count(), 0, 'no more after the last page');
 
     await page.locator('#comment-order').selectOption('agreed');
