@@ -92,6 +92,8 @@ pub enum ItemChart {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Sentence {
     NoAnswers,
+    /// An information section nobody has marked useful or not yet.
+    NoMarks,
     /// One option has the most answers.
     Leads {
         label: RowLabel,
@@ -290,14 +292,18 @@ fn fraction(part: u64, whole: u64) -> f64 {
 impl ItemChart {
     pub fn sentence(&self) -> Sentence {
         match self {
+            ItemChart::Counts { bars, ballots, .. }
+                if bars.iter().any(|bar| matches!(bar.label, RowLabel::Useful(_))) =>
+            {
+                match bars.iter().find(|bar| bar.label == RowLabel::Useful(true)) {
+                    Some(yes) if *ballots > 0 => Sentence::Useful { percent: yes.percent, marks: *ballots },
+                    _ => Sentence::NoMarks,
+                }
+            }
             ItemChart::Counts { bars, ballots, .. } if bars.iter().all(|bar| bar.value == 0) || *ballots == 0 => {
                 Sentence::NoAnswers
             }
             ItemChart::Counts { bars, ballots, approvals } => {
-                if bars.iter().any(|bar| matches!(bar.label, RowLabel::Useful(_))) {
-                    let yes = bars.iter().find(|bar| bar.label == RowLabel::Useful(true));
-                    return Sentence::Useful { percent: yes.map_or(0, |bar| bar.percent), marks: *ballots };
-                }
                 let most = bars.iter().map(|bar| bar.value).max().unwrap_or(0);
                 let mut leaders = bars.iter().filter(|bar| bar.value == most);
                 let first = leaders.next().expect("a bar has the largest count");
@@ -713,6 +719,8 @@ mod tests {
         let marks = ItemResult { useful: Some(Useful { yes: 3, no: 1 }), ..ItemResult::default() };
         let chart = item_chart(&item, &marks).unwrap();
         assert_eq!(chart.sentence(), Sentence::Useful { percent: 75, marks: 4 });
+        let unmarked = ItemResult { useful: Some(Useful { yes: 0, no: 0 }), ..ItemResult::default() };
+        assert_eq!(item_chart(&item, &unmarked).unwrap().sentence(), Sentence::NoMarks);
         assert!(item_chart(&item, &ItemResult::default()).is_none(), "results without marks do not fit");
     }
 

@@ -43,9 +43,15 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                 } else {
                     |l| td_string!(l, results.caption_counts)
                 },
-                headers: vec![|l| td_string!(l, results.col_option), |l| td_string!(l, results.col_answers), |l| {
-                    td_string!(l, results.col_share)
-                }],
+                headers: if useful {
+                    vec![|l| td_string!(l, results.col_mark), |l| td_string!(l, results.col_readers), |l| {
+                        td_string!(l, results.col_share)
+                    }]
+                } else {
+                    vec![|l| td_string!(l, results.col_option), |l| td_string!(l, results.col_answers), |l| {
+                        td_string!(l, results.col_share)
+                    }]
+                },
                 rows: bars.iter().map(|bar| option_row(bar, share_cells(bar))).collect(),
             };
             let hint: Option<Text> = approvals.then_some(|l| td_string!(l, results.approvals));
@@ -206,6 +212,7 @@ fn sentence_view(sentence: Sentence, default_language: Arc<str>, decided: bool) 
     let label = move |label: &RowLabel, locale| label_text(label, locale, &default_language).0;
     let text: Text = match &sentence {
         Sentence::NoAnswers => |l| td_string!(l, results.sentence_none),
+        Sentence::NoMarks => |l| td_string!(l, results.sentence_no_marks),
         Sentence::Leads { .. } if decided => |l| td_string!(l, results.sentence_won),
         Sentence::Leads { .. } => |l| td_string!(l, results.sentence_leads),
         Sentence::Tied { .. } => |l| td_string!(l, results.sentence_tied),
@@ -221,7 +228,7 @@ fn sentence_view(sentence: Sentence, default_language: Arc<str>, decided: bool) 
         let n = |value: u64| number(value, locale);
         let decimal = |value: f64| browser::format_decimal(value, locale.as_str());
         match &sentence {
-            Sentence::NoAnswers => vec![],
+            Sentence::NoAnswers | Sentence::NoMarks => vec![],
             Sentence::Leads { label: l, percent, ballots } | Sentence::MostChosen { label: l, percent, ballots } => {
                 vec![("label", label(l, locale)), ("percent", n((*percent).into())), ("ballots", n(*ballots))]
             }
