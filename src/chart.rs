@@ -65,7 +65,6 @@ pub enum ItemChart {
     Runoff {
         rounds: Vec<RunoffRound>,
         winner: Option<RowLabel>,
-        ballots: u64,
     },
     /// Borda: each bar's value is its points; `first_choices` in the same order.
     Borda {
@@ -93,6 +92,8 @@ pub enum ItemChart {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Sentence {
     NoAnswers,
+    /// An information section nobody has marked useful or not yet.
+    NoMarks,
     /// One option has the most answers.
     Leads {
         label: RowLabel,
@@ -182,7 +183,7 @@ pub fn item_chart(item: &Item, result: &ItemResult) -> Option<ItemChart> {
             let label_of = |key: &str| options.iter().find(|o| o.id == key).map(|o| RowLabel::Text(o.label.clone()));
             let winner = result.winner.as_deref().and_then(label_of);
             match (&result.rounds, &result.scores) {
-                (Some(rounds), _) => {
+                (Some(rounds), _) if !rounds.is_empty() => {
                     let rounds = rounds
                         .iter()
                         .map(|round| {
@@ -205,9 +206,9 @@ pub fn item_chart(item: &Item, result: &ItemResult) -> Option<ItemChart> {
                             RunoffRound { bars, eliminated, exhausted: round.exhausted }
                         })
                         .collect();
-                    ItemChart::Runoff { rounds, winner, ballots }
+                    ItemChart::Runoff { rounds, winner }
                 }
-                (None, Some(scores)) => {
+                (_, Some(scores)) => {
                     let most = scores.values().copied().max().unwrap_or(0);
                     let total: u64 = scores.values().sum();
                     let firsts = share_bars(item, result, ballots);
@@ -232,10 +233,8 @@ pub fn item_chart(item: &Item, result: &ItemResult) -> Option<ItemChart> {
                         ballots,
                     }
                 }
-                // Not counted by a method (no ballots read yet): first choices.
-                (None, None) => {
-                    ItemChart::Counts { bars: share_bars(item, result, ballots), ballots, approvals: false }
-                }
+                // No round to show (no ballots yet): first choices.
+                _ => ItemChart::Counts { bars: share_bars(item, result, ballots), ballots, approvals: false },
             }
         }
         Item::Budget { projects, total, currency, .. } => {
@@ -282,7 +281,7 @@ fn share_bars(item: &Item, result: &ItemResult, ballots: u64) -> Vec<Bar> {
 }
 
 /// `part` of `whole` from 0 to 1; 0 of nothing is 0.
-pub fn fraction(part: u64, whole: u64) -> f64 {
+fn fraction(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         0.0
     } else {
@@ -293,14 +292,18 @@ pub fn fraction(part: u64, whole: u64) -> f64 {
 impl ItemChart {
     pub fn sentence(&self) -> Sentence {
         match self {
+            ItemChart::Counts { bars, ballots, .. }
+                if bars.iter().any(|bar| matches!(bar.label, RowLabel::Useful(_))) =>
+            {
+                match bars.iter().find(|bar| bar.label == RowLabel::Useful(true)) {
+                    Some(yes) if *ballots > 0 => Sentence::Useful { percent: yes.percent, marks: *ballots },
+                    _ => Sentence::NoMarks,
+                }
+            }
             ItemChart::Counts { bars, ballots, .. } if bars.iter().all(|bar| bar.value == 0) || *ballots == 0 => {
                 Sentence::NoAnswers
             }
             ItemChart::Counts { bars, ballots, approvals } => {
-                if bars.iter().any(|bar| matches!(bar.label, RowLabel::Useful(_))) {
-                    let yes = bars.iter().find(|bar| bar.label == RowLabel::Useful(true));
-                    return Sentence::Useful { percent: yes.map_or(0, |bar| bar.percent), marks: *ballots };
-                }
                 let most = bars.iter().map(|bar| bar.value).max().unwrap_or(0);
                 let mut leaders = bars.iter().filter(|bar| bar.value == most);
                 let first = leaders.next().expect("a bar has the largest count");
@@ -320,7 +323,7 @@ impl ItemChart {
                 }
                 _ => Sentence::NoAnswers,
             },
-            ItemChart::Runoff { rounds, winner, .. } => match (winner, rounds.last()) {
+            ItemChart::Runoff { rounds, winner } => match (winner, rounds.last()) {
                 (Some(winner), Some(last)) => {
                     let bar = last.bars.iter().find(|bar| bar.label == *winner);
                     Sentence::RunoffWinner {
@@ -356,21 +359,21 @@ impl ItemChart {
 // the width across, so they fill any screen without scaling their text.
 
 /// Height of one line of a label.
-pub const LINE: f64 = 20.0;
+const LINE: f64 = 20.0;
 /// Thickness of a bar.
-pub const BAR: f64 = 14.0;
+const BAR: f64 = 14.0;
 /// Space below each row.
 const ROW_GAP: f64 = 12.0;
 /// Space for the budget line between funded and unfunded projects.
-pub const DIVIDER: f64 = 28.0;
+const DIVIDER: f64 = 28.0;
 /// The share of the width the bars may take; the figures sit after them.
-pub const TRACK: f64 = 68.0;
+const TRACK: f64 = 68.0;
 /// Characters per label line: what fits a 320 px phone at the chart's size.
-pub const LABEL_CHARS: usize = 34;
+const LABEL_CHARS: usize = 34;
 
 /// The words of `text` in lines of at most `width` characters; a word
 /// longer than a line is cut.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
+fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -402,7 +405,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// Where one row of a horizontal bar chart stands, from the chart's top.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RowBox {
+struct RowBox {
     /// The baseline of each label line.
     pub baselines: Vec<f64>,
     pub bar_top: f64,
@@ -413,7 +416,7 @@ pub struct RowBox {
 /// The rows of a bar chart, given how many lines each label takes, with a
 /// divider (the budget line) before row `divider_before`; and the chart's
 /// height, and the divider's middle when there is one.
-pub fn stack_rows(label_lines: &[usize], divider_before: Option<usize>) -> (Vec<RowBox>, f64, Option<f64>) {
+fn stack_rows(label_lines: &[usize], divider_before: Option<usize>) -> (Vec<RowBox>, f64, Option<f64>) {
     let mut top = 0.0;
     let mut divider = None;
     let mut rows = Vec::with_capacity(label_lines.len());
@@ -433,7 +436,7 @@ pub fn stack_rows(label_lines: &[usize], divider_before: Option<usize>) -> (Vec<
 
 /// A horizontal span in percent of the width: its left edge and width.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Span {
+struct Span {
     pub x: f64,
     pub width: f64,
 }
@@ -441,13 +444,13 @@ pub struct Span {
 /// The span that starts `from` percent after the reading start of the line
 /// and is `width` percent wide: measured from the left in left-to-right
 /// pages, from the right in right-to-left ones.
-pub fn span(from: f64, width: f64, rtl: bool) -> Span {
+fn span(from: f64, width: f64, rtl: bool) -> Span {
     Span { x: if rtl { 100.0 - from - width } else { from }, width }
 }
 
 /// The `index`th of `count` equal columns, with a gap on both sides, in
 /// reading order.
-pub fn column(index: usize, count: usize, rtl: bool) -> Span {
+fn column(index: usize, count: usize, rtl: bool) -> Span {
     let slot = 100.0 / count.max(1) as f64;
     let gap = (slot * 0.12).min(1.5);
     span(index as f64 * slot + gap, slot - 2.0 * gap, rtl)
@@ -520,17 +523,20 @@ pub fn bars_svg(bars: &[DrawnBar], divider: Option<(usize, &str)>, rtl: bool) ->
 /// Height of the columns' area of a column chart.
 const COLUMNS: f64 = 96.0;
 
-/// A column chart as SVG markup: `lengths` from 0 to 1 in reading order;
-/// `under` has a text for every column, or else the first and last only,
-/// set under the chart's two ends.
-pub fn columns_svg(lengths: &[f64], under: &[String], rtl: bool) -> String {
+/// A column chart as SVG markup: `lengths` from 0 to 1 in reading order,
+/// each in one of `slots` equal parts of the width (at least one per
+/// column), from the reading start. `under` has a text for every column, or
+/// else the first and last only, set under the first and last columns' outer
+/// edges.
+pub fn columns_svg(lengths: &[f64], slots: usize, under: &[String], rtl: bool) -> String {
     let count = lengths.len();
+    let slots = slots.max(count);
     let baseline = coordinate(COLUMNS + 16.0);
     let mut svg = open_svg(COLUMNS + 22.0, rtl);
     let axis = coordinate(COLUMNS);
     svg.push_str(&format!(r#"<line class="chart-axis" x1="0" x2="100%" y1="{axis}" y2="{axis}"/>"#));
     for (index, length) in lengths.iter().enumerate() {
-        let slot = column(index, count, rtl);
+        let slot = column(index, slots, rtl);
         let height = length * COLUMNS;
         svg.push_str(&format!(
             r#"<rect class="chart-bar" x="{}%" y="{}" width="{}%" height="{}"/>"#,
@@ -540,23 +546,28 @@ pub fn columns_svg(lengths: &[f64], under: &[String], rtl: bool) -> String {
             coordinate(height),
         ));
     }
+    let mut label = |x: f64, anchor: &str, text: &str| {
+        svg.push_str(&format!(
+            r#"<text class="chart-figure" x="{}%" y="{baseline}" text-anchor="{anchor}">{}</text>"#,
+            coordinate(x),
+            escape(text)
+        ))
+    };
     if under.len() == count {
         for (index, text) in under.iter().enumerate() {
-            let slot = column(index, count, rtl);
-            svg.push_str(&format!(
-                r#"<text class="chart-figure" x="{}%" y="{baseline}" text-anchor="middle">{}</text>"#,
-                coordinate(slot.x + slot.width / 2.0),
-                escape(text)
-            ));
+            let slot = column(index, slots, rtl);
+            label(slot.x + slot.width / 2.0, "middle", text);
         }
-    } else {
-        let (start_x, end_x) = edges(rtl);
-        for (text, x, anchor) in under.iter().zip([(start_x, "start"), (end_x, "end")]).map(|(t, (x, a))| (t, x, a)) {
-            svg.push_str(&format!(
-                r#"<text class="chart-figure" x="{x}" y="{baseline}" text-anchor="{anchor}">{}</text>"#,
-                escape(text)
-            ));
-        }
+    } else if let ([first, last], Some(end)) = (under, count.checked_sub(1)) {
+        // `start` and `end` anchors follow the SVG's direction.
+        let (first_slot, last_slot) = (column(0, slots, rtl), column(end, slots, rtl));
+        let (start_x, end_x) = if rtl {
+            (first_slot.x + first_slot.width, last_slot.x)
+        } else {
+            (first_slot.x, last_slot.x + last_slot.width)
+        };
+        label(start_x, "start", first);
+        label(end_x, "end", last);
     }
     svg.push_str("</svg>");
     svg
@@ -585,7 +596,7 @@ fn open_svg(height: f64, rtl: bool) -> String {
 /// A coordinate as SVG reads it, to the hundredth: "34", "13.6", "66.67".
 /// Written with integers: Rust's float formatting would add kilobytes to the
 /// download.
-pub fn coordinate(value: f64) -> String {
+fn coordinate(value: f64) -> String {
     let hundredths = (value * 100.0).round() as i64;
     let sign = if hundredths < 0 { "-" } else { "" };
     let (whole, fraction) = (hundredths.abs() / 100, hundredths.abs() % 100);
@@ -597,7 +608,7 @@ pub fn coordinate(value: f64) -> String {
 }
 
 /// Text as it may stand in markup.
-pub fn escape(text: &str) -> String {
+fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -708,6 +719,8 @@ mod tests {
         let marks = ItemResult { useful: Some(Useful { yes: 3, no: 1 }), ..ItemResult::default() };
         let chart = item_chart(&item, &marks).unwrap();
         assert_eq!(chart.sentence(), Sentence::Useful { percent: 75, marks: 4 });
+        let unmarked = ItemResult { useful: Some(Useful { yes: 0, no: 0 }), ..ItemResult::default() };
+        assert_eq!(item_chart(&item, &unmarked).unwrap().sentence(), Sentence::NoMarks);
         assert!(item_chart(&item, &ItemResult::default()).is_none(), "results without marks do not fit");
     }
 
@@ -755,6 +768,21 @@ mod tests {
             chart.sentence(),
             Sentence::RunoffWinner { label: label("market"), rounds: 2, percent: 75, counted: 4 }
         );
+    }
+
+    #[test]
+    fn a_runoff_without_ballots_shows_first_choices() {
+        let item = Item::Ranking {
+            id: "q".into(),
+            title: text("Q"),
+            options: choices(&["market", "school"]),
+            method: RankingMethod::InstantRunoff,
+        };
+        let mut empty = result(0, &[("market", 0), ("school", 0)]);
+        empty.rounds = Some(vec![]);
+        let chart = item_chart(&item, &empty).unwrap();
+        assert!(matches!(&chart, ItemChart::Counts { bars, .. } if bars.len() == 2), "{chart:?}");
+        assert_eq!(chart.sentence(), Sentence::NoAnswers);
     }
 
     #[test]
@@ -861,13 +889,17 @@ mod tests {
 
     #[test]
     fn column_charts_label_every_column_or_the_two_ends() {
-        let every = columns_svg(&[1.0, 0.5], &["1".into(), "2".into()], false);
+        let every = columns_svg(&[1.0, 0.5], 2, &["1".into(), "2".into()], false);
         assert!(every.contains(r#"<rect class="chart-bar" x="1.5%" y="0" width="47%" height="96"/>"#));
         assert!(every.contains(r#"<rect class="chart-bar" x="51.5%" y="48" width="47%" height="48"/>"#));
         assert!(every.contains(r#"x="25%" y="112" text-anchor="middle">1</text>"#));
-        let ends = columns_svg(&[1.0, 0.5, 0.2], &["1 Nov".into(), "3 Nov".into()], true);
-        assert!(ends.contains(r#"x="100%" y="112" text-anchor="start">1 Nov</text>"#));
-        assert!(ends.contains(r#"x="0" y="112" text-anchor="end">3 Nov</text>"#));
+        let ends = columns_svg(&[1.0, 0.5, 0.2], 3, &["1 Nov".into(), "3 Nov".into()], true);
+        assert!(ends.contains(r#"x="98.5%" y="112" text-anchor="start">1 Nov</text>"#));
+        assert!(ends.contains(r#"x="1.5%" y="112" text-anchor="end">3 Nov</text>"#));
+        // Fewer columns than slots: they keep their width from the reading start.
+        let few = columns_svg(&[1.0], 4, &["1 Nov".into()], false);
+        assert!(few.contains(r#"<rect class="chart-bar" x="1.5%" y="0" width="22%" height="96"/>"#));
+        assert!(few.contains(r#"x="12.5%" y="112" text-anchor="middle">1 Nov</text>"#));
         assert_eq!(escape(r#"a"b'c"#), "a&quot;b&#39;c");
         assert_eq!(
             [0.0, 34.0, 13.6, 200.0 / 3.0, -4.005, 0.004].map(coordinate),

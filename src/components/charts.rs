@@ -27,7 +27,7 @@ use crate::text::{fill, tr, Text};
 pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> impl IntoView {
     let language: Arc<str> = default_language.into();
     let sentence = sentence_view(chart.sentence(), language.clone(), decided);
-    let option = |bar: &Bar, cells: Vec<Cell>| Row {
+    let option_row = |bar: &Bar, cells: Vec<Cell>| Row {
         option: Some(bar.key.clone()),
         funded: None,
         header: Cell::Label(bar.label.clone()),
@@ -43,10 +43,16 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                 } else {
                     |l| td_string!(l, results.caption_counts)
                 },
-                headers: vec![|l| td_string!(l, results.col_option), |l| td_string!(l, results.col_answers), |l| {
-                    td_string!(l, results.col_share)
-                }],
-                rows: bars.iter().map(|bar| option(bar, share_cells(bar))).collect(),
+                headers: if useful {
+                    vec![|l| td_string!(l, results.col_mark), |l| td_string!(l, results.col_readers), |l| {
+                        td_string!(l, results.col_share)
+                    }]
+                } else {
+                    vec![|l| td_string!(l, results.col_option), |l| td_string!(l, results.col_answers), |l| {
+                        td_string!(l, results.col_share)
+                    }]
+                },
+                rows: bars.iter().map(|bar| option_row(bar, share_cells(bar))).collect(),
             };
             let hint: Option<Text> = approvals.then_some(|l| td_string!(l, results.approvals));
             (hint, bars_chart(bars, language.clone(), share_figure, None).into_any(), Some(table))
@@ -57,7 +63,7 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                 headers: vec![|l| td_string!(l, results.col_value), |l| td_string!(l, results.col_answers), |l| {
                     td_string!(l, results.col_share)
                 }],
-                rows: bars.iter().map(|bar| option(bar, share_cells(bar))).collect(),
+                rows: bars.iter().map(|bar| option_row(bar, share_cells(bar))).collect(),
             };
             (None, histogram(&bars).into_any(), Some(table))
         }
@@ -78,7 +84,7 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                             None => Cell::Missing,
                         })
                         .collect();
-                    option(candidate, cells)
+                    option_row(candidate, cells)
                 })
                 .collect();
             rows.push(Row {
@@ -100,7 +106,7 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                 rows: bars
                     .iter()
                     .zip(&first_choices)
-                    .map(|(bar, firsts)| option(bar, vec![Cell::Number(bar.value), Cell::Count(*firsts)]))
+                    .map(|(bar, firsts)| option_row(bar, vec![Cell::Number(bar.value), Cell::Count(*firsts)]))
                     .collect(),
             };
             let hint: Text = |l| td_string!(l, results.borda_note);
@@ -115,15 +121,14 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                     funded: Some(project.funded),
                     cells: vec![
                         Cell::Money(project.cost as f64, currency.clone()),
-                        Cell::Count(project.bar.value),
-                        Cell::Percent(project.bar.percent),
+                        Cell::Share(project.bar.value, project.bar.percent),
                         Cell::Text(if project.funded {
                             |l| td_string!(l, results.funded_yes)
                         } else {
                             |l| td_string!(l, results.funded_no)
                         }),
                     ],
-                    ..option(&project.bar, Vec::new())
+                    ..option_row(&project.bar, Vec::new())
                 })
                 .collect();
             let table = Table {
@@ -132,7 +137,6 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                     |l| td_string!(l, results.col_project),
                     |l| td_string!(l, results.col_cost),
                     |l| td_string!(l, results.col_approvals),
-                    |l| td_string!(l, results.col_share),
                     |l| td_string!(l, results.col_funded),
                 ],
                 rows,
@@ -208,6 +212,7 @@ fn sentence_view(sentence: Sentence, default_language: Arc<str>, decided: bool) 
     let label = move |label: &RowLabel, locale| label_text(label, locale, &default_language).0;
     let text: Text = match &sentence {
         Sentence::NoAnswers => |l| td_string!(l, results.sentence_none),
+        Sentence::NoMarks => |l| td_string!(l, results.sentence_no_marks),
         Sentence::Leads { .. } if decided => |l| td_string!(l, results.sentence_won),
         Sentence::Leads { .. } => |l| td_string!(l, results.sentence_leads),
         Sentence::Tied { .. } => |l| td_string!(l, results.sentence_tied),
@@ -223,7 +228,7 @@ fn sentence_view(sentence: Sentence, default_language: Arc<str>, decided: bool) 
         let n = |value: u64| number(value, locale);
         let decimal = |value: f64| browser::format_decimal(value, locale.as_str());
         match &sentence {
-            Sentence::NoAnswers => vec![],
+            Sentence::NoAnswers | Sentence::NoMarks => vec![],
             Sentence::Leads { label: l, percent, ballots } | Sentence::MostChosen { label: l, percent, ballots } => {
                 vec![("label", label(l, locale)), ("percent", n((*percent).into())), ("ballots", n(*ballots))]
             }
@@ -294,7 +299,7 @@ fn histogram(bars: &[Bar]) -> impl IntoView {
         .collect();
     svg(move |locale| {
         let under: Vec<String> = values.iter().map(|value| browser::format_decimal(*value, locale.as_str())).collect();
-        columns_svg(&lengths, &under, is_rtl(locale))
+        columns_svg(&lengths, lengths.len(), &under, is_rtl(locale))
     })
 }
 
@@ -357,6 +362,9 @@ enum Cell {
     /// A count with "eliminated" after it (instant-runoff rounds).
     Eliminated(Box<Cell>),
     Percent(u32),
+    /// A count and its share, "2 (50%)", where a table has no room for both
+    /// columns; carries `data-count`.
+    Share(u64, u32),
     Money(f64, String),
     Day(String),
     Missing,
@@ -387,6 +395,9 @@ impl Cell {
                 (format!("{text} ({})", td_string!(locale, results.eliminated_mark)), lang, numeric, count)
             }
             Cell::Percent(value) => (percent_text(*value, locale), None, true, None),
+            Cell::Share(value, percent) => {
+                (format!("{} ({})", number(*value, locale), percent_text(*percent, locale)), None, true, Some(*value))
+            }
             Cell::Money(amount, currency) => (money(*amount, currency, locale), None, true, None),
             Cell::Day(day) => match chart::day_at_noon(day) {
                 Some(at) => (browser::format_date(at, locale.as_str()), None, false, None),
@@ -437,13 +448,21 @@ fn data_table(table: Table, default_language: Arc<str>) -> impl IntoView {
             <tbody>{rows}</tbody>
         }
     };
+    // Scrolls sideways when its columns are wider than the screen; focusable
+    // so that a keyboard can scroll it too.
     view! {
-        <table class="data-table">
-            <caption>{tr(caption)}</caption>
-            {body}
-        </table>
+        <div class="table-scroll" tabindex="0">
+            <table class="data-table">
+                <caption>{tr(caption)}</caption>
+                {body}
+            </table>
+        </div>
     }
 }
+
+/// Days the participation chart has room for before its columns narrow: a
+/// first week's columns keep a readable width.
+const PARTICIPATION_SLOTS: usize = 14;
 
 /// Participation per day (staff): a small column chart, its sentence and table.
 pub fn participation(days: Vec<DayParticipation>, participants: u64) -> impl IntoView {
@@ -456,7 +475,12 @@ pub fn participation(days: Vec<DayParticipation>, participants: u64) -> impl Int
     };
     let busiest = busiest_day(&days).cloned();
     let day_count = days.len() as u64;
-    let sentence = tr_with!(results.participation_sentence, move |locale| {
+    let text: Text = if days.len() == 1 {
+        |l| td_string!(l, results.participation_one_day)
+    } else {
+        |l| td_string!(l, results.participation_sentence)
+    };
+    let sentence = crate::text::tr_with(text, move |locale| {
         let (date, count) =
             busiest.as_ref().map(|day| (day_text(&day.date, locale), day.participants)).unwrap_or_default();
         vec![
@@ -474,7 +498,7 @@ pub fn participation(days: Vec<DayParticipation>, participants: u64) -> impl Int
     }
     let chart = svg(move |locale| {
         let under: Vec<String> = ends.iter().map(|day| day_text(day, locale)).collect();
-        columns_svg(&lengths, &under, is_rtl(locale))
+        columns_svg(&lengths, PARTICIPATION_SLOTS, &under, is_rtl(locale))
     });
     let table = Table {
         caption: |l| td_string!(l, results.caption_participation),

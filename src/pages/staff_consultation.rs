@@ -53,6 +53,9 @@ fn consultation_view(
     let id = summary.id.clone();
     let title = Content::new(&summary.title, &summary.default_language);
     let publisher = signed_in.member.role == Role::Publisher;
+    // Only analysts read full results (the server refuses publishers).
+    let results_link = (signed_in.member.role == Role::Analyst)
+        .then(|| view! { <p><a href=format!("/staff/c/{id}/results")>{tr!(staff.results)}</a></p> });
     let token = signed_in.token.clone();
     let log = change_log_load(token.clone(), id.clone());
     let actions = publisher.then(|| {
@@ -73,7 +76,7 @@ fn consultation_view(
         <h1 lang=title.lang() dir=title.dir()>{title.text()}</h1>
         <p class="meta"><code>{id.clone()}</code></p>
         {status_line(summary.status, DateLine::of(summary))}
-        <p><a href=format!("/staff/c/{id}/results")>{tr!(staff.results)}</a></p>
+        {results_link}
         {actions}
         {change_log(log)}
     }

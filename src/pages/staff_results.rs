@@ -35,37 +35,31 @@ pub fn staff_results_page(id: String) -> impl IntoView {
 fn results_screen(id: String, signed_in: SignedIn) -> impl IntoView {
     let session = use_staff_session();
     let token = signed_in.token;
-    let definition = {
-        let id = id.clone();
-        Load::new(move || {
-            let id = id.clone();
-            async move {
-                let body = api::consultation_body(&id).await?;
-                serde_json::from_str::<Consultation>(&body).map_err(|_| AppError::Server)
-            }
-        })
-    };
-    let results = {
-        let (id, token) = (id.clone(), token.clone());
+    // The definition names what the results count; both load together.
+    let loaded = {
+        let token = token.clone();
         Load::new(move || {
             let (id, token) = (id.clone(), token.clone());
-            async move { api::admin_results(&token, &id).await }
+            async move {
+                let body = api::consultation_body(&id).await?;
+                let definition = serde_json::from_str::<Consultation>(&body).map_err(|_| AppError::Server)?;
+                Ok((definition, api::admin_results(&token, &id).await?))
+            }
         })
     };
     // A token revoked meanwhile signs the person out.
     Effect::new(move || {
-        if let Some(Err(AppError::Unauthorized)) = results.get() {
+        if let Some(Err(AppError::Unauthorized)) = loaded.get() {
             session.sign_out();
         }
     });
-    move || match (definition.get(), results.get()) {
-        (Some(Err(AppError::NotFound)), _) | (_, Some(Err(AppError::NotFound))) => not_found().into_any(),
-        (Some(Err(error)), _) => error_notice(error, move || definition.reload()).into_any(),
-        (_, Some(Err(error))) => error_notice(error, move || results.reload()).into_any(),
-        (Some(Ok(consultation)), Some(Ok(answer))) => {
-            screen(Arc::new(consultation), answer, token.clone(), move || results.reload()).into_any()
+    move || match loaded.get() {
+        None => loading(tr!(staff.loading)).into_any(),
+        Some(Err(AppError::NotFound)) => not_found().into_any(),
+        Some(Err(error)) => error_notice(error, move || loaded.reload()).into_any(),
+        Some(Ok((consultation, results))) => {
+            screen(Arc::new(consultation), results, token.clone(), move || loaded.reload()).into_any()
         }
-        _ => loading(tr!(staff.loading)).into_any(),
     }
 }
 
@@ -332,10 +326,24 @@ fn moderated_comment(
     let reason = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<ModerationProblem>);
     let target = StoredValue::new((token, id.clone()));
+    // Keyboard and screen reader focus follows the step: into the reason
+    // field when the form opens, back to the button when it closes.
+    let action = NodeRef::<leptos::html::Button>::new();
+    let field = NodeRef::<leptos::html::Textarea>::new();
+    let focus_after_render = move |to_field: bool| {
+        request_animation_frame(move || {
+            let _ = if to_field {
+                field.get_untracked().map(|field| field.focus())
+            } else {
+                action.get_untracked().map(|button| button.focus())
+            };
+        })
+    };
 
     let finish = move |answer: Result<ModeratedComment, AppError>| {
         match answer {
             Ok(comment) => {
+                focus_after_render(false);
                 state.set(comment);
                 asking.set(false);
                 reason.set(String::new());
@@ -364,6 +372,7 @@ fn moderated_comment(
         if !state.get_untracked().hidden {
             problem.set(None);
             asking.set(true);
+            focus_after_render(true);
             return;
         }
         busy.set(true);
@@ -430,6 +439,7 @@ fn moderated_comment(
                         {tr_with!(staff.hide_reason_hint, |_| vec![("max", HIDE_REASON_MAX_CHARS.to_string())])}
                     </p>
                     <textarea
+                        node_ref=field
                         id=reason_id
                         name="reason"
                         rows="2"
@@ -442,9 +452,12 @@ fn moderated_comment(
                 </div>
                 <button type="submit" disabled=move || busy.get()>{tr!(staff.hide_confirm)}</button>
                 " "
-                <button type="button" class="secondary" on:click=move |_| asking.set(false)>{tr!(staff.cancel)}</button>
+                <button type="button" class="secondary" on:click=move |_| {
+                    asking.set(false);
+                    focus_after_render(false);
+                }>{tr!(staff.cancel)}</button>
             </form>
-            <button type="button" class="secondary" hidden=move || asking.get() disabled=move || busy.get() on:click=act>
+            <button type="button" class="secondary" node_ref=action hidden=move || asking.get() disabled=move || busy.get() on:click=act>
                 {move || if hidden() { tr!(staff.restore).into_any() } else { tr!(staff.hide).into_any() }}
             </button>
             <p class="notice notice-error" role="alert" hidden=move || problem.get().is_none()>{problem_text}</p>

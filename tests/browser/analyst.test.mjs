@@ -1,7 +1,8 @@
 // An analyst signs in, reads the results of a consultation that has ballots
 // (chart, sentence and table agree with what was sent), downloads the
-// ballots CSV, hides a comment with a reason, and reads the charts in Arabic
-// laid out right to left.
+// ballots CSV, hides a comment with a reason and shows it again, reads the
+// charts in Arabic laid out right to left, and pages through the comments
+// in either order and by language.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -116,11 +117,13 @@ describe('the analyst results screen', () => {
     await context.close();
   });
 
-  test('an analyst hides a comment with a reason and sees it marked hidden', async () => {
+  test('an analyst hides a comment with a reason, sees it marked hidden, and shows it again', async () => {
     const { page, problems, context } = await openPhonePage(browser);
     await openResults(page);
     const comment = page.locator('li[data-comment]', { hasText: RUDE });
     await comment.getByRole('button', { name: 'Hide…' }).click();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent?.trim());
+    await waitUntil('the focus in the reason field', async () => (await focused()) === 'reason');
     // A blank reason is no reason: nothing is hidden.
     await comment.locator('textarea[name="reason"]').fill('   ');
     await comment.locator('button[type="submit"]').click();
@@ -134,9 +137,16 @@ describe('the analyst results screen', () => {
     assert.match(note, /Hidden/);
     assert.match(note, /Amani Analyst/);
     assert.match(note, /Insults the meter readers/);
+    await waitUntil('the focus back on the comment', async () => (await focused()) === 'Show it again');
     const listed = await server.api(`/consultations/${WATER}/comments`);
     assert.ok(!listed.comments.some((c) => c.body === RUDE), 'citizens no longer see it');
     assert.deepEqual(await axeViolations(page), []);
+
+    // And shown again.
+    await comment.getByRole('button', { name: 'Show it again' }).click();
+    await waitUntil('the comment to be shown again', async () => (await comment.getAttribute('data-hidden')) === 'false');
+    const relisted = await server.api(`/consultations/${WATER}/comments`);
+    assert.ok(relisted.comments.some((c) => c.body === RUDE));
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -155,6 +165,36 @@ describe('the analyst results screen', () => {
     assert.ok(bar.x > chart.x + chart.width / 2, 'and grows leftwards');
     assert.ok(Math.abs(label.x + label.width - (chart.x + chart.width)) < 2, 'its label starts at the right edge');
     assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('comments come a page at a time, in either order, and by language', async () => {
+    // 21 remarks after the one of the first test, the first in French and agreed with.
+    const remarks = Array.from({ length: 21 }, (_, n) => ({
+      id: randomUUID(), consultation: WATER, kind: 'comment', item: null, reply_to: null,
+      body: `Remark ${n + 1}`, language: n === 0 ? 'fr' : 'en',
+    }));
+    await sync(server, randomUUID(), remarks);
+    await sync(server, randomUUID(), [{ id: randomUUID(), consultation: WATER, kind: 'reaction', comment: remarks[0].id, value: 'agree' }]);
+
+    const { page, problems, context } = await openPhonePage(browser);
+    await openResults(page);
+    const listed = page.locator('li[data-comment]');
+    const first = async () => (await listed.first().locator('.lines').textContent()).trim();
+    await listed.first().waitFor();
+    assert.equal(await listed.count(), 20, 'a page is 20 comments');
+    const oldest = page.locator('li[data-comment]', { hasText: RUDE });
+    assert.equal(await oldest.count(), 0, 'newest first: the oldest comment is not on the first page');
+    await page.getByRole('button', { name: 'More comments' }).click();
+    await waitUntil('the second page', async () => (await listed.count()) === 22);
+    assert.equal((await listed.last().locator('.lines').textContent()).trim(), RUDE);
+    assert.equal(await page.getByRole('button', { name: 'More comments' }).count(), 0, 'no more after the last page');
+
+    await page.locator('#comment-order').selectOption('agreed');
+    await waitUntil('the most agreed first', async () => (await first()) === 'Remark 1');
+    await page.locator('#comment-language').selectOption('fr');
+    await waitUntil('French comments only', async () => (await listed.count()) === 1);
     assert.deepEqual(problems, []);
     await context.close();
   });
