@@ -26,6 +26,7 @@ pub mod route;
 pub mod service_worker;
 pub mod staff_session;
 pub mod storage;
+pub mod sync;
 
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;

@@ -13,7 +13,7 @@ use std::future::Future;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
-use crate::api::{AppError, Fetched};
+use crate::api::{self, AppError, Fetched};
 use crate::browser;
 use crate::kept::{self, Next};
 use crate::storage::{self, Shelf};
@@ -159,4 +159,27 @@ impl Latest {
     fn is(self, number: u64) -> bool {
         self.0.try_get_value() == Some(number)
     }
+}
+
+/// Brings every consultation kept on the phone up to date, asking with each
+/// copy's `ETag`: one that has not changed costs a `304` and no download.
+/// Stops at the first that cannot be asked (no connection).
+pub fn refresh_kept_consultations() {
+    leptos::task::spawn_local(async {
+        for id in storage::keys(Shelf::Consultations).await {
+            let Some(record) = storage::read(Shelf::Consultations, &id).await else { continue };
+            let kept = kept::read(&record);
+            let answer = api::consultation_since(&id, kept.and_then(|kept| kept.etag).map(str::to_owned)).await;
+            match kept::after_answer(kept, answer) {
+                Next::Fresh { body, etag } | Next::Unchanged { body, etag } => {
+                    let record = kept::record(browser::now_ms(), etag.as_deref(), &body);
+                    storage::write(Shelf::Consultations, &id, &record).await;
+                }
+                Next::Fail(AppError::NotFound) => {
+                    storage::remove(Shelf::Consultations, &id).await;
+                }
+                Next::KeepShowing | Next::Fail(_) => return,
+            }
+        }
+    });
 }
