@@ -39,7 +39,7 @@ use crate::sync::{AfterRound, Engine};
 const SYNC_LOCK: &str = "baraza-sync";
 
 /// Where the participant id is kept between visits (DESIGN §7).
-const PARTICIPANT_KEY: &str = "baraza.participant";
+pub const PARTICIPANT_KEY: &str = "baraza.participant";
 
 /// Where an action stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,6 +201,11 @@ impl ActionRecord {
             (None, Some(code)) => Some(Delivery::Rejected(code)),
             (None, None) => None,
         }
+    }
+
+    /// The action's id as it was sent.
+    pub fn id_text(&self) -> String {
+        self.id.clone()
     }
 
     pub fn action_id(&self) -> Option<Uuid> {

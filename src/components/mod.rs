@@ -2,6 +2,7 @@
 
 pub mod charts;
 pub mod comments;
+pub mod connection;
 pub mod deadline;
 pub mod delivery;
 pub mod items;
