@@ -16,6 +16,7 @@ pub mod browser;
 pub mod chart;
 pub mod components;
 pub mod i18n;
+pub mod input;
 pub mod kept;
 pub mod language;
 pub mod load;

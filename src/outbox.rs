@@ -204,8 +204,8 @@ impl ActionRecord {
     }
 
     /// The action's id as it was sent.
-    pub fn id_text(&self) -> String {
-        self.id.clone()
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     pub fn action_id(&self) -> Option<Uuid> {

@@ -5,11 +5,13 @@
 use leptos::prelude::*;
 
 use super::page_title;
+use crate::browser;
+use crate::chart::escape;
 use crate::i18n::*;
 use crate::language::{self, use_language};
 use crate::outbox::{use_outbox, PARTICIPANT_KEY};
 use crate::storage::{self, Shelf};
-use crate::{browser, text};
+use crate::text::fill;
 
 /// The address the page reloads to once everything is erased.
 const ERASED: &str = "/device?erased";
@@ -24,21 +26,31 @@ pub fn device_page() -> impl IntoView {
         let answers = storage::keys(Shelf::Answers).await.len();
         counts.try_set((kept, answers));
     });
-    let line = move |template: fn(Locale) -> &'static str, value: String| {
-        move || {
-            text::fill(
-                template(ui.get()),
-                &[("count", value.clone()), ("language", value.clone()), ("id", value.clone())],
-            )
-        }
-    };
-    let language_line = move || match browser::stored(language::STORAGE_KEY).and_then(|l| l.parse::<Locale>().ok()) {
-        Some(locale) => line(|l| td_string!(l, device.language), language::native_name(locale).to_owned())(),
-        None => td_string!(ui.get(), device.language_none).to_owned(),
-    };
-    let participant_line = move || match browser::stored(PARTICIPANT_KEY) {
-        Some(id) => line(|l| td_string!(l, device.participant), id)(),
-        None => td_string!(ui.get(), device.participant_none).to_owned(),
+    // Said as markup made in one routine: less code to download than a view per line.
+    let lines = move || {
+        let locale = ui.get();
+        let (kept, answers) = counts.get();
+        let count = |template: &str, count: usize| fill(template, &[("count", count.to_string())]);
+        let language = match browser::stored(language::STORAGE_KEY).and_then(|l| l.parse::<Locale>().ok()) {
+            Some(chosen) => {
+                fill(td_string!(locale, device.language), &[("language", language::native_name(chosen).into())])
+            }
+            None => td_string!(locale, device.language_none).to_owned(),
+        };
+        let participant = match browser::stored(PARTICIPANT_KEY) {
+            Some(id) => fill(td_string!(locale, device.participant), &[("id", id)]),
+            None => td_string!(locale, device.participant_none).to_owned(),
+        };
+        [
+            ("kept", count(td_string!(locale, device.kept), kept)),
+            ("waiting", count(td_string!(locale, device.waiting), outbox.waiting_count())),
+            ("answers", count(td_string!(locale, device.answers), answers)),
+            ("language", language),
+            ("participant", participant),
+        ]
+        .iter()
+        .map(|(name, line)| format!("<li data-line=\"{name}\">{}</li>", escape(line)))
+        .collect::<String>()
     };
     let confirming = RwSignal::new(false);
     let erase = move || {
@@ -60,7 +72,9 @@ pub fn device_page() -> impl IntoView {
     };
     let confirm = move || {
         confirming.get().then(|| {
-            let lost = line(|l| td_string!(l, device.confirm_lost), outbox.waiting_count().to_string());
+            let lost = move || {
+                fill(td_string!(ui.get(), device.confirm_lost), &[("count", outbox.waiting_count().to_string())])
+            };
             view! {
                 <div class="notice notice-error" role="alert" data-confirm-erase="">
                     <p>{lost}</p>
@@ -80,19 +94,11 @@ pub fn device_page() -> impl IntoView {
         <h1>{tr!(device.title)}</h1>
         {erased.then(|| view! { <p class="notice" role="status" data-erased="">{tr!(device.erased)}</p> })}
         <p class="lead">{tr!(device.intro)}</p>
-        <ul class="device-data">
-            <li data-kept-count=move || counts.get().0>
-                {move || line(|l| td_string!(l, device.kept), counts.get().0.to_string())()}
-            </li>
-            <li data-waiting-count=move || outbox.waiting_count()>
-                {move || line(|l| td_string!(l, device.waiting), outbox.waiting_count().to_string())()}
-            </li>
-            <li data-answers-count=move || counts.get().1>
-                {move || line(|l| td_string!(l, device.answers), counts.get().1.to_string())()}
-            </li>
-            <li>{language_line}</li>
-            <li class="participant">{participant_line}</li>
-        </ul>
+        <ul
+            class="device-data"
+            data-counts=move || format!("{} {} {}", counts.get().0, outbox.waiting_count(), counts.get().1)
+            inner_html=lines
+        ></ul>
         <button type="button" on:click=ask hidden=move || confirming.get()>
             {tr!(device.erase)}
         </button>
