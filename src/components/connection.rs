@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use super::markup_view;
+use crate::chart::escape;
 use crate::i18n::*;
 use crate::language::use_language;
 use crate::outbox::{use_outbox, Connection};
@@ -11,25 +13,28 @@ use crate::outbox::{use_outbox, Connection};
 pub fn connection_status() -> impl IntoView {
     let ui = use_language();
     let outbox = use_outbox();
-    let state = move || match outbox.connection() {
-        Connection::Offline => td_string!(ui.get(), connection.offline),
-        Connection::Syncing => td_string!(ui.get(), connection.syncing),
-        Connection::Online => td_string!(ui.get(), connection.online),
-    };
-    let waiting = move || {
+    let line = move || {
+        let locale = ui.get();
+        let connection = outbox.connection();
+        let state = match connection {
+            Connection::Offline => td_string!(locale, connection.offline),
+            Connection::Syncing => td_string!(locale, connection.syncing),
+            Connection::Online => td_string!(locale, connection.online),
+        };
         let count = outbox.waiting_count();
-        (count > 0)
-            .then(|| crate::text::fill(td_string!(ui.get(), connection.waiting), &[("count", count.to_string())]))
+        let waiting = if count > 0 {
+            crate::text::fill(td_string!(locale, connection.waiting), &[("count", count.to_string())])
+        } else {
+            String::new()
+        };
+        format!(
+            "<p class=\"connection\" data-connection=\"{}\" data-waiting=\"{count}\"><span class=\"connection-state\">{}</span>\
+             <span class=\"connection-waiting\">{}</span><a href=\"/mine\">{}</a></p>",
+            connection.name(),
+            escape(state),
+            escape(&waiting),
+            escape(td_string!(locale, connection.mine_link))
+        )
     };
-    view! {
-        <p
-            class="connection"
-            data-connection=move || outbox.connection().name()
-            data-waiting=move || outbox.waiting_count()
-        >
-            <span class="connection-state">{state}</span>
-            <span class="connection-waiting">{waiting}</span>
-            <a href="/mine">{tr!(connection.mine_link)}</a>
-        </p>
-    }
+    markup_view(Box::new(line), Box::new(|_| {}))
 }

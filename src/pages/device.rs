@@ -1,12 +1,13 @@
 //! `/device`: what Baraza keeps on this phone, said plainly, and a way to
 //! erase it. Actions not counted yet would be lost: the citizen is told how
-//! many and asked to confirm first.
+//! many and asked to confirm first. Drawn as markup ([`markup_view`]).
 
 use leptos::prelude::*;
 
 use super::page_title;
 use crate::browser;
 use crate::chart::escape;
+use crate::components::markup_view;
 use crate::i18n::*;
 use crate::language::{self, use_language};
 use crate::outbox::{use_outbox, PARTICIPANT_KEY};
@@ -20,16 +21,19 @@ pub fn device_page() -> impl IntoView {
     let ui = use_language();
     let outbox = use_outbox();
     page_title(move || td_string!(ui.get(), device.title).to_owned());
-    let counts = RwSignal::new((0, 0));
+    // Consultations kept and answers kept, read from the phone once.
+    let counts = RwSignal::new(Vec::new());
     leptos::task::spawn_local(async move {
         let kept = storage::keys(Shelf::Consultations).await.len();
         let answers = storage::keys(Shelf::Answers).await.len();
-        counts.try_set((kept, answers));
+        counts.try_set(vec![kept, answers]);
     });
-    // Said as markup made in one routine: less code to download than a view per line.
-    let lines = move || {
+    let confirming = RwSignal::new(false);
+    let erased = browser::path() == ERASED;
+    let page = move || {
         let locale = ui.get();
-        let (kept, answers) = counts.get();
+        let waiting = outbox.waiting_count();
+        let (kept, answers) = counts.with(|counts| (counts.first().copied(), counts.get(1).copied()));
         let count = |template: &str, count: usize| fill(template, &[("count", count.to_string())]);
         let language = match browser::stored(language::STORAGE_KEY).and_then(|l| l.parse::<Locale>().ok()) {
             Some(chosen) => {
@@ -41,67 +45,70 @@ pub fn device_page() -> impl IntoView {
             Some(id) => fill(td_string!(locale, device.participant), &[("id", id)]),
             None => td_string!(locale, device.participant_none).to_owned(),
         };
-        [
-            ("kept", count(td_string!(locale, device.kept), kept)),
-            ("waiting", count(td_string!(locale, device.waiting), outbox.waiting_count())),
-            ("answers", count(td_string!(locale, device.answers), answers)),
-            ("language", language),
-            ("participant", participant),
-        ]
-        .iter()
-        .map(|(name, line)| format!("<li data-line=\"{name}\">{}</li>", escape(line)))
-        .collect::<String>()
-    };
-    let confirming = RwSignal::new(false);
-    let erase = move || {
-        leptos::task::spawn_local(async move {
-            for shelf in Shelf::ALL {
-                storage::clear(shelf).await;
-            }
-            browser::forget(language::STORAGE_KEY);
-            browser::forget(PARTICIPANT_KEY);
-            browser::load_page(ERASED);
-        });
-    };
-    let ask = move |_| {
-        if outbox.waiting_count() > 0 {
-            confirming.set(true);
+        let mut out = format!("<h1>{}</h1>", td_string!(locale, device.title));
+        if erased {
+            out.push_str(&format!(
+                "<p class=\"notice\" role=\"status\" data-erased>{}</p>",
+                td_string!(locale, device.erased)
+            ));
+        }
+        out.push_str(&format!(
+            "<p class=\"lead\">{}</p><ul class=\"device-data\" data-counts=\"{} {waiting} {}\">",
+            td_string!(locale, device.intro),
+            kept.unwrap_or(0),
+            answers.unwrap_or(0)
+        ));
+        for line in [
+            count(td_string!(locale, device.kept), kept.unwrap_or(0)),
+            count(td_string!(locale, device.waiting), waiting),
+            count(td_string!(locale, device.answers), answers.unwrap_or(0)),
+            language,
+            participant,
+        ] {
+            out.push_str(&format!("<li>{}</li>", escape(&line)));
+        }
+        out.push_str("</ul>");
+        if confirming.get() {
+            out.push_str(&format!(
+                "<div class=\"notice notice-error\" role=\"alert\" data-confirm-erase><p>{}</p>\
+                 <button type=\"button\" id=\"erase-confirm\" data-erase>{}</button> \
+                 <button type=\"button\" class=\"secondary\" data-keep>{}</button></div>",
+                count(td_string!(locale, device.confirm_lost), waiting),
+                td_string!(locale, device.confirm),
+                td_string!(locale, device.cancel)
+            ));
         } else {
+            out.push_str(&format!(
+                "<button type=\"button\" id=\"erase\" data-ask>{}</button>",
+                td_string!(locale, device.erase)
+            ));
+        }
+        out
+    };
+    let on_click = move |button: web_sys::Element| {
+        if button.has_attribute("data-erase") || (button.has_attribute("data-ask") && outbox.waiting_count() == 0) {
             erase();
+        } else if button.has_attribute("data-ask") {
+            // Focus follows the buttons drawn anew.
+            confirming.set(true);
+            request_animation_frame(|| browser::focus("erase-confirm"));
+        } else if button.has_attribute("data-keep") {
+            confirming.set(false);
+            request_animation_frame(|| browser::focus("erase"));
         }
     };
-    let confirm = move || {
-        confirming.get().then(|| {
-            let lost = move || {
-                fill(td_string!(ui.get(), device.confirm_lost), &[("count", outbox.waiting_count().to_string())])
-            };
-            view! {
-                <div class="notice notice-error" role="alert" data-confirm-erase="">
-                    <p>{lost}</p>
-                    <button type="button" on:click=move |_| erase()>
-                        {tr!(device.confirm)}
-                    </button>
-                    " "
-                    <button type="button" class="secondary" on:click=move |_| confirming.set(false)>
-                        {tr!(device.cancel)}
-                    </button>
-                </div>
-            }
-        })
-    };
-    let erased = browser::path() == ERASED;
-    view! {
-        <h1>{tr!(device.title)}</h1>
-        {erased.then(|| view! { <p class="notice" role="status" data-erased="">{tr!(device.erased)}</p> })}
-        <p class="lead">{tr!(device.intro)}</p>
-        <ul
-            class="device-data"
-            data-counts=move || format!("{} {} {}", counts.get().0, outbox.waiting_count(), counts.get().1)
-            inner_html=lines
-        ></ul>
-        <button type="button" on:click=ask hidden=move || confirming.get()>
-            {tr!(device.erase)}
-        </button>
-        {confirm}
-    }
+    markup_view(Box::new(page), Box::new(on_click))
+}
+
+/// Erases everything the app keeps on the phone, then opens this page anew:
+/// nothing of the erased data stays in memory either.
+fn erase() {
+    leptos::task::spawn_local(async move {
+        for shelf in Shelf::ALL {
+            storage::clear(shelf).await;
+        }
+        browser::forget(language::STORAGE_KEY);
+        browser::forget(PARTICIPANT_KEY);
+        browser::load_page(ERASED);
+    });
 }

@@ -7,10 +7,10 @@
 use baraza_core::sync::RejectCode;
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
-use wasm_bindgen::JsCast;
+use uuid::Uuid;
 
 use super::page_title;
-use crate::components::reject_text;
+use crate::components::{markup_view, reject_text};
 use crate::i18n::*;
 use crate::input::{self, Labels, Line, State};
 use crate::language::use_language;
@@ -23,6 +23,16 @@ enum List {
     Waiting,
     Counted,
     Refused,
+}
+
+impl List {
+    fn name(self) -> &'static str {
+        match self {
+            List::Waiting => "waiting",
+            List::Counted => "counted",
+            List::Refused => "refused",
+        }
+    }
 }
 
 pub fn mine_page() -> impl IntoView {
@@ -40,14 +50,7 @@ pub fn mine_page() -> impl IntoView {
         });
     });
     let copied = RwSignal::new(None::<bool>);
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = ev
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-            .and_then(|element| element.closest("button").ok().flatten())
-        else {
-            return;
-        };
+    let on_click = move |button: web_sys::Element| {
         if button.has_attribute("data-send") {
             outbox.retry();
         }
@@ -61,93 +64,83 @@ pub fn mine_page() -> impl IntoView {
             });
         }
     };
-    let block = move |list: List| -> Box<dyn Fn() -> String + Send + Sync> {
-        Box::new(move || {
-            let locale = ui.get();
-            let records = match list {
-                List::Waiting => outbox.waiting(),
-                List::Counted | List::Refused => answers.get(),
-            };
-            let answered: Vec<(ActionRecord, Option<Delivery>)> = records
-                .into_iter()
-                .map(|record| {
-                    let answer = record.answer();
-                    (record, answer)
-                })
-                .collect();
-            let lines: Vec<Line<'_>> = answered
-                .iter()
-                .filter_map(|(record, answer)| {
-                    let state = match (list, answer) {
-                        (List::Waiting, _) => State::Waiting,
-                        (List::Counted, Some(Delivery::Counted { receipt })) => State::Counted { receipt },
-                        (List::Refused, Some(Delivery::Rejected(code))) => {
-                            // Shown here, the refusal is seen: it leaves the outbox.
-                            if let Some(id) = record.action_id() {
-                                outbox.seen(id);
-                            }
-                            State::Refused {
-                                code: code.as_str(),
-                                reason: reject_text(locale, *code),
-                                advice: advice(locale, *code),
-                            }
-                        }
-                        _ => return None,
-                    };
-                    Some(line(locale, record, state))
-                })
-                .collect();
-            let none = match list {
-                List::Waiting => td_string!(locale, mine.waiting_none),
-                List::Counted => td_string!(locale, mine.counted_none),
-                List::Refused => "",
-            };
-            if lines.is_empty() {
-                return if none.is_empty() { String::new() } else { format!("<p>{none}</p>") };
-            }
-            let labels = Labels { receipt: td_string!(locale, mine.receipt), copy: td_string!(locale, mine.copy) };
-            let markup = input::list(&lines, labels);
-            if list == List::Waiting {
-                format!(
-                    "<p>{}</p>{markup}<button type=\"button\" class=\"secondary\" data-send>{}</button>",
-                    td_string!(locale, mine.waiting_hint),
-                    td_string!(locale, mine.send_now)
-                )
-            } else {
-                markup
-            }
-        })
+    let page = move || {
+        let locale = ui.get();
+        let (waiting, answers) = (outbox.waiting(), answers.get());
+        let mut out = format!(
+            "<h1>{}</h1><p class=\"lead\">{}</p>",
+            td_string!(locale, mine.title),
+            td_string!(locale, mine.intro)
+        );
+        for (list, title) in [
+            (List::Waiting, td_string!(locale, mine.waiting_title)),
+            (List::Counted, td_string!(locale, mine.counted_title)),
+            (List::Refused, td_string!(locale, mine.refused_title)),
+        ] {
+            let records = if list == List::Waiting { &waiting } else { &answers };
+            out.push_str(&format!("<section data-input=\"{}\"><h2>{title}</h2>", list.name()));
+            out.push_str(&section(locale, list, records, |id| outbox.seen(id)));
+            out.push_str("</section>");
+        }
+        out.push_str(&format!("<p><a href=\"/device\">{}</a></p>", td_string!(locale, mine.device_link)));
+        out
     };
     let said = move || {
         copied.get().map(|done| if done { tr!(mine.copied).into_any() } else { tr!(mine.copy_failed).into_any() })
     };
     view! {
-        <h1>{tr!(mine.title)}</h1>
-        <p class="lead">{tr!(mine.intro)}</p>
-        <div on:click=on_click>
-            <section data-input="waiting">
-                <h2>{tr!(mine.waiting_title)}</h2>
-                {markup(block(List::Waiting))}
-            </section>
-            <section data-input="counted">
-                <h2>{tr!(mine.counted_title)}</h2>
-                {markup(block(List::Counted))}
-            </section>
-            <section data-input="refused">
-                <h2>{tr!(mine.refused_title)}</h2>
-                {markup(block(List::Refused))}
-            </section>
-        </div>
+        {markup_view(Box::new(page), Box::new(on_click))}
         <p class="copied" aria-live="polite">{said}</p>
-        <p>
-            <a href="/device">{tr!(mine.device_link)}</a>
-        </p>
     }
 }
 
-/// Markup made by `make`, kept up to date.
-fn markup(make: Box<dyn Fn() -> String + Send + Sync>) -> impl IntoView {
-    view! { <div inner_html=move || make()></div> }
+/// The markup of one list: its actions, or that there are none.
+fn section(locale: Locale, list: List, records: &[ActionRecord], seen: impl Fn(Uuid)) -> String {
+    let answered: Vec<(&ActionRecord, Option<Delivery>)> =
+        records.iter().map(|record| (record, record.answer())).collect();
+    let lines: Vec<Line<'_>> = answered
+        .iter()
+        .filter_map(|(record, answer)| {
+            let state = match (list, answer) {
+                (List::Waiting, _) => State::Waiting,
+                (List::Counted, Some(Delivery::Counted { receipt })) => State::Counted { receipt },
+                (List::Refused, Some(Delivery::Rejected(code))) => {
+                    // Shown here, the refusal is seen: it leaves the outbox.
+                    if let Some(id) = record.action_id() {
+                        seen(id);
+                    }
+                    State::Refused {
+                        code: code.as_str(),
+                        reason: reject_text(locale, *code),
+                        advice: advice(locale, *code),
+                    }
+                }
+                _ => return None,
+            };
+            Some(line(locale, record, state))
+        })
+        .collect();
+    if lines.is_empty() {
+        return match list {
+            List::Waiting => format!("<p>{}</p>", td_string!(locale, mine.waiting_none)),
+            List::Counted => format!("<p>{}</p>", td_string!(locale, mine.counted_none)),
+            List::Refused => String::new(),
+        };
+    }
+    let markup = input::list(&lines, labels(locale));
+    if list == List::Waiting {
+        format!(
+            "<p>{}</p>{markup}<button type=\"button\" class=\"secondary\" data-send>{}</button>",
+            td_string!(locale, mine.waiting_hint),
+            td_string!(locale, mine.send_now)
+        )
+    } else {
+        markup
+    }
+}
+
+fn labels(locale: Locale) -> Labels<'static> {
+    Labels { receipt: td_string!(locale, mine.receipt), copy: td_string!(locale, mine.copy) }
 }
 
 /// One action as listed, in `locale`.
