@@ -275,6 +275,13 @@ pub async fn copy_text(text: &str) -> bool {
     }
 }
 
+/// Sets the text of the element with this id.
+pub fn set_text(id: &str, text: &str) {
+    if let Some(element) = document().get_element_by_id(id) {
+        element.set_text_content(Some(text));
+    }
+}
+
 /// Selects the text of the `<input>` with this id, for the citizen to copy.
 pub fn select_text(id: &str) {
     if let Some(input) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()) {

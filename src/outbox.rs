@@ -281,11 +281,6 @@ async fn on_phone() -> Vec<(Uuid, ActionRecord)> {
         .collect()
 }
 
-/// The answer kept on the phone for the action under `key`, if any.
-async fn kept_answer(key: &str) -> Option<Delivery> {
-    serde_json::from_str::<ActionRecord>(&storage::read(Shelf::Answers, key).await?).ok()?.answer()
-}
-
 /// Provided once for the whole app; see [`use_outbox`].
 #[derive(Clone, Copy)]
 pub struct Outbox {
@@ -295,8 +290,9 @@ pub struct Outbox {
     actions: RwSignal<Vec<(Uuid, ActionRecord)>>,
     deliveries: RwSignal<HashMap<Uuid, Delivery>>,
     counted: RwSignal<HashMap<Counted, u64>>,
-    /// How many answers of the server were kept in this visit.
-    answers: RwSignal<u64>,
+    /// The server's answers kept on the phone, oldest first: read at start,
+    /// and each new one added.
+    answers: RwSignal<Vec<ActionRecord>>,
     engine: StoredValue<Engine>,
     syncing: RwSignal<bool>,
     online: RwSignal<bool>,
@@ -309,7 +305,7 @@ impl Outbox {
             actions: RwSignal::new(Vec::new()),
             deliveries: RwSignal::new(HashMap::new()),
             counted: RwSignal::new(HashMap::new()),
-            answers: RwSignal::new(0),
+            answers: RwSignal::new(Vec::new()),
             engine: StoredValue::new(Engine::default()),
             syncing: RwSignal::new(false),
             online: RwSignal::new(browser::online()),
@@ -386,9 +382,8 @@ impl Outbox {
         }
     }
 
-    /// Changes each time an answer of the server is kept (reactive): the
-    /// "your input" screen reads them again.
-    pub fn answers_kept(&self) -> u64 {
+    /// Every answer of the server kept on the phone, oldest first (reactive).
+    pub fn answers(&self) -> Vec<ActionRecord> {
         self.answers.get()
     }
 
@@ -414,6 +409,7 @@ impl Outbox {
     /// Sends what an earlier visit left on the phone, and again whenever the
     /// connection comes back; then brings the kept consultations up to date.
     fn start(self) {
+        leptos::task::spawn_local(self.read_answers());
         self.sync();
         crate::load::refresh_kept_consultations();
         let _ = window_event_listener(leptos::ev::online, move |_| {
@@ -460,73 +456,93 @@ impl Outbox {
     /// fails stops the round: it and the batches after it stay saved, those
     /// before it are answered. `false` if a batch failed.
     async fn round(self) -> bool {
-        self.take_up_phone().await;
+        let mut answers = self.take_up_phone().await;
         let batches = self.actions.with_untracked(|actions| {
-            self.deliveries.with_untracked(|deliveries| batches(actions, |id| !answered(deliveries.get(&id))))
+            self.deliveries.with_untracked(|deliveries| {
+                batches(actions, |id| !answered(deliveries.get(&id)) && !answers.iter().any(|(a, _)| *a == id))
+            })
         });
         self.deliveries.update(|d| {
             for id in batches.iter().flatten() {
                 d.insert(*id, Delivery::Sending);
             }
         });
+        let mut failed = None;
         for (number, ids) in batches.iter().enumerate() {
-            let Some(body) = self.actions.with_untracked(|actions| {
+            let body = self.actions.with_untracked(|actions| {
                 let chosen: Vec<&ActionRecord> = ids.iter().filter_map(|id| find(actions, *id)).collect();
-                let code = chosen.first()?.code.as_deref();
+                let code = chosen.first().and_then(|record| record.code.as_deref());
                 let texts: Vec<&str> = chosen.iter().map(|record| record.action.as_str()).collect();
-                Some(sync_body(self.participant, code, &texts))
-            }) else {
-                continue;
-            };
+                sync_body(self.participant, code, &texts)
+            });
             match api::sync(body).await {
-                Ok(response) => {
-                    for id in ids {
-                        self.settle(*id, Delivery::from_response(&response, *id)).await;
-                    }
-                }
+                Ok(response) => answers.extend(ids.iter().map(|id| (*id, Delivery::from_response(&response, *id)))),
                 Err(error) => {
-                    self.deliveries.update(|d| {
-                        for id in batches[number..].iter().flatten() {
-                            d.insert(*id, Delivery::from_error(error));
-                        }
-                    });
-                    return false;
+                    failed = Some((number, error));
+                    break;
                 }
             }
         }
-        true
+        for (id, delivery) in answers {
+            self.settle(id, delivery).await;
+        }
+        let Some((number, error)) = failed else { return true };
+        self.deliveries.update(|d| {
+            for id in batches[number..].iter().flatten() {
+                d.insert(*id, Delivery::from_error(error));
+            }
+        });
+        false
     }
 
     /// Brings this tab up to date with the phone's outbox: actions another
     /// tab (or an earlier visit) saved are taken up, and those another tab
-    /// has had answered meanwhile take that answer rather than going again.
-    async fn take_up_phone(self) {
+    /// has had answered meanwhile take that answer (given back) rather than
+    /// going again.
+    async fn take_up_phone(self) -> Vec<(Uuid, Delivery)> {
         let stored = on_phone().await;
-        let (known, unanswered_gone): (Vec<Uuid>, Vec<(Uuid, String)>) = self.actions.with_untracked(|actions| {
+        let known: Vec<Uuid> = self.actions.with_untracked(|actions| actions.iter().map(|(id, _)| *id).collect());
+        let gone: Vec<Uuid> = self.actions.with_untracked(|actions| {
             self.deliveries.with_untracked(|deliveries| {
-                let gone = actions
+                actions
                     .iter()
-                    .filter(|(id, _)| !answered(deliveries.get(id)) && !stored.iter().any(|(on, _)| on == id))
-                    .map(|(id, record)| (*id, record.key()))
-                    .collect();
-                (actions.iter().map(|(id, _)| *id).collect(), gone)
+                    .map(|(id, _)| *id)
+                    .filter(|id| !answered(deliveries.get(id)) && !stored.iter().any(|(on, _)| on == id))
+                    .collect()
             })
         });
-        let new: Vec<(Uuid, ActionRecord)> = stored.into_iter().filter(|(id, _)| !known.contains(id)).collect();
-        let new_keys: Vec<(Uuid, String)> = new.iter().map(|(id, record)| (*id, record.key())).collect();
-        if !new.is_empty() {
+        let mut taken_up = gone;
+        for (id, record) in stored {
+            if known.contains(&id) {
+                continue;
+            }
+            taken_up.push(id);
             self.actions.update(|actions| {
-                actions.extend(new);
-                actions.sort_by_key(|(_, record)| record.key());
+                let at = actions.partition_point(|(_, kept)| kept.made_at <= record.made_at);
+                actions.insert(at, (id, record));
             });
+        }
+        // Another tab may have kept answers since this one read them.
+        if !taken_up.is_empty() {
+            self.read_answers().await;
         }
         // An action missing from the outbox with no answer kept stays to be
         // sent from memory: the phone may refuse storage.
-        for (id, key) in unanswered_gone.into_iter().chain(new_keys) {
-            if let Some(answer) = kept_answer(&key).await {
-                self.settle(id, answer).await;
-            }
-        }
+        self.answers.with_untracked(|answers| {
+            taken_up
+                .iter()
+                .filter_map(|id| {
+                    let text = id.to_string();
+                    Some((*id, answers.iter().find(|kept| kept.id == text)?.answer()?))
+                })
+                .collect()
+        })
+    }
+
+    /// Reads the answers kept on the phone.
+    async fn read_answers(self) {
+        let kept = storage::read_all(Shelf::Answers).await;
+        self.answers.try_set(kept.iter().filter_map(|record| serde_json::from_str(record).ok()).collect());
     }
 
     /// Records the server's answer for action `id`: on screen, and on the
@@ -536,7 +552,10 @@ impl Outbox {
         if let Some(answered) = record.answered(&delivery) {
             let text = serde_json::to_string(&answered).expect("an action always serializes");
             storage::write(Shelf::Answers, &record.key(), &text).await;
-            self.answers.update(|n| *n += 1);
+            self.answers.update(|answers| {
+                answers.retain(|kept| kept.id != answered.id);
+                answers.push(answered);
+            });
         }
         if delivery.leaves_phone() {
             storage::remove(Shelf::Outbox, &record.key()).await;
@@ -549,11 +568,6 @@ impl Outbox {
             self.counted.update(|counted| *counted.entry(kind).or_default() += 1);
         }
     }
-}
-
-/// Every answer of the server kept on the phone, oldest first.
-pub async fn kept_answers() -> Vec<ActionRecord> {
-    storage::read_all(Shelf::Answers).await.iter().filter_map(|record| serde_json::from_str(record).ok()).collect()
 }
 
 /// The random participant id of this device, made on the first visit and

@@ -8,6 +8,7 @@ use super::page_title;
 use crate::browser;
 use crate::chart::escape;
 use crate::components::markup_view;
+use crate::components::offline::kept_consultations;
 use crate::i18n::*;
 use crate::language::{self, use_language};
 use crate::outbox::{use_outbox, PARTICIPANT_KEY};
@@ -21,19 +22,13 @@ pub fn device_page() -> impl IntoView {
     let ui = use_language();
     let outbox = use_outbox();
     page_title(move || td_string!(ui.get(), device.title).to_owned());
-    // Consultations kept and answers kept, read from the phone once.
-    let counts = RwSignal::new(Vec::new());
-    leptos::task::spawn_local(async move {
-        let kept = storage::keys(Shelf::Consultations).await.len();
-        let answers = storage::keys(Shelf::Answers).await.len();
-        counts.try_set(vec![kept, answers]);
-    });
+    let kept = kept_consultations();
     let confirming = RwSignal::new(false);
     let erased = browser::path() == ERASED;
     let page = move || {
         let locale = ui.get();
         let waiting = outbox.waiting_count();
-        let (kept, answers) = counts.with(|counts| (counts.first().copied(), counts.get(1).copied()));
+        let (kept, answers) = (kept.with(Vec::len), outbox.answers().len());
         let count = |template: &str, count: usize| fill(template, &[("count", count.to_string())]);
         let language = match browser::stored(language::STORAGE_KEY).and_then(|l| l.parse::<Locale>().ok()) {
             Some(chosen) => {
@@ -55,13 +50,13 @@ pub fn device_page() -> impl IntoView {
         out.push_str(&format!(
             "<p class=\"lead\">{}</p><ul class=\"device-data\" data-counts=\"{} {waiting} {}\">",
             td_string!(locale, device.intro),
-            kept.unwrap_or(0),
-            answers.unwrap_or(0)
+            kept,
+            answers
         ));
         for line in [
-            count(td_string!(locale, device.kept), kept.unwrap_or(0)),
+            count(td_string!(locale, device.kept), kept),
             count(td_string!(locale, device.waiting), waiting),
-            count(td_string!(locale, device.answers), answers.unwrap_or(0)),
+            count(td_string!(locale, device.answers), answers),
             language,
             participant,
         ] {

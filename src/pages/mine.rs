@@ -14,8 +14,11 @@ use crate::components::{markup_view, reject_text};
 use crate::i18n::*;
 use crate::input::{self, Labels, Line, State};
 use crate::language::use_language;
-use crate::outbox::{kept_answers, use_outbox, ActionRecord, Delivery};
+use crate::outbox::{use_outbox, ActionRecord, Delivery};
 use crate::{browser, text};
+
+/// The id of the live region that says a receipt was copied.
+const COPIED: &str = "copied";
 
 /// Which of the screen's lists.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -39,17 +42,6 @@ pub fn mine_page() -> impl IntoView {
     let ui = use_language();
     let outbox = use_outbox();
     page_title(move || td_string!(ui.get(), mine.title).to_owned());
-    let answers = RwSignal::new(Vec::<ActionRecord>::new());
-    Effect::new(move || {
-        // Read again whenever the server answers another action.
-        outbox.answers_kept();
-        leptos::task::spawn_local(async move {
-            let mut kept = kept_answers().await;
-            kept.reverse();
-            answers.try_set(kept);
-        });
-    });
-    let copied = RwSignal::new(None::<bool>);
     let on_click = move |button: web_sys::Element| {
         if button.has_attribute("data-send") {
             outbox.retry();
@@ -60,13 +52,17 @@ pub fn mine_page() -> impl IntoView {
                 if !done {
                     browser::select_text(&field);
                 }
-                copied.try_set(Some(done));
+                let locale = ui.get_untracked();
+                let said = if done { td_string!(locale, mine.copied) } else { td_string!(locale, mine.copy_failed) };
+                browser::set_text(COPIED, said);
             });
         }
     };
     let page = move || {
         let locale = ui.get();
-        let (waiting, answers) = (outbox.waiting(), answers.get());
+        let waiting = outbox.waiting();
+        let mut answers = outbox.answers();
+        answers.reverse();
         let mut out = format!(
             "<h1>{}</h1><p class=\"lead\">{}</p>",
             td_string!(locale, mine.title),
@@ -85,12 +81,11 @@ pub fn mine_page() -> impl IntoView {
         out.push_str(&format!("<p><a href=\"/device\">{}</a></p>", td_string!(locale, mine.device_link)));
         out
     };
-    let said = move || {
-        copied.get().map(|done| if done { tr!(mine.copied).into_any() } else { tr!(mine.copy_failed).into_any() })
-    };
+    // Apart from the markup, which is drawn anew on changes: a live region
+    // must stay in the page to be heard.
     view! {
         {markup_view(Box::new(page), Box::new(on_click))}
-        <p class="copied" aria-live="polite">{said}</p>
+        <p class="copied" id=COPIED aria-live="polite"></p>
     }
 }
 

@@ -212,18 +212,13 @@ describe('sync', () => {
 
     // Both tabs hear the connection come back and both sync.
     await context.setOffline(false);
-    const back = Date.now();
     await waitUntil('both votes to leave the phone', async () => (await recordsOnPhone(page, 'outbox')) === 0);
-    console.log('left the phone after', Date.now() - back);
-    const t0 = Date.now();
     await waitUntil('both tabs to be done', async () =>
       (await Promise.all([page, second].map((tab) => tab.locator('.connection').getAttribute('data-connection')))).every(
         (state) => state === 'online',
       ),
     );
-    console.log('both online after', Date.now() - t0);
     await waitUntil('the answers read', () => answers.length >= sent.length);
-    console.log('answers after', Date.now() - t0);
     assert.equal(sent.length, 2, `sent: ${sent.join(' ')}`);
     assert.equal(new Set(sent).size, 2);
     assert.deepEqual(answers, ['accepted', 'accepted']);
@@ -233,7 +228,6 @@ describe('sync', () => {
     // The other tab learns the answer from the phone.
     await second.reload();
     await second.locator('.connection[data-connection="online"][data-waiting="0"]').waitFor();
-    console.log('second after', Date.now() - t0);
     assert.equal(sent.length, 2);
     assert.deepEqual(problems, []);
     await context.close();
