@@ -47,10 +47,28 @@ impl AppError {
     }
 }
 
+/// A JSON answer as the server sent it, or that the copy the app already
+/// has is still the server's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fetched {
+    Fresh {
+        body: String,
+        etag: Option<String>,
+    },
+    /// `304 Not Modified`: the `ETag` sent matches.
+    NotModified,
+}
+
 /// `GET /api/v1/consultations`: a [`baraza_core::api::ConsultationList`] as the JSON text the
-/// server sent, which the app keeps on the phone as it came (see [`crate::kept`]).
-pub async fn consultations_body() -> Result<String, AppError> {
-    get_body(&format!("{BASE}/consultations")).await
+/// server sent, which the app keeps on the phone as it came (see [`crate::kept`]),
+/// unless the copy with `etag` is still the server's.
+pub async fn consultations_since(etag: Option<String>) -> Result<Fetched, AppError> {
+    get_since(&format!("{BASE}/consultations"), etag).await
+}
+
+/// `GET /api/v1/consultations/{id}`, as [`consultations_since`].
+pub async fn consultation_since(id: &str, etag: Option<String>) -> Result<Fetched, AppError> {
+    get_since(&format!("{BASE}/consultations/{}", encode(id)), etag).await
 }
 
 /// `GET /api/v1/consultations/{id}`: a [`baraza_core::Consultation`] as the JSON text the
@@ -75,14 +93,34 @@ pub async fn comments(id: &str, before: Option<&str>) -> Result<CommentsPage, Ap
     get(&url).await
 }
 
+/// How long a sync may take before it is given up and tried again later: a
+/// server that never answers must not hold the outbox. A full batch on a
+/// 2G connection takes a few seconds.
+const SYNC_TIMEOUT_MS: i32 = 10_000;
+
 /// `POST /api/v1/sync` with a [`baraza_core::sync::SyncRequest`] as JSON
-/// text, made by the outbox from the actions it keeps as text.
+/// text, made by the outbox from the actions it keeps as text. Without an
+/// answer within [`SYNC_TIMEOUT_MS`] it fails as [`AppError::Network`].
 pub async fn sync(body: String) -> Result<SyncResponse, AppError> {
+    let controller = web_sys::AbortController::new().map_err(|_| AppError::Server)?;
+    let abort = controller.clone();
+    let timer = leptos::prelude::set_timeout_with_handle(
+        move || abort.abort(),
+        std::time::Duration::from_millis(SYNC_TIMEOUT_MS as u64),
+    );
     let request = Request::post(&format!("{BASE}/sync"))
         .header("Content-Type", "application/json")
+        .abort_signal(Some(&controller.signal()))
         .body(body)
         .map_err(|_| AppError::Server)?;
-    read(request.send().await.map_err(|_| AppError::Network)?).await
+    let answer = match request.send().await {
+        Ok(response) => read(response).await,
+        Err(_) => Err(AppError::Network),
+    };
+    if let Ok(timer) = timer {
+        timer.clear();
+    }
+    answer
 }
 
 /// `GET /api/v1/admin/me`: whose `token` this is.
@@ -302,6 +340,24 @@ async fn get_as<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, AppErr
 
 async fn get<T: DeserializeOwned>(url: &str) -> Result<T, AppError> {
     read(Request::get(url).send().await.map_err(|_| AppError::Network)?).await
+}
+
+/// A `GET` with `If-None-Match: etag` when the app has a copy.
+async fn get_since(url: &str, etag: Option<String>) -> Result<Fetched, AppError> {
+    let mut request = Request::get(url);
+    if let Some(etag) = &etag {
+        request = request.header("If-None-Match", etag);
+    }
+    let response = request.send().await.map_err(|_| AppError::Network)?;
+    if response.status() == 304 {
+        return Ok(Fetched::NotModified);
+    }
+    if !response.ok() {
+        return Err(failure(response).await);
+    }
+    let etag = response.headers().get("ETag");
+    let body = response.text().await.map_err(|_| AppError::Network)?;
+    Ok(Fetched::Fresh { body, etag })
 }
 
 async fn get_body(url: &str) -> Result<String, AppError> {

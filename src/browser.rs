@@ -212,3 +212,84 @@ pub fn after_navigation() {
     window().scroll_to_with_x_and_y(0.0, 0.0);
     focus("main");
 }
+
+/// Runs `work` holding the Web Lock `name` (`navigator.locks`), so that of
+/// all the app's tabs only one runs it at a time; where the browser has no
+/// Web Locks, runs it at once.
+pub async fn with_lock<T>(name: &str, work: impl std::future::Future<Output = T>) -> T {
+    let navigator = window().navigator();
+    let locks = js_sys::Reflect::get(&navigator, &JsValue::from_str("locks")).ok().filter(|l| l.is_object());
+    let request = locks.as_ref().and_then(|locks| {
+        js_sys::Reflect::get(locks, &JsValue::from_str("request")).ok()?.dyn_into::<js_sys::Function>().ok()
+    });
+    let (Some(locks), Some(request)) = (locks, request) else { return work.await };
+    // The lock is held until the promise its callback answers settles.
+    let mut release = None;
+    let held = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
+    let mut grant = None;
+    let granted = js_sys::Promise::new(&mut |resolve, _| grant = Some(resolve));
+    let (Some(release), Some(grant)) = (release, grant) else { return work.await };
+    let on_granted = wasm_bindgen::closure::Closure::once_into_js(move |_lock: JsValue| -> JsValue {
+        let _ = grant.call0(&JsValue::NULL);
+        held.into()
+    });
+    if request.call2(&locks, &JsValue::from_str(name), &on_granted).is_err()
+        || wasm_bindgen_futures::JsFuture::from(granted).await.is_err()
+    {
+        return work.await;
+    }
+    let done = work.await;
+    let _ = release.call0(&JsValue::NULL);
+    done
+}
+
+/// Whether the browser believes it has a connection.
+pub fn online() -> bool {
+    window().navigator().on_line()
+}
+
+/// Removes a value from `localStorage`.
+pub fn forget(key: &str) {
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// Puts `text` on the clipboard (`navigator.clipboard.writeText`); `false`
+/// where the browser has no clipboard API or refuses.
+pub async fn copy_text(text: &str) -> bool {
+    let navigator = window().navigator();
+    let Some(clipboard) =
+        js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).ok().filter(|c| c.is_object())
+    else {
+        return false;
+    };
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText"))
+        .and_then(|write| write.dyn_into::<js_sys::Function>().map_err(JsValue::from))
+    else {
+        return false;
+    };
+    match write.call1(&clipboard, &JsValue::from_str(text)) {
+        Ok(written) => wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(written)).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Sets the text of the element with this id.
+pub fn set_text(id: &str, text: &str) {
+    if let Some(element) = document().get_element_by_id(id) {
+        element.set_text_content(Some(text));
+    }
+}
+
+/// Selects the text of the `<input>` with this id, for the citizen to copy.
+pub fn select_text(id: &str) {
+    if let Some(input) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+        input.select();
+    }
+}
+
+/// Opens `to` as a new page load, leaving nothing of this one in memory.
+pub fn load_page(to: &str) {
+    let _ = window().location().replace(to);
+}

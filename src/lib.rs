@@ -16,6 +16,7 @@ pub mod browser;
 pub mod chart;
 pub mod components;
 pub mod i18n;
+pub mod input;
 pub mod kept;
 pub mod language;
 pub mod load;
@@ -26,14 +27,18 @@ pub mod route;
 pub mod service_worker;
 pub mod staff_session;
 pub mod storage;
+pub mod sync;
 
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
 
+use components::connection::connection_status;
 use components::language_switch::language_switch;
 use components::offline::update_notice;
 use pages::consultation::consultation_page;
+use pages::device::device_page;
 use pages::home::home;
+use pages::mine::mine_page;
 use pages::not_found::not_found;
 use pages::staff::staff_page;
 use pages::staff_consultation::staff_consultation_page;
@@ -49,9 +54,11 @@ pub fn app() -> impl IntoView {
     let page = move || match route.get() {
         Route::Home => home().into_any(),
         Route::Consultation(id) => consultation_page(id).into_any(),
+        Route::Mine => mine_page().into_any(),
+        Route::Device => device_page().into_any(),
         Route::NotFound => not_found().into_any(),
     };
-    layout(page, update_notice())
+    layout(page, connection_status(), update_notice())
 }
 
 /// The staff side: its own bundle (`staff.html`), so that no citizen
@@ -66,7 +73,7 @@ pub fn staff_app() -> impl IntoView {
         StaffRoute::Results(id) => staff_results_page(id).into_any(),
         StaffRoute::NotFound => not_found().into_any(),
     };
-    layout(page, ())
+    layout(page, (), ())
 }
 
 /// The interface language: the one chosen before, else the browser's,
@@ -82,8 +89,13 @@ fn start_language() {
     });
 }
 
-/// The skip link, the header, a side's own notices, and `<main>` with the current page.
-fn layout(page: impl Fn() -> AnyView + Send + Sync + 'static, notices: impl IntoView) -> impl IntoView {
+/// The skip link, the header with a side's own status, the side's own
+/// notices, and `<main>` with the current page.
+fn layout(
+    page: impl Fn() -> AnyView + Send + Sync + 'static,
+    status: impl IntoView,
+    notices: impl IntoView,
+) -> impl IntoView {
     let skip = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
         browser::focus("main");
@@ -94,6 +106,7 @@ fn layout(page: impl Fn() -> AnyView + Send + Sync + 'static, notices: impl Into
         </a>
         <header class="app-header">
             <a class="brand" href="/">{tr!(app.name)}</a>
+            {status}
             {language_switch()}
         </header>
         {notices}

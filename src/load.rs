@@ -13,7 +13,7 @@ use std::future::Future;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
-use crate::api::AppError;
+use crate::api::{self, AppError, Fetched};
 use crate::browser;
 use crate::kept::{self, Next};
 use crate::storage::{self, Shelf};
@@ -77,18 +77,18 @@ impl<T: Clone + Send + Sync + 'static> Load<T> {
 impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Load<T> {
     /// Loads the JSON answer of `fetch` and keeps it on the phone (on `shelf`
     /// under `key`). The kept copy, if any, is shown at once while the server
-    /// is asked, and stays, with its date, if the server cannot answer.
-    pub fn kept_on_phone<F>(shelf: Shelf, key: String, fetch: impl Fn() -> F + 'static) -> Self
+    /// is asked (with the copy's `ETag`, so an unchanged answer is not sent
+    /// again), and stays, with its date, if the server cannot answer.
+    pub fn kept_on_phone<F>(shelf: Shelf, key: String, fetch: impl Fn(Option<String>) -> F + Clone + 'static) -> Self
     where
-        F: Future<Output = Result<String, AppError>> + 'static,
+        F: Future<Output = Result<Fetched, AppError>> + 'static,
     {
         let load = Load::empty();
         let latest = Latest::new();
         Effect::new(move || {
             load.reloads.track();
-            let request = fetch();
             let number = latest.next();
-            let key = key.clone();
+            let (key, fetch) = (key.clone(), fetch.clone());
             leptos::task::spawn_local(async move {
                 let record = storage::read(shelf, &key).await;
                 let kept = record.as_deref().and_then(kept::read);
@@ -100,13 +100,14 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Load<T> {
                         load.kept_since.try_set(Some(kept.saved_at_ms));
                     }
                 }
-                let next = kept::after_answer(kept.map(|kept| kept.body), request.await);
+                let answer = fetch(kept.and_then(|kept| kept.etag).map(str::to_owned)).await;
+                let next = kept::after_answer(kept, answer);
                 if !latest.is(number) {
                     return;
                 }
-                let (body, shown) = match next {
-                    Next::Fresh(body) => match serde_json::from_str::<T>(&body) {
-                        Ok(value) => (body, Some(value)),
+                let (body, etag, shown) = match next {
+                    Next::Fresh { body, etag } => match serde_json::from_str::<T>(&body) {
+                        Ok(value) => (body, etag, Some(value)),
                         Err(_) => {
                             load.fail(AppError::Server);
                             return;
@@ -114,7 +115,7 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Load<T> {
                     },
                     // What is on screen stays as it is: an answer the citizen
                     // began to fill in from the kept copy is not drawn again.
-                    Next::Unchanged(body) => (body, None),
+                    Next::Unchanged { body, etag } => (body, etag, None),
                     Next::KeepShowing => return,
                     Next::Fail(error) => {
                         load.fail(error);
@@ -128,7 +129,7 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Load<T> {
                     load.state.try_set(Some(Ok(value)));
                 }
                 load.kept_since.try_set(None);
-                storage::write(shelf, &key, &kept::record(browser::now_ms(), &body)).await;
+                storage::write(shelf, &key, &kept::record(browser::now_ms(), etag.as_deref(), &body)).await;
             });
         });
         load
@@ -158,4 +159,27 @@ impl Latest {
     fn is(self, number: u64) -> bool {
         self.0.try_get_value() == Some(number)
     }
+}
+
+/// Brings every consultation kept on the phone up to date, asking with each
+/// copy's `ETag`: one that has not changed costs a `304` and no download.
+/// Stops at the first that cannot be asked (no connection).
+pub fn refresh_kept_consultations() {
+    leptos::task::spawn_local(async {
+        for id in storage::keys(Shelf::Consultations).await {
+            let Some(record) = storage::read(Shelf::Consultations, &id).await else { continue };
+            let kept = kept::read(&record);
+            let answer = api::consultation_since(&id, kept.and_then(|kept| kept.etag).map(str::to_owned)).await;
+            match kept::after_answer(kept, answer) {
+                Next::Fresh { body, etag } | Next::Unchanged { body, etag } => {
+                    let record = kept::record(browser::now_ms(), etag.as_deref(), &body);
+                    storage::write(Shelf::Consultations, &id, &record).await;
+                }
+                Next::Fail(AppError::NotFound) => {
+                    storage::remove(Shelf::Consultations, &id).await;
+                }
+                Next::KeepShowing | Next::Fail(_) => return,
+            }
+        }
+    });
 }

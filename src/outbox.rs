@@ -6,12 +6,20 @@
 //! out with `POST /api/v1/sync` (through [`crate::api::sync`]). It stays on
 //! the phone until the server has counted it, or the citizen has seen why it
 //! was refused, so a reload, a closed tab or a lost connection loses nothing
-//! and nothing is dropped without a word: what is left is sent again when the
-//! app starts, when the connection comes back and on "send again", always
-//! under the same UUID, and the server counts it once.
-//! Actions leave in the order they were made, so a newer ballot on an item
-//! replaces the older one. Pages never call the network for an action
-//! themselves; they follow its [`Delivery`].
+//! and nothing is dropped without a word. The server's answer, receipt or
+//! refusal, is kept on the phone too ([`Shelf::Answers`]) for the citizen's
+//! "your input" screen.
+//!
+//! Sending is one round at a time ([`crate::sync::Engine`]), in every tab
+//! under one Web Lock, so two tabs never send the same batch at once; a
+//! round starts from what is on the phone, where another tab may have
+//! answered or added actions. A round runs when the app starts, when the
+//! connection comes back, after each new action, on "send again", and after
+//! a failure by a timer that waits longer each time. Actions always go under
+//! the same UUID, and the server counts each once. They leave in the order
+//! they were made, so a newer ballot on an item replaces the older one.
+//! Pages never call the network for an action themselves; they follow its
+//! [`Delivery`].
 
 use std::collections::HashMap;
 
@@ -25,9 +33,13 @@ use uuid::Uuid;
 use crate::api::{self, AppError};
 use crate::browser;
 use crate::storage::{self, Shelf};
+use crate::sync::{AfterRound, Engine};
+
+/// The Web Lock every tab takes to send.
+const SYNC_LOCK: &str = "baraza-sync";
 
 /// Where the participant id is kept between visits (DESIGN §7).
-const PARTICIPANT_KEY: &str = "baraza.participant";
+pub const PARTICIPANT_KEY: &str = "baraza.participant";
 
 /// Where an action stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +111,25 @@ impl Delivery {
     }
 }
 
+/// How the app stands with the server, as the header shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    Offline,
+    Syncing,
+    Online,
+}
+
+impl Connection {
+    /// The stable `data-connection` value the interface and its tests use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Connection::Offline => "offline",
+            Connection::Syncing => "syncing",
+            Connection::Online => "online",
+        }
+    }
+}
+
 /// The kinds of action whose counting other parts of the page follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Counted {
@@ -106,9 +137,10 @@ pub enum Counted {
     Comment,
 }
 
-/// An action as the outbox keeps it, on the phone and in memory.
+/// An action as the outbox keeps it, on the phone and in memory; on
+/// [`Shelf::Answers`] with the server's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Pending {
+pub struct ActionRecord {
     /// The action's id, as in its JSON.
     id: String,
     /// The action's JSON, sent again exactly as it was first written.
@@ -117,22 +149,28 @@ struct Pending {
     code: Option<String>,
     /// When it was made, in milliseconds by the device's clock: actions are
     /// sent in this order.
-    made_at: u64,
+    pub made_at: u64,
     /// What it is about, so that a page finds it again after a reload.
-    consultation: String,
+    pub consultation: String,
     /// The item a ballot answers.
-    ballot_item: Option<String>,
-    comment: bool,
+    pub ballot_item: Option<String>,
+    pub comment: bool,
+    /// The server's receipt, once counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    receipt: Option<String>,
+    /// Why the server refused it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    refused: Option<RejectCode>,
 }
 
-impl Pending {
+impl ActionRecord {
     fn new(action: &Action, code: Option<String>, made_at: u64) -> Self {
         let (ballot_item, comment) = match &action.kind {
             ActionKind::Ballot { item, .. } => (Some(item.clone()), false),
             ActionKind::Comment { .. } => (None, true),
             _ => (None, false),
         };
-        Pending {
+        ActionRecord {
             id: action.id.to_string(),
             action: serde_json::to_string(action).expect("an action always serializes"),
             code,
@@ -140,12 +178,43 @@ impl Pending {
             consultation: action.consultation.clone(),
             ballot_item,
             comment,
+            receipt: None,
+            refused: None,
         }
+    }
+
+    /// This record with the server's final answer, to keep on [`Shelf::Answers`].
+    fn answered(&self, delivery: &Delivery) -> Option<Self> {
+        let mut answered = self.clone();
+        match delivery {
+            Delivery::Counted { receipt } => answered.receipt = Some(receipt.clone()),
+            Delivery::Rejected(code) => answered.refused = Some(*code),
+            Delivery::Sending | Delivery::Saved(_) => return None,
+        }
+        Some(answered)
+    }
+
+    /// The server's answer kept with this record, if it has one.
+    pub fn answer(&self) -> Option<Delivery> {
+        match (&self.receipt, self.refused) {
+            (Some(receipt), _) => Some(Delivery::Counted { receipt: receipt.clone() }),
+            (None, Some(code)) => Some(Delivery::Rejected(code)),
+            (None, None) => None,
+        }
+    }
+
+    /// The action's id as it was sent.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn action_id(&self) -> Option<Uuid> {
+        self.id.parse().ok()
     }
 
     /// Its key on the phone: the time it was made first, so that the phone
     /// gives saved actions back in the order they were made.
-    fn key(&self) -> String {
+    pub fn key(&self) -> String {
         format!("{:015}-{}", self.made_at, self.id)
     }
 
@@ -174,7 +243,7 @@ fn sync_body(participant: Uuid, code: Option<&str>, actions: &[&str]) -> String 
 
 /// The actions `ready` to go, in the order they were made, in batches of one
 /// participation code each and of at most [`MAX_ACTIONS_PER_BATCH`].
-fn batches(actions: &[(Uuid, Pending)], ready: impl Fn(Uuid) -> bool) -> Vec<Vec<Uuid>> {
+fn batches(actions: &[(Uuid, ActionRecord)], ready: impl Fn(Uuid) -> bool) -> Vec<Vec<Uuid>> {
     let mut by_code: Vec<(&Option<String>, Vec<Uuid>)> = Vec::new();
     for (id, pending) in actions.iter().filter(|(id, _)| ready(*id)) {
         match by_code.iter_mut().find(|(code, _)| **code == pending.code) {
@@ -189,23 +258,44 @@ fn batches(actions: &[(Uuid, Pending)], ready: impl Fn(Uuid) -> bool) -> Vec<Vec
 }
 
 /// The newest of `actions` that `matches`.
-fn newest(actions: &[(Uuid, Pending)], matches: impl Fn(&Pending) -> bool) -> Option<Uuid> {
+fn newest(actions: &[(Uuid, ActionRecord)], matches: impl Fn(&ActionRecord) -> bool) -> Option<Uuid> {
     actions.iter().rev().find(|(_, pending)| matches(pending)).map(|(id, _)| *id)
 }
 
-fn find(actions: &[(Uuid, Pending)], id: Uuid) -> Option<&Pending> {
+fn find(actions: &[(Uuid, ActionRecord)], id: Uuid) -> Option<&ActionRecord> {
     actions.iter().find(|(found, _)| *found == id).map(|(_, pending)| pending)
+}
+
+/// Whether the server has given its last word on an action.
+fn answered(delivery: Option<&Delivery>) -> bool {
+    matches!(delivery, Some(Delivery::Counted { .. } | Delivery::Rejected(_)))
+}
+
+/// The records on the phone's outbox, in the order they were made.
+async fn on_phone() -> Vec<(Uuid, ActionRecord)> {
+    storage::read_all(Shelf::Outbox)
+        .await
+        .iter()
+        .filter_map(|record| serde_json::from_str::<ActionRecord>(record).ok())
+        .filter_map(|record| Some((record.action_id()?, record)))
+        .collect()
 }
 
 /// Provided once for the whole app; see [`use_outbox`].
 #[derive(Clone, Copy)]
 pub struct Outbox {
     participant: Uuid,
-    /// Every action of this visit, and those found on the phone at its
-    /// start, in the order they were made.
-    actions: RwSignal<Vec<(Uuid, Pending)>>,
+    /// Every action of this visit, and those found on the phone, in the
+    /// order they were made.
+    actions: RwSignal<Vec<(Uuid, ActionRecord)>>,
     deliveries: RwSignal<HashMap<Uuid, Delivery>>,
     counted: RwSignal<HashMap<Counted, u64>>,
+    /// The server's answers kept on the phone, oldest first: read at start,
+    /// and each new one added.
+    answers: RwSignal<Vec<ActionRecord>>,
+    engine: StoredValue<Engine>,
+    syncing: RwSignal<bool>,
+    online: RwSignal<bool>,
 }
 
 impl Outbox {
@@ -215,6 +305,10 @@ impl Outbox {
             actions: RwSignal::new(Vec::new()),
             deliveries: RwSignal::new(HashMap::new()),
             counted: RwSignal::new(HashMap::new()),
+            answers: RwSignal::new(Vec::new()),
+            engine: StoredValue::new(Engine::default()),
+            syncing: RwSignal::new(false),
+            online: RwSignal::new(browser::online()),
         }
     }
 
@@ -223,25 +317,25 @@ impl Outbox {
     /// answers the action's id.
     pub fn submit(&self, consultation: &str, kind: ActionKind, code: Option<String>) -> Uuid {
         let id = new_uuid();
-        let pending =
-            Pending::new(&Action { id, consultation: consultation.to_owned(), kind }, code, browser::now_ms());
-        let record = serde_json::to_string(&pending).expect("an action always serializes");
+        let record =
+            ActionRecord::new(&Action { id, consultation: consultation.to_owned(), kind }, code, browser::now_ms());
+        let text = serde_json::to_string(&record).expect("an action always serializes");
         self.deliveries.update(|d| {
             d.insert(id, Delivery::Sending);
         });
         let outbox = *self;
         leptos::task::spawn_local(async move {
             // On a phone that refuses storage the action still goes, from memory.
-            storage::write(Shelf::Outbox, &pending.key(), &record).await;
-            outbox.actions.update(|actions| actions.push((id, pending)));
-            outbox.send(vec![id]);
+            storage::write(Shelf::Outbox, &record.key(), &text).await;
+            outbox.actions.update(|actions| actions.push((id, record)));
+            outbox.sync();
         });
         id
     }
 
     /// Sends again every saved action not counted yet, this one among them.
     pub fn retry(&self) {
-        self.send_saved();
+        self.sync();
     }
 
     /// Where action `id` stands (reactive).
@@ -262,13 +356,44 @@ impl Outbox {
         self.actions.with(|actions| newest(actions, |p| p.consultation == consultation && p.comment))
     }
 
+    /// Every action saved on the phone the server has not answered yet, in
+    /// the order they were made (reactive).
+    pub fn waiting(&self) -> Vec<ActionRecord> {
+        self.actions.with(|actions| {
+            self.deliveries.with(|deliveries| {
+                actions.iter().filter(|(id, _)| !answered(deliveries.get(id))).map(|(_, r)| r.clone()).collect()
+            })
+        })
+    }
+
+    /// How many actions wait on the phone (reactive).
+    pub fn waiting_count(&self) -> usize {
+        self.actions.with(|actions| {
+            self.deliveries.with(|deliveries| actions.iter().filter(|(id, _)| !answered(deliveries.get(id))).count())
+        })
+    }
+
+    /// How the app stands with the server (reactive).
+    pub fn connection(&self) -> Connection {
+        match (self.online.get(), self.syncing.get()) {
+            (false, _) => Connection::Offline,
+            (true, true) => Connection::Syncing,
+            (true, false) => Connection::Online,
+        }
+    }
+
+    /// Every answer of the server kept on the phone, oldest first (reactive).
+    pub fn answers(&self) -> Vec<ActionRecord> {
+        self.answers.get()
+    }
+
     /// The citizen has seen where action `id` stands: a refusal then leaves
-    /// the phone.
+    /// the outbox (its answer stays on [`Shelf::Answers`]).
     pub fn seen(&self, id: Uuid) {
         if !matches!(self.deliveries.with_untracked(|d| d.get(&id).cloned()), Some(Delivery::Rejected(_))) {
             return;
         }
-        if let Some(key) = self.actions.with_untracked(|actions| find(actions, id).map(Pending::key)) {
+        if let Some(key) = self.actions.with_untracked(|actions| find(actions, id).map(ActionRecord::key)) {
             leptos::task::spawn_local(async move {
                 storage::remove(Shelf::Outbox, &key).await;
             });
@@ -281,77 +406,165 @@ impl Outbox {
         self.counted.with(|counted| counted.get(&kind).copied().unwrap_or(0))
     }
 
-    /// Takes up the actions an earlier visit left on the phone, sends them,
-    /// and sends what is saved whenever the connection comes back.
+    /// Sends what an earlier visit left on the phone, and again whenever the
+    /// connection comes back; then brings the kept consultations up to date.
     fn start(self) {
-        leptos::task::spawn_local(async move {
-            let saved = storage::read_all(Shelf::Outbox).await;
-            // In key order, which is the order they were made.
-            let found: Vec<(Uuid, Pending)> = saved
-                .iter()
-                .filter_map(|record| serde_json::from_str::<Pending>(record).ok())
-                .filter_map(|pending| Some((pending.id.parse::<Uuid>().ok()?, pending)))
-                .collect();
-            self.actions.update(|actions| actions.extend(found));
-            self.send_saved();
+        leptos::task::spawn_local(self.read_answers());
+        self.sync();
+        crate::load::refresh_kept_consultations();
+        let _ = window_event_listener(leptos::ev::online, move |_| {
+            self.online.set(true);
+            self.sync();
+            crate::load::refresh_kept_consultations();
         });
-        let _ = window_event_listener(leptos::ev::online, move |_| self.send_saved());
+        let _ = window_event_listener(leptos::ev::offline, move |_| self.online.set(false));
     }
 
-    /// Sends every action on the phone the server has not answered for yet
-    /// and that is not on its way already.
-    fn send_saved(self) {
+    /// Asks for a round of sending: now, or right after the one under way.
+    fn sync(self) {
+        if !self.engine.try_update_value(Engine::ask).unwrap_or(false) {
+            return;
+        }
+        self.syncing.set(true);
+        leptos::task::spawn_local(async move {
+            loop {
+                let succeeded = browser::with_lock(SYNC_LOCK, self.round()).await;
+                let online = browser::online();
+                let after =
+                    self.engine.try_update_value(|engine| engine.round_done(succeeded, online, js_sys::Math::random()));
+                match after {
+                    Some(AfterRound::Again) => continue,
+                    Some(AfterRound::RetryIn(wait_ms)) => {
+                        set_timeout(
+                            move || {
+                                self.engine.update_value(Engine::retry_due);
+                                self.sync();
+                            },
+                            std::time::Duration::from_millis(wait_ms),
+                        );
+                    }
+                    Some(AfterRound::Idle) | None => {}
+                }
+                break;
+            }
+            self.syncing.try_set(false);
+        });
+    }
+
+    /// One round, holding the lock: takes up what is on the phone, then sends
+    /// every action the server has not answered, batch by batch. A batch that
+    /// fails stops the round: it and the batches after it stay saved, those
+    /// before it are answered. `false` if a batch failed.
+    async fn round(self) -> bool {
+        let mut answers = self.take_up_phone().await;
         let batches = self.actions.with_untracked(|actions| {
             self.deliveries.with_untracked(|deliveries| {
-                batches(actions, |id| matches!(deliveries.get(&id), None | Some(Delivery::Saved(_))))
+                batches(actions, |id| !answered(deliveries.get(&id)) && !answers.iter().any(|(a, _)| *a == id))
             })
         });
-        for ids in batches {
-            self.send(ids);
-        }
-    }
-
-    /// Sends these actions, all of one participation code, in one request.
-    fn send(self, ids: Vec<Uuid>) {
-        let Some(body) = self.actions.with_untracked(|actions| {
-            let chosen: Vec<&Pending> = ids.iter().filter_map(|id| find(actions, *id)).collect();
-            let code = chosen.first()?.code.as_deref();
-            let texts: Vec<&str> = chosen.iter().map(|pending| pending.action.as_str()).collect();
-            Some(sync_body(self.participant, code, &texts))
-        }) else {
-            return;
-        };
         self.deliveries.update(|d| {
-            for id in &ids {
+            for id in batches.iter().flatten() {
                 d.insert(*id, Delivery::Sending);
             }
         });
-        leptos::task::spawn_local(async move {
-            let answer = api::sync(body).await;
-            for id in ids {
-                let delivery = match &answer {
-                    Ok(response) => Delivery::from_response(response, id),
-                    Err(error) => Delivery::from_error(*error),
-                };
-                self.settle(id, delivery).await;
+        let mut failed = None;
+        for (number, ids) in batches.iter().enumerate() {
+            let body = self.actions.with_untracked(|actions| {
+                let chosen: Vec<&ActionRecord> = ids.iter().filter_map(|id| find(actions, *id)).collect();
+                let code = chosen.first().and_then(|record| record.code.as_deref());
+                let texts: Vec<&str> = chosen.iter().map(|record| record.action.as_str()).collect();
+                sync_body(self.participant, code, &texts)
+            });
+            match api::sync(body).await {
+                Ok(response) => answers.extend(ids.iter().map(|id| (*id, Delivery::from_response(&response, *id)))),
+                Err(error) => {
+                    failed = Some((number, error));
+                    break;
+                }
+            }
+        }
+        for (id, delivery) in answers {
+            self.settle(id, delivery).await;
+        }
+        let Some((number, error)) = failed else { return true };
+        self.deliveries.update(|d| {
+            for id in batches[number..].iter().flatten() {
+                d.insert(*id, Delivery::from_error(error));
             }
         });
+        false
     }
 
+    /// Brings this tab up to date with the phone's outbox: actions another
+    /// tab (or an earlier visit) saved are taken up, and those another tab
+    /// has had answered meanwhile take that answer (given back) rather than
+    /// going again.
+    async fn take_up_phone(self) -> Vec<(Uuid, Delivery)> {
+        let stored = on_phone().await;
+        let known: Vec<Uuid> = self.actions.with_untracked(|actions| actions.iter().map(|(id, _)| *id).collect());
+        let gone: Vec<Uuid> = self.actions.with_untracked(|actions| {
+            self.deliveries.with_untracked(|deliveries| {
+                actions
+                    .iter()
+                    .map(|(id, _)| *id)
+                    .filter(|id| !answered(deliveries.get(id)) && !stored.iter().any(|(on, _)| on == id))
+                    .collect()
+            })
+        });
+        let mut taken_up = gone;
+        for (id, record) in stored {
+            if known.contains(&id) {
+                continue;
+            }
+            taken_up.push(id);
+            self.actions.update(|actions| {
+                let at = actions.partition_point(|(_, kept)| kept.made_at <= record.made_at);
+                actions.insert(at, (id, record));
+            });
+        }
+        // Another tab may have kept answers since this one read them.
+        if !taken_up.is_empty() {
+            self.read_answers().await;
+        }
+        // An action missing from the outbox with no answer kept stays to be
+        // sent from memory: the phone may refuse storage.
+        self.answers.with_untracked(|answers| {
+            taken_up
+                .iter()
+                .filter_map(|id| {
+                    let text = id.to_string();
+                    Some((*id, answers.iter().find(|kept| kept.id == text)?.answer()?))
+                })
+                .collect()
+        })
+    }
+
+    /// Reads the answers kept on the phone.
+    async fn read_answers(self) {
+        let kept = storage::read_all(Shelf::Answers).await;
+        self.answers.try_set(kept.iter().filter_map(|record| serde_json::from_str(record).ok()).collect());
+    }
+
+    /// Records the server's answer for action `id`: on screen, and on the
+    /// phone (a counted action leaves the outbox, its receipt is kept).
     async fn settle(self, id: Uuid, delivery: Delivery) {
-        let Some((key, kind)) =
-            self.actions.with_untracked(|actions| find(actions, id).map(|pending| (pending.key(), pending.counted())))
-        else {
-            return;
-        };
+        let Some(record) = self.actions.with_untracked(|actions| find(actions, id).cloned()) else { return };
+        if let Some(answered) = record.answered(&delivery) {
+            let text = serde_json::to_string(&answered).expect("an action always serializes");
+            storage::write(Shelf::Answers, &record.key(), &text).await;
+            self.answers.update(|answers| {
+                answers.retain(|kept| kept.id != answered.id);
+                answers.push(answered);
+            });
+        }
         if delivery.leaves_phone() {
-            storage::remove(Shelf::Outbox, &key).await;
+            storage::remove(Shelf::Outbox, &record.key()).await;
         }
         let counted = matches!(delivery, Delivery::Counted { .. });
         self.deliveries.update(|d| {
             d.insert(id, delivery);
         });
-        if let (true, Some(kind)) = (counted, kind) {
+        if let (true, Some(kind)) = (counted, record.counted()) {
             self.counted.update(|counted| *counted.entry(kind).or_default() += 1);
         }
     }
@@ -443,27 +656,45 @@ mod tests {
         assert!(!Delivery::Sending.leaves_phone());
     }
 
-    fn ballot(id: u128, item: &str, code: Option<&str>, made_at: u64) -> (Uuid, Pending) {
+    fn ballot(id: u128, item: &str, code: Option<&str>, made_at: u64) -> (Uuid, ActionRecord) {
         let kind = ActionKind::Ballot {
             item: item.into(),
             ballot: Ballot::Choice { choice: "blocks".into() },
             cast_at: Some(datetime!(2026-11-20 10:00 UTC)),
         };
         let action = Action { id: Uuid::from_u128(id), consultation: "water".into(), kind };
-        (action.id, Pending::new(&action, code.map(str::to_owned), made_at))
+        (action.id, ActionRecord::new(&action, code.map(str::to_owned), made_at))
     }
 
     #[test]
     fn a_saved_action_reads_back_from_the_phone_as_it_was() {
         let (id, pending) = ballot(7, "tariff", Some("ABCD-2345"), 1_000);
         let record = serde_json::to_string(&pending).unwrap();
-        let read: Pending = serde_json::from_str(&record).unwrap();
+        let read: ActionRecord = serde_json::from_str(&record).unwrap();
         assert_eq!(read, pending);
         assert_eq!(read.id.parse::<Uuid>().unwrap(), id);
         assert_eq!(read.counted(), Some(Counted::Ballot));
         let action: Action = serde_json::from_str(&read.action).unwrap();
         assert_eq!(action.id, id);
         assert_eq!(action.consultation, "water");
+    }
+
+    #[test]
+    fn the_servers_answer_is_kept_with_the_action_and_read_back() {
+        let (_, record) = ballot(7, "tariff", None, 1_000);
+        assert_eq!(record.answer(), None);
+        assert_eq!(record.answered(&Delivery::Saved(Failure::Server)), None);
+        for delivery in
+            [Delivery::Counted { receipt: "R-7".into() }, Delivery::Rejected(RejectCode::ConsultationClosed)]
+        {
+            let answered = record.answered(&delivery).unwrap();
+            let read: ActionRecord = serde_json::from_str(&serde_json::to_string(&answered).unwrap()).unwrap();
+            assert_eq!(read.answer(), Some(delivery));
+            assert_eq!(read.key(), record.key());
+        }
+        // A record kept before answers were kept reads as not answered.
+        let without: ActionRecord = serde_json::from_str(&serde_json::to_string(&record).unwrap()).unwrap();
+        assert_eq!(without.answer(), None);
     }
 
     #[test]
@@ -510,7 +741,7 @@ mod tests {
 
     #[test]
     fn a_batch_never_holds_more_actions_than_the_server_takes() {
-        let actions: Vec<(Uuid, Pending)> =
+        let actions: Vec<(Uuid, ActionRecord)> =
             (0..MAX_ACTIONS_PER_BATCH as u128 + 1).map(|n| ballot(n, "tariff", None, n as u64)).collect();
         let sizes: Vec<usize> = batches(&actions, |_| true).iter().map(Vec::len).collect();
         assert_eq!(sizes, vec![MAX_ACTIONS_PER_BATCH, 1]);
@@ -519,7 +750,7 @@ mod tests {
     #[test]
     fn a_form_finds_the_newest_answer_to_its_question() {
         let actions = vec![ballot(1, "tariff", None, 10), ballot(2, "tariff", None, 20), ballot(3, "hours", None, 30)];
-        let on = |item: &'static str| move |p: &Pending| p.ballot_item.as_deref() == Some(item);
+        let on = |item: &'static str| move |p: &ActionRecord| p.ballot_item.as_deref() == Some(item);
         assert_eq!(newest(&actions, on("tariff")), Some(Uuid::from_u128(2)));
         assert_eq!(newest(&actions, on("hours")), Some(Uuid::from_u128(3)));
         assert_eq!(newest(&actions, on("kiosks")), None);

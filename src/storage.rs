@@ -1,5 +1,6 @@
 //! What the app keeps on the phone, in IndexedDB: consultations and their
-//! list as the server last sent them, and the outbox. Every record is a JSON
+//! list as the server last sent them, the outbox, and the server's answers
+//! to the citizen's actions. Every record is a JSON
 //! text under a text key, so the rest of the app never sees IndexedDB.
 //!
 //! A few lines over web-sys rather than an IndexedDB crate: the maintained
@@ -22,7 +23,7 @@ use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransa
 
 const DATABASE: &str = "baraza";
 /// Raise it when a shelf is added: [`open`] then creates it.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// An object store, one per kind of record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,19 +34,23 @@ pub enum Shelf {
     Lists,
     /// Citizen actions not yet acknowledged by the server, by action id.
     Outbox,
+    /// What the server answered for each action, receipt or refusal, under
+    /// the action's outbox key: the citizen's record of what they sent.
+    Answers,
 }
 
 /// The key of the home screen's list on [`Shelf::Lists`].
 pub const LIST_KEY: &str = "published";
 
 impl Shelf {
-    const ALL: [Shelf; 3] = [Shelf::Consultations, Shelf::Lists, Shelf::Outbox];
+    pub const ALL: [Shelf; 4] = [Shelf::Consultations, Shelf::Lists, Shelf::Outbox, Shelf::Answers];
 
     fn name(self) -> &'static str {
         match self {
             Shelf::Consultations => "consultations",
             Shelf::Lists => "lists",
             Shelf::Outbox => "outbox",
+            Shelf::Answers => "answers",
         }
     }
 }
@@ -143,6 +148,11 @@ pub async fn write(shelf: Shelf, key: &str, record: &str) -> bool {
 /// Removes the record under `key`; `true` once it is gone.
 pub async fn remove(shelf: Shelf, key: &str) -> bool {
     change(shelf, |store| store.delete(&JsValue::from_str(key))).await
+}
+
+/// Removes every record of the shelf; `true` once they are gone.
+pub async fn clear(shelf: Shelf) -> bool {
+    change(shelf, IdbObjectStore::clear).await
 }
 
 /// Makes one change in a transaction of its own, and waits for the disk.

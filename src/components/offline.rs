@@ -46,9 +46,12 @@ pub fn keep_control(id: String, described_by: String, kept: RwSignal<Vec<String>
         failed.set(false);
         let id = id.clone();
         leptos::task::spawn_local(async move {
-            let written = match api::consultation_body(&id).await {
-                Ok(body) => storage::write(Shelf::Consultations, &id, &kept::record(browser::now_ms(), &body)).await,
-                Err(_) => false,
+            let written = match api::consultation_since(&id, None).await {
+                Ok(api::Fetched::Fresh { body, etag }) => {
+                    let record = kept::record(browser::now_ms(), etag.as_deref(), &body);
+                    storage::write(Shelf::Consultations, &id, &record).await
+                }
+                _ => false,
             };
             busy.try_set(false);
             if written {

@@ -24,9 +24,9 @@ use crate::storage::Shelf;
 
 pub fn consultation_page(id: String) -> impl IntoView {
     let key = id.clone();
-    let consultation = Load::<Consultation>::kept_on_phone(Shelf::Consultations, key, move || {
+    let consultation = Load::<Consultation>::kept_on_phone(Shelf::Consultations, key, move |etag| {
         let id = id.clone();
-        async move { api::consultation_body(&id).await }
+        async move { api::consultation_since(&id, etag).await }
     });
     let page = move || match consultation.get() {
         None => loading(tr!(consultation.loading)).into_any(),

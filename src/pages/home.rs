@@ -18,7 +18,7 @@ use crate::storage::{Shelf, LIST_KEY};
 pub fn home() -> impl IntoView {
     let ui = use_language();
     page_title(move || td_string!(ui.get(), home.title).to_owned());
-    let list = Load::<ConsultationList>::kept_on_phone(Shelf::Lists, LIST_KEY.into(), api::consultations_body);
+    let list = Load::<ConsultationList>::kept_on_phone(Shelf::Lists, LIST_KEY.into(), api::consultations_since);
     let kept = kept_consultations();
     let sections = move || match list.get() {
         None => loading(tr!(home.loading)).into_any(),
