@@ -608,7 +608,7 @@ fn coordinate(value: f64) -> String {
 }
 
 /// Text as it may stand in markup.
-fn escape(text: &str) -> String {
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -1,6 +1,5 @@
 //! The header's line on how the app stands with the server — online,
-//! offline or sending — with how many actions wait on the phone, and the
-//! link to the citizen's "your input" screen.
+//! offline or sending — with how many actions wait on the phone.
 
 use leptos::prelude::*;
 
@@ -29,11 +28,10 @@ pub fn connection_status() -> impl IntoView {
         };
         format!(
             "<p class=\"connection\" data-connection=\"{}\" data-waiting=\"{count}\"><span class=\"connection-state\">{}</span>\
-             <span class=\"connection-waiting\">{}</span><a href=\"/mine\">{}</a></p>",
+             <span class=\"connection-waiting\">{}</span></p>",
             connection.name(),
             escape(state),
-            escape(&waiting),
-            escape(td_string!(locale, connection.mine_link))
+            escape(&waiting)
         )
     };
     markup_view(Box::new(line), Box::new(|_| {}))
