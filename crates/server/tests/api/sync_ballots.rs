@@ -4,7 +4,7 @@ use crate::common::*;
 use serde_json::json;
 
 #[tokio::test]
-async fn a_batch_sent_twice_counts_once() {
+async fn a_batch_replayed_three_times_counts_once() {
     let server = TestServer::start().await;
     let batch = [
         ballot(&new_id(), WATER, "tariff", json!({"choice": "blocks"})),
@@ -12,11 +12,13 @@ async fn a_batch_sent_twice_counts_once() {
     ];
     let first = server.sync(PARTICIPANT, &batch).await;
     assert!(first.iter().all(|r| r["status"] == "accepted"), "{first:?}");
-    let second = server.sync(PARTICIPANT, &batch).await;
-    for (first, second) in first.iter().zip(&second) {
-        assert_eq!(second["status"], "duplicate");
-        assert_eq!(second["receipt"], first["receipt"]);
-        assert_eq!(second["id"], first["id"]);
+    for _ in 0..3 {
+        let again = server.sync(PARTICIPANT, &batch).await;
+        for (first, again) in first.iter().zip(&again) {
+            assert_eq!(again["status"], "duplicate");
+            assert_eq!(again["receipt"], first["receipt"]);
+            assert_eq!(again["id"], first["id"]);
+        }
     }
     assert_eq!(server.counts(WATER, "tariff").await, json!({"blocks": 1, "flat": 0, "per-litre": 0}));
     assert_eq!(server.results(WATER).await["participants"], 1);
