@@ -2,7 +2,7 @@
 // headless Chromium at a phone's viewport. Nothing here is mocked.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -116,4 +116,35 @@ export async function openPhonePage(browser, { locale = 'en-US' } = {}) {
 export async function axeViolations(page) {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/// Waits until the service worker controls the page.
+export const controlled = (page) =>
+  waitUntil('the service worker to control the page', () => page.evaluate(() => navigator.serviceWorker.controller !== null));
+
+/// How many records an object store of the app's IndexedDB holds on the phone.
+export const recordsOnPhone = (page, store) =>
+  page.evaluate(
+    (store) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('baraza');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const count = open.result.transaction(store).objectStore(store).count();
+          count.onerror = () => reject(count.error);
+          count.onsuccess = () => {
+            open.result.close();
+            resolve(count.result);
+          };
+        };
+      }),
+    store,
+  );
+
+/// A copy of the built app for a test to serve, so it can deploy a new
+/// build of it; `remove` deletes the copy.
+export function copyOfBuild() {
+  const dist = mkdtempSync(join(tmpdir(), 'baraza-dist-'));
+  cpSync(DIST, dist, { recursive: true });
+  return { dist, remove: () => rmSync(dist, { recursive: true, force: true }) };
 }

@@ -6,19 +6,17 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePrecache } from '../../scripts/precache.mjs';
-import { DIST, axeViolations, launchBrowser, openPhonePage, startServer, waitUntil } from './harness.mjs';
+import {
+  axeViolations, controlled, copyOfBuild, launchBrowser, openPhonePage, recordsOnPhone, startServer, waitUntil,
+} from './harness.mjs';
 
 const WATER = 'water-services-2027';
 const ROAD = 'coastal-road-plan';
 
 /// Resolves once the service worker controls the page.
-const controlled = (page) =>
-  waitUntil('the service worker to control the page', () => page.evaluate(() => navigator.serviceWorker.controller !== null));
-
 /// Every URL the app shell caches hold, by cache name.
 const shellCaches = (page) =>
   page.evaluate(async () => {
@@ -30,34 +28,17 @@ const shellCaches = (page) =>
     return kept;
   });
 
-/// How many records an object store of the app's IndexedDB holds on the phone.
-const recordsOnPhone = (page, store) =>
-  page.evaluate(
-    (store) =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('baraza');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const count = open.result.transaction(store).objectStore(store).count();
-          count.onerror = () => reject(count.error);
-          count.onsuccess = () => {
-            open.result.close();
-            resolve(count.result);
-          };
-        };
-      }),
-    store,
-  );
 
 describe('the app offline', () => {
   let server;
   let browser;
   // A copy of the built app, so that one test can deploy a new build of it.
   let dist;
+  let build;
 
   before(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'baraza-dist-'));
-    cpSync(DIST, dist, { recursive: true });
+    build = copyOfBuild();
+    dist = build.dist;
     server = await startServer({ dist });
     browser = await launchBrowser();
   });
@@ -65,7 +46,7 @@ describe('the app offline', () => {
   after(async () => {
     await browser?.close();
     server?.stop();
-    rmSync(dist, { recursive: true, force: true });
+    build.remove();
   });
 
   test('after one online visit the app and the consultation opened read offline', async () => {

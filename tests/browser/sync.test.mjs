@@ -6,38 +6,18 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writePrecache } from '../../scripts/precache.mjs';
-import { DIST, axeViolations, launchBrowser, openPhonePage, startServer, waitUntil } from './harness.mjs';
+import {
+  axeViolations, controlled, copyOfBuild, launchBrowser, openPhonePage, recordsOnPhone, startServer, waitUntil,
+} from './harness.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const WATER = 'water-services-2027';
 const SYNC = '**/api/v1/sync';
 
-const controlled = (page) =>
-  waitUntil('the service worker to control the page', () => page.evaluate(() => navigator.serviceWorker.controller !== null));
-
-/// How many records an object store of the app's IndexedDB holds on the phone.
-const recordsOnPhone = (page, store) =>
-  page.evaluate(
-    (store) =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('baraza');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const count = open.result.transaction(store).objectStore(store).count();
-          count.onerror = () => reject(count.error);
-          count.onsuccess = () => {
-            open.result.close();
-            resolve(count.result);
-          };
-        };
-      }),
-    store,
-  );
 
 const isoSeconds = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
@@ -53,10 +33,11 @@ describe('sync', () => {
   let server;
   let browser;
   let dist;
+  let build;
 
   before(async () => {
-    dist = mkdtempSync(join(tmpdir(), 'baraza-dist-'));
-    cpSync(DIST, dist, { recursive: true });
+    build = copyOfBuild();
+    dist = build.dist;
     server = await startServer({ dist });
     browser = await launchBrowser();
   });
@@ -64,7 +45,7 @@ describe('sync', () => {
   after(async () => {
     await browser?.close();
     server?.stop();
-    rmSync(dist, { recursive: true, force: true });
+    build.remove();
   });
 
   const tariff = async (id = WATER) =>
