@@ -85,14 +85,20 @@ export async function startServer({ dist = DIST } = {}) {
   };
 }
 
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
 export function launchBrowser() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/// A phone whose browser keeps its data in `profile` between launches, as a
+/// real one does when it is closed and opened again.
+export function launchPhoneProfile(profile) {
+  return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, ...PHONE, locale: 'en-US' });
 }
 
 /// A new phone-sized page that records every page error and console error,
@@ -100,7 +106,7 @@ export function launchBrowser() {
 /// in some flows and reported by the app itself, so Chromium's own
 /// "Failed to load resource" lines are not counted.
 export async function openPhonePage(browser, { locale = 'en-US' } = {}) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale });
+  const context = await browser.newContext({ ...PHONE, locale });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

@@ -6,11 +6,13 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writePrecache } from '../../scripts/precache.mjs';
 import {
-  axeViolations, controlled, copyOfBuild, launchBrowser, openPhonePage, recordsOnPhone, startServer, waitUntil,
+  axeViolations, controlled, copyOfBuild, launchBrowser, launchPhoneProfile, openPhonePage, recordsOnPhone, startServer,
+  waitUntil,
 } from './harness.mjs';
 
 const WATER = 'water-services-2027';
@@ -144,6 +146,56 @@ describe('the app offline', () => {
     assert.equal(await blocks(), before + 1);
     assert.deepEqual(problems, []);
     await context.close();
+  });
+
+  test('a vote and a comment saved offline survive closing the browser and count once', async () => {
+    const profile = mkdtempSync(join(tmpdir(), 'baraza-phone-'));
+    const results = async () => (await server.api(`/consultations/${WATER}/results`)).items.find((i) => i.id === 'tariff');
+    const comment = `Saved on a bus, ${Date.now()}.`;
+    const commentsWithIt = async () =>
+      (await server.api(`/consultations/${WATER}/comments?limit=100`)).comments.filter((c) => c.body === comment).length;
+
+    let context = await launchPhoneProfile(profile);
+    let page = await context.newPage();
+    await page.goto(`${server.url}/c/${WATER}`);
+    await page.locator('form[data-item="tariff"]').waitFor();
+    await controlled(page);
+    const before = (await results()).counts['per-litre'] ?? 0;
+    await context.setOffline(true);
+    const vote = page.locator('form[data-item="tariff"]');
+    await vote.locator('input[type="radio"][value="per-litre"]').check();
+    await vote.locator('button[type="submit"]').click();
+    await vote.locator('[data-delivery="saved"]').waitFor();
+    const talk = page.locator('form.comment-form');
+    await talk.locator('textarea[name="comment"]').fill(comment);
+    await talk.locator('button[type="submit"]').click();
+    await talk.locator('[data-delivery="saved"]').waitFor();
+    assert.equal(await recordsOnPhone(page, 'outbox'), 2);
+    await context.close();
+
+    // The browser opens again, still without a connection: both still wait.
+    context = await launchPhoneProfile(profile);
+    await context.setOffline(true);
+    page = await context.newPage();
+    const problems = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${server.url}/c/${WATER}`);
+    await page.locator('form[data-item="tariff"] [data-delivery="saved"]').waitFor();
+    assert.equal(await recordsOnPhone(page, 'outbox'), 2);
+    assert.equal((await results()).counts['per-litre'] ?? 0, before);
+    assert.equal(await commentsWithIt(), 0);
+
+    // The connection comes back: each counts once, with its receipt.
+    await context.setOffline(false);
+    const counted = page.locator('form[data-item="tariff"] [data-delivery="counted"]');
+    await counted.waitFor();
+    assert.match(await counted.textContent(), /^Counted — receipt [0-9a-f]{16}/);
+    await waitUntil('the phone to be empty', async () => (await recordsOnPhone(page, 'outbox')) === 0);
+    assert.equal((await results()).counts['per-litre'] ?? 0, before + 1);
+    assert.equal(await commentsWithIt(), 1);
+    assert.deepEqual(problems, []);
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
   });
 
   test('a vote refused while the citizen is elsewhere stays on the phone until they have seen why', async () => {
