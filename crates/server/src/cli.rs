@@ -8,14 +8,14 @@ use baraza_core::validate::{parse_definition, Checked};
 use clap::{Parser, Subcommand};
 use time::OffsetDateTime;
 
-use baraza_core::admin::{ChangeAction, MAX_CODES_PER_REQUEST};
-use baraza_core::definition::Eligibility;
+use baraza_core::admin::MAX_CODES_PER_REQUEST;
 use baraza_core::staff::Role;
 
-use crate::changes::{self, Author};
+use crate::changes::Author;
+use crate::codes::{self, CodesRefusal};
 use crate::consultations::Publication;
 use crate::receipts::ReceiptKey;
-use crate::{codes, consultations, db, http, tokens};
+use crate::{consultations, db, http, tokens};
 
 /// The `baraza` command line. Exit codes: 0 done, 1 a definition has errors,
 /// 2 the command could not run (database, address, …).
@@ -202,9 +202,6 @@ async fn publish(database: &str, files: &[PathBuf]) -> ExitCode {
 }
 
 async fn issue_codes(database: &str, id: &str, count: u32) -> ExitCode {
-    if !(1..=MAX_CODES_PER_REQUEST).contains(&count) {
-        return fail(format!("--count must be from 1 to {MAX_CODES_PER_REQUEST}"));
-    }
     let pool = match db::open(database).await {
         Ok(pool) => pool,
         Err(error) => return fail(error),
@@ -213,17 +210,17 @@ async fn issue_codes(database: &str, id: &str, count: u32) -> ExitCode {
         let Some(consultation) = consultations::load(&pool, id).await? else {
             return Ok(Err(format!("there is no consultation \"{id}\"")));
         };
-        if consultation.eligibility != Eligibility::Codes {
-            return Ok(Err(format!("{id} does not use participation codes (its eligibility is not \"codes\")")));
-        }
         let key = ReceiptKey::load_or_create(&pool).await?;
         let now = OffsetDateTime::now_utc();
         let mut tx = db::begin_write(&pool).await?;
-        let issued = codes::issue(&mut tx, &key, id, count, now).await?;
-        let detail = count.to_string();
-        changes::record(&mut tx, id, &Author::CommandLine, ChangeAction::CodesIssued, &detail, now).await?;
+        let issued = codes::issue(&mut tx, &key, &consultation, count, &Author::CommandLine, now).await?;
         tx.commit().await?;
-        Ok::<_, sqlx::Error>(Ok(issued))
+        Ok::<_, sqlx::Error>(issued.map_err(|refusal| match refusal {
+            CodesRefusal::NotUsed => {
+                format!("{id} does not use participation codes (its eligibility is not \"codes\")")
+            }
+            CodesRefusal::Count => format!("--count must be from 1 to {MAX_CODES_PER_REQUEST}"),
+        }))
     };
     match issued.await {
         Ok(Ok(issued)) => {

@@ -5,23 +5,44 @@
 //! with their own codes and both count, and a code cannot be taken over by
 //! another device once used.
 
+use baraza_core::admin::{ChangeAction, MAX_CODES_PER_REQUEST};
 use baraza_core::codes;
+use baraza_core::definition::{Consultation, Eligibility};
 use baraza_core::sync::{RejectCode, Rejection};
 use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
 
+use crate::changes::{self, Author};
 use crate::db::timestamp;
 use crate::receipts::ReceiptKey;
 
-/// Makes `count` new codes for `consultation` and stores their hashes; the
-/// codes themselves are answered once and never kept.
+/// Why no codes were issued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodesRefusal {
+    /// The consultation's eligibility is not `codes`.
+    NotUsed,
+    /// The count is not from 1 to core's `admin::MAX_CODES_PER_REQUEST`.
+    Count,
+}
+
+/// Makes `count` new codes for `consultation`, stores their hashes and
+/// records the issue in the change log; the codes themselves are answered
+/// once and never kept.
 pub async fn issue(
     tx: &mut Transaction<'_, Sqlite>,
     key: &ReceiptKey,
-    consultation: &str,
+    consultation: &Consultation,
     count: u32,
+    by: &Author,
     now: OffsetDateTime,
-) -> sqlx::Result<Vec<String>> {
+) -> sqlx::Result<Result<Vec<String>, CodesRefusal>> {
+    if consultation.eligibility != Eligibility::Codes {
+        return Ok(Err(CodesRefusal::NotUsed));
+    }
+    if !(1..=MAX_CODES_PER_REQUEST).contains(&count) {
+        return Ok(Err(CodesRefusal::Count));
+    }
+    let consultation = consultation.id.as_str();
     let mut issued = Vec::with_capacity(count as usize);
     while issued.len() < count as usize {
         let code = codes::generate(random_byte);
@@ -40,7 +61,8 @@ pub async fn issue(
             issued.push(code);
         }
     }
-    Ok(issued)
+    changes::record(tx, consultation, by, ChangeAction::CodesIssued, &count.to_string(), now).await?;
+    Ok(Ok(issued))
 }
 
 fn random_byte() -> u8 {

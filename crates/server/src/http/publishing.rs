@@ -10,10 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use baraza_core::admin::{
-    AdminConsultation, AdminConsultationList, ChangeAction, ChangeLog, CodesRequest, OutcomeRequest, Published,
-    MAX_CODES_PER_REQUEST,
+    AdminConsultation, AdminConsultationList, ChangeLog, CodesRequest, OutcomeRequest, Published, MAX_CODES_PER_REQUEST,
 };
-use baraza_core::definition::Eligibility;
 use baraza_core::validate::parse_definition;
 use time::OffsetDateTime;
 
@@ -23,7 +21,7 @@ use super::error::Error;
 use super::export::{csv_line, download, BOM};
 use super::AppState;
 use crate::changes::{self, Author};
-use crate::codes;
+use crate::codes::{self, CodesRefusal};
 use crate::consultations::{self, CloseRefusal, Publication};
 use crate::db::begin_write;
 
@@ -137,17 +135,14 @@ async fn issue_codes(
 ) -> Result<Response, Error> {
     let consultation = find(&state.pool, &id).await?;
     let Json(CodesRequest { count }) = request?;
-    if consultation.eligibility != Eligibility::Codes {
-        return Err(Error::CodesNotUsed);
-    }
-    if !(1..=MAX_CODES_PER_REQUEST).contains(&count) {
-        return Err(Error::InvalidCount(MAX_CODES_PER_REQUEST));
-    }
     let now = OffsetDateTime::now_utc();
     let mut tx = begin_write(&state.pool).await?;
-    let issued = codes::issue(&mut tx, &state.receipt_key, &id, count, now).await?;
-    let detail = count.to_string();
-    changes::record(&mut tx, &id, &Author::Staff(member), ChangeAction::CodesIssued, &detail, now).await?;
+    let issued = codes::issue(&mut tx, &state.receipt_key, &consultation, count, &Author::Staff(member), now)
+        .await?
+        .map_err(|refusal| match refusal {
+            CodesRefusal::NotUsed => Error::CodesNotUsed,
+            CodesRefusal::Count => Error::InvalidCount(MAX_CODES_PER_REQUEST),
+        })?;
     tx.commit().await?;
     let mut csv = String::from(BOM);
     csv_line(&mut csv, ["code"].into_iter());
