@@ -141,6 +141,97 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Load<T> {
     }
 }
 
+/// One page of a list the server sends a page at a time.
+pub trait Page {
+    /// Where the page after this one starts; `None` on the last page.
+    fn next(&self) -> Option<String>;
+}
+
+impl Page for baraza_core::api::CommentsPage {
+    fn next(&self) -> Option<String> {
+        self.next.clone()
+    }
+}
+
+impl Page for baraza_core::analysis::ModerationPage {
+    fn next(&self) -> Option<String> {
+        self.next.clone()
+    }
+}
+
+/// A list read a page at a time: the first page is a [`Load`] (reloaded as
+/// one), the pages after it are added on "more" and dropped whenever the
+/// first page reloads.
+pub struct Pages<P: 'static> {
+    pub first: Load<P>,
+    more: RwSignal<Vec<P>>,
+    /// Why the last "more" failed, until the next one succeeds.
+    pub more_error: RwSignal<Option<AppError>>,
+    pub loading_more: RwSignal<bool>,
+}
+
+impl<P: 'static> Clone for Pages<P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P: 'static> Copy for Pages<P> {}
+
+impl<P: Page + Clone + Send + Sync + 'static> Pages<P> {
+    /// `first` fetches the first page (and is tracked like [`Load::new`]'s
+    /// fetch); `after` fetches the page starting at a cursor. Answers the
+    /// pages and the action that loads the next one.
+    pub fn new<F, G>(
+        first: impl Fn() -> F + 'static,
+        after: impl Fn(String) -> G + Clone + 'static,
+    ) -> (Self, impl Fn() + Clone + 'static)
+    where
+        F: Future<Output = Result<P, AppError>> + 'static,
+        G: Future<Output = Result<P, AppError>> + 'static,
+    {
+        let pages = Pages {
+            first: Load::new(first),
+            more: RwSignal::new(Vec::new()),
+            more_error: RwSignal::new(None),
+            loading_more: RwSignal::new(false),
+        };
+        Effect::new(move || {
+            pages.first.get();
+            pages.more.set(Vec::new());
+            pages.more_error.set(None);
+        });
+        let load_more = move || {
+            let Some(cursor) = pages.next_cursor() else { return };
+            let request = after(cursor);
+            pages.loading_more.set(true);
+            leptos::task::spawn_local(async move {
+                match request.await {
+                    Ok(page) => {
+                        pages.more.update(|more| more.push(page));
+                        pages.more_error.set(None);
+                    }
+                    Err(error) => pages.more_error.set(Some(error)),
+                }
+                pages.loading_more.set(false);
+            });
+        };
+        (pages, load_more)
+    }
+
+    /// Where the next page starts, if there is one (reactive).
+    pub fn next_cursor(&self) -> Option<String> {
+        self.more
+            .with(|more| more.last().map(Page::next))
+            .unwrap_or_else(|| self.first.get().and_then(Result::ok).and_then(|page| page.next()))
+    }
+
+    /// Reads the pages loaded after the first (reactive).
+    pub fn with_more<R>(&self, read: impl FnOnce(&[P]) -> R) -> R {
+        self.more.with(|more| read(more))
+    }
+}
+
 /// Which request is the latest: only its answer is kept.
 #[derive(Clone, Copy)]
 struct Latest(StoredValue<u64>);

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use baraza_core::api::{Comment, CommentsPage};
+use baraza_core::api::Comment;
 use baraza_core::sync::{check_comment, ActionKind, COMMENT_MAX_CHARS};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -13,9 +13,9 @@ use uuid::Uuid;
 
 use super::delivery::{delivery_status, Problem};
 use super::{date_view, error_notice, loading};
-use crate::api::{self, AppError};
+use crate::api;
 use crate::language::use_language;
-use crate::load::Load;
+use crate::load::Pages;
 use crate::outbox::{use_outbox, Counted, Delivery};
 
 pub fn comments(consultation: Arc<str>, open: bool) -> impl IntoView {
@@ -90,50 +90,28 @@ fn comment_form(consultation: Arc<str>, open: bool) -> impl IntoView {
 
 fn comment_list(consultation: Arc<str>) -> impl IntoView {
     let outbox = use_outbox();
-    let first = {
-        let consultation = consultation.clone();
-        Load::new(move || {
-            outbox.counted(Counted::Comment);
-            let consultation = consultation.clone();
-            async move { api::comments(&consultation, None).await }
-        })
+    let (pages, load_more) = {
+        let first = consultation.clone();
+        Pages::new(
+            move || {
+                outbox.counted(Counted::Comment);
+                let consultation = first.clone();
+                async move { api::comments(&consultation, None).await }
+            },
+            move |cursor| {
+                let consultation = consultation.clone();
+                async move { api::comments(&consultation, Some(&cursor)).await }
+            },
+        )
     };
-    // Pages loaded with "more", after the first; emptied when the first reloads.
-    let more = RwSignal::new(Vec::<CommentsPage>::new());
-    let more_error = RwSignal::new(None::<AppError>);
-    let loading_more = RwSignal::new(false);
-    Effect::new(move || {
-        first.get();
-        more.set(Vec::new());
-        more_error.set(None);
-    });
-
-    let next_cursor = move || {
-        more.with(|pages| pages.last().map(|page| page.next.clone()))
-            .unwrap_or_else(|| first.get().and_then(|first| first.ok()).and_then(|page| page.next))
-    };
-    let load_more = move || {
-        let Some(cursor) = next_cursor() else { return };
-        let consultation = consultation.clone();
-        loading_more.set(true);
-        leptos::task::spawn_local(async move {
-            match api::comments(&consultation, Some(&cursor)).await {
-                Ok(page) => {
-                    more.update(|pages| pages.push(page));
-                    more_error.set(None);
-                }
-                Err(error) => more_error.set(Some(error)),
-            }
-            loading_more.set(false);
-        });
-    };
+    let first = pages.first;
 
     let list = move || match first.get() {
         None => loading(tr!(comments.loading)).into_any(),
         Some(Err(error)) => error_notice(error, move || first.reload()).into_any(),
         Some(Ok(page)) => {
             let mut comments = page.comments;
-            more.with(|pages| comments.extend(pages.iter().flat_map(|page| page.comments.iter().cloned())));
+            pages.with_more(|more| comments.extend(more.iter().flat_map(|page| page.comments.iter().cloned())));
             if comments.is_empty() {
                 view! { <p>{tr!(comments.empty)}</p> }.into_any()
             } else {
@@ -145,13 +123,13 @@ fn comment_list(consultation: Arc<str>) -> impl IntoView {
     let retry_more = load_more.clone();
     let more_failed = move || {
         let retry_more = retry_more.clone();
-        more_error.get().map(|error| error_notice(error, retry_more))
+        pages.more_error.get().map(|error| error_notice(error, retry_more))
     };
     let more_button = move || {
         let load_more = load_more.clone();
-        next_cursor().is_some().then(|| {
+        pages.next_cursor().is_some().then(|| {
             view! {
-                <button type="button" class="secondary" disabled=loading_more on:click=move |_| load_more()>
+                <button type="button" class="secondary" disabled=pages.loading_more on:click=move |_| load_more()>
                     {tr!(comments.more)}
                 </button>
             }

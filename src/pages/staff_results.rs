@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use baraza_core::analysis::HIDE_REASON_MAX_CHARS;
-use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ModerationPage, ReasonError};
+use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ReasonError};
 use baraza_core::{Consultation, Item, Status};
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
@@ -21,7 +21,7 @@ use crate::components::staff_gate::staff_gate;
 use crate::components::{error_message, error_notice, error_text, loading, Content};
 use crate::i18n::*;
 use crate::language::{native_name, use_language};
-use crate::load::Load;
+use crate::load::{Load, Pages};
 use crate::present;
 use crate::staff_session::{use_staff_session, SignedIn};
 use crate::text::{fill, tr, Text};
@@ -165,40 +165,19 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
     // A filter left on "all" is sent as none.
     let given = |value: String| (!value.is_empty()).then_some(value);
     let target = StoredValue::new((token, consultation.id.clone()));
-    let first = Load::new(move || {
-        let query = query.get();
-        let (token, id) = target.get_value();
-        async move { api::moderated_comments(&token, &id, &query, None).await }
-    });
-    // Pages loaded with "more", after the first; emptied when the first reloads.
-    let more = RwSignal::new(Vec::<ModerationPage>::new());
-    let more_error = RwSignal::new(None::<AppError>);
-    let loading_more = RwSignal::new(false);
-    Effect::new(move || {
-        first.get();
-        more.set(Vec::new());
-        more_error.set(None);
-    });
-    let next_cursor = move || {
-        more.with(|pages| pages.last().map(|page| page.next.clone()))
-            .unwrap_or_else(|| first.get().and_then(Result::ok).and_then(|page| page.next))
-    };
-    let load_more = move || {
-        let Some(cursor) = next_cursor() else { return };
-        let (token, id) = target.get_value();
-        let query = query.get_untracked();
-        loading_more.set(true);
-        leptos::task::spawn_local(async move {
-            match api::moderated_comments(&token, &id, &query, Some(&cursor)).await {
-                Ok(page) => {
-                    more.update(|pages| pages.push(page));
-                    more_error.set(None);
-                }
-                Err(error) => more_error.set(Some(error)),
-            }
-            loading_more.set(false);
-        });
-    };
+    let (pages, load_more) = Pages::new(
+        move || {
+            let query = query.get();
+            let (token, id) = target.get_value();
+            async move { api::moderated_comments(&token, &id, &query, None).await }
+        },
+        move |cursor| {
+            let (token, id) = target.get_value();
+            let query = query.get_untracked();
+            async move { api::moderated_comments(&token, &id, &query, Some(&cursor)).await }
+        },
+    );
+    let first = pages.first;
 
     let items = Arc::new(consultation.items.clone());
     let default_language: Arc<str> = consultation.default_language.as_str().into();
@@ -231,7 +210,7 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
         Some(Err(error)) => error_notice(error, move || first.reload()).into_any(),
         Some(Ok(page)) => {
             let mut comments = page.comments;
-            more.with(|pages| comments.extend(pages.iter().flat_map(|page| page.comments.iter().cloned())));
+            pages.with_more(|more| comments.extend(more.iter().flat_map(|page| page.comments.iter().cloned())));
             if comments.is_empty() {
                 view! { <p>{tr!(staff.moderation_empty)}</p> }.into_any()
             } else {
@@ -246,11 +225,16 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
             }
         }
     };
-    let more_failed = move || more_error.get().map(|error| error_notice(error, load_more));
+    let retry_more = load_more.clone();
+    let more_failed = move || {
+        let retry_more = retry_more.clone();
+        pages.more_error.get().map(|error| error_notice(error, retry_more))
+    };
     let more_button = move || {
-        next_cursor().is_some().then(|| {
+        let load_more = load_more.clone();
+        pages.next_cursor().is_some().then(|| {
             view! {
-                <button type="button" class="secondary" disabled=loading_more on:click=move |_| load_more()>
+                <button type="button" class="secondary" disabled=pages.loading_more on:click=move |_| load_more()>
                     {tr!(staff.more_comments)}
                 </button>
             }
