@@ -8,7 +8,6 @@ use axum::{Json, Router};
 use baraza_core::api::{CommentsPage, ConsultationList, ConsultationSummary, ResultsResponse};
 use baraza_core::definition::{Consultation, ResultsVisibility};
 use serde::Deserialize;
-use sqlx::SqlitePool;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -42,8 +41,8 @@ async fn definition(
     Ok(json_with_etag(&headers, &consultation))
 }
 
-pub(super) async fn find(pool: &SqlitePool, id: &str) -> Result<Consultation, Error> {
-    consultations::load(pool, id).await?.ok_or_else(|| Error::ConsultationNotFound(id.to_owned()))
+pub(super) async fn find<'e>(db: impl sqlx::SqliteExecutor<'e>, id: &str) -> Result<Consultation, Error> {
+    consultations::load(db, id).await?.ok_or_else(|| Error::ConsultationNotFound(id.to_owned()))
 }
 
 async fn results(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ResultsResponse>, Error> {

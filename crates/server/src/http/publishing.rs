@@ -1,6 +1,8 @@
 //! Staff routes that publish and run consultations (DESIGN §5, §7): the
 //! list, publishing a definition, closing early, archiving, the outcome,
 //! the change log and participation codes; and the schema of definitions.
+//! A change reads the consultation inside its write transaction, so two
+//! staff acting at once never overwrite each other with a stale copy.
 
 use axum::body::Body;
 use axum::extract::rejection::JsonRejection;
@@ -77,9 +79,9 @@ async fn close(
     Publisher(member): Publisher,
     Path(id): Path<String>,
 ) -> Result<Json<AdminConsultation>, Error> {
-    let consultation = find(&state.pool, &id).await?;
     let now = OffsetDateTime::now_utc();
     let mut tx = begin_write(&state.pool).await?;
+    let consultation = find(&mut *tx, &id).await?;
     consultations::close(&mut tx, consultation, &Author::Staff(member), now).await?.map_err(|refusal| {
         Error::ConsultationNotOpen(match refusal {
             CloseRefusal::NotOpenYet => "this consultation has not opened yet: change its dates or archive it instead",
@@ -95,9 +97,9 @@ async fn archive(
     Publisher(member): Publisher,
     Path(id): Path<String>,
 ) -> Result<Json<AdminConsultation>, Error> {
-    let consultation = find(&state.pool, &id).await?;
     let now = OffsetDateTime::now_utc();
     let mut tx = begin_write(&state.pool).await?;
+    let consultation = find(&mut *tx, &id).await?;
     consultations::archive(&mut tx, consultation, &Author::Staff(member), now).await?;
     tx.commit().await?;
     admin_view(&state, &id, now).await
@@ -109,10 +111,10 @@ async fn outcome(
     Path(id): Path<String>,
     request: Result<Json<OutcomeRequest>, JsonRejection>,
 ) -> Result<Json<AdminConsultation>, Error> {
-    let consultation = find(&state.pool, &id).await?;
-    let Json(OutcomeRequest { outcome }) = request?;
     let now = OffsetDateTime::now_utc();
     let mut tx = begin_write(&state.pool).await?;
+    let consultation = find(&mut *tx, &id).await?;
+    let Json(OutcomeRequest { outcome }) = request?;
     consultations::set_outcome(&mut tx, consultation, outcome, &Author::Staff(member), now)
         .await?
         .map_err(Error::InvalidDefinition)?;
@@ -133,10 +135,10 @@ async fn issue_codes(
     Path(id): Path<String>,
     request: Result<Json<CodesRequest>, JsonRejection>,
 ) -> Result<Response, Error> {
-    let consultation = find(&state.pool, &id).await?;
-    let Json(CodesRequest { count }) = request?;
     let now = OffsetDateTime::now_utc();
     let mut tx = begin_write(&state.pool).await?;
+    let consultation = find(&mut *tx, &id).await?;
+    let Json(CodesRequest { count }) = request?;
     let issued = codes::issue(&mut tx, &state.receipt_key, &consultation, count, &Author::Staff(member), now)
         .await?
         .map_err(|refusal| match refusal {
