@@ -99,7 +99,7 @@ fn an_unknown_field_is_an_error_with_its_path() {
     definition["items"][0]["optoins"] = json!([]);
     let problems = errors_of(definition.clone());
     assert_eq!(problems.len(), 1);
-    assert_eq!(problems[0].path, "items[0]");
+    assert_eq!(problems[0].path, "items[0].optoins");
     assert!(problems[0].message.contains("unknown field `optoins`"), "{problems:?}");
 
     definition = consult_example();
