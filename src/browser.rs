@@ -254,3 +254,42 @@ pub fn forget(key: &str) {
         let _ = storage.remove_item(key);
     }
 }
+
+/// Puts `text` on the clipboard (`navigator.clipboard.writeText`); `false`
+/// where the browser has no clipboard API or refuses.
+pub async fn copy_text(text: &str) -> bool {
+    let navigator = window().navigator();
+    let Some(clipboard) =
+        js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).ok().filter(|c| c.is_object())
+    else {
+        return false;
+    };
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText"))
+        .and_then(|write| write.dyn_into::<js_sys::Function>())
+    else {
+        return false;
+    };
+    match write.call1(&clipboard, &JsValue::from_str(text)) {
+        Ok(written) => wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(written)).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Sets the text of the element with this id.
+pub fn set_text(id: &str, text: &str) {
+    if let Some(element) = document().get_element_by_id(id) {
+        element.set_text_content(Some(text));
+    }
+}
+
+/// Selects the text of the `<input>` with this id, for the citizen to copy.
+pub fn select_text(id: &str) {
+    if let Some(input) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+        input.select();
+    }
+}
+
+/// Opens `to` as a new page load, leaving nothing of this one in memory.
+pub fn load_page(to: &str) {
+    let _ = window().location().replace(to);
+}

@@ -16,6 +16,7 @@ pub mod browser;
 pub mod chart;
 pub mod components;
 pub mod i18n;
+pub mod input;
 pub mod kept;
 pub mod language;
 pub mod load;
@@ -35,7 +36,9 @@ use components::connection::connection_status;
 use components::language_switch::language_switch;
 use components::offline::update_notice;
 use pages::consultation::consultation_page;
+use pages::device::device_page;
 use pages::home::home;
+use pages::mine::mine_page;
 use pages::not_found::not_found;
 use pages::staff::staff_page;
 use pages::staff_consultation::staff_consultation_page;
@@ -51,6 +54,8 @@ pub fn app() -> impl IntoView {
     let page = move || match route.get() {
         Route::Home => home().into_any(),
         Route::Consultation(id) => consultation_page(id).into_any(),
+        Route::Mine => mine_page().into_any(),
+        Route::Device => device_page().into_any(),
         Route::NotFound => not_found().into_any(),
     };
     layout(page, connection_status(), update_notice())

@@ -356,6 +356,16 @@ impl Outbox {
         self.actions.with(|actions| newest(actions, |p| p.consultation == consultation && p.comment))
     }
 
+    /// Every action saved on the phone the server has not answered yet, in
+    /// the order they were made (reactive).
+    pub fn waiting(&self) -> Vec<ActionRecord> {
+        self.actions.with(|actions| {
+            self.deliveries.with(|deliveries| {
+                actions.iter().filter(|(id, _)| !answered(deliveries.get(id))).map(|(_, r)| r.clone()).collect()
+            })
+        })
+    }
+
     /// How many actions wait on the phone (reactive).
     pub fn waiting_count(&self) -> usize {
         self.actions.with(|actions| {
@@ -370,6 +380,11 @@ impl Outbox {
             (true, true) => Connection::Syncing,
             (true, false) => Connection::Online,
         }
+    }
+
+    /// Every answer of the server kept on the phone, oldest first (reactive).
+    pub fn answers(&self) -> Vec<ActionRecord> {
+        self.answers.get()
     }
 
     /// The citizen has seen where action `id` stands: a refusal then leaves

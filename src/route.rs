@@ -1,4 +1,4 @@
-//! The app's addresses — `/` and `/c/{id}` for citizens, `/staff`,
+//! The app's addresses — `/`, `/c/{id}`, `/mine` and `/device` for citizens, `/staff`,
 //! `/staff/c/{id}` and `/staff/c/{id}/results` for staff — and moving between
 //! them without reloading the page.
 //!
@@ -15,6 +15,10 @@ use crate::browser;
 pub enum Route {
     Home,
     Consultation(String),
+    /// What the citizen sent from this phone.
+    Mine,
+    /// What the app keeps on this phone.
+    Device,
     NotFound,
 }
 
@@ -24,6 +28,8 @@ impl Route {
         match segments(path).as_slice() {
             [] => Route::Home,
             ["c", id] => Route::Consultation((*id).to_owned()),
+            ["mine"] => Route::Mine,
+            ["device"] => Route::Device,
             _ => Route::NotFound,
         }
     }
@@ -93,6 +99,8 @@ mod tests {
         assert_eq!(Route::parse("/?lang=ar"), Route::Home);
         assert_eq!(Route::parse("/c/water-services-2027"), Route::Consultation("water-services-2027".into()));
         assert_eq!(Route::parse("/c/water-services-2027/#results"), Route::Consultation("water-services-2027".into()));
+        assert_eq!(Route::parse("/mine"), Route::Mine);
+        assert_eq!(Route::parse("/device?erased"), Route::Device);
         assert_eq!(Route::parse("/c/"), Route::NotFound);
         assert_eq!(Route::parse("/c/a/b"), Route::NotFound);
         assert_eq!(Route::parse("/nowhere"), Route::NotFound);

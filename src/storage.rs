@@ -150,6 +150,11 @@ pub async fn remove(shelf: Shelf, key: &str) -> bool {
     change(shelf, |store| store.delete(&JsValue::from_str(key))).await
 }
 
+/// Removes every record of the shelf; `true` once they are gone.
+pub async fn clear(shelf: Shelf) -> bool {
+    change(shelf, IdbObjectStore::clear).await
+}
+
 /// Makes one change in a transaction of its own, and waits for the disk.
 async fn change(shelf: Shelf, change: impl FnOnce(&IdbObjectStore) -> Result<IdbRequest, JsValue>) -> bool {
     let Some((transaction, store)) = shelf_for(shelf, IdbTransactionMode::Readwrite).await else { return false };

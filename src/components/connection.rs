@@ -1,8 +1,10 @@
 //! The header's line on how the app stands with the server — online,
-//! offline or sending — with how many actions wait on the phone.
+//! offline or sending — with how many actions wait on the phone, and the
+//! link to the citizen's "your input" screen.
 
 use leptos::prelude::*;
 
+use super::markup_view;
 use crate::chart::escape;
 use crate::i18n::*;
 use crate::language::use_language;
@@ -27,12 +29,12 @@ pub fn connection_status() -> impl IntoView {
         };
         format!(
             "<p class=\"connection\" data-connection=\"{}\" data-waiting=\"{count}\"><span class=\"connection-state\">{}</span>\
-             <span class=\"connection-waiting\">{}</span></p>",
+             <span class=\"connection-waiting\">{}</span><a href=\"/mine\">{}</a></p>",
             connection.name(),
             escape(state),
-            escape(&waiting)
+            escape(&waiting),
+            escape(td_string!(locale, connection.mine_link))
         )
     };
-    // Written as one piece of markup: less to download than view code.
-    view! { <div inner_html=line></div> }
+    markup_view(Box::new(line), Box::new(|_| {}))
 }

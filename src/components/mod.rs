@@ -179,6 +179,27 @@ pub fn date_view(at: time::OffsetDateTime) -> impl IntoView {
     move || crate::browser::format_date(at, ui.get().as_str())
 }
 
+/// Markup made by `make` as text, kept up to date; `on_click` gets the
+/// button clicked in it, told apart by its `data-` attributes. Screens made
+/// this way share this one piece of rendering code: far less to download
+/// than view code per element.
+pub fn markup_view(
+    make: Box<dyn Fn() -> String + Send + Sync>,
+    on_click: Box<dyn Fn(web_sys::Element) + Send + Sync>,
+) -> impl IntoView {
+    use wasm_bindgen::JsCast;
+    let click = move |ev: leptos::ev::MouseEvent| {
+        let button = ev
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.closest("button").ok().flatten());
+        if let Some(button) = button {
+            on_click(button);
+        }
+    };
+    view! { <div class="markup" inner_html=make on:click=click></div> }
+}
+
 /// A loading message, announced politely.
 pub fn loading(text: impl IntoView) -> impl IntoView {
     view! { <p class="loading" role="status">{text}</p> }

@@ -1,7 +1,9 @@
 //! One module per screen.
 
 pub mod consultation;
+pub mod device;
 pub mod home;
+pub mod mine;
 pub mod not_found;
 pub mod staff;
 pub mod staff_consultation;

@@ -2,7 +2,8 @@
 // a server that fails or never answers loses nothing and counts each action
 // once; a vote saved offline before a close is counted within the grace
 // window and refused without one, with the reason; two tabs never send the
-// same action; and a new version of the app keeps what waits.
+// same action; a new version of the app keeps what waits; and the citizen
+// can see and erase what the phone keeps.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -107,11 +108,19 @@ describe('sync', () => {
     assert.equal(await recordsOnPhone(page, 'outbox'), 0);
     await page.locator('.connection[data-waiting="0"]').waitFor();
 
-    assert.match(receipt, /^[0-9a-f]{16}$/);
-    // After a reload nothing is sent again: it stays counted once.
+    // "Your input" has it as counted, with its receipt to copy.
+    await page.locator('.connection').getByRole('link', { name: 'Your input' }).click();
+    const mine = page.locator('section[data-input="counted"]');
+    await mine.locator('[data-receipt]').waitFor();
+    assert.equal(await mine.locator('[data-receipt]').inputValue(), receipt);
+    await mine.getByRole('button', { name: 'Copy the receipt' }).click();
+    await page.locator('.copied').getByText('Receipt copied.').waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), receipt);
+    await page.locator('section[data-input="waiting"]').getByText('Nothing is waiting to be sent.').waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+
     await page.reload();
-    await page.locator('form[data-item="tariff"]').waitFor();
-    await page.locator('.connection[data-waiting="0"]').waitFor();
+    await mine.locator('[data-receipt]').waitFor();
     assert.equal((await tariff()).counts.blocks ?? 0, before + 1);
     assert.deepEqual(problems, []);
     await context.close();
@@ -146,6 +155,11 @@ describe('sync', () => {
     await refused.waitFor();
     assert.equal(await refused.textContent(), 'Not counted: This consultation is closed.');
     assert.equal((await tariff('no-grace-vote')).ballots, 0);
+    // "Your input" says why, and what the citizen can still do.
+    await noGrace.page.locator('.connection a').click();
+    const section = noGrace.page.locator('section[data-input="refused"]');
+    await section.locator('[data-refused="consultation_closed"]').waitFor();
+    assert.match(await section.textContent(), /This consultation is closed\.Nothing more can be done/);
     assert.deepEqual(await axeViolations(noGrace.page), []);
     for (const phone of phones) {
       assert.deepEqual(phone.problems, []);
@@ -230,6 +244,48 @@ describe('sync', () => {
     await page.unroute(SYNC);
     await form.locator('[data-delivery="counted"]').waitFor({ timeout: 20_000 });
     assert.equal((await tariff()).ballots, before.ballots + 1);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('the device screen says what the phone keeps and erases it after flagging what waits', async () => {
+    const { context, page, problems } = await openPhonePage(browser);
+    await page.goto(`${server.url}/c/${WATER}`);
+    await page.locator('form[data-item="tariff"]').waitFor();
+    await controlled(page);
+    await page.locator('#language').selectOption('fr');
+    await context.setOffline(true);
+    const form = await voteTariff(page, 'blocks');
+    await form.locator('[data-delivery="saved"]').waitFor();
+    const participant = await page.evaluate(() => localStorage.getItem('baraza.participant'));
+
+    await page.locator('.connection a').click();
+    await page.locator('section[data-input="waiting"] li').waitFor();
+    await page.locator('a[href="/device"]').click();
+    // Kept consultations, actions waiting, answers kept.
+    await page.locator('.device-data[data-counts="1 1 0"]').waitFor();
+    assert.match(await page.locator('.device-data').textContent(), new RegExp(participant));
+    assert.match(await page.locator('.device-data').textContent(), /Votre choix de langue : Français/);
+    assert.deepEqual(await axeViolations(page), []);
+
+    await page.getByRole('button', { name: 'Effacer les données de ce téléphone' }).click();
+    const confirm = page.locator('[data-confirm-erase]');
+    await confirm.waitFor();
+    assert.match(await confirm.textContent(), /^1 de vos actions ne sont pas encore comptées/);
+    assert.deepEqual(await axeViolations(page), []);
+    await confirm.getByRole('button', { name: 'Garder mes données' }).click();
+    assert.equal(await recordsOnPhone(page, 'outbox'), 1);
+
+    await page.getByRole('button', { name: 'Effacer les données de ce téléphone' }).click();
+    await confirm.getByRole('button', { name: 'Effacer quand même' }).click();
+    await page.locator('[data-erased]').waitFor();
+    for (const store of ['outbox', 'answers', 'consultations', 'lists']) {
+      assert.equal(await recordsOnPhone(page, store), 0, store);
+    }
+    await page.locator('.device-data[data-counts="0 0 0"]').waitFor();
+    assert.equal(await page.evaluate(() => localStorage.getItem('baraza.language')), null);
+    assert.notEqual(await page.evaluate(() => localStorage.getItem('baraza.participant')), participant);
+    assert.match(await page.locator('[data-erased]').textContent(), /^Everything Baraza kept on this phone was erased\.$/);
     assert.deepEqual(problems, []);
     await context.close();
   });

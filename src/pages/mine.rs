@@ -1,0 +1,169 @@
+//! `/mine`, "your input": everything the citizen sent from this phone — what
+//! waits on the phone, what was counted with its receipt (to copy), and what
+//! was refused, with the server's reason and what they can do about it.
+//! The lists are markup from [`crate::input`]; one click handler serves
+//! their buttons.
+
+use baraza_core::sync::RejectCode;
+use leptos::prelude::*;
+use leptos_i18n::Locale as _;
+use uuid::Uuid;
+
+use super::page_title;
+use crate::components::{markup_view, reject_text};
+use crate::i18n::*;
+use crate::input::{self, Labels, Line, State};
+use crate::language::use_language;
+use crate::outbox::{use_outbox, ActionRecord, Delivery};
+use crate::{browser, text};
+
+/// The id of the live region that says a receipt was copied.
+const COPIED: &str = "copied";
+
+/// Which of the screen's lists.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum List {
+    Waiting,
+    Counted,
+    Refused,
+}
+
+impl List {
+    fn name(self) -> &'static str {
+        match self {
+            List::Waiting => "waiting",
+            List::Counted => "counted",
+            List::Refused => "refused",
+        }
+    }
+}
+
+pub fn mine_page() -> impl IntoView {
+    let ui = use_language();
+    let outbox = use_outbox();
+    page_title(move || td_string!(ui.get(), mine.title).to_owned());
+    let on_click = move |button: web_sys::Element| {
+        if button.has_attribute("data-send") {
+            outbox.retry();
+        }
+        if let (Some(receipt), Some(field)) = (button.get_attribute("data-copy"), button.get_attribute("data-field")) {
+            leptos::task::spawn_local(async move {
+                let done = browser::copy_text(&receipt).await;
+                if !done {
+                    browser::select_text(&field);
+                }
+                let locale = ui.get_untracked();
+                let said = if done { td_string!(locale, mine.copied) } else { td_string!(locale, mine.copy_failed) };
+                browser::set_text(COPIED, said);
+            });
+        }
+    };
+    let page = move || {
+        let locale = ui.get();
+        let waiting = outbox.waiting();
+        let mut answers = outbox.answers();
+        answers.reverse();
+        let mut out = format!(
+            "<h1>{}</h1><p class=\"lead\">{}</p>",
+            td_string!(locale, mine.title),
+            td_string!(locale, mine.intro)
+        );
+        for (list, title) in [
+            (List::Waiting, td_string!(locale, mine.waiting_title)),
+            (List::Counted, td_string!(locale, mine.counted_title)),
+            (List::Refused, td_string!(locale, mine.refused_title)),
+        ] {
+            let records = if list == List::Waiting { &waiting } else { &answers };
+            out.push_str(&format!("<section data-input=\"{}\"><h2>{title}</h2>", list.name()));
+            out.push_str(&section(locale, list, records, |id| outbox.seen(id)));
+            out.push_str("</section>");
+        }
+        out.push_str(&format!("<p><a href=\"/device\">{}</a></p>", td_string!(locale, mine.device_link)));
+        out
+    };
+    // Apart from the markup, which is drawn anew on changes: a live region
+    // must stay in the page to be heard.
+    view! {
+        {markup_view(Box::new(page), Box::new(on_click))}
+        <p class="copied" id=COPIED aria-live="polite"></p>
+    }
+}
+
+/// The markup of one list: its actions, or that there are none.
+fn section(locale: Locale, list: List, records: &[ActionRecord], seen: impl Fn(Uuid)) -> String {
+    let answered: Vec<(&ActionRecord, Option<Delivery>)> =
+        records.iter().map(|record| (record, record.answer())).collect();
+    let lines: Vec<Line<'_>> = answered
+        .iter()
+        .filter_map(|(record, answer)| {
+            let state = match (list, answer) {
+                (List::Waiting, _) => State::Waiting,
+                (List::Counted, Some(Delivery::Counted { receipt })) => State::Counted { receipt },
+                (List::Refused, Some(Delivery::Rejected(code))) => {
+                    // Shown here, the refusal is seen: it leaves the outbox.
+                    if let Some(id) = record.action_id() {
+                        seen(id);
+                    }
+                    State::Refused {
+                        code: code.as_str(),
+                        reason: reject_text(locale, *code),
+                        advice: advice(locale, *code),
+                    }
+                }
+                _ => return None,
+            };
+            Some(line(locale, record, state))
+        })
+        .collect();
+    if lines.is_empty() {
+        return match list {
+            List::Waiting => format!("<p>{}</p>", td_string!(locale, mine.waiting_none)),
+            List::Counted => format!("<p>{}</p>", td_string!(locale, mine.counted_none)),
+            List::Refused => String::new(),
+        };
+    }
+    let markup = input::list(&lines, labels(locale));
+    if list == List::Waiting {
+        format!(
+            "<p>{}</p>{markup}<button type=\"button\" class=\"secondary\" data-send>{}</button>",
+            td_string!(locale, mine.waiting_hint),
+            td_string!(locale, mine.send_now)
+        )
+    } else {
+        markup
+    }
+}
+
+fn labels(locale: Locale) -> Labels<'static> {
+    Labels { receipt: td_string!(locale, mine.receipt), copy: td_string!(locale, mine.copy) }
+}
+
+/// One action as listed, in `locale`.
+fn line<'a>(locale: Locale, record: &'a ActionRecord, state: State<'a>) -> Line<'a> {
+    let (template, item) = match (&record.ballot_item, record.comment) {
+        (Some(item), _) => (td_string!(locale, mine.ballot), item.clone()),
+        (None, true) => (td_string!(locale, mine.comment), String::new()),
+        (None, false) => (td_string!(locale, mine.other), String::new()),
+    };
+    let date = browser::format_date_time(record.made_at, locale.as_str());
+    Line {
+        id: record.id(),
+        consultation: &record.consultation,
+        what: text::fill(template, &[("item", item), ("consultation", record.consultation.clone())]),
+        made: text::fill(td_string!(locale, mine.made), &[("date", date)]),
+        state,
+    }
+}
+
+/// What the citizen can do about a refusal.
+fn advice(locale: Locale, code: RejectCode) -> &'static str {
+    match code {
+        RejectCode::ConsultationClosed | RejectCode::UnknownConsultation | RejectCode::CommentsDisabled => {
+            td_string!(locale, mine.advice_closed)
+        }
+        RejectCode::CodeRequired | RejectCode::InvalidCode | RejectCode::CodeUsed => {
+            td_string!(locale, mine.advice_code)
+        }
+        _ => td_string!(locale, mine.advice_again),
+    }
+}
