@@ -3,10 +3,11 @@
 //! to the citizen's actions. Every record is a JSON
 //! text under a text key, so the rest of the app never sees IndexedDB.
 //!
-//! A few lines over web-sys rather than an IndexedDB crate: the maintained
-//! ones wait on requests with tokio's channels, and in this workspace tokio
-//! brings the server's features (sockets) into the wasm build, which then
-//! does not compile. A request here is awaited as a promise.
+//! A few lines over web-sys rather than an IndexedDB crate: the app needs
+//! six operations on text records, and the maintained crate that does them
+//! (`idb`, which waits on requests with tokio's channels) measured 5.6 KB
+//! more of compressed download for every citizen. A request here is awaited
+//! as a promise.
 //!
 //! A phone may refuse storage (private browsing, a full disk): reads then
 //! find nothing and writes answer `false`; the app works on, only without
