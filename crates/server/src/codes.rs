@@ -13,7 +13,7 @@ use sqlx::{Sqlite, Transaction};
 use time::OffsetDateTime;
 
 use crate::changes::{self, Author};
-use crate::db::timestamp;
+use crate::db::{day, timestamp};
 use crate::receipts::ReceiptKey;
 
 /// Why no codes were issued.
@@ -72,8 +72,10 @@ fn random_byte() -> u8 {
 }
 
 /// Checks `typed` for a ballot of `participant` (a device) and answers the
-/// voter the ballot is stored under. The first use binds the code to the
-/// device; the same device may then change its vote, another may not.
+/// voter the ballot is stored under ([`ReceiptKey::code_voter`]). The first
+/// use binds the code to the device; the same device may then change its
+/// vote, another may not. The code's row keeps only the day of that first
+/// use: an exact time would match the ballot's arrival and link the two.
 pub async fn redeem(
     tx: &mut Transaction<'_, Sqlite>,
     key: &ReceiptKey,
@@ -98,7 +100,17 @@ pub async fn redeem(
         Some(Some(holder)) if holder != participant => {
             return Ok(Err(Rejection::new(RejectCode::CodeUsed, "this participation code was used on another device")));
         }
-        Some(Some(_)) => {}
+        Some(Some(_)) => {
+            // Ballots stored before voters were kept apart from codes stood
+            // under the code's hash: they move to the voter, so that this
+            // ballot replaces them rather than counting beside them.
+            sqlx::query("UPDATE ballots SET participant = ?3 WHERE consultation = ?1 AND participant = 'code:' || ?2")
+                .bind(consultation)
+                .bind(&hash)
+                .bind(key.code_voter(consultation, &code))
+                .execute(&mut **tx)
+                .await?;
+        }
         Some(None) => {
             sqlx::query(
                 "UPDATE participation_codes SET participant = ?3, used_at = ?4
@@ -107,10 +119,10 @@ pub async fn redeem(
             .bind(consultation)
             .bind(&hash)
             .bind(participant)
-            .bind(timestamp(now))
+            .bind(day(now))
             .execute(&mut **tx)
             .await?;
         }
     }
-    Ok(Ok(format!("code:{hash}")))
+    Ok(Ok(key.code_voter(consultation, &code)))
 }

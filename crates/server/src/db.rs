@@ -61,6 +61,11 @@ pub fn timestamp(at: OffsetDateTime) -> String {
     at.to_offset(time::UtcOffset::UTC).format(STORED).expect("every UTC time formats")
 }
 
+/// The UTC day of `at`, `YYYY-MM-DD`.
+pub fn day(at: OffsetDateTime) -> String {
+    timestamp(at)[..10].to_owned()
+}
+
 pub fn parse_timestamp(text: &str) -> Option<OffsetDateTime> {
     time::PrimitiveDateTime::parse(text, STORED).ok().map(|at| at.assume_utc())
 }

@@ -56,6 +56,15 @@ impl ReceiptKey {
     pub fn code_hash(&self, consultation: &str, code: &str) -> String {
         self.sign(&format!("code\n{consultation}"), code)
     }
+
+    /// Whom the ballots cast with a participation code are stored under. It
+    /// is made from the code itself, which the database never holds, under
+    /// its own label: nothing stored with a ballot leads to the code's row
+    /// (its hash, its device), so ballot content stays apart from who holds
+    /// which code (DESIGN §7).
+    pub fn code_voter(&self, consultation: &str, code: &str) -> String {
+        format!("voter:{}", self.sign(&format!("voter\n{consultation}"), code))
+    }
 }
 
 pub fn hex(bytes: &[u8]) -> String {

@@ -120,7 +120,7 @@ impl Batch<'_> {
         )
         .bind(&id)
         .bind(&action.consultation)
-        .bind(self.request.participant.to_string())
+        .bind(&voter)
         .bind(kind_name(&action.kind))
         .bind(&payload)
         .bind(&receipt)
@@ -132,8 +132,10 @@ impl Batch<'_> {
         Ok(ActionResult::counted(action.id, ActionStatus::Accepted, receipt))
     }
 
-    /// Whom a ballot counts for: the participation code in `codes`
-    /// consultations (see [`codes`]), the device everywhere else.
+    /// Whom an action is stored under and a ballot counts for: the
+    /// participation code's voter for ballots in `codes` consultations (see
+    /// [`codes`]; never the device, which the code's own row holds), the
+    /// device everywhere else.
     async fn voter(
         &self,
         tx: &mut Transaction<'_, Sqlite>,

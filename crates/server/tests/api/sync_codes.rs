@@ -70,3 +70,61 @@ async fn two_people_sharing_a_phone_vote_with_their_own_codes() {
     assert_eq!(vote(&server, THIRD_PARTICIPANT, Some(&codes[1]), "yes").await["status"], "accepted");
     assert_eq!(server.counts(VILLAGE, "market-day").await, json!({ "yes": 2, "no": 0, "abstain": 0 }));
 }
+
+#[tokio::test]
+async fn nothing_stored_with_a_code_ballot_leads_to_the_code_or_its_device() {
+    let (server, codes) = village_with_codes(1).await;
+    let at_vote = time::OffsetDateTime::now_utc();
+    let counted = vote(&server, PARTICIPANT, Some(&codes[0]), "yes").await;
+    assert_eq!(counted["status"], "accepted", "{counted}");
+    let (hash, device, used_at): (String, String, String) =
+        sqlx::query_as("SELECT code_hash, participant, used_at FROM participation_codes WHERE consultation = ?1")
+            .bind(VILLAGE)
+            .fetch_one(&server.pool)
+            .await
+            .unwrap();
+    assert_eq!(device, PARTICIPANT, "the code is bound to its device");
+    assert_eq!(used_at, at_vote.date().to_string(), "only the day of first use is kept");
+
+    let stored: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.participant, b.participant FROM actions a JOIN ballots b ON b.action_id = a.id
+         WHERE a.consultation = ?1",
+    )
+    .bind(VILLAGE)
+    .fetch_all(&server.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored.len(), 1);
+    for voter in [&stored[0].0, &stored[0].1] {
+        assert!(voter.starts_with("voter:"), "{voter}");
+        assert!(!voter.contains(&hash), "{voter} holds the code's hash");
+        assert_ne!(voter, PARTICIPANT, "the ballot is stored under the device");
+    }
+    // Ballots and the code's row share no value at all.
+    let shared: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM ballots b, participation_codes c
+         WHERE b.participant IN (c.code_hash, c.participant, 'code:' || c.code_hash)",
+    )
+    .fetch_one(&server.pool)
+    .await
+    .unwrap();
+    assert_eq!(shared, 0);
+}
+
+#[tokio::test]
+async fn a_ballot_stored_under_the_code_hash_before_is_replaced_not_counted_twice() {
+    let (server, codes) = village_with_codes(1).await;
+    assert_eq!(vote(&server, PARTICIPANT, Some(&codes[0]), "yes").await["status"], "accepted");
+    // As earlier versions stored it: under `code:` and the code's hash.
+    sqlx::query(
+        "UPDATE ballots SET participant = 'code:' ||
+           (SELECT code_hash FROM participation_codes WHERE consultation = ballots.consultation)",
+    )
+    .execute(&server.pool)
+    .await
+    .unwrap();
+    assert_eq!(vote(&server, PARTICIPANT, Some(&codes[0]), "no").await["status"], "accepted");
+    assert_eq!(server.counts(VILLAGE, "market-day").await, json!({ "yes": 0, "no": 1, "abstain": 0 }));
+    let ballots: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ballots").fetch_one(&server.pool).await.unwrap();
+    assert_eq!(ballots, 1);
+}
