@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use axum::http::HeaderName;
 use baraza_core::validate::{parse_definition, Checked};
 use clap::{Parser, Subcommand};
 use time::OffsetDateTime;
@@ -14,6 +15,7 @@ use baraza_core::staff::Role;
 use crate::changes::Author;
 use crate::codes::{self, CodesRefusal};
 use crate::consultations::Publication;
+use crate::http::limits::WriteLimit;
 use crate::receipts::ReceiptKey;
 use crate::{consultations, db, http, tokens};
 
@@ -38,6 +40,14 @@ enum Command {
         /// The built app: trunk's output folder.
         #[arg(long, env = "BARAZA_DIST", default_value = "dist")]
         dist: PathBuf,
+        /// Writes (sync batches, staff changes) one client address may send
+        /// per minute before it is answered 429; 0 for no limit.
+        #[arg(long, default_value_t = http::limits::DEFAULT_WRITES_PER_MINUTE)]
+        writes_per_minute: u32,
+        /// Behind a reverse proxy: the header in which the proxy writes the
+        /// client's address (e.g. X-Forwarded-For; its last entry is used).
+        #[arg(long)]
+        client_address_header: Option<HeaderName>,
     },
     /// Check consultation definitions; print every problem with its JSON path.
     Validate {
@@ -98,7 +108,10 @@ impl Cli {
                 }
             }
             Command::Publish { files } => block_on(publish(&self.database, &files)),
-            Command::Serve { addr, dist } => block_on(serve(&self.database, addr, dist)),
+            Command::Serve { addr, dist, writes_per_minute, client_address_header } => {
+                let write_limit = WriteLimit::new(writes_per_minute, client_address_header);
+                block_on(serve(&self.database, addr, dist, write_limit))
+            }
             Command::Token(command) => block_on(token(&self.database, command)),
             Command::Schema => {
                 let schema = serde_json::to_string_pretty(&baraza_core::schema::consultation_schema())
@@ -285,7 +298,7 @@ async fn token(database: &str, command: TokenCommand) -> ExitCode {
     }
 }
 
-async fn serve(database: &str, addr: SocketAddr, dist: PathBuf) -> ExitCode {
+async fn serve(database: &str, addr: SocketAddr, dist: PathBuf, write_limit: Option<WriteLimit>) -> ExitCode {
     if !dist.join("index.html").is_file() {
         tracing::warn!(dist = %dist.display(), "no built app here (no index.html); serving the API only");
     }
@@ -294,7 +307,7 @@ async fn serve(database: &str, addr: SocketAddr, dist: PathBuf) -> ExitCode {
         Err(error) => return fail(error),
     };
     let state = match http::AppState::new(pool, dist).await {
-        Ok(state) => state,
+        Ok(state) => state.with_write_limit(write_limit),
         Err(error) => return fail(error),
     };
     let listener = match tokio::net::TcpListener::bind(addr).await {
@@ -303,7 +316,9 @@ async fn serve(database: &str, addr: SocketAddr, dist: PathBuf) -> ExitCode {
     };
     let local = listener.local_addr().unwrap_or(addr);
     println!("Baraza is serving on http://{local}");
-    match axum::serve(listener, http::router(state)).with_graceful_shutdown(shutdown_signal()).await {
+    // The connection's address is what write limits count by.
+    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    match axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(error),
     }

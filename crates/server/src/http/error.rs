@@ -27,6 +27,7 @@ use baraza_core::validate::Problem;
 /// | `payload_too_large` | 413 | the body is over 1 MiB |
 /// | `too_many_actions` | 413 | a sync batch has more than core's `MAX_ACTIONS_PER_BATCH` actions |
 /// | `unsupported_media_type` | 415 | the body is not sent as `application/json` |
+/// | `too_many_requests` | 429 | this client address sent more writes (POST, PUT) than `baraza serve --writes-per-minute` allows; `Retry-After` says in how many seconds to try again |
 /// | `definition_locked` | 409 | the update changes what may not change once a consultation has opened; `problems` lists each change at its path |
 /// | `consultation_not_open` | 409 | closing a consultation that has not opened yet or is already closed |
 /// | `codes_not_used` | 409 | codes were asked for a consultation whose eligibility is not `codes` |
@@ -85,6 +86,8 @@ pub enum Error {
     TooManyActions(usize),
     #[error("send the body as application/json")]
     UnsupportedMediaType,
+    #[error("too many requests from this address; try again in {0} s")]
+    TooManyRequests(u64),
     #[error("the server failed; try again later")]
     Internal(#[from] InternalError),
 }
@@ -125,6 +128,7 @@ impl Error {
             Error::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Error::TooManyActions(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_actions"),
             Error::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            Error::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -137,6 +141,10 @@ impl IntoResponse for Error {
         }
         let (status, code) = self.status_and_code();
         let message = self.to_string();
+        let retry_after = match self {
+            Error::TooManyRequests(seconds) => Some(seconds),
+            _ => None,
+        };
         let problems = match self {
             Error::InvalidDefinition(problems) | Error::DefinitionLocked(problems) => problems,
             _ => Vec::new(),
@@ -146,6 +154,9 @@ impl IntoResponse for Error {
         if status == StatusCode::UNAUTHORIZED {
             // RFC 6750 §3: tell the client which scheme to use.
             response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
         }
         response
     }

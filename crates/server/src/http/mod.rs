@@ -41,6 +41,7 @@ pub mod auth;
 mod consultations;
 pub mod error;
 mod export;
+pub mod limits;
 mod openapi;
 mod publishing;
 mod receipts;
@@ -53,7 +54,7 @@ use std::sync::Arc;
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
+use axum::{middleware, Router};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
@@ -63,6 +64,7 @@ use tower_http::trace::TraceLayer;
 use crate::receipts::{hex, ReceiptKey};
 use crate::results::CountCache;
 use error::Error;
+use limits::WriteLimit;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -72,13 +74,21 @@ pub struct AppState {
     dist: Arc<PathBuf>,
     /// Counts of rankings and budgets, reused until their item's next ballot.
     counts: Arc<CountCache>,
+    /// How often one client address may write ([`limits`]); `None`: no limit.
+    write_limit: Option<WriteLimit>,
 }
 
 impl AppState {
     /// Loads the server's receipt key, making it on first start.
     pub async fn new(pool: SqlitePool, dist: PathBuf) -> sqlx::Result<Self> {
         let receipt_key = ReceiptKey::load_or_create(&pool).await?;
-        Ok(AppState { pool, receipt_key, dist: Arc::new(dist), counts: Arc::default() })
+        let write_limit = WriteLimit::new(limits::DEFAULT_WRITES_PER_MINUTE, None);
+        Ok(AppState { pool, receipt_key, dist: Arc::new(dist), counts: Arc::default(), write_limit })
+    }
+
+    /// Replaces the default write limit ([`limits`]).
+    pub fn with_write_limit(self, write_limit: Option<WriteLimit>) -> Self {
+        AppState { write_limit, ..self }
     }
 }
 
@@ -93,7 +103,8 @@ pub fn router(state: AppState) -> Router {
         .merge(export::router())
         .merge(sync::router())
         .fallback(|| async { Error::NotFound })
-        .method_not_allowed_fallback(|| async { Error::MethodNotAllowed });
+        .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
+        .layer(middleware::from_fn_with_state(state.clone(), limits::limit_writes));
     Router::new()
         .nest("/api", api)
         .fallback(app::serve)

@@ -190,6 +190,47 @@ fn serve_prints_its_address_serves_and_stops_on_sigterm() {
 }
 
 #[test]
+fn serve_limits_writes_by_the_connection_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Command::new(BARAZA)
+        .args(["serve", "--addr", "127.0.0.1:0", "--dist", "no-app-here", "--writes-per-minute", "1"])
+        .current_dir(dir.path())
+        .env_remove("BARAZA_DATABASE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.trim().strip_prefix("Baraza is serving on http://").unwrap_or_else(|| panic!("{line}")).to_owned();
+    let sync = |addr: &str| {
+        let body = r#"{"participant":"5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11","actions":[]}"#;
+        let mut stream = TcpStream::connect(addr).unwrap();
+        write!(
+            stream,
+            "POST /api/v1/sync HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    };
+
+    let first = sync(&addr);
+    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+    let second = sync(&addr);
+    assert!(second.starts_with("HTTP/1.1 429"), "{second}");
+    assert!(second.to_lowercase().contains("retry-after: "), "{second}");
+    assert!(second.contains("too_many_requests"), "{second}");
+    assert!(http_get(&addr, "/api/v1/consultations").starts_with("HTTP/1.1 200"), "reads are never limited");
+
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+#[test]
 fn token_create_prints_it_once_list_hides_it_and_revoke_ends_it() {
     let dir = tempfile::tempdir().unwrap();
     let (code, token, stderr) = run(dir.path(), &["token", "create", "--role", "analyst", "--name", "Amina Diallo"]);

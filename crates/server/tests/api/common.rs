@@ -5,6 +5,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
 use baraza_core::staff::Role;
+use baraza_server::http::limits::WriteLimit;
 use baraza_server::{consultations, db, http, tokens};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
@@ -97,6 +98,12 @@ impl TestServer {
         let pool = db::open(dir.path().join("baraza.db").to_str().unwrap()).await.unwrap();
         let router = Self::router(&pool, &dir).await;
         TestServer { dir, pool, router }
+    }
+
+    /// The same database and app, served with another write limit.
+    pub async fn with_write_limit(self, write_limit: Option<WriteLimit>) -> Self {
+        let state = http::AppState::new(self.pool.clone(), self.dir.path().join("dist")).await.unwrap();
+        TestServer { router: http::router(state.with_write_limit(write_limit)), ..self }
     }
 
     async fn router(pool: &sqlx::SqlitePool, dir: &TempDir) -> Router {

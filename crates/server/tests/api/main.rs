@@ -28,4 +28,5 @@ mod sync_codes;
 mod sync_comments;
 mod sync_concurrency;
 mod sync_deadlines;
+mod sync_rate_limit;
 mod sync_requests;
