@@ -162,6 +162,8 @@ fn downloads(token: String, id: String) -> impl IntoView {
 fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden: u64) -> impl IntoView {
     let ui = use_language();
     let query = RwSignal::new(CommentQuery::default());
+    // Kept up to date by each hide and restore, without reloading the results.
+    let hidden = RwSignal::new(hidden);
     // A filter left on "all" is sent as none.
     let given = |value: String| (!value.is_empty()).then_some(value);
     let target = StoredValue::new((token, consultation.id.clone()));
@@ -218,7 +220,7 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
                 let listed = comments
                     .into_iter()
                     .map(|comment| {
-                        moderated_comment(comment, target.0.clone(), items.clone(), default_language.clone())
+                        moderated_comment(comment, target.0.clone(), items.clone(), default_language.clone(), hidden)
                     })
                     .collect_view();
                 view! { <ol class="comment-list moderation-list">{listed}</ol> }.into_any()
@@ -242,7 +244,7 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
     };
     let totals = tr_with!(staff.comment_totals, move |locale| vec![
         ("total", browser::format_number(total, locale.as_str())),
-        ("hidden", browser::format_number(hidden, locale.as_str())),
+        ("hidden", browser::format_number(hidden.get(), locale.as_str())),
     ]);
     view! {
         <section class="moderation" aria-labelledby="moderation-title">
@@ -300,6 +302,7 @@ fn moderated_comment(
     token: String,
     items: Arc<Vec<Item>>,
     default_language: Arc<str>,
+    hidden_count: RwSignal<u64>,
 ) -> impl IntoView {
     let ui = use_language();
     let id = comment.comment.id.to_string();
@@ -328,6 +331,10 @@ fn moderated_comment(
         match answer {
             Ok(comment) => {
                 focus_after_render(false);
+                if comment.hidden != state.get_untracked().hidden {
+                    hidden_count
+                        .update(|count| *count = if comment.hidden { *count + 1 } else { count.saturating_sub(1) });
+                }
                 state.set(comment);
                 asking.set(false);
                 reason.set(String::new());

@@ -121,6 +121,9 @@ describe('the analyst results screen', () => {
     const { page, problems, context } = await openPhonePage(browser);
     await openResults(page);
     const comment = page.locator('li[data-comment]', { hasText: RUDE });
+    const totals = page.locator('.moderation > p').first();
+    const hiddenTotal = async () => Number((await totals.textContent()).match(/(\d+) of them hidden/)[1]);
+    const hiddenBefore = await hiddenTotal();
     await comment.getByRole('button', { name: 'Hide…' }).click();
     const focused = () => page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent?.trim());
     await waitUntil('the focus in the reason field', async () => (await focused()) === 'reason');
@@ -138,6 +141,7 @@ describe('the analyst results screen', () => {
     assert.match(note, /Amani Analyst/);
     assert.match(note, /Insults the meter readers/);
     await waitUntil('the focus back on the comment', async () => (await focused()) === 'Show it again');
+    assert.equal(await hiddenTotal(), hiddenBefore + 1, 'the totals count it at once');
     const listed = await server.api(`/consultations/${WATER}/comments`);
     assert.ok(!listed.comments.some((c) => c.body === RUDE), 'citizens no longer see it');
     assert.deepEqual(await axeViolations(page), []);
@@ -145,6 +149,7 @@ describe('the analyst results screen', () => {
     // And shown again.
     await comment.getByRole('button', { name: 'Show it again' }).click();
     await waitUntil('the comment to be shown again', async () => (await comment.getAttribute('data-hidden')) === 'false');
+    assert.equal(await hiddenTotal(), hiddenBefore);
     const relisted = await server.api(`/consultations/${WATER}/comments`);
     assert.ok(relisted.comments.some((c) => c.body === RUDE));
     assert.deepEqual(problems, []);
