@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 const BARAZA: &str = env!("CARGO_BIN_EXE_baraza");
 const WATER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/consultations/consult-water-services.json");
@@ -162,13 +162,13 @@ fn http_get(addr: &str, path: &str) -> String {
     answer
 }
 
-#[test]
-fn serve_prints_its_address_serves_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(run(dir.path(), &["publish", WATER]).0, 0);
+/// `baraza serve` on a free port in `dir`, with no built app, once it says
+/// where it serves: the process and that address.
+fn serve(dir: &Path, extra_args: &[&str]) -> (Child, String) {
     let mut server = Command::new(BARAZA)
         .args(["serve", "--addr", "127.0.0.1:0", "--dist", "no-app-here"])
-        .current_dir(dir.path())
+        .args(extra_args)
+        .current_dir(dir)
         .env_remove("BARAZA_DATABASE")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -177,6 +177,14 @@ fn serve_prints_its_address_serves_and_stops_on_sigterm() {
     let mut line = String::new();
     BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let addr = line.trim().strip_prefix("Baraza is serving on http://").unwrap_or_else(|| panic!("{line}")).to_owned();
+    (server, addr)
+}
+
+#[test]
+fn serve_prints_its_address_serves_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run(dir.path(), &["publish", WATER]).0, 0);
+    let (mut server, addr) = serve(dir.path(), &[]);
 
     let list = http_get(&addr, "/api/v1/consultations");
     assert!(list.starts_with("HTTP/1.1 200"), "{list}");
@@ -192,17 +200,7 @@ fn serve_prints_its_address_serves_and_stops_on_sigterm() {
 #[test]
 fn serve_limits_writes_by_the_connection_address() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = Command::new(BARAZA)
-        .args(["serve", "--addr", "127.0.0.1:0", "--dist", "no-app-here", "--writes-per-minute", "1"])
-        .current_dir(dir.path())
-        .env_remove("BARAZA_DATABASE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.trim().strip_prefix("Baraza is serving on http://").unwrap_or_else(|| panic!("{line}")).to_owned();
+    let (mut server, addr) = serve(dir.path(), &["--writes-per-minute", "1"]);
     let sync = |addr: &str| {
         let body = r#"{"participant":"5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11","actions":[]}"#;
         let mut stream = TcpStream::connect(addr).unwrap();
