@@ -104,12 +104,13 @@ export function launchPhoneProfile(profile) {
   return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, ...PHONE, locale: 'en-US' });
 }
 
-/// A new phone-sized page that records every page error and console error,
+/// A new phone-sized page (390 px wide unless `width` says otherwise) that
+/// records every page error and console error,
 /// so a test can fail on them. Responses with an error status are expected
 /// in some flows and reported by the app itself, so Chromium's own
 /// "Failed to load resource" lines are not counted.
-export async function openPhonePage(browser, { locale = 'en-US' } = {}) {
-  const context = await browser.newContext({ ...PHONE, locale });
+export async function openPhonePage(browser, { locale = 'en-US', width = PHONE.viewport.width } = {}) {
+  const context = await browser.newContext({ ...PHONE, viewport: { ...PHONE.viewport, width }, locale });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

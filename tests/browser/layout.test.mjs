@@ -1,0 +1,75 @@
+// DESIGN §8: usable at 320 px wide, in right-to-left languages, and no
+// layout that breaks when text is 40% longer. Every citizen screen, in
+// English and Arabic, at the narrowest phone: nothing sticks out sideways
+// (content meant to scroll, such as wide data tables, scrolls in its own box).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, openPhonePage, startServer } from './harness.mjs';
+
+const SCREENS = ['/', '/c/water-services-2027', '/c/coastal-road-plan', '/c/kijiji-budget-2027', '/mine', '/device'];
+
+/// The elements that reach past either side of the window, outside any box
+/// that scrolls sideways on purpose; and whether the page itself scrolls.
+const overflow = (page) =>
+  page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const scrollsSideways = (el) => {
+      for (let up = el.parentElement; up; up = up.parentElement) {
+        if (['auto', 'scroll'].includes(getComputedStyle(up).overflowX)) return true;
+      }
+      return false;
+    };
+    const name = (el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}`;
+    const outside = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const box = el.getBoundingClientRect();
+      // Text kept for screen readers only is one pixel wide, on purpose.
+      if (box.width <= 1 || box.height <= 1 || scrollsSideways(el)) continue;
+      if (box.right > width + 1 || box.left < -1) outside.push(`${name(el)} [${Math.round(box.left)}, ${Math.round(box.right)}]`);
+    }
+    return { pageScrolls: document.documentElement.scrollWidth > width, outside: outside.slice(0, 5) };
+  });
+
+/// Makes every text on the page 40% longer, words included.
+const lengthenText = (page) =>
+  page.evaluate(() => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.data;
+      if (text.trim()) node.data = text + text.trim().slice(0, Math.ceil(text.trim().length * 0.4));
+    }
+  });
+
+describe('citizen screens at 320 px', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.stop();
+  });
+
+  for (const language of ['en', 'ar']) {
+    test(`nothing sticks out sideways in ${language}, even with text 40% longer`, async () => {
+      const { page, problems, context } = await openPhonePage(browser, { width: 320 });
+      await context.addInitScript((language) => localStorage.setItem('baraza.language', language), language);
+      for (const path of SCREENS) {
+        await page.goto(`${server.url}${path}`);
+        await page.locator('main h1').waitFor();
+        await page.waitForLoadState('networkidle');
+        assert.equal(await page.getAttribute('html', 'lang'), language);
+        assert.deepEqual(await overflow(page), { pageScrolls: false, outside: [] }, `${path} in ${language}`);
+        await lengthenText(page);
+        assert.deepEqual(await overflow(page), { pageScrolls: false, outside: [] }, `${path} in ${language}, text 40% longer`);
+      }
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+});
