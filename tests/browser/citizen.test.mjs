@@ -56,6 +56,38 @@ describe('the citizen app on a phone', () => {
     await context.close();
   });
 
+  test('with the keyboard alone a citizen reaches a question, answers it and sees where the focus is', async () => {
+    const { page, problems, context } = await openPhonePage(browser);
+    await page.goto(`${server.url}/c/${WATER}`);
+    const form = page.locator('form[data-item="tariff"]');
+    await form.waitFor();
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        return { tag: el.tagName, name: el.getAttribute('name'), type: el.getAttribute('type'), item: el.closest('form')?.dataset.item, ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+      });
+    // Tab through the page, in order, until the tariff's options.
+    let at;
+    for (let presses = 0; presses < 60; presses++) {
+      await page.keyboard.press('Tab');
+      at = await focused();
+      assert.ok(at.ring, `the focused ${at.tag} shows a focus ring`);
+      if (at.item === 'tariff' && at.type === 'radio') break;
+    }
+    assert.equal(at.type, 'radio', 'the first option of the question is reachable by Tab');
+    // Arrow keys pick an option; Tab moves on to the send button; Enter sends.
+    await page.keyboard.press('ArrowDown');
+    const chosen = await form.locator('input[type="radio"]:checked').getAttribute('value');
+    assert.ok(chosen, 'an option is chosen with the arrow keys');
+    await page.keyboard.press('Tab');
+    assert.equal((await focused()).type, 'submit');
+    await page.keyboard.press('Enter');
+    await form.locator('[data-delivery="counted"]').waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('a citizen posts a comment and sees it listed', async () => {
     const { page, problems, context } = await openPhonePage(browser);
     await page.goto(`${server.url}/c/${WATER}`);
