@@ -4,7 +4,7 @@
 // are kept by the app itself (IndexedDB); the API is never answered from here.
 //
 // Every build writes the two values below (scripts/precache.mjs, run by
-// trunk after each build): the files of that very build, and a hash of their
+// scripts/post-build.mjs after each build): the files of that very build, and a hash of their
 // contents. A build that changes any file therefore makes a new worker with a
 // new cache, which waits until the citizen chooses to reload.
 

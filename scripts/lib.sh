@@ -9,6 +9,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS="${BARAZA_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/baraza-tools}"
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
+ESBUILD_VERSION=0.25.12
 
 export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
@@ -56,6 +57,16 @@ ensure_wasm_opt() {
   wasm-opt --version | grep -q "version $BINARYEN_VERSION"
 }
 
+# esbuild minifies the JavaScript wasm-bindgen writes, which trunk leaves as is.
+ensure_esbuild() {
+  if [ "$(esbuild --version 2>/dev/null)" != "$ESBUILD_VERSION" ]; then
+    step "installing esbuild $ESBUILD_VERSION into $TOOLS"
+    mkdir -p "$TOOLS"
+    npm install --prefix "$TOOLS" --no-audit --no-fund "esbuild@$ESBUILD_VERSION"
+  fi
+  [ "$(esbuild --version)" = "$ESBUILD_VERSION" ]
+}
+
 ensure_chromium() {
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     step "installing Chromium from Debian"
@@ -79,6 +90,7 @@ build_app() {
   ensure_trunk
   ensure_wasm_bindgen
   ensure_wasm_opt
+  ensure_esbuild
   step "building the app (release) into dist/, the staff side into dist/staff/"
   # The citizen build replaces dist/ as a whole, so the staff side comes after.
   (cd "$ROOT" && cargo fetch --quiet && trunk build --release &&

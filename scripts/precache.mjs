@@ -2,15 +2,12 @@
 // version made from their contents, from the build output itself: every file
 // of the citizen build but the worker and the staff side.
 //
-// Trunk runs it after each build (`[[hooks]]` in Trunk.toml) on its staging
-// folder; it also takes a folder as argument: `node scripts/precache.mjs dist`.
-// The staff build copies no `sw.js` and is left as it is: staff screens are
-// never kept on phones.
+// Run by scripts/post-build.mjs, last. The staff build copies no `sw.js`
+// and is left as it is: staff screens are never kept on phones.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const WORKER = 'sw.js';
 const STAFF = 'staff';
@@ -55,11 +52,4 @@ export function writePrecache(dir, publicUrl = '/') {
   }
   writeFileSync(worker, filled);
   return version;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const dir = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
-  if (!dir) throw new Error('usage: node scripts/precache.mjs DIR (or run by trunk, which sets TRUNK_STAGING_DIR)');
-  const version = writePrecache(dir, process.env.TRUNK_PUBLIC_URL ?? '/');
-  if (version) console.log(`sw.js: precache version ${version}, ${shellFiles(dir).length} files`);
 }

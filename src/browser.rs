@@ -152,11 +152,17 @@ pub fn format_decimal(value: f64, ui: &str) -> String {
     js_sys::Number::from(value).to_locale_string(&formatting_locale(ui)).into()
 }
 
-/// Sets `<html lang dir>`, which screen readers, fonts and the layout follow.
+/// Sets `<html lang dir>`, which screen readers, fonts and the layout follow,
+/// and points the web app manifest, where the page has one, at the same
+/// language: an app installed then is named in it (scripts/manifests.mjs
+/// writes one manifest per language).
 pub fn set_document_language(lang: &str, dir: &str) {
     if let Some(html) = document().document_element() {
         let _ = html.set_attribute("lang", lang);
         let _ = html.set_attribute("dir", dir);
+    }
+    if let Ok(Some(manifest)) = document().query_selector("link[rel=manifest]") {
+        let _ = manifest.set_attribute("href", &format!("/manifest.{lang}.webmanifest"));
     }
 }
 

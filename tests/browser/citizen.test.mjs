@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { axeViolations, launchBrowser, openPhonePage, startServer, waitUntil } from './harness.mjs';
 
 const WATER = 'water-services-2027';
+const ARABIC = JSON.parse(readFileSync(new URL('../../locales/ar.json', import.meta.url), 'utf8'));
 
 describe('the citizen app on a phone', () => {
   let server;
@@ -114,6 +115,16 @@ describe('the citizen app on a phone', () => {
     await waitUntil('the Arabic title', async () => (await page.locator('h1').textContent()) !== englishHeading);
     assert.equal(await page.locator('h1').textContent(), 'خدمات المياه: ما الذي يجب أن يتغير في عام 2027؟');
     assert.deepEqual(await axeViolations(page), []);
+    // Installed now, the app is named and described in Arabic.
+    const manifestPath = await page.locator('link[rel="manifest"]').getAttribute('href');
+    assert.equal(manifestPath, '/manifest.ar.webmanifest');
+    const manifest = await (await fetch(`${server.url}${manifestPath}`)).json();
+    assert.equal(manifest.lang, 'ar');
+    assert.equal(manifest.dir, 'rtl');
+    assert.equal(manifest.name, ARABIC.app.manifest_name);
+    assert.equal(manifest.short_name, ARABIC.app.name);
+    assert.equal(manifest.description, ARABIC.home.intro);
+    assert.equal(manifest.start_url, '/');
 
     // The choice is remembered on the next visit.
     await page.goto(server.url);
