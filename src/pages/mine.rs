@@ -2,8 +2,11 @@
 //! waits on the phone, what was counted with its receipt (to copy), and what
 //! was refused, with the server's reason and what they can do about it.
 //! The lists are markup from [`crate::input`]; one click handler serves
-//! their buttons.
+//! their buttons. Actions are named by the titles of their consultation and
+//! question, in the citizen's language, from the consultations kept on the
+//! phone (every consultation a citizen acts on was opened, so kept).
 
+use baraza_core::definition::Consultation;
 use baraza_core::sync::RejectCode;
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
@@ -15,7 +18,8 @@ use crate::i18n::*;
 use crate::input::{self, Labels, Line, State};
 use crate::language::use_language;
 use crate::outbox::{use_outbox, ActionRecord, Delivery};
-use crate::{browser, text};
+use crate::storage::{self, Shelf};
+use crate::{browser, kept, present, text};
 
 /// The id of the live region that says a receipt was copied.
 const COPIED: &str = "copied";
@@ -42,6 +46,13 @@ pub fn mine_page() -> impl IntoView {
     let ui = use_language();
     let outbox = use_outbox();
     page_title(move || td_string!(ui.get(), mine.title).to_owned());
+    // The phone keeps a few consultations: a list is enough.
+    let consultations = RwSignal::new(Vec::<Consultation>::new());
+    leptos::task::spawn_local(async move {
+        let records = storage::read_all(Shelf::Consultations).await;
+        let kept = records.iter().filter_map(|record| serde_json::from_str(kept::read(record)?.body).ok());
+        consultations.try_set(kept.collect());
+    });
     let on_click = move |button: web_sys::Element| {
         if button.has_attribute("data-send") {
             outbox.retry();
@@ -75,7 +86,10 @@ pub fn mine_page() -> impl IntoView {
         ] {
             let records = if list == List::Waiting { &waiting } else { &answers };
             out.push_str(&format!("<section data-input=\"{}\"><h2>{title}</h2>", list.name()));
-            out.push_str(&section(locale, list, records, |id| outbox.seen(id)));
+            let named = |record: &ActionRecord| {
+                consultations.with(|known| naming(locale, record, known.iter().find(|c| c.id == record.consultation)))
+            };
+            out.push_str(&section(locale, list, records, named, |id| outbox.seen(id)));
             out.push_str("</section>");
         }
         out.push_str(&format!("<p><a href=\"/device\">{}</a></p>", td_string!(locale, mine.device_link)));
@@ -89,8 +103,36 @@ pub fn mine_page() -> impl IntoView {
     }
 }
 
+/// What an action is about, in `locale`: the titles of its question and its
+/// consultation when the consultation is kept, else their ids.
+fn naming(locale: Locale, record: &ActionRecord, consultation: Option<&Consultation>) -> Naming {
+    let ui = locale.as_str();
+    let title = |text| consultation.map(|c| present::shown(text, ui, &c.default_language).0.to_owned());
+    let item = record.ballot_item.as_deref().map(|id| {
+        let found = consultation.and_then(|c| c.items.iter().find(|item| item.id() == id));
+        found.and_then(|item| title(item.title())).unwrap_or_else(|| id.to_owned())
+    });
+    Naming {
+        consultation: consultation.and_then(|c| title(&c.title)).unwrap_or_else(|| record.consultation.clone()),
+        item,
+    }
+}
+
+/// The names an action is listed under.
+struct Naming {
+    consultation: String,
+    /// The question a ballot answers.
+    item: Option<String>,
+}
+
 /// The markup of one list: its actions, or that there are none.
-fn section(locale: Locale, list: List, records: &[ActionRecord], seen: impl Fn(Uuid)) -> String {
+fn section(
+    locale: Locale,
+    list: List,
+    records: &[ActionRecord],
+    named: impl Fn(&ActionRecord) -> Naming,
+    seen: impl Fn(Uuid),
+) -> String {
     let answered: Vec<(&ActionRecord, Option<Delivery>)> =
         records.iter().map(|record| (record, record.answer())).collect();
     let lines: Vec<Line<'_>> = answered
@@ -112,7 +154,7 @@ fn section(locale: Locale, list: List, records: &[ActionRecord], seen: impl Fn(U
                 }
                 _ => return None,
             };
-            Some(line(locale, record, state))
+            Some(line(locale, record, named(record), state))
         })
         .collect();
     if lines.is_empty() {
@@ -139,9 +181,9 @@ fn labels(locale: Locale) -> Labels<'static> {
 }
 
 /// One action as listed, in `locale`.
-fn line<'a>(locale: Locale, record: &'a ActionRecord, state: State<'a>) -> Line<'a> {
-    let (template, item) = match (&record.ballot_item, record.comment) {
-        (Some(item), _) => (td_string!(locale, mine.ballot), item.clone()),
+fn line<'a>(locale: Locale, record: &'a ActionRecord, naming: Naming, state: State<'a>) -> Line<'a> {
+    let (template, item) = match (naming.item, record.comment) {
+        (Some(item), _) => (td_string!(locale, mine.ballot), item),
         (None, true) => (td_string!(locale, mine.comment), String::new()),
         (None, false) => (td_string!(locale, mine.other), String::new()),
     };
@@ -149,7 +191,7 @@ fn line<'a>(locale: Locale, record: &'a ActionRecord, state: State<'a>) -> Line<
     Line {
         id: record.id(),
         consultation: &record.consultation,
-        what: text::fill(template, &[("item", item), ("consultation", record.consultation.clone())]),
+        what: text::fill(template, &[("item", item), ("consultation", naming.consultation)]),
         made: text::fill(td_string!(locale, mine.made), &[("date", date)]),
         state,
     }

@@ -113,6 +113,8 @@ describe('sync', () => {
     const mine = page.locator('section[data-input="counted"]');
     await mine.locator('[data-receipt]').waitFor();
     assert.equal(await mine.locator('[data-receipt]').inputValue(), receipt);
+    // Named by the titles the citizen read, not by ids.
+    assert.match(await mine.textContent(), /Answer to “Which tariff is fairest\?” in Water services: what should change in 2027\?/);
     await mine.getByRole('button', { name: 'Copy the receipt' }).click();
     await page.locator('.copied').getByText('Receipt copied.').waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), receipt);
