@@ -63,7 +63,7 @@ impl fmt::Display for Problem {
 
 /// A rule of the definition format (or of changing a published one) that a
 /// definition breaks, with the values that say how. Each rule's code, values
-/// and English message are written together in [`Rule::describe`], so they
+/// and English message are written together in `Rule::describe`, so they
 /// cannot drift apart; the staff screens translate the code and fill in the
 /// values, and keep the English message for a code they do not know.
 #[derive(Debug, Clone, PartialEq, Eq)]
