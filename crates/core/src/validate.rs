@@ -509,3 +509,64 @@ pub fn is_language_tag(tag: &str) -> bool {
         subtags.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
     primary_ok && subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A new rule breaks this match until it is given the next number here;
+    /// the test below then fails until `one_of_each` lists it too, so the
+    /// staff screens' check for a text of every code sees it.
+    fn number(rule: &Rule) -> usize {
+        match rule {
+            Rule::Format { .. } => 0,
+            Rule::Slug => 1,
+            Rule::DefaultLanguageTag => 2,
+            Rule::LanguageTag { .. } => 3,
+            Rule::DefaultTextMissing { .. } => 4,
+            Rule::TopicBlank => 5,
+            Rule::ClosesNotAfterOpens => 6,
+            Rule::DecideWithoutCodes => 7,
+            Rule::DuplicateItemId { .. } => 8,
+            Rule::DuplicateOptionId { .. } => 9,
+            Rule::TooFewOptions { .. } => 10,
+            Rule::MinOverMax { .. } => 11,
+            Rule::MinOverOptions { .. } => 12,
+            Rule::MaxZero => 13,
+            Rule::MaxOverOptions { .. } => 14,
+            Rule::ScaleMaxNotOverMin { .. } => 15,
+            Rule::ScaleTooManyPoints => 16,
+            Rule::BudgetTotalZero => 17,
+            Rule::CurrencyMissing => 18,
+            Rule::BudgetWithoutProjects => 19,
+            Rule::ProjectCostZero => 20,
+            Rule::ProjectCostOverTotal { .. } => 21,
+            Rule::MaxLengthZero => 22,
+            Rule::ChangedAfterOpening { .. } => 23,
+        }
+    }
+
+    #[test]
+    fn one_of_each_lists_every_rule_once_each_with_its_own_code() {
+        let rules = Rule::one_of_each();
+        let mut numbers: Vec<usize> = rules.iter().map(number).collect();
+        numbers.sort();
+        assert_eq!(numbers, (0..24).collect::<Vec<_>>());
+        let mut codes: Vec<&str> = rules.iter().map(|rule| rule.describe().code).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), rules.len(), "two rules share a code");
+    }
+
+    #[test]
+    fn codes_and_value_names_are_snake_case() {
+        let snake_case = |name: &str| name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+        for rule in Rule::one_of_each() {
+            let Described { code, values, .. } = rule.describe();
+            assert!(snake_case(code), "{code}");
+            for (name, _) in values {
+                assert!(snake_case(name), "{code}: {name}");
+            }
+        }
+    }
+}

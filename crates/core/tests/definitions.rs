@@ -433,7 +433,6 @@ fn every_rule_reports_its_path_code_values_and_message() {
 
     let every_code: BTreeSet<String> =
         Rule::one_of_each().into_iter().map(|rule| Problem::new(Severity::Error, "", rule).code).collect();
-    assert_eq!(every_code.len(), Rule::one_of_each().len(), "two rules share a code");
     assert_eq!(codes.into_iter().map(str::to_owned).collect::<BTreeSet<_>>(), every_code);
 }
 
