@@ -378,8 +378,21 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, AppError> {
 }
 
 async fn failure(response: Response) -> AppError {
-    let code = response.json::<ApiError>().await.ok().map(|body| body.error.code);
+    let code = response.json::<ErrorCode>().await.ok().map(|body| body.error.code);
     AppError::from_status(response.status(), code.as_deref())
+}
+
+/// The part of an API error that [`failure`] reads. Reading the whole
+/// [`ApiError`] would put the reading of definition problems, which only
+/// [`publish`] shows, into the citizens' download too.
+#[derive(serde::Deserialize)]
+struct ErrorCode {
+    error: Code,
+}
+
+#[derive(serde::Deserialize)]
+struct Code {
+    code: String,
 }
 
 fn encode(segment: &str) -> String {

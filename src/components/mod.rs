@@ -8,6 +8,7 @@ pub mod delivery;
 pub mod items;
 pub mod language_switch;
 pub mod offline;
+pub mod problems;
 pub mod results;
 pub mod staff_gate;
 pub mod status;

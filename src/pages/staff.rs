@@ -1,16 +1,17 @@
 //! `/staff`: every consultation with its status and participation, and (for
 //! publishers) publishing a definition file with every problem shown at its
-//! path before anything is saved.
+//! path, in the staff member's language, before anything is saved.
 
 use baraza_core::admin::{AdminConsultation, Published};
 use baraza_core::staff::Role;
-use baraza_core::validate::{Problem, Severity};
+use baraza_core::validate::Problem;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::page_title;
 use crate::api::{self, AppError, PublishError};
 use crate::browser;
+use crate::components::problems::problem_list;
 use crate::components::staff_gate::{admin_consultations, staff_gate};
 use crate::components::status::status_line;
 use crate::components::{error_notice, error_text, level_texts, loading, Content};
@@ -186,30 +187,4 @@ fn outcome_view(outcome: Outcome) -> AnyView {
             view! { <p class="notice notice-error" role="alert">{error_text(error)}</p> }.into_any()
         }
     }
-}
-
-/// Every problem with its JSON path, as core's validation reported it.
-fn problem_list(problems: Vec<Problem>) -> impl IntoView {
-    let items = problems
-        .into_iter()
-        .map(|problem| {
-            let class = match problem.severity {
-                Severity::Error => "problem problem-error",
-                Severity::Warning => "problem problem-warning",
-            };
-            let path = if problem.path.is_empty() {
-                tr!(staff.whole_document).into_any()
-            } else {
-                view! { <code dir="ltr">{problem.path.clone()}</code> }.into_any()
-            };
-            view! {
-                <li class=class data-problem-path=problem.path.clone()>
-                    {path}
-                    ": "
-                    <span lang="en" dir="ltr">{problem.message}</span>
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ul class="problems">{items}</ul> }
 }

@@ -2,7 +2,8 @@
 // definition and sees every problem at its path, uploads a good one and
 // finds it on the citizen home screen under its level, writes the outcome
 // citizens then read, closes a consultation early, and issues participation
-// codes from the Arabic, right-to-left staff screens.
+// codes from the Arabic, right-to-left staff screens, where the problems of
+// a file are said in Arabic.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +26,13 @@ function harbourDefinition() {
   definition.closes_at = new Date(Date.now() + 30 * DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z');
   return definition;
 }
+
+/// The staff texts of a language, as the app has them.
+const locale = (language) => JSON.parse(readFileSync(join(ROOT, `locales/${language}.json`), 'utf8'));
+
+/// A problem's text as the app fills it in: each value kept in its own
+/// direction between Unicode isolates.
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => `\u2068${values[name]}\u2069`);
 
 function file(name, definition) {
   return { name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(definition, null, 2)) };
@@ -74,9 +82,15 @@ describe('a publisher', () => {
     await page.locator('form.publish-form button[type="submit"]').click();
     const refused = page.locator('[data-refused]');
     await refused.waitFor();
-    for (const path of ['closes_at', 'items[0].id', 'summary']) {
-      await refused.locator(`[data-problem-path="${path}"]`).waitFor();
+    const found = [['closes_at', 'closes_not_after_opens'], ['items[0].id', 'slug'], ['summary', 'default_text_missing']];
+    for (const [path, code] of found) {
+      await refused.locator(`[data-problem-path="${path}"][data-problem-code="${code}"]`).waitFor();
     }
+    const english = locale('en').problem;
+    assert.equal(
+      await refused.locator('[data-problem-path="summary"] > span').textContent(),
+      fill(english.default_text_missing, { language: 'en' }),
+    );
     assert.equal(await page.locator('.staff-list [data-consultation="harbour-plan-2027"]').count(), 0);
     assert.equal((await fetch(`${server.url}/api/v1/consultations/harbour-plan-2027`)).status, 404, 'nothing saved');
     assert.deepEqual(await axeViolations(page), []);
@@ -126,6 +140,38 @@ describe('a publisher', () => {
     const { page, problems, context } = await openPhonePage(browser, { locale: 'ar' });
     await signIn(page, server.staffToken('publisher', 'أمينة'));
     await waitUntil('dir="rtl"', async () => (await page.locator('html').getAttribute('dir')) === 'rtl');
+
+    // The problems of a file are said in Arabic, from their codes and values.
+    const arabic = locale('ar').problem;
+    const broken = harbourDefinition();
+    broken.closes_at = broken.opens_at;
+    broken.summary = { fr: 'Résumé seulement en français' };
+    broken.items[0].id = 'Stage One';
+    await page.locator('#definition-file').setInputFiles(file('harbour.json', broken));
+    await page.locator('form.publish-form button[type="submit"]').click();
+    const refused = page.locator('[data-refused]');
+    await refused.waitFor();
+    const said = (path) => refused.locator(`[data-problem-path="${path}"] > span`).textContent();
+    assert.equal(await said('closes_at'), arabic.closes_not_after_opens);
+    assert.equal(await said('summary'), fill(arabic.default_text_missing, { language: 'en' }));
+    assert.equal(await refused.locator('[data-problem-code]').count(), await refused.locator('li').count());
+    for (const text of await refused.locator('li > span').allTextContents()) {
+      assert.match(text, /[\u0600-\u06FF]/, `not in Arabic: ${text}`);
+    }
+    assert.equal(await refused.locator('[lang="en"]').count(), 0, 'no English message is left');
+
+    // A file that does not follow the format: the Arabic sentence, then the
+    // reader's explanation as it is.
+    const typo = harbourDefinition();
+    typo.comments_enabled = true;
+    await page.locator('#definition-file').setInputFiles(file('harbour.json', typo));
+    await page.locator('form.publish-form button[type="submit"]').click();
+    const format = page.locator('[data-refused] [data-problem-path="comments_enabled"][data-problem-code="format"] > span');
+    await format.waitFor();
+    const [sentence] = arabic.format.split('{detail}');
+    const explained = await format.textContent();
+    assert.ok(explained.startsWith(`${sentence}\u2068unknown field \`comments_enabled\``), explained);
+    assert.deepEqual(await axeViolations(page), []);
     await page.locator(`.staff-list [data-consultation="${VILLAGE}"] a`).first().click();
     await page.locator('#codes-count').fill('5');
     const [download] = await Promise.all([

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use crate::definition::{Consultation, Item};
 use crate::localized::Localized;
-use crate::validate::{Problem, Severity};
+use crate::validate::{Problem, Rule, Severity};
 
 /// The problems that stop `proposed` from replacing `current` at `now`;
 /// empty when the update may go ahead.
@@ -22,18 +22,8 @@ pub fn check_update(current: &Consultation, proposed: &Consultation, now: Offset
     let before = serde_json::to_value(frozen_part(current)).expect("a definition always serializes");
     let after = serde_json::to_value(frozen_part(proposed)).expect("a definition always serializes");
     differences(&before, &after, String::new(), &mut paths);
-    paths
-        .into_iter()
-        .map(|path| Problem {
-            severity: Severity::Error,
-            message: format!(
-                "this cannot change: the consultation opened on {} and ballots already refer to it; \
-                 only texts and the closing date may still change",
-                current.opens_at.date()
-            ),
-            path,
-        })
-        .collect()
+    let opened_on = current.opens_at.date();
+    paths.into_iter().map(|path| Problem::new(Severity::Error, path, Rule::ChangedAfterOpening { opened_on })).collect()
 }
 
 /// The consultation with everything that may change after opening (or that
@@ -175,6 +165,10 @@ mod tests {
         assert_eq!(paths(&problems), [format!("items[{index}].options[1].id")]);
         assert!(problems[0].message.contains("only texts and the closing date"), "{}", problems[0].message);
         assert_eq!(problems[0].severity, Severity::Error);
+        assert_eq!(problems[0].code, "changed_after_opening");
+        let opened_on = current.opens_at.date().to_string();
+        assert_eq!(problems[0].values, [("opened_on".to_owned(), opened_on.clone())].into());
+        assert!(problems[0].message.contains(&format!("opened on {opened_on} and")), "{}", problems[0].message);
     }
 
     #[test]

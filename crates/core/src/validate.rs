@@ -2,9 +2,11 @@
 //!
 //! [`parse_definition`] reports *every* problem it can find, each with the JSON
 //! path of the value at fault and a message a clerk can act on, so a publisher
-//! fixes a file in one pass instead of one error at a time.
+//! fixes a file in one pass instead of one error at a time. Each problem
+//! also names the [`Rule`] it breaks as a stable code with its values, so
+//! that the staff screens can say it in the staff member's language.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -26,10 +28,24 @@ pub enum Severity {
 pub struct Problem {
     pub severity: Severity,
     pub path: String,
+    /// In English, for the command line and for clients that do not know `code`.
     pub message: String,
+    /// The rule broken, such as `min_over_max`: see [`Rule`]. Empty when an
+    /// older server sent the problem.
+    #[serde(default)]
+    pub code: String,
+    /// The values `message` names, by placeholder name: `{"min": "3", "max": "2"}`.
+    #[serde(default)]
+    pub values: BTreeMap<String, String>,
 }
 
 impl Problem {
+    pub fn new(severity: Severity, path: impl Into<String>, rule: Rule) -> Self {
+        let Described { code, values, message } = rule.describe();
+        let values = values.into_iter().map(|(name, value)| (name.to_owned(), value)).collect();
+        Problem { severity, path: path.into(), message, code: code.to_owned(), values }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -42,6 +58,222 @@ impl fmt::Display for Problem {
             Severity::Error => write!(f, "{path}: {}", self.message),
             Severity::Warning => write!(f, "{path}: warning: {}", self.message),
         }
+    }
+}
+
+/// A rule of the definition format (or of changing a published one) that a
+/// definition breaks, with the values that say how. Each rule's code, values
+/// and English message are written together in `Rule::describe`, so they
+/// cannot drift apart; the staff screens translate the code and fill in the
+/// values, and keep the English message for a code they do not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// The file is not a definition: not JSON, an unknown field, a value of
+    /// the wrong type, a missing field. `detail` is the reader's explanation,
+    /// which cannot be translated piece by piece.
+    Format {
+        detail: String,
+    },
+    Slug,
+    DefaultLanguageTag,
+    /// A localized text has a key that is not a language code.
+    LanguageTag {
+        language: String,
+    },
+    DefaultTextMissing {
+        language: String,
+    },
+    TopicBlank,
+    ClosesNotAfterOpens,
+    /// A warning: open eligibility cannot hold a decision to one person, one ballot.
+    DecideWithoutCodes,
+    DuplicateItemId {
+        id: String,
+    },
+    DuplicateOptionId {
+        id: String,
+    },
+    TooFewOptions {
+        item: ChoiceItem,
+    },
+    MinOverMax {
+        min: u32,
+        max: u32,
+    },
+    MinOverOptions {
+        min: u32,
+        options: u32,
+    },
+    MaxZero,
+    MaxOverOptions {
+        max: u32,
+        options: u32,
+    },
+    ScaleMaxNotOverMin {
+        min: i32,
+        max: i32,
+    },
+    ScaleTooManyPoints,
+    BudgetTotalZero,
+    CurrencyMissing,
+    BudgetWithoutProjects,
+    ProjectCostZero,
+    ProjectCostOverTotal {
+        cost: u64,
+        total: u64,
+    },
+    MaxLengthZero,
+    /// An update changes what ballots already refer to (see `lifecycle`).
+    ChangedAfterOpening {
+        opened_on: time::Date,
+    },
+}
+
+/// The item types whose answers are picked from their options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChoiceItem {
+    SingleChoice,
+    MultipleChoice,
+    Ranking,
+}
+
+/// A rule as a problem carries it.
+struct Described {
+    code: &'static str,
+    values: Vec<(&'static str, String)>,
+    message: String,
+}
+
+/// The most points a scale may have, so that it still fits on a phone.
+const MAX_SCALE_POINTS: i64 = 101;
+
+const SLUG_RULE: &str = "must be 1 to 64 lowercase letters, digits and single hyphens, such as \"water-2027\"";
+
+impl Rule {
+    fn describe(&self) -> Described {
+        let plain = |code, message: &str| Described { code, values: Vec::new(), message: message.to_owned() };
+        match self {
+            Rule::Format { detail } => {
+                Described { code: "format", values: vec![("detail", detail.clone())], message: detail.clone() }
+            }
+            Rule::Slug => plain("slug", SLUG_RULE),
+            Rule::DefaultLanguageTag => {
+                plain("default_language_tag", "must be a language code such as \"en\" or \"pt-BR\"")
+            }
+            Rule::LanguageTag { language } => Described {
+                code: "language_tag",
+                values: vec![("language", language.clone())],
+                message: "is not a language code such as \"en\" or \"pt-BR\"".to_owned(),
+            },
+            Rule::DefaultTextMissing { language } => Described {
+                code: "default_text_missing",
+                values: vec![("language", language.clone())],
+                message: format!("the text in the default language \"{language}\" is missing"),
+            },
+            Rule::TopicBlank => plain("topic_blank", "a topic cannot be blank"),
+            Rule::ClosesNotAfterOpens => plain("closes_not_after_opens", "must be later than opens_at"),
+            Rule::DecideWithoutCodes => plain(
+                "decide_without_codes",
+                "a decide consultation with open eligibility cannot enforce one person, one ballot; use \"codes\"",
+            ),
+            Rule::DuplicateItemId { id } => Described {
+                code: "duplicate_item_id",
+                values: vec![("id", id.clone())],
+                message: format!("another item already has the id \"{id}\""),
+            },
+            Rule::DuplicateOptionId { id } => Described {
+                code: "duplicate_option_id",
+                values: vec![("id", id.clone())],
+                message: format!("another option of this item already has the id \"{id}\""),
+            },
+            Rule::TooFewOptions { item } => {
+                let (item_type, english) = match item {
+                    ChoiceItem::SingleChoice => ("single_choice", "a single choice"),
+                    ChoiceItem::MultipleChoice => ("multiple_choice", "a multiple choice"),
+                    ChoiceItem::Ranking => ("ranking", "a ranking"),
+                };
+                Described {
+                    code: "too_few_options",
+                    values: vec![("type", item_type.to_owned())],
+                    message: format!("{english} needs at least 2 options"),
+                }
+            }
+            Rule::MinOverMax { min, max } => Described {
+                code: "min_over_max",
+                values: vec![("min", min.to_string()), ("max", max.to_string())],
+                message: format!("min ({min}) must not be more than max ({max})"),
+            },
+            Rule::MinOverOptions { min, options } => Described {
+                code: "min_over_options",
+                values: vec![("min", min.to_string()), ("options", options.to_string())],
+                message: format!("min ({min}) is more than the {options} options"),
+            },
+            Rule::MaxZero => plain("max_zero", "max must be at least 1"),
+            Rule::MaxOverOptions { max, options } => Described {
+                code: "max_over_options",
+                values: vec![("max", max.to_string()), ("options", options.to_string())],
+                message: format!("max ({max}) is more than the {options} options"),
+            },
+            Rule::ScaleMaxNotOverMin { min, max } => Described {
+                code: "scale_max_not_over_min",
+                values: vec![("min", min.to_string()), ("max", max.to_string())],
+                message: format!("max ({max}) must be more than min ({min})"),
+            },
+            Rule::ScaleTooManyPoints => Described {
+                code: "scale_too_many_points",
+                values: vec![("points", MAX_SCALE_POINTS.to_string())],
+                message: format!("a scale can have at most {MAX_SCALE_POINTS} points"),
+            },
+            Rule::BudgetTotalZero => plain("budget_total_zero", "the budget total must be more than 0"),
+            Rule::CurrencyMissing => plain("currency_missing", "a currency code such as \"TZS\" is required"),
+            Rule::BudgetWithoutProjects => plain("budget_without_projects", "a budget needs at least 1 project"),
+            Rule::ProjectCostZero => plain("project_cost_zero", "a project's cost must be more than 0"),
+            Rule::ProjectCostOverTotal { cost, total } => Described {
+                code: "project_cost_over_total",
+                values: vec![("cost", cost.to_string()), ("total", total.to_string())],
+                message: format!("the cost ({cost}) is more than the whole budget ({total})"),
+            },
+            Rule::MaxLengthZero => plain("max_length_zero", "max_length must be at least 1"),
+            Rule::ChangedAfterOpening { opened_on } => Described {
+                code: "changed_after_opening",
+                values: vec![("opened_on", opened_on.to_string())],
+                message: format!(
+                    "this cannot change: the consultation opened on {opened_on} and ballots already refer to it; \
+                     only texts and the closing date may still change"
+                ),
+            },
+        }
+    }
+
+    /// One rule of every kind, with made-up values, for checking that
+    /// whoever shows problems has a text for every code and its values.
+    pub fn one_of_each() -> Vec<Rule> {
+        vec![
+            Rule::Format { detail: "unknown field `optoins` at line 12 column 14".to_owned() },
+            Rule::Slug,
+            Rule::DefaultLanguageTag,
+            Rule::LanguageTag { language: "english".to_owned() },
+            Rule::DefaultTextMissing { language: "sw".to_owned() },
+            Rule::TopicBlank,
+            Rule::ClosesNotAfterOpens,
+            Rule::DecideWithoutCodes,
+            Rule::DuplicateItemId { id: "tariff".to_owned() },
+            Rule::DuplicateOptionId { id: "flat".to_owned() },
+            Rule::TooFewOptions { item: ChoiceItem::Ranking },
+            Rule::MinOverMax { min: 3, max: 2 },
+            Rule::MinOverOptions { min: 5, options: 4 },
+            Rule::MaxZero,
+            Rule::MaxOverOptions { max: 9, options: 4 },
+            Rule::ScaleMaxNotOverMin { min: 5, max: 1 },
+            Rule::ScaleTooManyPoints,
+            Rule::BudgetTotalZero,
+            Rule::CurrencyMissing,
+            Rule::BudgetWithoutProjects,
+            Rule::ProjectCostZero,
+            Rule::ProjectCostOverTotal { cost: 6_000_000, total: 5_000_000 },
+            Rule::MaxLengthZero,
+            Rule::ChangedAfterOpening { opened_on: time::macros::date!(2026 - 12 - 01) },
+        ]
     }
 }
 
@@ -62,7 +294,8 @@ pub fn parse_definition(json: &str) -> Result<Checked, Vec<Problem>> {
         Ok(consultation) => consultation,
         Err(error) => {
             let path = json_path(error.path());
-            return Err(vec![Problem { severity: Severity::Error, path, message: error.into_inner().to_string() }]);
+            let detail = error.into_inner().to_string();
+            return Err(vec![Problem::new(Severity::Error, path, Rule::Format { detail })]);
         }
     };
     let mut problems = check(&consultation);
@@ -98,10 +331,10 @@ pub fn check(consultation: &Consultation) -> Vec<Problem> {
     let c = consultation;
 
     if !is_slug(&c.id) {
-        report.error("id", SLUG_RULE);
+        report.error("id", Rule::Slug);
     }
     if !is_language_tag(&c.default_language) {
-        report.error("default_language", "must be a language code such as \"en\" or \"pt-BR\"");
+        report.error("default_language", Rule::DefaultLanguageTag);
     }
     report.localized("title", &c.title);
     report.localized("summary", &c.summary);
@@ -114,26 +347,23 @@ pub fn check(consultation: &Consultation) -> Vec<Problem> {
     }
     for (index, topic) in c.topics.iter().enumerate() {
         if topic.trim().is_empty() {
-            report.error(format!("topics[{index}]"), "a topic cannot be blank");
+            report.error(format!("topics[{index}]"), Rule::TopicBlank);
         }
     }
     if c.closes_at <= c.opens_at {
-        report.error("closes_at", "must be later than opens_at");
+        report.error("closes_at", Rule::ClosesNotAfterOpens);
     }
     if c.level == Level::Decide && c.eligibility == Eligibility::Open {
-        report.warning(
-            "eligibility",
-            "a decide consultation with open eligibility cannot enforce one person, one ballot; use \"codes\"",
-        );
+        report.warning("eligibility", Rule::DecideWithoutCodes);
     }
 
     let mut item_ids = HashSet::new();
     for (index, item) in c.items.iter().enumerate() {
         let path = format!("items[{index}]");
         if !is_slug(item.id()) {
-            report.error(format!("{path}.id"), SLUG_RULE);
+            report.error(format!("{path}.id"), Rule::Slug);
         } else if !item_ids.insert(item.id()) {
-            report.error(format!("{path}.id"), format!("another item already has the id \"{}\"", item.id()));
+            report.error(format!("{path}.id"), Rule::DuplicateItemId { id: item.id().to_owned() });
         }
         report.localized(&format!("{path}.title"), item.title());
         check_item(&mut report, &path, item);
@@ -141,37 +371,36 @@ pub fn check(consultation: &Consultation) -> Vec<Problem> {
     report.problems
 }
 
-const SLUG_RULE: &str = "must be 1 to 64 lowercase letters, digits and single hyphens, such as \"water-2027\"";
-
 fn check_item(report: &mut Report<'_>, path: &str, item: &Item) {
     match item {
         Item::Info { body, .. } => report.localized(&format!("{path}.body"), body),
-        Item::SingleChoice { options, .. } => report.choices(path, options, "a single choice"),
-        Item::Ranking { options, .. } => report.choices(path, options, "a ranking"),
+        Item::SingleChoice { options, .. } => report.choices(path, options, ChoiceItem::SingleChoice),
+        Item::Ranking { options, .. } => report.choices(path, options, ChoiceItem::Ranking),
         Item::MultipleChoice { options, min, max, .. } => {
-            report.choices(path, options, "a multiple choice");
+            report.choices(path, options, ChoiceItem::MultipleChoice);
             let count = options.len() as u32;
             if let (Some(min), Some(max)) = (min, max) {
                 if min > max {
-                    report.error(format!("{path}.min"), format!("min ({min}) must not be more than max ({max})"));
+                    report.error(format!("{path}.min"), Rule::MinOverMax { min: *min, max: *max });
                 }
             }
             if let Some(min) = min.filter(|min| *min > count) {
-                report.error(format!("{path}.min"), format!("min ({min}) is more than the {count} options"));
+                report.error(format!("{path}.min"), Rule::MinOverOptions { min, options: count });
             }
             if let Some(max) = max {
                 if *max == 0 {
-                    report.error(format!("{path}.max"), "max must be at least 1");
+                    report.error(format!("{path}.max"), Rule::MaxZero);
                 } else if *max > count {
-                    report.error(format!("{path}.max"), format!("max ({max}) is more than the {count} options"));
+                    report.error(format!("{path}.max"), Rule::MaxOverOptions { max: *max, options: count });
                 }
             }
         }
         Item::Scale { min, max, min_label, max_label, .. } => {
             if min >= max {
-                report.error(format!("{path}.max"), format!("max ({max}) must be more than min ({min})"));
-            } else if max - min > 100 {
-                report.error(format!("{path}.max"), "a scale can have at most 101 points");
+                report.error(format!("{path}.max"), Rule::ScaleMaxNotOverMin { min: *min, max: *max });
+            } else if i64::from(*max) - i64::from(*min) + 1 > MAX_SCALE_POINTS {
+                // In i64: the ends may be as far apart as i32 allows.
+                report.error(format!("{path}.max"), Rule::ScaleTooManyPoints);
             }
             if let Some(label) = min_label {
                 report.localized(&format!("{path}.min_label"), label);
@@ -182,13 +411,13 @@ fn check_item(report: &mut Report<'_>, path: &str, item: &Item) {
         }
         Item::Budget { total, projects, currency, .. } => {
             if *total == 0 {
-                report.error(format!("{path}.total"), "the budget total must be more than 0");
+                report.error(format!("{path}.total"), Rule::BudgetTotalZero);
             }
             if currency.trim().is_empty() {
-                report.error(format!("{path}.currency"), "a currency code such as \"TZS\" is required");
+                report.error(format!("{path}.currency"), Rule::CurrencyMissing);
             }
             if projects.is_empty() {
-                report.error(format!("{path}.projects"), "a budget needs at least 1 project");
+                report.error(format!("{path}.projects"), Rule::BudgetWithoutProjects);
             }
             let mut ids = HashSet::new();
             for (index, project) in projects.iter().enumerate() {
@@ -199,18 +428,18 @@ fn check_item(report: &mut Report<'_>, path: &str, item: &Item) {
                     report.localized(&format!("{project_path}.description"), description);
                 }
                 if project.cost == 0 {
-                    report.error(format!("{project_path}.cost"), "a project's cost must be more than 0");
+                    report.error(format!("{project_path}.cost"), Rule::ProjectCostZero);
                 } else if project.cost > *total && *total > 0 {
                     report.error(
                         format!("{project_path}.cost"),
-                        format!("the cost ({}) is more than the whole budget ({total})", project.cost),
+                        Rule::ProjectCostOverTotal { cost: project.cost, total: *total },
                     );
                 }
             }
         }
         Item::Text { max_length, .. } => {
             if *max_length == Some(0) {
-                report.error(format!("{path}.max_length"), "max_length must be at least 1");
+                report.error(format!("{path}.max_length"), Rule::MaxLengthZero);
             }
         }
         Item::YesNo { .. } => {}
@@ -223,28 +452,28 @@ struct Report<'a> {
 }
 
 impl Report<'_> {
-    fn error(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem { severity: Severity::Error, path: path.into(), message: message.into() });
+    fn error(&mut self, path: impl Into<String>, rule: Rule) {
+        self.problems.push(Problem::new(Severity::Error, path, rule));
     }
 
-    fn warning(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem { severity: Severity::Warning, path: path.into(), message: message.into() });
+    fn warning(&mut self, path: impl Into<String>, rule: Rule) {
+        self.problems.push(Problem::new(Severity::Warning, path, rule));
     }
 
     fn localized(&mut self, path: &str, text: &Localized) {
         if !text.has(self.default_language) {
-            self.error(path, format!("the text in the default language \"{}\" is missing", self.default_language));
+            self.error(path, Rule::DefaultTextMissing { language: self.default_language.to_owned() });
         }
         for language in text.languages() {
             if !is_language_tag(language) {
-                self.error(format!("{path}.{language}"), "is not a language code such as \"en\" or \"pt-BR\"");
+                self.error(format!("{path}.{language}"), Rule::LanguageTag { language: language.to_owned() });
             }
         }
     }
 
-    fn choices(&mut self, path: &str, options: &[crate::definition::Choice], what: &str) {
+    fn choices(&mut self, path: &str, options: &[crate::definition::Choice], item: ChoiceItem) {
         if options.len() < 2 {
-            self.error(format!("{path}.options"), format!("{what} needs at least 2 options"));
+            self.error(format!("{path}.options"), Rule::TooFewOptions { item });
         }
         let mut ids = HashSet::new();
         for (index, option) in options.iter().enumerate() {
@@ -256,9 +485,9 @@ impl Report<'_> {
 
     fn option_id<'a>(&mut self, path: &str, id: &'a str, seen: &mut HashSet<&'a str>) {
         if !is_slug(id) {
-            self.error(format!("{path}.id"), SLUG_RULE);
+            self.error(format!("{path}.id"), Rule::Slug);
         } else if !seen.insert(id) {
-            self.error(format!("{path}.id"), format!("another option of this item already has the id \"{id}\""));
+            self.error(format!("{path}.id"), Rule::DuplicateOptionId { id: id.to_owned() });
         }
     }
 }
@@ -279,4 +508,65 @@ pub fn is_language_tag(tag: &str) -> bool {
     let primary_ok =
         subtags.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
     primary_ok && subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A new rule breaks this match until it is given the next number here;
+    /// the test below then fails until `one_of_each` lists it too, so the
+    /// staff screens' check for a text of every code sees it.
+    fn number(rule: &Rule) -> usize {
+        match rule {
+            Rule::Format { .. } => 0,
+            Rule::Slug => 1,
+            Rule::DefaultLanguageTag => 2,
+            Rule::LanguageTag { .. } => 3,
+            Rule::DefaultTextMissing { .. } => 4,
+            Rule::TopicBlank => 5,
+            Rule::ClosesNotAfterOpens => 6,
+            Rule::DecideWithoutCodes => 7,
+            Rule::DuplicateItemId { .. } => 8,
+            Rule::DuplicateOptionId { .. } => 9,
+            Rule::TooFewOptions { .. } => 10,
+            Rule::MinOverMax { .. } => 11,
+            Rule::MinOverOptions { .. } => 12,
+            Rule::MaxZero => 13,
+            Rule::MaxOverOptions { .. } => 14,
+            Rule::ScaleMaxNotOverMin { .. } => 15,
+            Rule::ScaleTooManyPoints => 16,
+            Rule::BudgetTotalZero => 17,
+            Rule::CurrencyMissing => 18,
+            Rule::BudgetWithoutProjects => 19,
+            Rule::ProjectCostZero => 20,
+            Rule::ProjectCostOverTotal { .. } => 21,
+            Rule::MaxLengthZero => 22,
+            Rule::ChangedAfterOpening { .. } => 23,
+        }
+    }
+
+    #[test]
+    fn one_of_each_lists_every_rule_once_each_with_its_own_code() {
+        let rules = Rule::one_of_each();
+        let mut numbers: Vec<usize> = rules.iter().map(number).collect();
+        numbers.sort();
+        assert_eq!(numbers, (0..24).collect::<Vec<_>>());
+        let mut codes: Vec<&str> = rules.iter().map(|rule| rule.describe().code).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), rules.len(), "two rules share a code");
+    }
+
+    #[test]
+    fn codes_and_value_names_are_snake_case() {
+        let snake_case = |name: &str| name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+        for rule in Rule::one_of_each() {
+            let Described { code, values, .. } = rule.describe();
+            assert!(snake_case(code), "{code}");
+            for (name, _) in values {
+                assert!(snake_case(name), "{code}: {name}");
+            }
+        }
+    }
 }

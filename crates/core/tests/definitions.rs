@@ -1,7 +1,10 @@
 //! The reference definitions read, and broken ones are reported precisely.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use baraza_core::definition::{Item, Level, Status};
-use baraza_core::validate::{parse_definition, Problem, Severity};
+use baraza_core::lifecycle::check_update;
+use baraza_core::validate::{parse_definition, Problem, Rule, Severity};
 use serde_json::{json, Value};
 use time::macros::datetime;
 
@@ -140,70 +143,297 @@ fn budget_rules_are_checked() {
     );
 }
 
+/// What one rule reports: where, which rule with which values, and what a
+/// clerk reads.
+struct Expected {
+    path: &'static str,
+    code: &'static str,
+    values: &'static [(&'static str, &'static str)],
+    message: &'static str,
+}
+
+const fn expect(
+    path: &'static str,
+    code: &'static str,
+    values: &'static [(&'static str, &'static str)],
+    message: &'static str,
+) -> Expected {
+    Expected { path, code, values, message }
+}
+
+impl Expected {
+    fn found_in(&self, problems: &[Problem]) -> bool {
+        let values: BTreeMap<String, String> =
+            self.values.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+        problems
+            .iter()
+            .any(|p| p.path == self.path && p.code == self.code && p.values == values && p.message == self.message)
+    }
+}
+
 /// One broken field at a time: each rule of `validate::check` reports its
-/// own path and the message a clerk reads.
+/// own path, its code and values, and the message a clerk reads; and every
+/// rule core knows is among them.
 #[test]
-fn every_rule_reports_its_path_and_message() {
+fn every_rule_reports_its_path_code_values_and_message() {
     type Breakage = fn(&mut Value);
-    let consult: [(Breakage, &str, &str); 14] = [
-        (|d| d["id"] = json!("Water_2027"), "id", SLUG),
+    let consult: [(Breakage, Expected); 22] = [
+        (|d| d["id"] = json!("Water_2027"), expect("id", "slug", &[], SLUG)),
         (
             |d| d["default_language"] = json!("english!"),
-            "default_language",
-            "must be a language code such as \"en\" or \"pt-BR\"",
+            expect(
+                "default_language",
+                "default_language_tag",
+                &[],
+                "must be a language code such as \"en\" or \"pt-BR\"",
+            ),
         ),
-        (|d| d["topics"] = json!(["water", " "]), "topics[1]", "a topic cannot be blank"),
+        (|d| d["topics"] = json!(["water", " "]), expect("topics[1]", "topic_blank", &[], "a topic cannot be blank")),
         (
             |d| d["title"]["not a tag"] = json!("x"),
-            "title.not a tag",
-            "is not a language code such as \"en\" or \"pt-BR\"",
+            expect(
+                "title.not a tag",
+                "language_tag",
+                &[("language", "not a tag")],
+                "is not a language code such as \"en\" or \"pt-BR\"",
+            ),
         ),
-        (|d| d["items"][2]["id"] = json!("-satisfaction"), "items[2].id", SLUG),
-        (|d| d["items"][0]["options"][1]["id"] = json!("Per Litre"), "items[0].options[1].id", SLUG),
+        (
+            |d| d["summary"].as_object_mut().unwrap().clear(),
+            expect(
+                "summary",
+                "default_text_missing",
+                &[("language", "en")],
+                "the text in the default language \"en\" is missing",
+            ),
+        ),
+        (
+            |d| d["closes_at"] = d["opens_at"].clone(),
+            expect("closes_at", "closes_not_after_opens", &[], "must be later than opens_at"),
+        ),
+        (|d| d["items"][2]["id"] = json!("-satisfaction"), expect("items[2].id", "slug", &[], SLUG)),
+        (
+            |d| d["items"][3]["id"] = json!("tariff"),
+            expect(
+                "items[3].id",
+                "duplicate_item_id",
+                &[("id", "tariff")],
+                "another item already has the id \"tariff\"",
+            ),
+        ),
+        (
+            |d| d["items"][0]["options"][1]["id"] = json!("Per Litre"),
+            expect("items[0].options[1].id", "slug", &[], SLUG),
+        ),
         (
             |d| d["items"][0]["options"][1]["id"] = d["items"][0]["options"][0]["id"].clone(),
-            "items[0].options[1].id",
-            "another option of this item already has the id \"flat\"",
+            expect(
+                "items[0].options[1].id",
+                "duplicate_option_id",
+                &[("id", "flat")],
+                "another option of this item already has the id \"flat\"",
+            ),
         ),
-        (|d| d["items"][1]["min"] = json!(5), "items[1].min", "min (5) is more than the 4 options"),
-        (|d| d["items"][1]["max"] = json!(0), "items[1].max", "max must be at least 1"),
-        (|d| d["items"][1]["max"] = json!(9), "items[1].max", "max (9) is more than the 4 options"),
-        (|d| d["items"][2]["max"] = json!(200), "items[2].max", "a scale can have at most 101 points"),
+        (
+            |d| d["items"][0]["options"].as_array_mut().unwrap().truncate(1),
+            expect(
+                "items[0].options",
+                "too_few_options",
+                &[("type", "single_choice")],
+                "a single choice needs at least 2 options",
+            ),
+        ),
+        (
+            |d| d["items"][1]["options"].as_array_mut().unwrap().truncate(1),
+            expect(
+                "items[1].options",
+                "too_few_options",
+                &[("type", "multiple_choice")],
+                "a multiple choice needs at least 2 options",
+            ),
+        ),
+        (
+            |d| d["items"][3]["options"] = json!([]),
+            expect("items[3].options", "too_few_options", &[("type", "ranking")], "a ranking needs at least 2 options"),
+        ),
+        (
+            |d| d["items"][1]["min"] = json!(3),
+            expect(
+                "items[1].min",
+                "min_over_max",
+                &[("min", "3"), ("max", "2")],
+                "min (3) must not be more than max (2)",
+            ),
+        ),
+        (
+            |d| d["items"][1]["min"] = json!(5),
+            expect(
+                "items[1].min",
+                "min_over_options",
+                &[("min", "5"), ("options", "4")],
+                "min (5) is more than the 4 options",
+            ),
+        ),
+        (|d| d["items"][1]["max"] = json!(0), expect("items[1].max", "max_zero", &[], "max must be at least 1")),
+        (
+            |d| d["items"][1]["max"] = json!(9),
+            expect(
+                "items[1].max",
+                "max_over_options",
+                &[("max", "9"), ("options", "4")],
+                "max (9) is more than the 4 options",
+            ),
+        ),
+        (
+            |d| d["items"][2]["max"] = json!(1),
+            expect(
+                "items[2].max",
+                "scale_max_not_over_min",
+                &[("min", "1"), ("max", "1")],
+                "max (1) must be more than min (1)",
+            ),
+        ),
+        (
+            |d| d["items"][2]["max"] = json!(200),
+            expect(
+                "items[2].max",
+                "scale_too_many_points",
+                &[("points", "101")],
+                "a scale can have at most 101 points",
+            ),
+        ),
+        (
+            |d| {
+                d["items"][2]["min"] = json!(i32::MIN);
+                d["items"][2]["max"] = json!(i32::MAX);
+            },
+            expect(
+                "items[2].max",
+                "scale_too_many_points",
+                &[("points", "101")],
+                "a scale can have at most 101 points",
+            ),
+        ),
         (
             |d| d["items"][2]["min_label"] = json!({ "fr": "Pas du tout" }),
-            "items[2].min_label",
-            "the text in the default language \"en\" is missing",
+            expect(
+                "items[2].min_label",
+                "default_text_missing",
+                &[("language", "en")],
+                "the text in the default language \"en\" is missing",
+            ),
         ),
-        (|d| d["items"][4]["max_length"] = json!(0), "items[4].max_length", "max_length must be at least 1"),
-        (|d| d["closes_at"] = d["opens_at"].clone(), "closes_at", "must be later than opens_at"),
+        (
+            |d| d["items"][4]["max_length"] = json!(0),
+            expect("items[4].max_length", "max_length_zero", &[], "max_length must be at least 1"),
+        ),
     ];
-    for (break_it, path, message) in consult {
+    let mut codes = BTreeSet::new();
+    for (break_it, expected) in consult {
         let mut definition = consult_example();
         break_it(&mut definition);
         let problems = errors_of(definition);
-        assert!(has(&problems, path, message), "expected {path}: {message}, got {problems:?}");
+        assert!(expected.found_in(&problems), "expected {}: {}, got {problems:?}", expected.code, expected.message);
+        codes.insert(expected.code);
     }
 
-    let budget: [(Breakage, &str, &str); 4] = [
-        (|d| d["items"][0]["total"] = json!(0), "items[0].total", "the budget total must be more than 0"),
+    // A file the reader cannot take as a definition: its explanation, with
+    // where in the text it stopped, is the message and the one value.
+    let unreadable: [(Breakage, &str, &str); 3] = [
+        (|d| d["items"][0]["optoins"] = json!([]), "items[0].optoins", "unknown field `optoins`, expected one of `id`"),
+        (|d| d["comments"] = json!("yes"), "comments", "invalid type: string \"yes\", expected a boolean"),
         (
-            |d| d["items"][0]["currency"] = json!(" "),
-            "items[0].currency",
-            "a currency code such as \"TZS\" is required",
-        ),
-        (|d| d["items"][0]["projects"] = json!([]), "items[0].projects", "a budget needs at least 1 project"),
-        (
-            |d| d["items"][0]["projects"][1]["id"] = d["items"][0]["projects"][0]["id"].clone(),
-            "items[0].projects[1].id",
-            "another option of this item already has the id \"well\"",
+            |d| {
+                d.as_object_mut().unwrap().remove("title");
+            },
+            "",
+            "missing field `title`",
         ),
     ];
-    for (break_it, path, message) in budget {
+    for (break_it, path, detail) in unreadable {
+        let mut definition = consult_example();
+        break_it(&mut definition);
+        let problems = errors_of(definition);
+        let [problem] = problems.as_slice() else { panic!("expected one problem, got {problems:?}") };
+        assert_eq!((problem.path.as_str(), problem.code.as_str()), (path, "format"), "{problem:?}");
+        assert!(problem.message.starts_with(detail), "{problem:?}");
+        assert_eq!(problem.values, [("detail".to_owned(), problem.message.clone())].into());
+    }
+    codes.insert("format");
+
+    let budget: [(Breakage, Expected); 6] = [
+        (
+            |d| d["items"][0]["total"] = json!(0),
+            expect("items[0].total", "budget_total_zero", &[], "the budget total must be more than 0"),
+        ),
+        (
+            |d| d["items"][0]["currency"] = json!(" "),
+            expect("items[0].currency", "currency_missing", &[], "a currency code such as \"TZS\" is required"),
+        ),
+        (
+            |d| d["items"][0]["projects"] = json!([]),
+            expect("items[0].projects", "budget_without_projects", &[], "a budget needs at least 1 project"),
+        ),
+        (
+            |d| d["items"][0]["projects"][1]["id"] = d["items"][0]["projects"][0]["id"].clone(),
+            expect(
+                "items[0].projects[1].id",
+                "duplicate_option_id",
+                &[("id", "well")],
+                "another option of this item already has the id \"well\"",
+            ),
+        ),
+        (
+            |d| d["items"][0]["projects"][1]["cost"] = json!(0),
+            expect("items[0].projects[1].cost", "project_cost_zero", &[], "a project's cost must be more than 0"),
+        ),
+        (
+            |d| d["items"][0]["projects"][2]["cost"] = json!(6_000_000),
+            expect(
+                "items[0].projects[2].cost",
+                "project_cost_over_total",
+                &[("cost", "6000000"), ("total", "5000000")],
+                "the cost (6000000) is more than the whole budget (5000000)",
+            ),
+        ),
+    ];
+    for (break_it, expected) in budget {
         let mut definition: Value = serde_json::from_str(EXAMPLES[2]).unwrap();
         break_it(&mut definition);
         let problems = errors_of(definition);
-        assert!(has(&problems, path, message), "expected {path}: {message}, got {problems:?}");
+        assert!(expected.found_in(&problems), "expected {}: {}, got {problems:?}", expected.code, expected.message);
+        codes.insert(expected.code);
     }
+
+    let mut open_decision: Value = serde_json::from_str(EXAMPLES[2]).unwrap();
+    open_decision["eligibility"] = json!("open");
+    let warnings = parse_definition(&open_decision.to_string()).expect("only a warning").warnings;
+    let warning = expect(
+        "eligibility",
+        "decide_without_codes",
+        &[],
+        "a decide consultation with open eligibility cannot enforce one person, one ballot; use \"codes\"",
+    );
+    assert!(warning.found_in(&warnings), "{warnings:?}");
+    codes.insert(warning.code);
+
+    let current = parse_definition(EXAMPLES[1]).unwrap().consultation;
+    let mut proposed = current.clone();
+    proposed.comments = !current.comments;
+    let locked = check_update(&current, &proposed, datetime!(2026-11-02 0:00 UTC));
+    let changed = expect(
+        "comments",
+        "changed_after_opening",
+        &[("opened_on", "2026-11-01")],
+        "this cannot change: the consultation opened on 2026-11-01 and ballots already refer to it; \
+         only texts and the closing date may still change",
+    );
+    assert!(changed.found_in(&locked), "{locked:?}");
+    codes.insert(changed.code);
+
+    let every_code: BTreeSet<String> =
+        Rule::one_of_each().into_iter().map(|rule| Problem::new(Severity::Error, "", rule).code).collect();
+    assert_eq!(codes.into_iter().map(str::to_owned).collect::<BTreeSet<_>>(), every_code);
 }
 
 const SLUG: &str = "must be 1 to 64 lowercase letters, digits and single hyphens, such as \"water-2027\"";

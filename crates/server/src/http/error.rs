@@ -28,7 +28,7 @@ use baraza_core::validate::Problem;
 /// | `too_many_actions` | 413 | a sync batch has more than core's `MAX_ACTIONS_PER_BATCH` actions |
 /// | `unsupported_media_type` | 415 | the body is not sent as `application/json` |
 /// | `too_many_requests` | 429 | this client address sent more writes (POST, PUT) than `baraza serve --writes-per-minute` allows; `Retry-After` says in how many seconds to try again |
-/// | `definition_locked` | 409 | the update changes what may not change once a consultation has opened; `problems` lists each change at its path |
+/// | `definition_locked` | 409 | the update changes what may not change once a consultation has opened; `problems` lists each change at its path (code `changed_after_opening`) |
 /// | `consultation_not_open` | 409 | closing a consultation that has not opened yet or is already closed |
 /// | `codes_not_used` | 409 | codes were asked for a consultation whose eligibility is not `codes` |
 /// | `invalid_definition` | 422 | the definition (or outcome) breaks core's rules; `problems` lists every error and warning with its JSON path |
@@ -36,6 +36,13 @@ use baraza_core::validate::Problem;
 /// | `reason_required` | 422 | a comment is hidden without a reason (missing or blank) |
 /// | `reason_too_long` | 422 | the reason for hiding a comment is over core's `analysis::HIDE_REASON_MAX_CHARS` |
 /// | `internal` | 500 | a fault of the server; the cause is logged, not shown |
+///
+/// Each of `problems` is core's `validate::Problem`: besides `severity`,
+/// `path` and the English `message`, the `code` of the rule broken (one of
+/// core's `validate::Rule`s, such as `min_over_max`, or `format` for a file
+/// that does not follow the definition format) and the `values` its message
+/// names (`{"min": "3", "max": "2"}`), from which the staff screens say it
+/// in the staff member's language.
 ///
 /// The rejection of one action of a sync batch is not an error of the
 /// request: it comes back inside the 200 answer, with one of core's

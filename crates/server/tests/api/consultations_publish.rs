@@ -11,6 +11,13 @@ async fn publish(server: &TestServer, token: &str, definition: &Value) -> Answer
     server.send_as("POST", "/api/v1/admin/consultations", Some(token), Some(definition.clone())).await
 }
 
+/// The problem reported at `path`, as the answer carries it.
+fn problem_at(answer: &Answer, path: &str) -> Value {
+    let problems = answer.json()["error"]["problems"].clone();
+    let found = problems.as_array().unwrap().iter().find(|p| p["path"] == path).cloned();
+    found.unwrap_or_else(|| panic!("no problem at {path}: {problems}"))
+}
+
 fn problem_paths(answer: &Answer) -> Vec<String> {
     answer.json()["error"]["problems"]
         .as_array()
@@ -47,12 +54,29 @@ async fn a_broken_definition_reports_every_problem_and_saves_nothing() {
     let mut broken = definition(WATER);
     broken["closes_at"] = json!("2019-01-01T00:00:00Z");
     broken["items"][1]["id"] = broken["items"][0]["id"].clone();
+    broken["items"][2]["max"] = json!(0);
     let answer = publish(&server, &publisher, &broken).await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(answer.error_code(), "invalid_definition");
     let paths = problem_paths(&answer);
     assert!(paths.contains(&"closes_at".to_owned()), "{paths:?}");
-    assert!(paths.contains(&"items[1].id".to_owned()), "{paths:?}");
+    // Each problem names its rule and the values its message names, for
+    // clients that say it in another language.
+    assert_eq!(
+        problem_at(&answer, "items[1].id"),
+        json!({
+            "severity": "error",
+            "path": "items[1].id",
+            "message": "another item already has the id \"tariff\"",
+            "code": "duplicate_item_id",
+            "values": { "id": "tariff" },
+        })
+    );
+    let scale = problem_at(&answer, "items[2].max");
+    assert_eq!(scale["code"], "scale_max_not_over_min");
+    assert_eq!(scale["values"], json!({ "min": "1", "max": "0" }));
+    let closing = problem_at(&answer, "closes_at");
+    assert_eq!((&closing["code"], &closing["values"]), (&json!("closes_not_after_opens"), &json!({})));
     assert_eq!(server.get(&format!("/api/v1/consultations/{WATER}")).await.status, StatusCode::NOT_FOUND);
 
     let mut typo = definition(WATER);
@@ -60,6 +84,10 @@ async fn a_broken_definition_reports_every_problem_and_saves_nothing() {
     let answer = publish(&server, &publisher, &typo).await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem_paths(&answer), ["comments_enabled"]);
+    let unknown = problem_at(&answer, "comments_enabled");
+    assert_eq!(unknown["code"], "format");
+    assert_eq!(unknown["values"]["detail"], unknown["message"]);
+    assert!(unknown["message"].as_str().unwrap().starts_with("unknown field `comments_enabled`"), "{unknown}");
 
     let request = axum::http::Request::post("/api/v1/admin/consultations")
         .header(axum::http::header::AUTHORIZATION, format!("Bearer {publisher}"))
@@ -108,6 +136,9 @@ async fn once_open_only_texts_and_the_closing_date_may_change() {
     assert_eq!(paths.len(), 2, "{paths:?}");
     assert!(paths.contains(&"opens_at".to_owned()));
     assert!(paths.iter().any(|p| p.ends_with(".options[0].id")), "{paths:?}");
+    let locked = problem_at(&answer, "opens_at");
+    assert_eq!(locked["code"], "changed_after_opening");
+    assert_eq!(locked["values"], json!({ "opened_on": "2020-01-01" }));
 
     let stored = server.get(&format!("/api/v1/consultations/{WATER}")).await.json();
     assert_eq!(stored["title"]["en"], "Water services: corrected title");

@@ -1,8 +1,10 @@
 //! `/api/v1/openapi.json` describes routes that exist: every operation it
-//! lists is called and must reach a handler.
+//! lists is called and must reach a handler; and the problems of a refused
+//! definition as core writes them.
 
 use axum::http::StatusCode;
 use baraza_core::staff::Role;
+use baraza_core::validate::{Problem, Rule, Severity};
 use serde_json::Value;
 
 use crate::common::*;
@@ -32,4 +34,23 @@ async fn every_documented_operation_reaches_a_route() {
         }
     }
     assert!(operations >= 22, "{operations} operations");
+}
+
+#[tokio::test]
+async fn the_problem_schema_has_every_field_core_writes() {
+    let server = TestServer::start().await;
+    let document = server.get("/api/v1/openapi.json").await.json();
+    let schema = &document["components"]["schemas"]["Problem"];
+    let problem = Problem::new(Severity::Error, "items[1].min", Rule::MinOverMax { min: 3, max: 2 });
+    let written = serde_json::to_value(&problem).unwrap();
+    let mut fields: Vec<&String> = written.as_object().unwrap().keys().collect();
+    fields.sort();
+    let mut documented: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    documented.sort();
+    assert_eq!(fields, documented);
+    let mut required: Vec<&str> = schema["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    required.sort();
+    assert_eq!(required, fields.iter().map(|f| f.as_str()).collect::<Vec<_>>());
+    let error_problems = &document["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["problems"];
+    assert_eq!(error_problems["items"]["$ref"], "#/components/schemas/Problem");
 }
