@@ -22,7 +22,9 @@ use super::error::Error;
 use super::AppState;
 
 /// The default: writes per minute from one address, and as many at once.
-pub const DEFAULT_WRITES_PER_MINUTE: u32 = 120;
+/// Ten a second: far above what one phone sends, yet a mobile operator may
+/// put thousands of phones behind one public address.
+pub const DEFAULT_WRITES_PER_MINUTE: u32 = 600;
 
 /// Above this many addresses remembered, those whose limit has fully
 /// recovered are forgotten, so memory stays bounded under a wide flood.
