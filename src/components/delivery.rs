@@ -5,7 +5,7 @@ use baraza_core::sync::RejectCode;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::reject_text;
+use super::{reject_advice, reject_text};
 use crate::i18n::*;
 use crate::language::use_language;
 use crate::outbox::{use_outbox, Delivery, Failure};
@@ -61,6 +61,11 @@ pub fn delivery_status(
             Delivery::Saved(Failure::Network) => tr!(delivery.saved).into_any(),
             Delivery::Saved(Failure::Server) => tr!(delivery.saved_server).into_any(),
         };
+        // A refusal says what the citizen can still do.
+        let advice = match delivery {
+            Delivery::Rejected(code) => Some(view! { <p>{move || reject_advice(ui.get(), code)}</p> }),
+            _ => None,
+        };
         let retry = matches!(delivery, Delivery::Saved(_)).then(|| {
             view! {
                 <button type="button" class="secondary" on:click=move |_| outbox.retry()>
@@ -71,6 +76,7 @@ pub fn delivery_status(
         Some(view! {
             <div class=format!("delivery delivery-{name}") data-delivery=name>
                 <p>{text}</p>
+                {advice}
                 {retry}
             </div>
         })

@@ -123,6 +123,19 @@ pub fn reject_text(locale: Locale, code: RejectCode) -> &'static str {
     }
 }
 
+/// What the citizen can do about a refusal, in the interface language.
+pub fn reject_advice(locale: Locale, code: RejectCode) -> &'static str {
+    match code {
+        RejectCode::ConsultationClosed | RejectCode::UnknownConsultation | RejectCode::CommentsDisabled => {
+            td_string!(locale, reject.advice_closed)
+        }
+        RejectCode::CodeRequired | RejectCode::InvalidCode | RejectCode::CodeUsed => {
+            td_string!(locale, reject.advice_code)
+        }
+        _ => td_string!(locale, reject.advice_again),
+    }
+}
+
 /// A level's name and what it means for the person taking part.
 pub fn level_texts(level: Level) -> (Text, Text) {
     match level {

@@ -7,13 +7,12 @@
 //! phone (every consultation a citizen acts on was opened, so kept).
 
 use baraza_core::definition::Consultation;
-use baraza_core::sync::RejectCode;
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
 use uuid::Uuid;
 
 use super::page_title;
-use crate::components::{markup_view, reject_text};
+use crate::components::{markup_view, reject_advice, reject_text};
 use crate::i18n::*;
 use crate::input::{self, Labels, Line, State};
 use crate::language::use_language;
@@ -149,7 +148,7 @@ fn section(
                     State::Refused {
                         code: code.as_str(),
                         reason: reject_text(locale, *code),
-                        advice: advice(locale, *code),
+                        advice: reject_advice(locale, *code),
                     }
                 }
                 _ => return None,
@@ -194,18 +193,5 @@ fn line<'a>(locale: Locale, record: &'a ActionRecord, naming: Naming, state: Sta
         what: text::fill(template, &[("item", item), ("consultation", naming.consultation)]),
         made: text::fill(td_string!(locale, mine.made), &[("date", date)]),
         state,
-    }
-}
-
-/// What the citizen can do about a refusal.
-fn advice(locale: Locale, code: RejectCode) -> &'static str {
-    match code {
-        RejectCode::ConsultationClosed | RejectCode::UnknownConsultation | RejectCode::CommentsDisabled => {
-            td_string!(locale, mine.advice_closed)
-        }
-        RejectCode::CodeRequired | RejectCode::InvalidCode | RejectCode::CodeUsed => {
-            td_string!(locale, mine.advice_code)
-        }
-        _ => td_string!(locale, mine.advice_again),
     }
 }

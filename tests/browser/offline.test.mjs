@@ -231,7 +231,8 @@ describe('the app offline', () => {
     await page.locator(`a[href="/c/${WATER}"]`).click();
     const rejected = form.locator('[data-delivery="rejected"]');
     await rejected.waitFor();
-    assert.equal(await rejected.textContent(), 'Not counted: This consultation is closed.');
+    assert.equal(await rejected.textContent(),
+      'Not counted: This consultation is closed.Nothing more can be done: this consultation no longer takes answers.');
     await waitUntil('the refusal seen to leave the phone', async () => (await recordsOnPhone(page, 'outbox')) === 0);
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(problems, []);

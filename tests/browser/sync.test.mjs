@@ -155,7 +155,8 @@ describe('sync', () => {
     await noGrace.context.setOffline(false);
     const refused = noGrace.form.locator('[data-delivery="rejected"]');
     await refused.waitFor();
-    assert.equal(await refused.textContent(), 'Not counted: This consultation is closed.');
+    assert.equal(await refused.textContent(),
+      'Not counted: This consultation is closed.Nothing more can be done: this consultation no longer takes answers.');
     assert.equal((await tariff('no-grace-vote')).ballots, 0);
     // "Your input" says why, and what the citizen can still do.
     await noGrace.page.locator('.connection a').click();
