@@ -36,9 +36,15 @@ pub fn device_page() -> impl IntoView {
             }
             None => td_string!(locale, device.language_none).to_owned(),
         };
+        // The id follows its label as code in its own left-to-right box: in
+        // Arabic text, a long id broken across lines would read out of order.
         let participant = match browser::stored(PARTICIPANT_KEY) {
-            Some(id) => fill(td_string!(locale, device.participant), &[("id", id)]),
-            None => td_string!(locale, device.participant_none).to_owned(),
+            Some(id) => format!(
+                "{} <code class=\"participant-id\" dir=\"ltr\">{}</code>",
+                escape(td_string!(locale, device.participant)),
+                escape(&id)
+            ),
+            None => escape(td_string!(locale, device.participant_none)),
         };
         let mut out = format!("<h1>{}</h1>", td_string!(locale, device.title));
         if erased {
@@ -58,10 +64,10 @@ pub fn device_page() -> impl IntoView {
             count(td_string!(locale, device.waiting), waiting),
             count(td_string!(locale, device.answers), answers),
             language,
-            participant,
         ] {
             out.push_str(&format!("<li>{}</li>", escape(&line)));
         }
+        out.push_str(&format!("<li>{participant}</li>"));
         out.push_str("</ul>");
         if confirming.get() {
             out.push_str(&format!(

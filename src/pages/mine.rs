@@ -160,7 +160,7 @@ fn section(
         return match list {
             List::Waiting => format!("<p>{}</p>", td_string!(locale, mine.waiting_none)),
             List::Counted => format!("<p>{}</p>", td_string!(locale, mine.counted_none)),
-            List::Refused => String::new(),
+            List::Refused => format!("<p>{}</p>", td_string!(locale, mine.refused_none)),
         };
     }
     let markup = input::list(&lines, labels(locale));

@@ -119,6 +119,7 @@ describe('sync', () => {
     await page.locator('.copied').getByText('Receipt copied.').waitFor();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), receipt);
     await page.locator('section[data-input="waiting"]').getByText('Nothing is waiting to be sent.').waitFor();
+    await page.locator('section[data-input="refused"]').getByText('Nothing was refused.').waitFor();
     assert.deepEqual(await axeViolations(page), []);
 
     await page.reload();
