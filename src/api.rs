@@ -98,10 +98,25 @@ pub async fn comments(id: &str, before: Option<&str>) -> Result<CommentsPage, Ap
 /// 2G connection takes a few seconds.
 const SYNC_TIMEOUT_MS: i32 = 10_000;
 
+/// Why a sync batch went unanswered.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncFailure {
+    pub error: AppError,
+    /// How long the server asked to wait first (`Retry-After` of a 429), in
+    /// milliseconds.
+    pub retry_after_ms: Option<u64>,
+}
+
+impl From<AppError> for SyncFailure {
+    fn from(error: AppError) -> Self {
+        SyncFailure { error, retry_after_ms: None }
+    }
+}
+
 /// `POST /api/v1/sync` with a [`baraza_core::sync::SyncRequest`] as JSON
 /// text, made by the outbox from the actions it keeps as text. Without an
 /// answer within [`SYNC_TIMEOUT_MS`] it fails as [`AppError::Network`].
-pub async fn sync(body: String) -> Result<SyncResponse, AppError> {
+pub async fn sync(body: String) -> Result<SyncResponse, SyncFailure> {
     let controller = web_sys::AbortController::new().map_err(|_| AppError::Server)?;
     let abort = controller.clone();
     let timer = leptos::prelude::set_timeout_with_handle(
@@ -114,8 +129,15 @@ pub async fn sync(body: String) -> Result<SyncResponse, AppError> {
         .body(body)
         .map_err(|_| AppError::Server)?;
     let answer = match request.send().await {
-        Ok(response) => read(response).await,
-        Err(_) => Err(AppError::Network),
+        Ok(response) => {
+            let retry_after_ms = response
+                .headers()
+                .get("Retry-After")
+                .and_then(|seconds| seconds.trim().parse::<u64>().ok())
+                .map(|seconds| seconds.saturating_mul(1_000));
+            read(response).await.map_err(|error| SyncFailure { error, retry_after_ms })
+        }
+        Err(_) => Err(AppError::Network.into()),
     };
     if let Ok(timer) = timer {
         timer.clear();

@@ -477,8 +477,11 @@ impl Outbox {
             });
             match api::sync(body).await {
                 Ok(response) => answers.extend(ids.iter().map(|id| (*id, Delivery::from_response(&response, *id)))),
-                Err(error) => {
-                    failed = Some((number, error));
+                Err(failure) => {
+                    if let Some(wait_ms) = failure.retry_after_ms {
+                        self.engine.update_value(|engine| engine.server_asks_to_wait(wait_ms));
+                    }
+                    failed = Some((number, failure.error));
                     break;
                 }
             }

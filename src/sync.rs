@@ -45,6 +45,9 @@ pub struct Engine {
     asked_again: bool,
     retry_waiting: bool,
     backoff: Backoff,
+    /// The server's own `Retry-After` of the round that failed, if it
+    /// gave one (429): the timer waits at least that long.
+    server_wait_ms: u64,
 }
 
 impl Engine {
@@ -64,6 +67,8 @@ impl Engine {
     /// not. After a failure nothing is sent again at once, even if asked:
     /// the timer will. Offline, no timer: the `online` event will.
     pub fn round_done(&mut self, succeeded: bool, online: bool, random: f64) -> AfterRound {
+        // Only for this round's retry.
+        let server_wait = std::mem::take(&mut self.server_wait_ms);
         if succeeded {
             self.backoff = Backoff::default();
             if std::mem::take(&mut self.asked_again) {
@@ -78,7 +83,13 @@ impl Engine {
             return AfterRound::Idle;
         }
         self.retry_waiting = true;
-        AfterRound::RetryIn(self.backoff.failed(random))
+        AfterRound::RetryIn(self.backoff.failed(random).max(server_wait))
+    }
+
+    /// The server answered "too many requests, try again in `ms`": the next
+    /// retry waits at least that long.
+    pub fn server_asks_to_wait(&mut self, ms: u64) {
+        self.server_wait_ms = ms.min(LONGEST_WAIT_MS);
     }
 
     /// The retry timer went off; a sync is asked for next.
@@ -145,6 +156,21 @@ mod tests {
         assert_eq!(engine.round_done(true, true, 1.0), AfterRound::Idle);
         engine.ask();
         assert_eq!(engine.round_done(false, true, 1.0), AfterRound::RetryIn(1_000), "success starts over");
+    }
+
+    #[test]
+    fn a_server_that_asks_to_wait_is_waited_for_once() {
+        let mut engine = Engine::default();
+        engine.ask();
+        engine.server_asks_to_wait(30_000);
+        assert_eq!(engine.round_done(false, true, 1.0), AfterRound::RetryIn(30_000));
+        engine.retry_due();
+        engine.ask();
+        assert_eq!(engine.round_done(false, true, 1.0), AfterRound::RetryIn(2_000), "the next failure backs off again");
+        engine.retry_due();
+        engine.ask();
+        engine.server_asks_to_wait(u64::MAX);
+        assert_eq!(engine.round_done(false, true, 0.0), AfterRound::RetryIn(LONGEST_WAIT_MS));
     }
 
     #[test]

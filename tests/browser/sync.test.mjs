@@ -129,6 +129,36 @@ describe('sync', () => {
     await context.close();
   });
 
+  test('a server that says "too many requests" is given the time it asks for, and nothing is lost', async () => {
+    const { context, page, problems } = await openPhonePage(browser);
+    await page.goto(`${server.url}/c/${WATER}`);
+    await page.locator('form[data-item="tariff"]').waitFor();
+    const before = (await tariff()).counts.flat ?? 0;
+    const tries = [];
+    await page.route(SYNC, async (route) => {
+      tries.push(Date.now());
+      if (tries.length === 1) {
+        await route.fulfill({
+          status: 429,
+          headers: { 'Retry-After': '3' },
+          contentType: 'application/json',
+          body: '{"error":{"code":"too_many_requests","message":"too many requests from this address; try again in 3 s"}}',
+        });
+      } else {
+        await route.continue();
+      }
+    });
+    const form = await voteTariff(page, 'flat');
+    await form.locator('[data-delivery="saved"]').waitFor();
+    await form.locator('[data-delivery="counted"]').waitFor({ timeout: 10_000 });
+    assert.equal(tries.length, 2);
+    // Its own first backoff would have been 1 s at most.
+    assert.ok(tries[1] - tries[0] >= 3_000, `tried again after ${tries[1] - tries[0]} ms`);
+    assert.equal((await tariff()).counts.flat ?? 0, before + 1);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('a vote saved offline before the close counts within the grace window and is refused without one', async () => {
     const closesAt = Math.max(
       await publishClosingSoon('grace-vote', 12_000, 1),
