@@ -12,8 +12,9 @@ use leptos_i18n::Locale as _;
 use uuid::Uuid;
 
 use super::delivery::{delivery_status, Problem};
-use super::{date_view, error_notice, loading};
+use super::{date_view, error_notice, loading, more_pages};
 use crate::api;
+use crate::i18n::*;
 use crate::language::use_language;
 use crate::load::Pages;
 use crate::outbox::{use_outbox, Counted, Delivery};
@@ -120,25 +121,10 @@ fn comment_list(consultation: Arc<str>) -> impl IntoView {
             }
         }
     };
-    let retry_more = load_more.clone();
-    let more_failed = move || {
-        let retry_more = retry_more.clone();
-        pages.more_error.get().map(|error| error_notice(error, retry_more))
-    };
-    let more_button = move || {
-        let load_more = load_more.clone();
-        pages.next_cursor().is_some().then(|| {
-            view! {
-                <button type="button" class="secondary" disabled=pages.loading_more on:click=move |_| load_more()>
-                    {tr!(comments.more)}
-                </button>
-            }
-        })
-    };
+    let more = more_pages(pages, load_more, |l| td_string!(l, comments.more));
     view! {
         {list}
-        {more_failed}
-        {more_button}
+        {more}
     }
 }
 

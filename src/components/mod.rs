@@ -22,6 +22,7 @@ use leptos::prelude::*;
 use crate::api::AppError;
 use crate::i18n::*;
 use crate::language::use_language;
+use crate::load::{Page, Pages};
 use crate::present;
 use crate::text::Text;
 
@@ -212,6 +213,35 @@ pub fn markup_view(
         }
     };
     view! { <div class="markup" inner_html=make on:click=click></div> }
+}
+
+/// What follows a list read a page at a time: why the last "more" failed,
+/// with a retry, and the button (labelled `label`) that loads the next page
+/// while there is one.
+pub fn more_pages<P: Page + Clone + Send + Sync + 'static>(
+    pages: Pages<P>,
+    load_more: impl Fn() + Clone + Send + Sync + 'static,
+    label: Text,
+) -> impl IntoView {
+    let retry_more = load_more.clone();
+    let more_failed = move || {
+        let retry_more = retry_more.clone();
+        pages.more_error.get().map(|error| error_notice(error, retry_more))
+    };
+    let more_button = move || {
+        let load_more = load_more.clone();
+        pages.next_cursor().is_some().then(|| {
+            view! {
+                <button type="button" class="secondary" disabled=pages.loading_more on:click=move |_| load_more()>
+                    {crate::text::tr(label)}
+                </button>
+            }
+        })
+    };
+    view! {
+        {more_failed}
+        {more_button}
+    }
 }
 
 /// A loading message, announced politely.

@@ -18,7 +18,7 @@ use crate::browser;
 use crate::components::charts::participation;
 use crate::components::results::item_results;
 use crate::components::staff_gate::staff_gate;
-use crate::components::{error_message, error_notice, error_text, loading, Content};
+use crate::components::{error_message, error_notice, error_text, loading, more_pages, Content};
 use crate::i18n::*;
 use crate::language::{native_name, use_language};
 use crate::load::{Load, Pages};
@@ -227,21 +227,7 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
             }
         }
     };
-    let retry_more = load_more.clone();
-    let more_failed = move || {
-        let retry_more = retry_more.clone();
-        pages.more_error.get().map(|error| error_notice(error, retry_more))
-    };
-    let more_button = move || {
-        let load_more = load_more.clone();
-        pages.next_cursor().is_some().then(|| {
-            view! {
-                <button type="button" class="secondary" disabled=pages.loading_more on:click=move |_| load_more()>
-                    {tr!(staff.more_comments)}
-                </button>
-            }
-        })
-    };
+    let more = more_pages(pages, load_more, |l| td_string!(l, staff.more_comments));
     let totals = tr_with!(staff.comment_totals, move |locale| vec![
         ("total", browser::format_number(total, locale.as_str())),
         ("hidden", browser::format_number(hidden.get(), locale.as_str())),
@@ -281,8 +267,7 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
                 </div>
             </div>
             {list}
-            {more_failed}
-            {more_button}
+            {more}
         </section>
     }
 }
