@@ -608,6 +608,26 @@ mod tests {
     }
 
     #[test]
+    fn the_fields_of_any_item_are_those_of_every_type() {
+        let types = [
+            ItemType::Info,
+            ItemType::SingleChoice,
+            ItemType::MultipleChoice,
+            ItemType::YesNo,
+            ItemType::Scale,
+            ItemType::Ranking,
+            ItemType::Budget,
+            ItemType::Text,
+        ];
+        let mut of_every_type: Vec<&str> = types.iter().flat_map(|kind| kind.fields().iter().copied()).collect();
+        of_every_type.sort_unstable();
+        of_every_type.dedup();
+        let mut listed = ITEM_FIELDS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(listed, of_every_type);
+    }
+
+    #[test]
     fn fields_of_another_type_or_no_type_are_refused_wherever_they_come() {
         // Written as text: the order of the fields is the point.
         let read_text = |text: &str| serde_json::from_str::<Item>(text).map_err(|e| e.to_string());
