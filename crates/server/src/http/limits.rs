@@ -9,6 +9,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -33,6 +34,10 @@ const FORGET_ABOVE: usize = 10_000;
 #[derive(Clone)]
 pub struct WriteLimit {
     limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// How many addresses may be remembered before the next forgetting:
+    /// twice what the last one kept, so a flood of addresses that are all
+    /// still limited does not make every request walk them all.
+    forget_above: Arc<AtomicUsize>,
     /// Behind a reverse proxy every request comes from the proxy: the client
     /// address is then the last one the proxy wrote in this header.
     address_header: Option<HeaderName>,
@@ -43,7 +48,7 @@ impl WriteLimit {
     pub fn new(per_minute: u32, address_header: Option<HeaderName>) -> Option<Self> {
         let per_minute = NonZeroU32::new(per_minute)?;
         let limiter = RateLimiter::keyed(Quota::per_minute(per_minute));
-        Some(WriteLimit { limiter: Arc::new(limiter), address_header })
+        Some(WriteLimit { limiter: Arc::new(limiter), forget_above: Arc::new(FORGET_ABOVE.into()), address_header })
     }
 
     /// The address a request comes from, if known.
@@ -59,8 +64,9 @@ impl WriteLimit {
     /// `Err` with the seconds to wait when `client` is over its limit.
     fn check(&self, client: IpAddr) -> Result<(), u64> {
         let checked = self.limiter.check_key(&client);
-        if self.limiter.len() > FORGET_ABOVE {
+        if self.limiter.len() > self.forget_above.load(Ordering::Relaxed) {
             self.limiter.retain_recent();
+            self.forget_above.store(FORGET_ABOVE.max(2 * self.limiter.len()), Ordering::Relaxed);
         }
         checked.map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()).as_secs() + 1)
     }
