@@ -89,29 +89,42 @@ pub async fn redeem(
         return Ok(Err(invalid()));
     };
     let hash = key.code_hash(consultation, &code);
-    let holder: Option<Option<String>> =
-        sqlx::query_scalar("SELECT participant FROM participation_codes WHERE consultation = ?1 AND code_hash = ?2")
-            .bind(consultation)
-            .bind(&hash)
-            .fetch_optional(&mut **tx)
-            .await?;
-    match holder {
+    let row: Option<(Option<String>, bool)> = sqlx::query_as(
+        "SELECT participant, ballots_under_hash FROM participation_codes WHERE consultation = ?1 AND code_hash = ?2",
+    )
+    .bind(consultation)
+    .bind(&hash)
+    .fetch_optional(&mut **tx)
+    .await?;
+    match row {
         None => return Ok(Err(invalid())),
-        Some(Some(holder)) if holder != participant => {
+        Some((Some(holder), _)) if holder != participant => {
             return Ok(Err(Rejection::new(RejectCode::CodeUsed, "this participation code was used on another device")));
         }
-        Some(Some(_)) => {
-            // Ballots stored before voters were kept apart from codes stood
-            // under the code's hash: they move to the voter, so that this
-            // ballot replaces them rather than counting beside them.
-            sqlx::query("UPDATE ballots SET participant = ?3 WHERE consultation = ?1 AND participant = 'code:' || ?2")
+        Some((Some(_), ballots_under_hash)) => {
+            if ballots_under_hash {
+                // Used before voters were kept apart from codes (migration
+                // 0006): its ballots stood under the code's hash and move to
+                // the voter, so that this ballot replaces them rather than
+                // counting beside them.
+                sqlx::query(
+                    "UPDATE ballots SET participant = ?3 WHERE consultation = ?1 AND participant = 'code:' || ?2",
+                )
                 .bind(consultation)
                 .bind(&hash)
                 .bind(key.code_voter(consultation, &code))
                 .execute(&mut **tx)
                 .await?;
+                sqlx::query(
+                    "UPDATE participation_codes SET ballots_under_hash = 0 WHERE consultation = ?1 AND code_hash = ?2",
+                )
+                .bind(consultation)
+                .bind(&hash)
+                .execute(&mut **tx)
+                .await?;
+            }
         }
-        Some(None) => {
+        Some((None, _)) => {
             sqlx::query(
                 "UPDATE participation_codes SET participant = ?3, used_at = ?4
                  WHERE consultation = ?1 AND code_hash = ?2",

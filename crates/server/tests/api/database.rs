@@ -78,3 +78,34 @@ async fn the_results_counters_are_filled_in_for_ballots_stored_before_them() {
         [("2026-11-20".to_owned(), 1, 1), ("2026-11-21".to_owned(), 1, 2), ("2026-11-22".to_owned(), 0, 1)]
     );
 }
+
+#[tokio::test]
+async fn codes_used_before_voters_were_kept_apart_are_marked_and_keep_only_their_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    // A database as it was before migration 6: one code used, one not.
+    let old = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let mut before = sqlx::migrate!("./migrations");
+    before.migrations = before.migrations.iter().filter(|m| m.version < 6).cloned().collect::<Vec<_>>().into();
+    before.run(&old).await.unwrap();
+    sqlx::query(
+        "INSERT INTO consultations VALUES ('c', 'decide', '{}', '2026-11-01T00:00:00.000000Z', '2026-11-01T00:00:00.000000Z');
+         INSERT INTO participation_codes VALUES
+           ('c', 'used', '2026-11-01T00:00:00.000000Z', 'p1', '2026-11-20T09:41:07.123456Z'),
+           ('c', 'unused', '2026-11-01T00:00:00.000000Z', NULL, NULL);",
+    )
+    .execute(&old)
+    .await
+    .unwrap();
+    old.close().await;
+
+    let pool = db::open(path.to_str().unwrap()).await.unwrap();
+    let codes: Vec<(String, Option<String>, bool)> = sqlx::query_as(
+        "SELECT code_hash, used_at, ballots_under_hash FROM participation_codes ORDER BY code_hash DESC",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(codes, [("used".to_owned(), Some("2026-11-20".to_owned()), true), ("unused".to_owned(), None, false)]);
+}

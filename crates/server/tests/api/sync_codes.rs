@@ -115,7 +115,8 @@ async fn nothing_stored_with_a_code_ballot_leads_to_the_code_or_its_device() {
 async fn a_ballot_stored_under_the_code_hash_before_is_replaced_not_counted_twice() {
     let (server, codes) = village_with_codes(1).await;
     assert_eq!(vote(&server, PARTICIPANT, Some(&codes[0]), "yes").await["status"], "accepted");
-    // As earlier versions stored it: under `code:` and the code's hash.
+    // As earlier versions stored it: under `code:` and the code's hash, the
+    // code marked by migration 0006 as used before.
     sqlx::query(
         "UPDATE ballots SET participant = 'code:' ||
            (SELECT code_hash FROM participation_codes WHERE consultation = ballots.consultation)",
@@ -123,8 +124,12 @@ async fn a_ballot_stored_under_the_code_hash_before_is_replaced_not_counted_twic
     .execute(&server.pool)
     .await
     .unwrap();
+    sqlx::query("UPDATE participation_codes SET ballots_under_hash = 1").execute(&server.pool).await.unwrap();
     assert_eq!(vote(&server, PARTICIPANT, Some(&codes[0]), "no").await["status"], "accepted");
     assert_eq!(server.counts(VILLAGE, "market-day").await, json!({ "yes": 0, "no": 1, "abstain": 0 }));
     let ballots: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ballots").fetch_one(&server.pool).await.unwrap();
     assert_eq!(ballots, 1);
+    let still_marked: bool =
+        sqlx::query_scalar("SELECT ballots_under_hash FROM participation_codes").fetch_one(&server.pool).await.unwrap();
+    assert!(!still_marked, "the ballots move once");
 }
