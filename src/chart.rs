@@ -810,6 +810,7 @@ mod tests {
             id: "q".into(),
             title: text("Q"),
             method: BudgetMethod::EqualShares,
+            completion_step: None,
             total: 5,
             currency: "TZS".into(),
             projects: vec![project("well", 2), project("classroom", 3), project("solar", 1)],

@@ -53,4 +53,12 @@ mod tests {
             assert!(text.contains(&format!("\"{item_type}\"")), "{item_type} is missing");
         }
     }
+
+    #[test]
+    fn the_schema_offers_both_completion_steps_of_equal_shares() {
+        let schema = serde_json::to_value(consultation_schema()).unwrap();
+        let step = &schema["$defs"]["CompletionStep"];
+        let names: Vec<&str> = step["oneOf"].as_array().unwrap().iter().map(|v| v["const"].as_str().unwrap()).collect();
+        assert_eq!(names, ["share_percent", "currency_unit"], "{step}");
+    }
 }
