@@ -38,7 +38,10 @@ pub struct InstantRunoff {
 /// Tie-break for elimination: among the candidates tied for fewest votes, the
 /// one with fewer votes in the round before is eliminated, going back round by
 /// round; if they were tied in every round, the one listed last in the
-/// definition is eliminated.
+/// definition is eliminated. (pyrankvote, which the tests compare with,
+/// breaks such ties by later preferences instead, and declares a winner at
+/// exactly half of the ballots still counted; where no tie needs breaking,
+/// both elect the same candidate.)
 pub fn instant_runoff(candidates: &[String], ballots: &[Vec<String>]) -> InstantRunoff {
     let mut continuing: Vec<&String> = candidates.iter().collect();
     let mut rounds: Vec<Round> = Vec::new();
