@@ -1,4 +1,4 @@
-//! Shapes of the HTTP API's answers (DESIGN §5, §9), shared so the app reads
+//! Shapes of the HTTP API's answers, shared so the app reads
 //! exactly what the server writes.
 
 use std::collections::BTreeMap;

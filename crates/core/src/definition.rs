@@ -1,4 +1,4 @@
-//! The consultation definition a publisher writes as a JSON file (DESIGN §4).
+//! The consultation definition a publisher writes as a JSON file.
 //!
 //! Unknown fields are refused so that a typo in a definition cannot pass
 //! silently; [`crate::validate::parse_definition`] reports them with their path.

@@ -1,4 +1,4 @@
-//! The JSON Schema of the definition format (DESIGN §4), derived from the
+//! The JSON Schema of the definition format, derived from the
 //! definition types themselves so it can never drift from what the server
 //! accepts. Publishers point their editor at it (`baraza schema`, or
 //! `/api/v1/schema/consultation.json`) to get completion and early errors.

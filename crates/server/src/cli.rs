@@ -1,4 +1,4 @@
-//! The `baraza` command line (DESIGN §9).
+//! The `baraza` command line.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

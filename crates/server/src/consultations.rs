@@ -102,7 +102,7 @@ pub enum CloseRefusal {
 }
 
 /// Closes an open consultation now, ahead of its closing date. Ballots
-/// cast offline before now still count within the grace window (DESIGN §6).
+/// cast offline before now still count within the grace window.
 pub async fn close(
     tx: &mut Transaction<'_, Sqlite>,
     mut consultation: Consultation,

@@ -61,7 +61,7 @@ impl ReceiptKey {
     /// is made from the code itself, which the database never holds, under
     /// its own label: nothing stored with a ballot leads to the code's row
     /// (its hash, its device), so ballot content stays apart from who holds
-    /// which code (DESIGN §7).
+    /// which code.
     pub fn code_voter(&self, consultation: &str, code: &str) -> String {
         format!("voter:{}", self.sign(&format!("voter\n{consultation}"), code))
     }

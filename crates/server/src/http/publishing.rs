@@ -1,4 +1,4 @@
-//! Staff routes that publish and run consultations (DESIGN §5, §7): the
+//! Staff routes that publish and run consultations: the
 //! list, publishing a definition, closing early, archiving, the outcome,
 //! the change log and participation codes; and the schema of definitions.
 //! A change reads the consultation inside its write transaction, so two
@@ -32,7 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/admin/consultations", get(list).post(publish))
         .route("/v1/admin/consultations/{id}/close", post(close))
         .route("/v1/admin/consultations/{id}/archive", post(archive))
-        // PUT as the app sends it; POST as DESIGN §5 lists it.
+        // PUT as the app sends it; POST as the API contract lists it.
         .route("/v1/admin/consultations/{id}/outcome", put(outcome).post(outcome))
         .route("/v1/admin/consultations/{id}/changes", get(change_log))
         .route("/v1/admin/consultations/{id}/codes", post(issue_codes))

@@ -1,5 +1,5 @@
 //! `POST /api/v1/sync`: a batch of citizen actions, answered one status per
-//! action (DESIGN §6, §9). Actions are keyed by the id the device made, so a
+//! action. Actions are keyed by the id the device made, so a
 //! batch sent twice counts once.
 
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! The deadline rule of `POST /api/v1/sync` (DESIGN §6): what counts after
+//! The deadline rule of `POST /api/v1/sync`: what counts after
 //! the close, and what before the opening. These tests set the dates.
 
 use crate::common::*;
