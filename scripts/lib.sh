@@ -108,8 +108,9 @@ ensure_python_venv() {
   fi
 }
 
-# Builds the citizen app into dist/ exactly as citizens get it, then prints
-# the size of every file and the compressed total.
+# Builds the citizen app into dist/ and the staff side into dist/staff/
+# exactly as they are served, then prints what each side's first load and
+# each later part weigh (scripts/dist-size.mjs).
 build_app() {
   ensure_wasm_target
   ensure_trunk
