@@ -1,7 +1,8 @@
 // The citizen app's service worker: it keeps the app shell (the page, its
-// script, WebAssembly, style, manifest and icons) on the phone, so that after
-// one online visit the app opens with no connection at all. Consultations
-// are kept by the app itself (IndexedDB); the API is never answered from here.
+// script, WebAssembly, style, manifest and icons) and the texts of every
+// interface language used on the phone, so that after one online visit the
+// app opens with no connection at all. Consultations are kept by the app
+// itself (IndexedDB); the API is never answered from here.
 //
 // Every build writes the two values below (scripts/precache.mjs, run by
 // scripts/post-build.mjs after each build): the files of that very build, and a hash of their
@@ -13,13 +14,26 @@ const SHELL = [];
 
 const CACHE_PREFIX = 'baraza-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
+// The citizen pages: the first load's, and the later screens'.
 const PAGE = '/index.html';
+const LATER_PAGE = '/later/index.html';
+// Where each language's texts are, and the cache in which the page's loader
+// (public/texts.js) keeps those of every language used on this phone.
+const TEXTS = '/texts/';
+const TEXTS_USED = 'baraza-texts';
 
 self.addEventListener('install', (event) => {
   // All or nothing: if one file fails, this version is not installed and the
   // one in use stays. No skipWaiting here: an open page must never run with
-  // files of another build, so the new version waits for the citizen.
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)));
+  // files of another build, so the new version waits for the citizen. The
+  // languages used so far are fetched anew with the version's other files.
+  event.waitUntil(
+    (async () => {
+      const used = await caches.open(TEXTS_USED).then((cache) => cache.keys());
+      const texts = used.map((request) => new URL(request.url).pathname).filter((path) => path.startsWith(TEXTS));
+      await caches.open(CACHE).then((cache) => cache.addAll([...SHELL, ...texts]));
+    })(),
+  );
 });
 
 self.addEventListener('activate', (event) => {
@@ -48,11 +62,25 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin || isUnder(url.pathname, '/api') || isUnder(url.pathname, '/staff')) return;
   if (SHELL.includes(url.pathname)) {
     event.respondWith(fromShell(url.pathname, request));
+  } else if (url.pathname.startsWith(TEXTS)) {
+    event.respondWith(texts(url.pathname, request));
   } else if (request.mode === 'navigate') {
-    // Every other address is one of the app's own routes (`/c/{id}`).
-    event.respondWith(fromShell(PAGE, request));
+    // Every other address is one of the app's own routes.
+    event.respondWith(fromShell(pageOf(url.pathname), request));
   }
 });
+
+// The page that serves a citizen address: the same table as core's
+// `pages::page_of` (crates/core/src/pages.rs), which the server follows;
+// tests/pages.json holds the examples both are tested against.
+function pageOf(path) {
+  const segments = path.split('/').filter((segment) => segment !== '');
+  const [first, , third] = segments;
+  const later =
+    (segments.length === 1 && (first === 'mine' || first === 'device')) ||
+    (segments.length === 3 && first === 'c' && third === 'results');
+  return later ? LATER_PAGE : PAGE;
+}
 
 function isUnder(path, prefix) {
   return path === prefix || path.startsWith(prefix + '/');
@@ -61,4 +89,22 @@ function isUnder(path, prefix) {
 async function fromShell(path, request) {
   const kept = await caches.open(CACHE).then((cache) => cache.match(path));
   return kept ?? fetch(request);
+}
+
+// A language's texts: this version's copy, else the server's (kept with this
+// version from then on), else, with no connection, the copy the page kept
+// when the language was last used.
+async function texts(path, request) {
+  const cache = await caches.open(CACHE);
+  const kept = await cache.match(path);
+  if (kept) return kept;
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(path, response.clone());
+    return response;
+  } catch (offline) {
+    const used = await caches.open(TEXTS_USED).then((cache) => cache.match(path));
+    if (used) return used;
+    throw offline;
+  }
 }

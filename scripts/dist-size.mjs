@@ -134,7 +134,7 @@ export function sideSizes(dist, { name, folder, skip }) {
   // A folder inside the side with a page of its own is a bundle loaded later
   // (the outermost such folder, when they nest).
   const bundleOf = (path) => {
-    const folders = path.slice(inSide('').length).split('/').slice(0, -1);
+    const folders = path.slice(folder ? folder.length + 1 : 0).split('/').slice(0, -1);
     for (let depth = 1; depth <= folders.length; depth += 1) {
       const candidate = inSide(folders.slice(0, depth).join('/'));
       if (byPath.has(`${candidate}/${PAGE}`)) return `${candidate}/`;

@@ -118,8 +118,8 @@ ensure_python_venv() {
   fi
 }
 
-# Builds the citizen app into dist/ and the staff side into dist/staff/
-# exactly as they are served, then prints what each side's first load and
+# Builds the citizen app into dist/ (its later screens into dist/later/) and
+# the staff side into dist/staff/ exactly as they are served, then prints what each side's first load and
 # each later part weigh (scripts/dist-size.mjs).
 build_app() {
   ensure_wasm_target
@@ -127,9 +127,13 @@ build_app() {
   ensure_wasm_bindgen
   ensure_wasm_opt
   ensure_esbuild
-  step "building the app (release) into dist/, the staff side into dist/staff/"
-  # The citizen build replaces dist/ as a whole, so the staff side comes after.
+  step "building the app (release) into dist/, dist/later/ and dist/staff/"
+  # The citizen build replaces dist/ as a whole, so the other pages come after.
   (cd "$ROOT" && cargo fetch --quiet && trunk build --release &&
+    trunk build --release true --dist dist/later --public-url /later/ later.html &&
     trunk build --release true --dist dist/staff --public-url /staff/ staff.html)
+  # The service worker lists the files of every citizen page, so it is
+  # written once they are all built.
+  node "$ROOT/scripts/precache.mjs" "$ROOT/dist"
   node "$ROOT/scripts/dist-size.mjs" "$ROOT/dist"
 }

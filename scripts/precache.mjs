@@ -1,21 +1,24 @@
 // Writes into a built `sw.js` the files its worker keeps on the phone and a
 // version made from their contents, from the build output itself: every file
-// of the citizen build but the worker, the staff side and the compressed
-// copies (`.br`, `.gz`), which are the same files in another encoding that
-// the server chooses per request.
+// of the citizen build but the worker, the staff side, the languages' texts
+// (the worker keeps those of the languages used on the phone) and the
+// compressed copies (`.br`, `.gz`), which are the same files in another
+// encoding that the server chooses per request.
 //
-// Run by scripts/post-build.mjs once every file is final, before the
-// compressed copies are written (the worker's own among them). The staff
-// build copies no `sw.js` and is left as it is: staff screens are never kept
-// on phones.
+// Run once every citizen page is built (scripts/lib.sh, `build_app`), as
+// `node scripts/precache.mjs dist`: the worker keeps the later screens'
+// bundle too. It then writes the worker's compressed copies anew. The staff
+// build copies no `sw.js`: staff screens are never kept on phones.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { isCompressedCopy } from './compress.mjs';
+import { fileURLToPath } from 'node:url';
+import { isCompressedCopy, writeCompressedCopies } from './compress.mjs';
 
 const WORKER = 'sw.js';
 const STAFF = 'staff';
+const TEXTS = 'texts';
 
 /// Every file under `dir` that the worker keeps, as sorted paths relative to `dir`.
 export function shellFiles(dir) {
@@ -25,7 +28,7 @@ export function shellFiles(dir) {
       const path = join(folder, name);
       const inside = relative(dir, path).split(sep).join('/');
       if (statSync(path).isDirectory()) {
-        if (inside !== STAFF) walk(path);
+        if (inside !== STAFF && inside !== TEXTS) walk(path);
       } else if (inside !== WORKER && !isCompressedCopy(name)) {
         files.push(inside);
       }
@@ -57,4 +60,12 @@ export function writePrecache(dir, publicUrl = '/') {
   }
   writeFileSync(worker, filled);
   return version;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const dir = process.argv[2] ?? 'dist';
+  const version = writePrecache(dir);
+  if (!version) throw new Error(`${dir} has no ${WORKER}: build the citizen app first`);
+  writeCompressedCopies(dir, [WORKER]);
+  console.log(`sw.js: precache version ${version}, ${shellFiles(dir).length} files`);
 }

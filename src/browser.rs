@@ -108,6 +108,56 @@ thread_local! {
     static PREFERRED: Vec<String> = preferred_languages();
 }
 
+/// `window.baraza`, which the page's loader (`public/texts.js`) sets.
+fn loader() -> Option<JsValue> {
+    js_sys::Reflect::get(&window(), &JsValue::from_str("baraza")).ok().filter(JsValue::is_object)
+}
+
+/// The interface language the page's loader picked.
+pub fn loader_language() -> Option<String> {
+    js_sys::Reflect::get(&loader()?, &JsValue::from_str("language")).ok()?.as_string()
+}
+
+/// The texts file of the interface language `tag`, through the page's
+/// loader: the same fetch it started for the first language, or a new one
+/// (answered from the phone for a language used before). `None` when it
+/// cannot be had.
+pub async fn loader_texts(tag: &str) -> Option<String> {
+    let texts: js_sys::Function = js_sys::Reflect::get(&loader()?, &JsValue::from_str("texts")).ok()?.dyn_into().ok()?;
+    let promise: js_sys::Promise = texts.call1(&JsValue::NULL, &JsValue::from_str(tag)).ok()?.dyn_into().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.as_string()
+}
+
+/// The name of the language `tag` as written in the language `in_language`
+/// (`Intl.DisplayNames`): "Kiswahili" for `sw` in `sw`, "Swahili" in `en`.
+#[cfg(target_arch = "wasm32")]
+pub fn language_name(tag: &str, in_language: &str) -> String {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("type"), &JsValue::from_str("language"));
+    let names = js_sys::Intl::DisplayNames::new(&js_sys::Array::of1(&JsValue::from_str(in_language)), &options);
+    names.of(tag).map_or_else(|| tag.to_owned(), String::from)
+}
+
+/// Native unit tests have no browser: the tag stands in for the name.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn language_name(tag: &str, _in_language: &str) -> String {
+    tag.to_owned()
+}
+
+/// The plural category (`one`, `few`, `other`, …) of `count` in the
+/// language `tag`, by the browser's `Intl.PluralRules`.
+#[cfg(target_arch = "wasm32")]
+pub fn plural_category(tag: &str, count: u64) -> String {
+    let rules = js_sys::Intl::PluralRules::new(&js_sys::Array::of1(&JsValue::from_str(tag)), &js_sys::Object::new());
+    rules.select(count as f64).into()
+}
+
+/// Native unit tests have no browser: English's rule stands in.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn plural_category(_tag: &str, count: u64) -> String {
+    if count == 1 { "one" } else { "other" }.to_owned()
+}
+
 /// The browser's regional variant of the interface language `ui`, for dates
 /// and numbers.
 fn formatting_locale(ui: &str) -> String {

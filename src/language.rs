@@ -1,68 +1,136 @@
-//! The interface language: which one the app starts in, the citizen's
+//! The interface language: the one the page's loader picked, the citizen's
 //! choice (kept on the device), and the signal every text follows.
+//!
+//! The loader (`public/texts.js`) picks the language before the app starts —
+//! the citizen's earlier choice, else the first of the browser's languages
+//! the app speaks, else English — and fetches its texts while the wasm
+//! downloads. Changing language loads the new language's texts first (from
+//! the phone when it was used before), then switches.
 
 use leptos::prelude::*;
 
-use crate::i18n::{td_string, Locale};
+use crate::browser;
+use crate::text::{self, Locale};
 
-/// Where the citizen's choice is kept between visits.
+/// Where the citizen's choice is kept between visits (the loader reads it too).
 pub const STORAGE_KEY: &str = "baraza.language";
 
-/// The language to start in: the citizen's earlier choice, else the first of
-/// the browser's preferred languages the app speaks (`fr-CA` counts as `fr`),
-/// else English.
-pub fn initial_locale(stored: Option<&str>, preferred: &[String]) -> Locale {
-    stored
-        .and_then(|stored| stored.parse().ok())
-        .or_else(|| preferred.iter().find_map(|tag| tag.split(['-', '_']).next()?.to_ascii_lowercase().parse().ok()))
-        .unwrap_or_default()
+/// Where the citizen's choice of language for consultations' own texts is kept.
+pub const READING_STORAGE_KEY: &str = "baraza.reading-language";
+
+/// The language the app starts in, with its texts loaded: the loader's
+/// choice, else English when that language's texts cannot be had.
+pub async fn start() -> Locale {
+    let chosen = browser::loader_language().and_then(|tag| Locale::from_tag(&tag)).unwrap_or_default();
+    for locale in [chosen, Locale::default()] {
+        if load(locale).await {
+            return locale;
+        }
+    }
+    // Without any texts the page still works; each text shows its key.
+    chosen
+}
+
+/// Loads the texts of `locale` unless they are loaded; whether they are.
+async fn load(locale: Locale) -> bool {
+    if text::is_loaded(locale) {
+        return true;
+    }
+    match browser::loader_texts(locale.as_str()).await {
+        Some(file) => text::install(locale, &file).is_ok(),
+        None => false,
+    }
 }
 
 /// The locale dates and numbers are written in: the browser's own regional
 /// variant of the interface language when it has one (`en-KE` writes
 /// "31 January 2027", `en-US` "January 31, 2027"), else the language itself.
 pub fn formatting_locale<'a>(ui: &'a str, preferred: &'a [String]) -> &'a str {
+    let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    let same_script = |tag: &str| !ui.contains('-') || tag.to_ascii_lowercase().contains(&ui.to_ascii_lowercase());
     preferred
         .iter()
-        .find(|tag| tag.split(['-', '_']).next().is_some_and(|primary| primary.eq_ignore_ascii_case(ui)))
+        .find(|tag| primary(tag) == primary(ui) && (same_script(tag) || !tag.contains('-')))
         .map_or(ui, String::as_str)
 }
 
-/// The language as its own speakers write its name, for the language switch
-/// (`language_name` in each locale file).
-pub fn native_name(locale: Locale) -> &'static str {
-    td_string!(locale, language_name)
-}
-
-/// The interface language, shared by the whole app. The app uses
-/// leptos_i18n for its texts but not its context: that would keep the choice
-/// in a cookie rather than localStorage, and its ICU locale matching made
-/// 17 KB of the compressed download.
+/// The interface language, shared by the whole app.
 #[derive(Clone, Copy)]
-pub struct Language(RwSignal<Locale>);
+pub struct Language {
+    current: RwSignal<Locale>,
+    /// A language the citizen chose whose texts could not be loaded (no
+    /// connection, and never used on this phone).
+    unavailable: RwSignal<Option<Locale>>,
+}
 
 impl Language {
     /// The current language (reactive).
     pub fn get(self) -> Locale {
-        self.0.get()
+        self.current.get()
     }
 
     pub fn get_untracked(self) -> Locale {
-        self.0.get_untracked()
+        self.current.get_untracked()
     }
 
-    pub fn set(self, locale: Locale) {
-        self.0.set(locale);
+    /// A language chosen but not loaded, to say why (reactive).
+    pub fn unavailable(self) -> Option<Locale> {
+        self.unavailable.get()
+    }
+
+    /// Switches to `locale` once its texts are loaded, and remembers the
+    /// choice on this device; if they cannot be loaded, the language stays
+    /// and [`Language::unavailable`] says which could not be had.
+    pub fn choose(self, locale: Locale) {
+        leptos::task::spawn_local(async move {
+            if load(locale).await {
+                self.unavailable.set(None);
+                self.current.set(locale);
+                browser::store(STORAGE_KEY, locale.as_str());
+            } else {
+                self.unavailable.set(Some(locale));
+            }
+        });
     }
 }
 
 pub fn provide_language(initial: Locale) -> Language {
-    let language = Language(RwSignal::new(initial));
+    let language = Language { current: RwSignal::new(initial), unavailable: RwSignal::new(None) };
     provide_context(language);
+    provide_context(Reading { chosen: RwSignal::new(browser::stored(READING_STORAGE_KEY)), ui: language });
     language
 }
 
 pub fn use_language() -> Language {
+    expect_context()
+}
+
+/// The language the citizen reads consultations' own texts in, which may be
+/// one the interface does not speak (a consultation written in Kiswahili and
+/// English, read in Kiswahili with the interface in English). Until the
+/// citizen chooses, it is the interface language.
+#[derive(Clone, Copy)]
+pub struct Reading {
+    chosen: RwSignal<Option<String>>,
+    ui: Language,
+}
+
+impl Reading {
+    /// The language to show texts in (reactive): the one chosen, else the
+    /// interface's.
+    pub fn language(self) -> String {
+        self.chosen.get().unwrap_or_else(|| self.ui.get().as_str().to_owned())
+    }
+
+    /// Reads texts in `language` from now on, on every consultation that has
+    /// it, and remembers the choice on this device.
+    pub fn choose(self, language: &str) {
+        browser::store(READING_STORAGE_KEY, language);
+        self.chosen.set(Some(language.to_owned()));
+    }
+}
+
+pub fn use_reading() -> Reading {
     expect_context()
 }
 
@@ -75,40 +143,14 @@ mod tests {
     }
 
     #[test]
-    fn the_stored_choice_wins() {
-        assert_eq!(initial_locale(Some("ar"), &languages(&["fr-FR"])), Locale::ar);
-    }
-
-    #[test]
-    fn an_unknown_stored_value_is_ignored() {
-        assert_eq!(initial_locale(Some("klingon"), &languages(&["fr"])), Locale::fr);
-    }
-
-    #[test]
-    fn the_first_browser_language_the_app_speaks_is_used() {
-        assert_eq!(initial_locale(None, &languages(&["de-DE", "ar-EG", "fr"])), Locale::ar);
-        assert_eq!(initial_locale(None, &languages(&["fr-CA", "en"])), Locale::fr);
-        assert_eq!(initial_locale(None, &languages(&["FR"])), Locale::fr);
-    }
-
-    #[test]
-    fn english_when_nothing_matches() {
-        assert_eq!(initial_locale(None, &languages(&["sw", "de"])), Locale::en);
-        assert_eq!(initial_locale(None, &[]), Locale::en);
-    }
-
-    #[test]
     fn dates_follow_the_browsers_region_for_the_same_language() {
-        let preferred = languages(&["sw-KE", "en-KE", "fr-FR"]);
+        let preferred = languages(&["sw-KE", "en-KE", "fr-FR", "zh-CN"]);
         assert_eq!(formatting_locale("en", &preferred), "en-KE");
         assert_eq!(formatting_locale("fr", &preferred), "fr-FR");
+        assert_eq!(formatting_locale("sw", &preferred), "sw-KE");
         assert_eq!(formatting_locale("ar", &preferred), "ar");
-    }
-
-    #[test]
-    fn every_language_names_itself() {
-        assert_eq!(native_name(Locale::en), "English");
-        assert_eq!(native_name(Locale::ar), "العربية");
-        assert_eq!(native_name(Locale::fr), "Français");
+        // A region of another script is not taken for Simplified Chinese.
+        assert_eq!(formatting_locale("zh-Hans", &languages(&["zh-TW"])), "zh-Hans");
+        assert_eq!(formatting_locale("zh-Hans", &languages(&["zh-Hans-SG"])), "zh-Hans-SG");
     }
 }

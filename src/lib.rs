@@ -15,7 +15,6 @@ pub mod api;
 pub mod browser;
 pub mod chart;
 pub mod components;
-pub mod i18n;
 pub mod input;
 pub mod kept;
 pub mod language;
@@ -30,7 +29,7 @@ pub mod storage;
 pub mod sync;
 
 use leptos::prelude::*;
-use leptos_i18n::Locale as _;
+use text::Locale;
 
 use components::connection::connection_status;
 use components::language_switch::language_switch;
@@ -40,33 +39,54 @@ use pages::device::device_page;
 use pages::home::home;
 use pages::mine::mine_page;
 use pages::not_found::not_found;
+use pages::results::results_page;
 use pages::staff::staff_page;
 use pages::staff_consultation::staff_consultation_page;
 use pages::staff_results::staff_results_page;
-use route::{Route, StaffRoute};
+use baraza_core::pages::Page;
+use route::{LaterRoute, Route, StaffRoute};
 
-/// The citizen app.
-pub fn app() -> impl IntoView {
-    start_language();
-    outbox::provide_outbox();
-    service_worker::provide_update();
-    let route = route::current_route();
+/// The citizen app's first load: reading, voting and commenting, in
+/// `locale` (whose texts are loaded: [`language::start`]).
+pub fn app(locale: Locale) -> impl IntoView {
+    start_citizen_side(locale);
+    let route = route::current(Page::Citizen, Route::parse);
     let page = move || match route.get() {
         Route::Home => home().into_any(),
         Route::Consultation(id) => consultation_page(id).into_any(),
-        Route::Mine => mine_page().into_any(),
-        Route::Device => device_page().into_any(),
         Route::NotFound => not_found().into_any(),
     };
     layout(page, connection_status(), update_notice())
 }
 
+/// The citizen's later screens (`later.html`): a bundle of their own, which
+/// the service worker fetches after the first load.
+pub fn later_app(locale: Locale) -> impl IntoView {
+    start_citizen_side(locale);
+    let route = route::current(Page::Later, LaterRoute::parse);
+    let page = move || match route.get() {
+        LaterRoute::Mine => mine_page().into_any(),
+        LaterRoute::Device => device_page().into_any(),
+        LaterRoute::Results(id) => results_page(id).into_any(),
+        LaterRoute::NotFound => not_found().into_any(),
+    };
+    layout(page, connection_status(), update_notice())
+}
+
+/// What every citizen page starts: the language, the outbox (which sends
+/// whatever waits on the phone) and the service worker.
+fn start_citizen_side(locale: Locale) {
+    start_language(locale);
+    outbox::provide_outbox();
+    service_worker::provide_update();
+}
+
 /// The staff side: its own bundle (`staff.html`), so that no citizen
 /// downloads it, with the same header, languages and look.
-pub fn staff_app() -> impl IntoView {
-    start_language();
+pub fn staff_app(locale: Locale) -> impl IntoView {
+    start_language(locale);
     staff_session::provide_staff_session();
-    let route = route::current_staff_route();
+    let route = route::current(Page::Staff, StaffRoute::parse);
     let page = move || match route.get() {
         StaffRoute::Consultations => staff_page().into_any(),
         StaffRoute::Consultation(id) => staff_consultation_page(id).into_any(),
@@ -76,16 +96,12 @@ pub fn staff_app() -> impl IntoView {
     layout(page, (), ())
 }
 
-/// The interface language: the one chosen before, else the browser's,
-/// kept on `<html lang dir>`.
-fn start_language() {
-    let stored = browser::stored(language::STORAGE_KEY);
-    let initial = language::initial_locale(stored.as_deref(), &browser::preferred_languages());
-    browser::set_document_language(initial.as_str(), initial.direction().as_str());
+/// The interface language, kept on `<html lang dir>`.
+fn start_language(initial: Locale) {
     let ui = language::provide_language(initial);
     Effect::new(move || {
         let locale = ui.get();
-        browser::set_document_language(locale.as_str(), locale.direction().as_str());
+        browser::set_document_language(locale.as_str(), if locale.is_right_to_left() { "rtl" } else { "ltr" });
     });
 }
 

@@ -7,12 +7,13 @@ use baraza_core::definition::Project;
 use baraza_core::{Item, Localized, Status};
 use time::OffsetDateTime;
 
-/// A definition's text as shown in the interface language `ui` (falling back
-/// to the definition's default language), and the language it is really in
-/// when that differs from `ui`, for the element's `lang` attribute.
-pub fn shown<'a>(text: &'a Localized, ui: &'a str, default_language: &'a str) -> (&'a str, Option<&'a str>) {
-    let language = text.language_shown(ui, default_language);
-    (text.get(ui, default_language), (language != ui).then_some(language))
+/// A definition's text as shown to a citizen reading in `reading` (falling
+/// back to the definition's default language), and the language it is
+/// really in when that differs from the page's language `page`, for the
+/// element's `lang` attribute.
+pub fn shown<'a>(text: &'a Localized, reading: &'a str, page: &str, default_language: &'a str) -> (&'a str, Option<&'a str>) {
+    let language = text.language_shown(reading, default_language);
+    (text.get(reading, default_language), (language != page).then_some(language))
 }
 
 /// The paragraphs of a text: separated by blank lines, each line trimmed.
@@ -159,10 +160,19 @@ mod tests {
     #[test]
     fn shown_text_names_its_language_only_when_it_is_not_the_interface_one() {
         let title = text(&[("en", "Water"), ("fr", "Eau")]);
-        assert_eq!(shown(&title, "fr", "en"), ("Eau", None));
-        assert_eq!(shown(&title, "ar", "en"), ("Water", Some("en")));
+        assert_eq!(shown(&title, "fr", "fr", "en"), ("Eau", None));
+        assert_eq!(shown(&title, "ar", "ar", "en"), ("Water", Some("en")));
         let swahili = text(&[("sw", "Maji")]);
-        assert_eq!(shown(&swahili, "en", "sw"), ("Maji", Some("sw")));
+        assert_eq!(shown(&swahili, "en", "en", "sw"), ("Maji", Some("sw")));
+    }
+
+    #[test]
+    fn a_text_read_in_another_language_than_the_page_names_it() {
+        let title = text(&[("en", "Coastal road"), ("sw", "Barabara ya pwani")]);
+        assert_eq!(shown(&title, "sw", "en", "en"), ("Barabara ya pwani", Some("sw")));
+        // Not written in the language chosen: the default, named when the page is in another.
+        assert_eq!(shown(&title, "fr", "fr", "en"), ("Coastal road", Some("en")));
+        assert_eq!(shown(&title, "fr", "en", "en"), ("Coastal road", None));
     }
 
     #[test]

@@ -1,6 +1,12 @@
-//! Starts the staff side in the browser (`staff.html`, served under `/staff`).
+//! Starts the staff side in the browser (`staff.html`, served under `/staff`),
+//! once its texts are loaded.
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(baraza_app::staff_app);
+    // Leptos starts its own task executor when it mounts; this first task
+    // runs before that, on the browser's.
+    wasm_bindgen_futures::spawn_local(async {
+        let locale = baraza_app::language::start().await;
+        leptos::mount::mount_to_body(move || baraza_app::staff_app(locale));
+    });
 }

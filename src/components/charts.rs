@@ -13,15 +13,14 @@ use std::sync::Arc;
 use baraza_core::analysis::DayParticipation;
 use baraza_core::definition::BudgetMethod;
 use leptos::prelude::*;
-use leptos_i18n::{Direction, Locale as _};
 
 use super::items::answer_text;
 use crate::browser;
 use crate::chart::{self, bars_svg, busiest_day, columns_svg, participation_bars, Bar, DrawnBar, ItemChart, Sentence};
-use crate::i18n::*;
+use crate::text::Locale;
 use crate::language::use_language;
 use crate::present::{self, RowLabel};
-use crate::text::{fill, tr, Text};
+use crate::text::{fill, tr, Key};
 
 /// An item's chart, its sentence and its table. `decided`: the consultation
 /// is closed, so a leading option has won.
@@ -35,41 +34,35 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
         cells,
     };
     let share_cells = |bar: &Bar| vec![Cell::Count(bar.value), Cell::Percent(bar.percent)];
-    let (hint, figures, table): (Option<Text>, AnyView, Option<Table>) = match chart {
+    let (hint, figures, table): (Option<Key>, AnyView, Option<Table>) = match chart {
         ItemChart::Counts { bars, approvals, .. } => {
             let useful = matches!(bars.first().map(|b| &b.label), Some(RowLabel::Useful(_)));
             let table = Table {
                 caption: if useful {
-                    |l| td_string!(l, results.caption_useful)
+                    key!(results.caption_useful)
                 } else {
-                    |l| td_string!(l, results.caption_counts)
+                    key!(results.caption_counts)
                 },
                 headers: if useful {
-                    vec![|l| td_string!(l, results.col_mark), |l| td_string!(l, results.col_readers), |l| {
-                        td_string!(l, results.col_share)
-                    }]
+                    vec![key!(results.col_mark), key!(results.col_readers), key!(results.col_share)]
                 } else {
-                    vec![|l| td_string!(l, results.col_option), |l| td_string!(l, results.col_answers), |l| {
-                        td_string!(l, results.col_share)
-                    }]
+                    vec![key!(results.col_option), key!(results.col_answers), key!(results.col_share)]
                 },
                 rows: bars.iter().map(|bar| option_row(bar, share_cells(bar))).collect(),
             };
-            let hint: Option<Text> = approvals.then_some(|l| td_string!(l, results.approvals));
+            let hint: Option<Key> = approvals.then_some(key!(results.approvals));
             (hint, bars_chart(bars, language.clone(), share_figure, None).into_any(), Some(table))
         }
         ItemChart::Histogram { bars, .. } => {
             let table = Table {
-                caption: |l| td_string!(l, results.caption_scale),
-                headers: vec![|l| td_string!(l, results.col_value), |l| td_string!(l, results.col_answers), |l| {
-                    td_string!(l, results.col_share)
-                }],
+                caption: key!(results.caption_scale),
+                headers: vec![key!(results.col_value), key!(results.col_answers), key!(results.col_share)],
                 rows: bars.iter().map(|bar| option_row(bar, share_cells(bar))).collect(),
             };
             (None, histogram(&bars).into_any(), Some(table))
         }
         ItemChart::Runoff { rounds, .. } => {
-            let mut headers: Vec<Text> = vec![|l| td_string!(l, results.col_option)];
+            let mut headers: Vec<Key> = vec![key!(results.col_option)];
             // One row per candidate of the first round (every candidate), one column per round.
             let candidates: Vec<Bar> = rounds.first().map(|round| round.bars.clone()).unwrap_or_default();
             let mut rows: Vec<Row> = candidates
@@ -91,30 +84,28 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
             rows.push(Row {
                 option: None,
                 funded: None,
-                header: Cell::Text(|l| td_string!(l, results.row_exhausted)),
+                header: Cell::Text(key!(results.row_exhausted)),
                 cells: rounds.iter().map(|round| Cell::Number(round.exhausted)).collect(),
             });
-            headers.extend(rounds.iter().map(|_| -> Text { |l| td_string!(l, results.round_title) }));
-            let table = Table { caption: |l| td_string!(l, results.caption_runoff), headers, rows };
+            headers.extend(rounds.iter().map(|_| -> Key { key!(results.round_title) }));
+            let table = Table { caption: key!(results.caption_runoff), headers, rows };
             let figures = view! {
                 {runoff(rounds, language.clone())}
-                <p class="hint">{tr(|l| td_string!(l, results.ties_runoff))}</p>
+                <p class="hint">{tr(key!(results.ties_runoff))}</p>
             };
-            (Some(|l| td_string!(l, results.first_choices)), figures.into_any(), Some(table))
+            (Some(key!(results.first_choices)), figures.into_any(), Some(table))
         }
         ItemChart::Borda { bars, first_choices, .. } => {
             let table = Table {
-                caption: |l| td_string!(l, results.caption_borda),
-                headers: vec![|l| td_string!(l, results.col_option), |l| td_string!(l, results.col_points), |l| {
-                    td_string!(l, results.col_first_choices)
-                }],
+                caption: key!(results.caption_borda),
+                headers: vec![key!(results.col_option), key!(results.col_points), key!(results.col_first_choices)],
                 rows: bars
                     .iter()
                     .zip(&first_choices)
                     .map(|(bar, firsts)| option_row(bar, vec![Cell::Number(bar.value), Cell::Count(*firsts)]))
                     .collect(),
             };
-            let hint: Text = |l| td_string!(l, results.borda_note);
+            let hint: Key = key!(results.borda_note);
             (Some(hint), bars_chart(bars, language.clone(), points_figure, None).into_any(), Some(table))
         }
         ItemChart::Budget { projects, method, share_per_voter, currency, .. } => {
@@ -128,21 +119,21 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                         Cell::Money(project.cost as f64, currency.clone()),
                         Cell::Share(project.bar.value, project.bar.percent),
                         Cell::Text(if project.funded {
-                            |l| td_string!(l, results.funded_yes)
+                            key!(results.funded_yes)
                         } else {
-                            |l| td_string!(l, results.funded_no)
+                            key!(results.funded_no)
                         }),
                     ],
                     ..option_row(&project.bar, Vec::new())
                 })
                 .collect();
             let table = Table {
-                caption: |l| td_string!(l, results.caption_budget),
+                caption: key!(results.caption_budget),
                 headers: vec![
-                    |l| td_string!(l, results.col_project),
-                    |l| td_string!(l, results.col_cost),
-                    |l| td_string!(l, results.col_approvals),
-                    |l| td_string!(l, results.col_funded),
+                    key!(results.col_project),
+                    key!(results.col_cost),
+                    key!(results.col_approvals),
+                    key!(results.col_funded),
                 ],
                 rows,
             };
@@ -151,9 +142,9 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                     tr_with!(results.share_per_voter, move |locale| vec![("share", money(share, &currency, locale))]);
                 view! { <p>{text}</p> }
             });
-            let rule: Text = match method {
-                BudgetMethod::EqualShares => |l| td_string!(l, results.ties_equal_shares),
-                BudgetMethod::Greedy => |l| td_string!(l, results.ties_greedy),
+            let rule: Key = match method {
+                BudgetMethod::EqualShares => key!(results.ties_equal_shares),
+                BudgetMethod::Greedy => key!(results.ties_greedy),
             };
             let bars: Vec<Bar> = projects.into_iter().map(|p| p.bar).collect();
             let figures = view! {
@@ -161,9 +152,9 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                 {share}
                 <p class="hint">{tr(rule)}</p>
             };
-            (Some(|l| td_string!(l, results.approvals)), figures.into_any(), Some(table))
+            (Some(key!(results.approvals)), figures.into_any(), Some(table))
         }
-        ItemChart::Written { .. } => (Some(|l| td_string!(l, results.text_only)), ().into_any(), None),
+        ItemChart::Written { .. } => (Some(key!(results.text_only)), ().into_any(), None),
     };
     view! {
         {sentence}
@@ -174,26 +165,26 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
 }
 
 fn is_rtl(locale: Locale) -> bool {
-    locale.direction() == Direction::RightToLeft
+    locale.is_right_to_left()
 }
 
 /// A label in the interface language `locale`, and the language it is
 /// really in when the definition lacks that one.
 fn label_text(label: &RowLabel, locale: Locale, default_language: &str) -> (String, Option<String>) {
     let shown = |text| {
-        let (text, lang) = present::shown(text, locale.as_str(), default_language);
+        let (text, lang) = present::shown(text, locale.as_str(), locale.as_str(), default_language);
         (text.to_owned(), lang.map(str::to_owned))
     };
     match label {
         RowLabel::Text(text) => shown(text),
-        RowLabel::Answer(answer) => (answer_text(*answer)(locale).to_owned(), None),
+        RowLabel::Answer(answer) => (crate::text::get(locale, answer_text(*answer)).to_owned(), None),
         RowLabel::Value(value, None) => (value.to_string(), None),
         RowLabel::Value(value, Some(end)) => {
             let (end, lang) = shown(end);
             (format!("{value} ({end})"), lang)
         }
-        RowLabel::Useful(true) => (td_string!(locale, results.useful_yes).to_owned(), None),
-        RowLabel::Useful(false) => (td_string!(locale, results.useful_no).to_owned(), None),
+        RowLabel::Useful(true) => (text!(locale, results.useful_yes).to_owned(), None),
+        RowLabel::Useful(false) => (text!(locale, results.useful_no).to_owned(), None),
     }
 }
 
@@ -202,7 +193,7 @@ fn number(value: u64, locale: Locale) -> String {
 }
 
 fn percent_text(value: u32, locale: Locale) -> String {
-    fill(td_string!(locale, results.percent), &[("value", number(value.into(), locale))])
+    fill(text!(locale, results.percent), &[("value", number(value.into(), locale))])
 }
 
 fn money(amount: f64, currency: &str, locale: Locale) -> String {
@@ -215,24 +206,24 @@ fn share_figure(bar: &Bar, locale: Locale) -> String {
 }
 
 fn points_figure(bar: &Bar, locale: Locale) -> String {
-    fill(td_string!(locale, results.points), &[("value", number(bar.value, locale))])
+    fill(text!(locale, results.points), &[("value", number(bar.value, locale))])
 }
 
 fn sentence_view(sentence: Sentence, default_language: Arc<str>, decided: bool) -> impl IntoView {
     let label = move |label: &RowLabel, locale| label_text(label, locale, &default_language).0;
-    let text: Text = match &sentence {
-        Sentence::NoAnswers => |l| td_string!(l, results.sentence_none),
-        Sentence::NoMarks => |l| td_string!(l, results.sentence_no_marks),
-        Sentence::Leads { .. } if decided => |l| td_string!(l, results.sentence_won),
-        Sentence::Leads { .. } => |l| td_string!(l, results.sentence_leads),
-        Sentence::Tied { .. } => |l| td_string!(l, results.sentence_tied),
-        Sentence::MostChosen { .. } => |l| td_string!(l, results.sentence_most_chosen),
-        Sentence::Average { .. } => |l| td_string!(l, results.sentence_average),
-        Sentence::RunoffWinner { .. } => |l| td_string!(l, results.sentence_runoff),
-        Sentence::BordaWinner { .. } => |l| td_string!(l, results.sentence_borda),
-        Sentence::Funded { .. } => |l| td_string!(l, results.sentence_funded),
-        Sentence::Useful { .. } => |l| td_string!(l, results.sentence_useful),
-        Sentence::Written { .. } => |l| td_string!(l, results.sentence_written),
+    let text: Key = match &sentence {
+        Sentence::NoAnswers => key!(results.sentence_none),
+        Sentence::NoMarks => key!(results.sentence_no_marks),
+        Sentence::Leads { .. } if decided => key!(results.sentence_won),
+        Sentence::Leads { .. } => key!(results.sentence_leads),
+        Sentence::Tied { .. } => key!(results.sentence_tied),
+        Sentence::MostChosen { .. } => key!(results.sentence_most_chosen),
+        Sentence::Average { .. } => key!(results.sentence_average),
+        Sentence::RunoffWinner { .. } => key!(results.sentence_runoff),
+        Sentence::BordaWinner { .. } => key!(results.sentence_borda),
+        Sentence::Funded { .. } => key!(results.sentence_funded),
+        Sentence::Useful { .. } => key!(results.sentence_useful),
+        Sentence::Written { .. } => key!(results.sentence_written),
     };
     let values = move |locale: Locale| -> Vec<(&'static str, String)> {
         let n = |value: u64| number(value, locale);
@@ -243,7 +234,7 @@ fn sentence_view(sentence: Sentence, default_language: Arc<str>, decided: bool) 
                 vec![("label", label(l, locale)), ("percent", n((*percent).into())), ("ballots", n(*ballots))]
             }
             Sentence::Tied { labels, percent, ballots } => {
-                let separator = td_string!(locale, results.list_separator);
+                let separator = text!(locale, results.list_separator);
                 let labels: Vec<String> = labels.iter().map(|l| label(l, locale)).collect();
                 vec![("labels", labels.join(separator)), ("percent", n((*percent).into())), ("ballots", n(*ballots))]
             }
@@ -292,7 +283,7 @@ fn bars_chart(
                 DrawnBar { label, lang, figure: figure(bar, locale), length: bar.length, muted: bar.muted }
             })
             .collect();
-        let divider = divider_before.map(|before| (before, td_string!(locale, results.budget_line)));
+        let divider = divider_before.map(|before| (before, text!(locale, results.budget_line)));
         bars_svg(&drawn, divider, is_rtl(locale))
     })
 }
@@ -325,7 +316,7 @@ fn runoff(rounds: Vec<chart::RunoffRound>, default_language: Arc<str>) -> impl I
             let eliminated = (!round.eliminated.is_empty()).then(|| {
                 let (names, language) = (round.eliminated, default_language.clone());
                 let text = tr_with!(results.round_eliminated, move |locale| {
-                    let separator = td_string!(locale, results.list_separator);
+                    let separator = text!(locale, results.list_separator);
                     let names: Vec<String> = names.iter().map(|l| label_text(l, locale, &language).0).collect();
                     vec![("labels", names.join(separator))]
                 });
@@ -349,8 +340,8 @@ fn runoff(rounds: Vec<chart::RunoffRound>, default_language: Arc<str>) -> impl I
 /// label. Column headers are texts of the interface; a header may carry
 /// `{number}`, filled with its column's number (the rounds of a count).
 struct Table {
-    caption: Text,
-    headers: Vec<Text>,
+    caption: Key,
+    headers: Vec<Key>,
     rows: Vec<Row>,
 }
 
@@ -365,7 +356,7 @@ struct Row {
 
 enum Cell {
     Label(RowLabel),
-    Text(Text),
+    Text(Key),
     /// The row's count: carries `data-count` for whoever reads the page.
     Count(u64),
     Number(u64),
@@ -397,12 +388,12 @@ impl Cell {
                 let (text, lang) = label_text(label, locale, default_language);
                 (text, lang, false, None)
             }
-            Cell::Text(text) => (text(locale).to_owned(), None, false, None),
+            Cell::Text(text) => (crate::text::get(locale, *text).to_owned(), None, false, None),
             Cell::Count(value) => (number(*value, locale), None, true, Some(*value)),
             Cell::Number(value) => (number(*value, locale), None, true, None),
             Cell::Eliminated(cell) => {
                 let (text, lang, numeric, count) = cell.shown(locale, default_language);
-                (format!("{text} ({})", td_string!(locale, results.eliminated_mark)), lang, numeric, count)
+                (format!("{text} ({})", text!(locale, results.eliminated_mark)), lang, numeric, count)
             }
             Cell::Percent(value) => (percent_text(*value, locale), None, true, None),
             Cell::Share(value, percent) => {
@@ -427,7 +418,7 @@ fn data_table(table: Table, default_language: Arc<str>) -> impl IntoView {
             .iter()
             .enumerate()
             .map(|(index, header)| {
-                let text = fill(header(locale), &[("number", number(index as u64, locale))]);
+                let text = fill(crate::text::get(locale, *header), &[("number", number(index as u64, locale))]);
                 view! { <th scope="col">{text}</th> }
             })
             .collect_view();
@@ -485,10 +476,10 @@ pub fn participation(days: Vec<DayParticipation>, participants: u64) -> impl Int
     };
     let busiest = busiest_day(&days).cloned();
     let day_count = days.len() as u64;
-    let text: Text = if days.len() == 1 {
-        |l| td_string!(l, results.participation_one_day)
+    let text: Key = if days.len() == 1 {
+        key!(results.participation_one_day)
     } else {
-        |l| td_string!(l, results.participation_sentence)
+        key!(results.participation_sentence)
     };
     let sentence = crate::text::tr_with(text, move |locale| {
         let (date, count) =
@@ -511,10 +502,8 @@ pub fn participation(days: Vec<DayParticipation>, participants: u64) -> impl Int
         columns_svg(&lengths, PARTICIPATION_SLOTS, &under, is_rtl(locale))
     });
     let table = Table {
-        caption: |l| td_string!(l, results.caption_participation),
-        headers: vec![|l| td_string!(l, results.col_day), |l| td_string!(l, results.col_new_participants), |l| {
-            td_string!(l, results.col_actions)
-        }],
+        caption: key!(results.caption_participation),
+        headers: vec![key!(results.col_day), key!(results.col_new_participants), key!(results.col_actions)],
         rows: days
             .into_iter()
             .map(|day| Row {

@@ -8,13 +8,11 @@ use baraza_core::api::Comment;
 use baraza_core::sync::{check_comment, ActionKind, COMMENT_MAX_CHARS};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_i18n::Locale as _;
 use uuid::Uuid;
 
 use super::delivery::{delivery_status, Problem};
 use super::{date_view, error_notice, loading, more_pages};
 use crate::api;
-use crate::i18n::*;
 use crate::language::use_language;
 use crate::load::Pages;
 use crate::outbox::{use_outbox, Counted, Delivery};
@@ -121,7 +119,7 @@ fn comment_list(consultation: Arc<str>) -> impl IntoView {
             }
         }
     };
-    let more = more_pages(pages, load_more, |l| td_string!(l, comments.more));
+    let more = more_pages(pages, load_more, key!(comments.more));
     view! {
         {list}
         {more}
@@ -129,7 +127,11 @@ fn comment_list(consultation: Arc<str>) -> impl IntoView {
 }
 
 fn comment_view(comment: Comment) -> impl IntoView {
+    let ui = use_language();
     let created = comment.created_at;
+    // Each comment says the language it is written in, named in the reader's.
+    let written_in = comment.language.clone();
+    let language = move || crate::browser::language_name(&written_in, ui.get().as_str());
     let datetime = created.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let (agree, disagree) = (comment.agree, comment.disagree);
     view! {
@@ -137,6 +139,8 @@ fn comment_view(comment: Comment) -> impl IntoView {
             <p class="lines" lang=comment.language dir="auto">{comment.body}</p>
             <p class="meta">
                 <time datetime=datetime>{date_view(created)}</time>
+                " · "
+                <span class="comment-language">{language}</span>
                 " · "
                 {tr_with!(comments.agree, move |_| vec![("count", agree.to_string())])}
                 " · "

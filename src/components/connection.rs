@@ -6,7 +6,6 @@ use leptos::prelude::*;
 
 use super::markup_view;
 use crate::chart::escape;
-use crate::i18n::*;
 use crate::language::use_language;
 use crate::outbox::{use_outbox, Connection};
 
@@ -17,13 +16,13 @@ pub fn connection_status() -> impl IntoView {
         let locale = ui.get();
         let connection = outbox.connection();
         let state = match connection {
-            Connection::Offline => td_string!(locale, connection.offline),
-            Connection::Syncing => td_string!(locale, connection.syncing),
-            Connection::Online => td_string!(locale, connection.online),
+            Connection::Offline => text!(locale, connection.offline),
+            Connection::Syncing => text!(locale, connection.syncing),
+            Connection::Online => text!(locale, connection.online),
         };
         let count = outbox.waiting_count();
         let waiting = if count > 0 {
-            crate::text::fill(td_string!(locale, connection.waiting), &[("count", count.to_string())])
+            crate::text::fill(text_count!(locale, connection.waiting, count as u64), &[("count", count.to_string())])
         } else {
             String::new()
         };
@@ -33,7 +32,7 @@ pub fn connection_status() -> impl IntoView {
             connection.name(),
             escape(state),
             escape(&waiting),
-            escape(td_string!(locale, connection.mine_link))
+            escape(text!(locale, connection.mine_link))
         )
     };
     markup_view(Box::new(line), Box::new(|_| {}))

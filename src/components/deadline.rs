@@ -5,10 +5,8 @@
 use baraza_core::sync::deadline_notice;
 use baraza_core::Consultation;
 use leptos::prelude::*;
-use leptos_i18n::Locale as _;
 
 use crate::browser;
-use crate::i18n::*;
 
 pub fn deadline_warning(consultation: &Consultation) -> Option<impl IntoView> {
     let notice = deadline_notice(consultation, browser::now())?;
@@ -16,10 +14,10 @@ pub fn deadline_warning(consultation: &Consultation) -> Option<impl IntoView> {
         let ui = locale.as_str();
         let closes = browser::format_moment(notice.closes_at, ui);
         let rule = if notice.grace_hours == 0 {
-            td_string!(locale, consultation.deadline_no_grace).to_owned()
+            text!(locale, consultation.deadline_no_grace).to_owned()
         } else {
             let deliver_by = browser::format_moment(notice.deliver_by, ui);
-            crate::text::fill(td_string!(locale, consultation.deadline_grace), &[("deliver_by", deliver_by)])
+            crate::text::fill(text!(locale, consultation.deadline_grace), &[("deliver_by", deliver_by)])
         };
         vec![("closes", closes), ("rule", rule)]
     });

@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{reject_advice, reject_text};
-use crate::i18n::*;
 use crate::language::use_language;
 use crate::outbox::{use_outbox, Delivery, Failure};
 
@@ -39,7 +38,7 @@ pub fn delivery_status(
     let problem_view = move || {
         problem.get().map(|problem| {
             let text = move || match problem {
-                Problem::NothingChosen => td_string!(ui.get(), ballot.choose_first),
+                Problem::NothingChosen => text!(ui.get(), ballot.choose_first),
                 Problem::Rule(code) => reject_text(ui.get(), code),
             };
             view! { <p class="problem">{text}</p> }

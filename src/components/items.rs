@@ -15,15 +15,14 @@ use baraza_core::sync::{ActionKind, RejectCode};
 use baraza_core::{Item, Localized};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_i18n::Locale as _;
 use uuid::Uuid;
 
 use super::delivery::{delivery_status, Problem};
 use super::{paragraphs, Content};
-use crate::i18n::*;
+use crate::text::Locale;
 use crate::language::use_language;
 use crate::outbox::{use_outbox, Delivery};
-use crate::text::{fill, Text};
+use crate::text::{fill, Key};
 use crate::{browser, present};
 
 /// What every item of one consultation shares.
@@ -60,11 +59,11 @@ pub fn ballot_of(item: &Item, chosen: Vec<String>) -> Option<Ballot> {
 }
 
 /// "Yes", "No" or "Abstain" in the interface language.
-pub fn answer_text(answer: Answer) -> Text {
+pub fn answer_text(answer: Answer) -> Key {
     match answer {
-        Answer::Yes => |l| td_string!(l, answer.yes),
-        Answer::No => |l| td_string!(l, answer.no),
-        Answer::Abstain => |l| td_string!(l, answer.abstain),
+        Answer::Yes => key!(answer.yes),
+        Answer::No => key!(answer.no),
+        Answer::Abstain => key!(answer.abstain),
     }
 }
 
@@ -347,7 +346,7 @@ fn ranking(name: &str, order: Selection, open: bool, options: Vec<(String, Local
             let locale = ui.get_untracked();
             let label =
                 labels.iter().find(|(id, ..)| *id == option).map_or("", |(.., l)| l.get(locale.as_str(), &language));
-            let message = td_string!(locale, ballot.moved);
+            let message = text!(locale, ballot.moved);
             announcement.set(fill(message, &[("label", label.to_owned()), ("position", (position + 1).to_string())]));
             // Keep the focus on the button pressed, or on the other one at an end.
             let button = if (up && position > 0) || (!up && position + 1 == count) { "up" } else { "down" };

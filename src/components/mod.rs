@@ -9,6 +9,7 @@ pub mod items;
 pub mod language_switch;
 pub mod offline;
 pub mod problems;
+pub mod reading_language;
 pub mod results;
 pub mod staff_gate;
 pub mod status;
@@ -20,16 +21,18 @@ use baraza_core::{Level, Localized};
 use leptos::prelude::*;
 
 use crate::api::AppError;
-use crate::i18n::*;
-use crate::language::use_language;
+use crate::text::Locale;
+use crate::language::{use_language, use_reading};
 use crate::load::{Page, Pages};
 use crate::present;
-use crate::text::Text;
+use crate::text::Key;
 
-/// A text shown in the page, following the interface language: from the
-/// definition (in the interface language, else its default language) or from
-/// the interface. Text not in the interface language carries its `lang`, and
-/// `dir="auto"` so an English title lays out left to right in an Arabic page.
+/// A text shown in the page: from the definition, in the language the
+/// citizen reads consultations in (`language::Reading`: the interface
+/// language unless they chose another), else in its default language; or
+/// from the interface. Text not in the interface language carries its
+/// `lang`, and `dir="auto"` so an English title lays out left to right in an
+/// Arabic page.
 ///
 /// ```text
 /// let title = Content::new(&c.title, &c.default_language);
@@ -43,18 +46,20 @@ pub struct Content {
 
 impl Content {
     pub fn new(text: &Localized, default_language: &str) -> Self {
-        let ui = use_language();
+        let (ui, reading) = (use_language(), use_reading());
         let shared = Arc::new((text.clone(), default_language.to_owned()));
-        let for_lang = shared.clone();
-        Content {
-            text: Arc::new(move || present::shown(&shared.0, ui.get().as_str(), &shared.1).0.to_owned()),
-            lang: Arc::new(move || present::shown(&for_lang.0, ui.get().as_str(), &for_lang.1).1.map(str::to_owned)),
-        }
+        let shown = Arc::new(move || {
+            let reading = reading.language();
+            let (text, lang) = present::shown(&shared.0, &reading, ui.get().as_str(), &shared.1);
+            (text.to_owned(), lang.map(str::to_owned))
+        });
+        let for_lang = shown.clone();
+        Content { text: Arc::new(move || shown().0), lang: Arc::new(move || for_lang().1) }
     }
 
     /// A text of the interface.
-    pub fn interface(text: Text) -> Self {
-        Content::reactive(move |locale| text(locale).to_owned())
+    pub fn interface(text: Key) -> Self {
+        Content::reactive(move |locale| crate::text::get(locale, text).to_owned())
     }
 
     /// A text made for the interface language, such as a formatted number.
@@ -108,19 +113,19 @@ pub fn paragraphs(text: &Localized, default_language: &str, class: &'static str)
 /// Why the server refused an action, in the interface language.
 pub fn reject_text(locale: Locale, code: RejectCode) -> &'static str {
     match code {
-        RejectCode::InvalidAction => td_string!(locale, reject.invalid_action),
-        RejectCode::UnknownConsultation => td_string!(locale, reject.unknown_consultation),
-        RejectCode::UnknownItem => td_string!(locale, reject.unknown_item),
-        RejectCode::UnknownComment => td_string!(locale, reject.unknown_comment),
-        RejectCode::ConsultationNotOpen => td_string!(locale, reject.consultation_not_open),
-        RejectCode::ConsultationClosed => td_string!(locale, reject.consultation_closed),
-        RejectCode::CodeRequired => td_string!(locale, reject.code_required),
-        RejectCode::InvalidCode => td_string!(locale, reject.invalid_code),
-        RejectCode::CodeUsed => td_string!(locale, reject.code_used),
-        RejectCode::InvalidBallot => td_string!(locale, reject.invalid_ballot),
-        RejectCode::UnknownOption => td_string!(locale, reject.unknown_option),
-        RejectCode::CommentsDisabled => td_string!(locale, reject.comments_disabled),
-        RejectCode::InvalidComment => td_string!(locale, reject.invalid_comment),
+        RejectCode::InvalidAction => text!(locale, reject.invalid_action),
+        RejectCode::UnknownConsultation => text!(locale, reject.unknown_consultation),
+        RejectCode::UnknownItem => text!(locale, reject.unknown_item),
+        RejectCode::UnknownComment => text!(locale, reject.unknown_comment),
+        RejectCode::ConsultationNotOpen => text!(locale, reject.consultation_not_open),
+        RejectCode::ConsultationClosed => text!(locale, reject.consultation_closed),
+        RejectCode::CodeRequired => text!(locale, reject.code_required),
+        RejectCode::InvalidCode => text!(locale, reject.invalid_code),
+        RejectCode::CodeUsed => text!(locale, reject.code_used),
+        RejectCode::InvalidBallot => text!(locale, reject.invalid_ballot),
+        RejectCode::UnknownOption => text!(locale, reject.unknown_option),
+        RejectCode::CommentsDisabled => text!(locale, reject.comments_disabled),
+        RejectCode::InvalidComment => text!(locale, reject.invalid_comment),
     }
 }
 
@@ -128,26 +133,26 @@ pub fn reject_text(locale: Locale, code: RejectCode) -> &'static str {
 pub fn reject_advice(locale: Locale, code: RejectCode) -> &'static str {
     match code {
         RejectCode::ConsultationClosed | RejectCode::UnknownConsultation | RejectCode::CommentsDisabled => {
-            td_string!(locale, reject.advice_closed)
+            text!(locale, reject.advice_closed)
         }
         RejectCode::CodeRequired | RejectCode::InvalidCode | RejectCode::CodeUsed => {
-            td_string!(locale, reject.advice_code)
+            text!(locale, reject.advice_code)
         }
-        _ => td_string!(locale, reject.advice_again),
+        _ => text!(locale, reject.advice_again),
     }
 }
 
 /// A level's name and what it means for the person taking part.
-pub fn level_texts(level: Level) -> (Text, Text) {
+pub fn level_texts(level: Level) -> (Key, Key) {
     match level {
-        Level::Inform => (|l| td_string!(l, level.inform), |l| td_string!(l, level.inform_about)),
-        Level::Consult => (|l| td_string!(l, level.consult), |l| td_string!(l, level.consult_about)),
-        Level::Decide => (|l| td_string!(l, level.decide), |l| td_string!(l, level.decide_about)),
+        Level::Inform => (key!(level.inform), key!(level.inform_about)),
+        Level::Consult => (key!(level.consult), key!(level.consult_about)),
+        Level::Decide => (key!(level.decide), key!(level.decide_about)),
     }
 }
 
 /// The answer to a staff action: `done` when it worked, else what went wrong.
-pub fn done_or_error(result: Result<(), AppError>, done: Text) -> AnyView {
+pub fn done_or_error(result: Result<(), AppError>, done: Key) -> AnyView {
     match result {
         Ok(()) => view! { <p class="notice" role="status">{crate::text::tr(done)}</p> }.into_any(),
         Err(error) => view! { <p class="notice notice-error" role="alert">{error_text(error)}</p> }.into_any(),
@@ -163,10 +168,10 @@ pub fn error_text(error: AppError) -> impl IntoView {
 /// What went wrong, as a text in `locale`.
 pub fn error_message(locale: Locale, error: AppError) -> &'static str {
     match error {
-        AppError::Network => td_string!(locale, error.network),
-        AppError::Unauthorized => td_string!(locale, error.unauthorized),
-        AppError::Forbidden => td_string!(locale, error.forbidden),
-        _ => td_string!(locale, error.server),
+        AppError::Network => text!(locale, error.network),
+        AppError::Unauthorized => text!(locale, error.unauthorized),
+        AppError::Forbidden => text!(locale, error.forbidden),
+        _ => text!(locale, error.server),
     }
 }
 
@@ -221,7 +226,7 @@ pub fn markup_view(
 pub fn more_pages<P: Page + Clone + Send + Sync + 'static>(
     pages: Pages<P>,
     load_more: impl Fn() + Clone + Send + Sync + 'static,
-    label: Text,
+    label: Key,
 ) -> impl IntoView {
     let retry_more = load_more.clone();
     let more_failed = move || {

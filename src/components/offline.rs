@@ -2,7 +2,6 @@
 //! on the phone, the "keep for offline" action, and the news of a new version.
 
 use leptos::prelude::*;
-use leptos_i18n::Locale as _;
 
 use crate::service_worker::use_update;
 use crate::storage::{self, Shelf};

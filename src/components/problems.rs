@@ -6,39 +6,39 @@
 use baraza_core::validate::{Problem, Severity};
 use leptos::prelude::*;
 
-use crate::i18n::*;
+use crate::text::Locale;
 use crate::language::use_language;
-use crate::text::{fill, Text};
+use crate::text::{fill, Key};
 
 /// The text for a problem's `code`, with `{name}` where each of its values
 /// goes; `None` for a code this app does not know (from a newer server).
-pub fn problem_text_of(code: &str) -> Option<Text> {
-    let text: Text = match code {
-        "format" => |l| td_string!(l, problem.format),
-        "slug" => |l| td_string!(l, problem.slug),
-        "default_language_tag" => |l| td_string!(l, problem.default_language_tag),
-        "language_tag" => |l| td_string!(l, problem.language_tag),
-        "default_text_missing" => |l| td_string!(l, problem.default_text_missing),
-        "topic_blank" => |l| td_string!(l, problem.topic_blank),
-        "closes_not_after_opens" => |l| td_string!(l, problem.closes_not_after_opens),
-        "decide_without_codes" => |l| td_string!(l, problem.decide_without_codes),
-        "duplicate_item_id" => |l| td_string!(l, problem.duplicate_item_id),
-        "duplicate_option_id" => |l| td_string!(l, problem.duplicate_option_id),
-        "too_few_options" => |l| td_string!(l, problem.too_few_options),
-        "min_over_max" => |l| td_string!(l, problem.min_over_max),
-        "min_over_options" => |l| td_string!(l, problem.min_over_options),
-        "max_zero" => |l| td_string!(l, problem.max_zero),
-        "max_over_options" => |l| td_string!(l, problem.max_over_options),
-        "scale_max_not_over_min" => |l| td_string!(l, problem.scale_max_not_over_min),
-        "scale_too_many_points" => |l| td_string!(l, problem.scale_too_many_points),
-        "budget_total_zero" => |l| td_string!(l, problem.budget_total_zero),
-        "currency_missing" => |l| td_string!(l, problem.currency_missing),
-        "budget_without_projects" => |l| td_string!(l, problem.budget_without_projects),
-        "completion_step_without_equal_shares" => |l| td_string!(l, problem.completion_step_without_equal_shares),
-        "project_cost_zero" => |l| td_string!(l, problem.project_cost_zero),
-        "project_cost_over_total" => |l| td_string!(l, problem.project_cost_over_total),
-        "max_length_zero" => |l| td_string!(l, problem.max_length_zero),
-        "changed_after_opening" => |l| td_string!(l, problem.changed_after_opening),
+pub fn problem_text_of(code: &str) -> Option<Key> {
+    let text: Key = match code {
+        "format" => key!(problem.format),
+        "slug" => key!(problem.slug),
+        "default_language_tag" => key!(problem.default_language_tag),
+        "language_tag" => key!(problem.language_tag),
+        "default_text_missing" => key!(problem.default_text_missing),
+        "topic_blank" => key!(problem.topic_blank),
+        "closes_not_after_opens" => key!(problem.closes_not_after_opens),
+        "decide_without_codes" => key!(problem.decide_without_codes),
+        "duplicate_item_id" => key!(problem.duplicate_item_id),
+        "duplicate_option_id" => key!(problem.duplicate_option_id),
+        "too_few_options" => key!(problem.too_few_options),
+        "min_over_max" => key!(problem.min_over_max),
+        "min_over_options" => key!(problem.min_over_options),
+        "max_zero" => key!(problem.max_zero),
+        "max_over_options" => key!(problem.max_over_options),
+        "scale_max_not_over_min" => key!(problem.scale_max_not_over_min),
+        "scale_too_many_points" => key!(problem.scale_too_many_points),
+        "budget_total_zero" => key!(problem.budget_total_zero),
+        "currency_missing" => key!(problem.currency_missing),
+        "budget_without_projects" => key!(problem.budget_without_projects),
+        "completion_step_without_equal_shares" => key!(problem.completion_step_without_equal_shares),
+        "project_cost_zero" => key!(problem.project_cost_zero),
+        "project_cost_over_total" => key!(problem.project_cost_over_total),
+        "max_length_zero" => key!(problem.max_length_zero),
+        "changed_after_opening" => key!(problem.changed_after_opening),
         _ => return None,
     };
     Some(text)
@@ -48,7 +48,7 @@ pub fn problem_text_of(code: &str) -> Option<Text> {
 /// its code is unknown, and only its English message can be shown.
 pub fn problem_text(locale: Locale, problem: &Problem) -> Option<String> {
     let text = problem_text_of(&problem.code)?;
-    Some(fill(text(locale), &isolated_values(problem)))
+    Some(fill(crate::text::get(locale, text), &isolated_values(problem)))
 }
 
 /// Each value between Unicode's first-strong isolate and its closing mark,
@@ -98,18 +98,17 @@ mod tests {
     use super::*;
     use baraza_core::validate::Rule;
 
-    const LOCALES: [Locale; 3] = [Locale::en, Locale::ar, Locale::fr];
-
     fn problem(rule: Rule) -> Problem {
         Problem::new(Severity::Error, "items[1].min", rule)
     }
 
     #[test]
     fn every_rule_of_core_has_a_text_in_every_language_with_its_values_filled_in() {
+        crate::text::tests::load_every_language();
         for rule in Rule::one_of_each() {
             let problem = problem(rule);
             assert!(problem_text_of(&problem.code).is_some(), "no text for the code {}", problem.code);
-            for locale in LOCALES {
+            for locale in Locale::ALL {
                 let text = problem_text(locale, &problem).unwrap();
                 assert!(!text.contains(['{', '}']), "{locale:?} {}: a value is not filled in: {text}", problem.code);
                 for value in problem.values.values() {
@@ -125,6 +124,7 @@ mod tests {
 
     #[test]
     fn a_problem_is_said_in_the_chosen_language() {
+        crate::text::tests::load_every_language();
         let problem = problem(Rule::MinOverMax { min: 3, max: 2 });
         let isolated = |value: &str| format!("\u{2068}{value}\u{2069}");
         let (three, two) = (isolated("3"), isolated("2"));

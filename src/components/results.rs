@@ -8,7 +8,6 @@ use baraza_core::api::{ItemResult, ResultsResponse};
 use baraza_core::definition::ResultsVisibility;
 use baraza_core::{Consultation, Item, Status};
 use leptos::prelude::*;
-use leptos_i18n::Locale as _;
 
 use super::charts::item_chart;
 use super::{error_notice, loading, Content};
@@ -18,22 +17,44 @@ use crate::chart;
 use crate::load::Load;
 use crate::outbox::{use_outbox, Counted};
 
+/// The results section of the results screen (`/c/{id}/results`).
 pub fn results(consultation: Arc<Consultation>) -> impl IntoView {
     let body = if consultation.results_are_public(browser::now()) {
         results_list(consultation).into_any()
     } else {
-        let message = match consultation.results {
-            ResultsVisibility::AfterClose => tr!(results.after_close),
-            _ => tr!(results.staff_only),
-        };
-        view! { <p class="notice">{message}</p> }.into_any()
+        not_public(&consultation).into_any()
     };
+    section(body)
+}
+
+/// The results section of a consultation's page: a link to the results
+/// screen, a later download, while the page itself stays light.
+pub fn results_link(consultation: &Consultation) -> impl IntoView {
+    let body = if consultation.results_are_public(browser::now()) {
+        let href = format!("/c/{}/results", consultation.id);
+        view! { <p><a href=href>{tr!(results.see)}</a></p> }.into_any()
+    } else {
+        not_public(consultation).into_any()
+    };
+    section(body)
+}
+
+fn section(body: AnyView) -> impl IntoView {
     view! {
         <section class="results" aria-labelledby="results-title">
             <h2 id="results-title">{tr!(results.title)}</h2>
             {body}
         </section>
     }
+}
+
+/// When the results will be public, if ever.
+fn not_public(consultation: &Consultation) -> impl IntoView {
+    let message = match consultation.results {
+        ResultsVisibility::AfterClose => tr!(results.after_close),
+        _ => tr!(results.staff_only),
+    };
+    view! { <p class="notice">{message}</p> }
 }
 
 fn results_list(consultation: Arc<Consultation>) -> impl IntoView {

@@ -7,7 +7,7 @@ use baraza_core::admin::AdminConsultationList;
 use baraza_core::staff::Role;
 
 use crate::api::{self, AppError};
-use crate::i18n::*;
+use crate::text::Locale;
 use crate::load::Load;
 use crate::staff_session::{kept_token, use_staff_session, SignedIn};
 
@@ -78,8 +78,8 @@ pub fn admin_consultations(signed_in: &SignedIn) -> Load<AdminConsultationList> 
 
 pub fn role_name(locale: Locale, role: Role) -> &'static str {
     match role {
-        Role::Publisher => td_string!(locale, staff.role_publisher),
-        Role::Analyst => td_string!(locale, staff.role_analyst),
+        Role::Publisher => text!(locale, staff.role_publisher),
+        Role::Analyst => text!(locale, staff.role_analyst),
     }
 }
 

@@ -2,24 +2,23 @@
 
 use baraza_core::Status;
 use leptos::prelude::*;
-use leptos_i18n::Locale as _;
 
 use crate::browser;
 use crate::present::DateLine;
-use crate::text::{tr, Text};
+use crate::text::{tr, Key};
 
 /// The status as a badge, and its date: "Open · Closes 31 January 2027".
 pub fn status_line(status: Status, line: DateLine) -> impl IntoView {
-    let (class, label): (&str, Text) = match status {
-        Status::Upcoming => ("status status-upcoming", |l| crate::i18n::td_string!(l, status.upcoming)),
-        Status::Open => ("status status-open", |l| crate::i18n::td_string!(l, status.open)),
-        Status::Closed => ("status status-closed", |l| crate::i18n::td_string!(l, status.closed)),
-        Status::Archived => ("status status-archived", |l| crate::i18n::td_string!(l, status.archived)),
+    let (class, label): (&str, Key) = match status {
+        Status::Upcoming => ("status status-upcoming", key!(status.upcoming)),
+        Status::Open => ("status status-open", key!(status.open)),
+        Status::Closed => ("status status-closed", key!(status.closed)),
+        Status::Archived => ("status status-archived", key!(status.archived)),
     };
-    let (text, at): (Text, _) = match line {
-        DateLine::Opens(at) => (|l| crate::i18n::td_string!(l, when.opens), at),
-        DateLine::Closes(at) => (|l| crate::i18n::td_string!(l, when.closes), at),
-        DateLine::Closed(at) => (|l| crate::i18n::td_string!(l, when.closed), at),
+    let (text, at): (Key, _) = match line {
+        DateLine::Opens(at) => (key!(when.opens), at),
+        DateLine::Closes(at) => (key!(when.closes), at),
+        DateLine::Closed(at) => (key!(when.closed), at),
     };
     let date = crate::text::tr_with(text, move |locale| vec![("date", browser::format_date(at, locale.as_str()))]);
     view! {

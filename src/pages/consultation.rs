@@ -15,7 +15,8 @@ use crate::components::comments::comments;
 use crate::components::deadline::deadline_warning;
 use crate::components::items::{item_view, Ballots};
 use crate::components::offline::kept_notice;
-use crate::components::results::results;
+use crate::components::reading_language::reading_language;
+use crate::components::results::results_link;
 use crate::components::status::status_line;
 use crate::components::{error_notice, loading, paragraphs, Content};
 use crate::load::Load;
@@ -94,6 +95,7 @@ fn consultation_view(consultation: Consultation) -> impl IntoView {
         <article class="consultation">
             <header class="consultation-header">
                 <h1 lang=title.lang() dir=title.dir()>{title.text()}</h1>
+                {reading_language(c.clone())}
                 {organization}
                 {status_line(status, date_line(status, c.opens_at, c.closes_at))}
             </header>
@@ -104,7 +106,7 @@ fn consultation_view(consultation: Consultation) -> impl IntoView {
             {deadline}
             {code_field}
             <div class="items">{items}</div>
-            {results(c.clone())}
+            {results_link(&c)}
             {comments}
         </article>
     }

@@ -9,7 +9,7 @@ use crate::browser;
 use crate::chart::escape;
 use crate::components::markup_view;
 use crate::components::offline::kept_consultations;
-use crate::i18n::*;
+use crate::text::Locale;
 use crate::language::{self, use_language};
 use crate::outbox::{use_outbox, PARTICIPANT_KEY};
 use crate::storage::{self, Shelf};
@@ -21,7 +21,7 @@ const ERASED: &str = "/device?erased";
 pub fn device_page() -> impl IntoView {
     let ui = use_language();
     let outbox = use_outbox();
-    page_title(move || td_string!(ui.get(), device.title).to_owned());
+    page_title(move || text!(ui.get(), device.title).to_owned());
     let kept = kept_consultations();
     let confirming = RwSignal::new(false);
     let erased = browser::path() == ERASED;
@@ -30,39 +30,39 @@ pub fn device_page() -> impl IntoView {
         let waiting = outbox.waiting_count();
         let (kept, answers) = (kept.with(Vec::len), outbox.answers().len());
         let count = |template: &str, count: usize| fill(template, &[("count", count.to_string())]);
-        let language = match browser::stored(language::STORAGE_KEY).and_then(|l| l.parse::<Locale>().ok()) {
+        let language = match browser::stored(language::STORAGE_KEY).and_then(|l| Locale::from_tag(&l)) {
             Some(chosen) => {
-                fill(td_string!(locale, device.language), &[("language", language::native_name(chosen).into())])
+                fill(text!(locale, device.language), &[("language", chosen.native_name().into())])
             }
-            None => td_string!(locale, device.language_none).to_owned(),
+            None => text!(locale, device.language_none).to_owned(),
         };
         // The id follows its label as code in its own left-to-right box: in
         // Arabic text, a long id broken across lines would read out of order.
         let participant = match browser::stored(PARTICIPANT_KEY) {
             Some(id) => format!(
                 "{} <code class=\"participant-id\" dir=\"ltr\">{}</code>",
-                escape(td_string!(locale, device.participant)),
+                escape(text!(locale, device.participant)),
                 escape(&id)
             ),
-            None => escape(td_string!(locale, device.participant_none)),
+            None => escape(text!(locale, device.participant_none)),
         };
-        let mut out = format!("<h1>{}</h1>", td_string!(locale, device.title));
+        let mut out = format!("<h1>{}</h1>", text!(locale, device.title));
         if erased {
             out.push_str(&format!(
                 "<p class=\"notice\" role=\"status\" data-erased>{}</p>",
-                td_string!(locale, device.erased)
+                text!(locale, device.erased)
             ));
         }
         out.push_str(&format!(
             "<p class=\"lead\">{}</p><ul class=\"device-data\" data-counts=\"{} {waiting} {}\">",
-            td_string!(locale, device.intro),
+            text!(locale, device.intro),
             kept,
             answers
         ));
         for line in [
-            count(td_string!(locale, device.kept), kept),
-            count(td_string!(locale, device.waiting), waiting),
-            count(td_string!(locale, device.answers), answers),
+            count(text!(locale, device.kept), kept),
+            count(text!(locale, device.waiting), waiting),
+            count(text!(locale, device.answers), answers),
             language,
         ] {
             out.push_str(&format!("<li>{}</li>", escape(&line)));
@@ -74,14 +74,14 @@ pub fn device_page() -> impl IntoView {
                 "<div class=\"notice notice-error\" role=\"alert\" data-confirm-erase><p>{}</p>\
                  <button type=\"button\" id=\"erase-confirm\" data-erase>{}</button> \
                  <button type=\"button\" class=\"secondary\" data-keep>{}</button></div>",
-                count(td_string!(locale, device.confirm_lost), waiting),
-                td_string!(locale, device.confirm),
-                td_string!(locale, device.cancel)
+                count(text_count!(locale, device.confirm_lost, waiting as u64), waiting),
+                text!(locale, device.confirm),
+                text!(locale, device.cancel)
             ));
         } else {
             out.push_str(&format!(
                 "<button type=\"button\" id=\"erase\" data-ask>{}</button>",
-                td_string!(locale, device.erase)
+                text!(locale, device.erase)
             ));
         }
         out

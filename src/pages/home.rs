@@ -9,7 +9,6 @@ use crate::api;
 use crate::components::offline::{keep_control, kept_consultations, kept_notice};
 use crate::components::status::status_line;
 use crate::components::{error_notice, level_texts, loading, Content};
-use crate::i18n::*;
 use crate::language::use_language;
 use crate::load::Load;
 use crate::present::DateLine;
@@ -17,7 +16,7 @@ use crate::storage::{Shelf, LIST_KEY};
 
 pub fn home() -> impl IntoView {
     let ui = use_language();
-    page_title(move || td_string!(ui.get(), home.title).to_owned());
+    page_title(move || text!(ui.get(), home.title).to_owned());
     let list = Load::<ConsultationList>::kept_on_phone(Shelf::Lists, LIST_KEY.into(), api::consultations_since);
     let kept = kept_consultations();
     let sections = move || match list.get() {

@@ -8,12 +8,11 @@
 
 use baraza_core::definition::Consultation;
 use leptos::prelude::*;
-use leptos_i18n::Locale as _;
 use uuid::Uuid;
 
 use super::page_title;
 use crate::components::{markup_view, reject_advice, reject_text};
-use crate::i18n::*;
+use crate::text::Locale;
 use crate::input::{self, Labels, Line, State};
 use crate::language::use_language;
 use crate::outbox::{use_outbox, ActionRecord, Delivery};
@@ -44,7 +43,7 @@ impl List {
 pub fn mine_page() -> impl IntoView {
     let ui = use_language();
     let outbox = use_outbox();
-    page_title(move || td_string!(ui.get(), mine.title).to_owned());
+    page_title(move || text!(ui.get(), mine.title).to_owned());
     // The phone keeps a few consultations: a list is enough.
     let consultations = RwSignal::new(Vec::<Consultation>::new());
     leptos::task::spawn_local(async move {
@@ -63,7 +62,7 @@ pub fn mine_page() -> impl IntoView {
                     browser::select_text(&field);
                 }
                 let locale = ui.get_untracked();
-                let said = if done { td_string!(locale, mine.copied) } else { td_string!(locale, mine.copy_failed) };
+                let said = if done { text!(locale, mine.copied) } else { text!(locale, mine.copy_failed) };
                 browser::set_text(COPIED, said);
             });
         }
@@ -75,13 +74,13 @@ pub fn mine_page() -> impl IntoView {
         answers.reverse();
         let mut out = format!(
             "<h1>{}</h1><p class=\"lead\">{}</p>",
-            td_string!(locale, mine.title),
-            td_string!(locale, mine.intro)
+            text!(locale, mine.title),
+            text!(locale, mine.intro)
         );
         for (list, title) in [
-            (List::Waiting, td_string!(locale, mine.waiting_title)),
-            (List::Counted, td_string!(locale, mine.counted_title)),
-            (List::Refused, td_string!(locale, mine.refused_title)),
+            (List::Waiting, text!(locale, mine.waiting_title)),
+            (List::Counted, text!(locale, mine.counted_title)),
+            (List::Refused, text!(locale, mine.refused_title)),
         ] {
             let records = if list == List::Waiting { &waiting } else { &answers };
             out.push_str(&format!("<section data-input=\"{}\"><h2>{title}</h2>", list.name()));
@@ -91,7 +90,7 @@ pub fn mine_page() -> impl IntoView {
             out.push_str(&section(locale, list, records, named, |id| outbox.seen(id)));
             out.push_str("</section>");
         }
-        out.push_str(&format!("<p><a href=\"/device\">{}</a></p>", td_string!(locale, mine.device_link)));
+        out.push_str(&format!("<p><a href=\"/device\">{}</a></p>", text!(locale, mine.device_link)));
         out
     };
     // Apart from the markup, which is drawn anew on changes: a live region
@@ -106,7 +105,7 @@ pub fn mine_page() -> impl IntoView {
 /// consultation when the consultation is kept, else their ids.
 fn naming(locale: Locale, record: &ActionRecord, consultation: Option<&Consultation>) -> Naming {
     let ui = locale.as_str();
-    let title = |text| consultation.map(|c| present::shown(text, ui, &c.default_language).0.to_owned());
+    let title = |text| consultation.map(|c| present::shown(text, ui, ui, &c.default_language).0.to_owned());
     let item = record.ballot_item.as_deref().map(|id| {
         let found = consultation.and_then(|c| c.items.iter().find(|item| item.id() == id));
         found.and_then(|item| title(item.title())).unwrap_or_else(|| id.to_owned())
@@ -158,17 +157,17 @@ fn section(
         .collect();
     if lines.is_empty() {
         return match list {
-            List::Waiting => format!("<p>{}</p>", td_string!(locale, mine.waiting_none)),
-            List::Counted => format!("<p>{}</p>", td_string!(locale, mine.counted_none)),
-            List::Refused => format!("<p>{}</p>", td_string!(locale, mine.refused_none)),
+            List::Waiting => format!("<p>{}</p>", text!(locale, mine.waiting_none)),
+            List::Counted => format!("<p>{}</p>", text!(locale, mine.counted_none)),
+            List::Refused => format!("<p>{}</p>", text!(locale, mine.refused_none)),
         };
     }
     let markup = input::list(&lines, labels(locale));
     if list == List::Waiting {
         format!(
             "<p>{}</p>{markup}<button type=\"button\" class=\"secondary\" data-send>{}</button>",
-            td_string!(locale, mine.waiting_hint),
-            td_string!(locale, mine.send_now)
+            text!(locale, mine.waiting_hint),
+            text!(locale, mine.send_now)
         )
     } else {
         markup
@@ -176,22 +175,22 @@ fn section(
 }
 
 fn labels(locale: Locale) -> Labels<'static> {
-    Labels { receipt: td_string!(locale, mine.receipt), copy: td_string!(locale, mine.copy) }
+    Labels { receipt: text!(locale, mine.receipt), copy: text!(locale, mine.copy) }
 }
 
 /// One action as listed, in `locale`.
 fn line<'a>(locale: Locale, record: &'a ActionRecord, naming: Naming, state: State<'a>) -> Line<'a> {
     let (template, item) = match (naming.item, record.comment) {
-        (Some(item), _) => (td_string!(locale, mine.ballot), item),
-        (None, true) => (td_string!(locale, mine.comment), String::new()),
-        (None, false) => (td_string!(locale, mine.other), String::new()),
+        (Some(item), _) => (text!(locale, mine.ballot), item),
+        (None, true) => (text!(locale, mine.comment), String::new()),
+        (None, false) => (text!(locale, mine.other), String::new()),
     };
     let date = browser::format_date_time(record.made_at, locale.as_str());
     Line {
         id: record.id(),
         consultation: &record.consultation,
         what: text::fill(template, &[("item", item), ("consultation", naming.consultation)]),
-        made: text::fill(td_string!(locale, mine.made), &[("date", date)]),
+        made: text::fill(text!(locale, mine.made), &[("date", date)]),
         state,
     }
 }

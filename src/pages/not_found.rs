@@ -3,12 +3,11 @@
 use leptos::prelude::*;
 
 use super::page_title;
-use crate::i18n::*;
 use crate::language::use_language;
 
 pub fn not_found() -> impl IntoView {
     let ui = use_language();
-    page_title(move || td_string!(ui.get(), not_found.title).to_owned());
+    page_title(move || text!(ui.get(), not_found.title).to_owned());
     view! {
         <h1>{tr!(not_found.title)}</h1>
         <p>{tr!(not_found.body)}</p>

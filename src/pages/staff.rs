@@ -15,7 +15,6 @@ use crate::components::problems::problem_list;
 use crate::components::staff_gate::{admin_consultations, staff_gate};
 use crate::components::status::status_line;
 use crate::components::{error_notice, error_text, level_texts, loading, Content};
-use crate::i18n::*;
 use crate::language::use_language;
 use crate::load::Load;
 use crate::present::DateLine;
@@ -23,7 +22,7 @@ use crate::staff_session::{use_staff_session, SignedIn};
 
 pub fn staff_page() -> impl IntoView {
     let ui = use_language();
-    page_title(move || td_string!(ui.get(), staff.title).to_owned());
+    page_title(move || text!(ui.get(), staff.title).to_owned());
     staff_gate(|signed_in| staff_home(signed_in).into_any())
 }
 
@@ -53,7 +52,7 @@ fn card(consultation: &AdminConsultation) -> impl IntoView {
     let summary = &consultation.summary;
     let title = Content::new(&summary.title, &summary.default_language);
     let participants = consultation.participants;
-    let count = tr_with!(staff.participants, move |locale| vec![(
+    let count = tr_count!(staff.participants, participants, move |locale| vec![(
         "count",
         browser::format_number(participants, locale.as_str())
     )]);

@@ -19,16 +19,16 @@ use crate::browser;
 use crate::components::staff_gate::{admin_consultations, staff_gate};
 use crate::components::status::status_line;
 use crate::components::{done_or_error, error_notice, error_text, loading, Content};
-use crate::i18n::*;
+use crate::text::Locale;
 use crate::language::use_language;
 use crate::load::Load;
 use crate::present::DateLine;
 use crate::staff_session::{use_staff_session, SignedIn};
-use crate::text::{fill, tr, Text};
+use crate::text::{fill, tr, Key};
 
 pub fn staff_consultation_page(id: String) -> impl IntoView {
     let ui = use_language();
-    page_title(move || td_string!(ui.get(), staff.title).to_owned());
+    page_title(move || text!(ui.get(), staff.title).to_owned());
     staff_gate(move |signed_in| managed(id.clone(), signed_in).into_any())
 }
 
@@ -95,22 +95,22 @@ fn final_step(
     id: String,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let (name, title, intro, label, confirm, done): (&str, Text, Text, Text, Text, Text) = match step {
+    let (name, title, intro, label, confirm, done): (&str, Key, Key, Key, Key, Key) = match step {
         Step::Close => (
             "close",
-            |l| td_string!(l, staff.close_title),
-            |l| td_string!(l, staff.close_intro),
-            |l| td_string!(l, staff.close),
-            |l| td_string!(l, staff.close_confirm),
-            |l| td_string!(l, staff.closed_done),
+            key!(staff.close_title),
+            key!(staff.close_intro),
+            key!(staff.close),
+            key!(staff.close_confirm),
+            key!(staff.closed_done),
         ),
         Step::Archive => (
             "archive",
-            |l| td_string!(l, staff.archive_title),
-            |l| td_string!(l, staff.archive_intro),
-            |l| td_string!(l, staff.archive),
-            |l| td_string!(l, staff.archive_confirm),
-            |l| td_string!(l, staff.archived_done),
+            key!(staff.archive_title),
+            key!(staff.archive_intro),
+            key!(staff.archive),
+            key!(staff.archive_confirm),
+            key!(staff.archived_done),
         ),
     };
     let asking = RwSignal::new(false);
@@ -242,7 +242,7 @@ fn outcome_section(
                     let name = default_name.clone();
                     view! { <p class="notice notice-error" role="alert">{tr_with!(staff.outcome_missing_default, move |_| vec![("language", name.clone())])}</p> }
                 })}
-                {move || result.get().map(|result| done_or_error(result, |l| td_string!(l, staff.outcome_saved)))}
+                {move || result.get().map(|result| done_or_error(result, key!(staff.outcome_saved)))}
             </div>
         </section>
     }
@@ -306,7 +306,7 @@ fn codes_section(token: String, id: String, log: Load<ChangeLog>) -> impl IntoVi
                 {move || result.get().map(|result| match result {
                     Ok(issued) => view! {
                         <p class="notice" role="status">
-                            {tr_with!(staff.codes_done, move |locale| vec![("count", browser::format_number(issued.into(), locale.as_str()))])}
+                            {tr_count!(staff.codes_done, issued.into(), move |locale| vec![("count", browser::format_number(issued.into(), locale.as_str()))])}
                         </p>
                     }.into_any(),
                     Err(CodesProblem::Count) => view! { <p class="notice notice-error" role="alert">{tr!(staff.codes_invalid_count)}</p> }.into_any(),
@@ -321,12 +321,12 @@ fn codes_section(token: String, id: String, log: Load<ChangeLog>) -> impl IntoVi
 /// closing date is shown as a date in the staff member's language).
 fn change_text(change: &Change, locale: Locale) -> String {
     let template = match change.action {
-        ChangeAction::Published => td_string!(locale, staff.change_published),
-        ChangeAction::Updated => td_string!(locale, staff.change_updated),
-        ChangeAction::Closed => td_string!(locale, staff.change_closed),
-        ChangeAction::Archived => td_string!(locale, staff.change_archived),
-        ChangeAction::Outcome => td_string!(locale, staff.change_outcome),
-        ChangeAction::CodesIssued => td_string!(locale, staff.change_codes_issued),
+        ChangeAction::Published => text!(locale, staff.change_published),
+        ChangeAction::Updated => text!(locale, staff.change_updated),
+        ChangeAction::Closed => text!(locale, staff.change_closed),
+        ChangeAction::Archived => text!(locale, staff.change_archived),
+        ChangeAction::Outcome => text!(locale, staff.change_outcome),
+        ChangeAction::CodesIssued => text!(locale, staff.change_codes_issued),
     };
     let detail = match change.action {
         ChangeAction::Closed => OffsetDateTime::parse(&change.detail, &Rfc3339)

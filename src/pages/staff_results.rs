@@ -9,7 +9,6 @@ use baraza_core::analysis::HIDE_REASON_MAX_CHARS;
 use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ReasonError};
 use baraza_core::{Consultation, Item, Status};
 use leptos::prelude::*;
-use leptos_i18n::Locale as _;
 
 use super::not_found::not_found;
 use super::page_title;
@@ -19,16 +18,16 @@ use crate::components::charts::participation;
 use crate::components::results::item_results;
 use crate::components::staff_gate::staff_gate;
 use crate::components::{error_message, error_notice, error_text, loading, more_pages, Content};
-use crate::i18n::*;
-use crate::language::{native_name, use_language};
+use crate::text::Locale;
+use crate::language::use_language;
 use crate::load::{Load, Pages};
 use crate::present;
 use crate::staff_session::{use_staff_session, SignedIn};
-use crate::text::{fill, tr, Text};
+use crate::text::{fill, tr, Key};
 
 pub fn staff_results_page(id: String) -> impl IntoView {
     let ui = use_language();
-    page_title(move || td_string!(ui.get(), results.title).to_owned());
+    page_title(move || text!(ui.get(), results.title).to_owned());
     staff_gate(move |signed_in| results_screen(id.clone(), signed_in).into_any())
 }
 
@@ -112,10 +111,10 @@ fn downloads(token: String, id: String) -> impl IntoView {
     let buttons = Export::ALL
         .into_iter()
         .map(|export| {
-            let label: Text = match export {
-                Export::BallotsCsv => |l| td_string!(l, staff.download_ballots),
-                Export::TalliesCsv => |l| td_string!(l, staff.download_tallies),
-                Export::Json => |l| td_string!(l, staff.download_json),
+            let label: Key = match export {
+                Export::BallotsCsv => key!(staff.download_ballots),
+                Export::TalliesCsv => key!(staff.download_tallies),
+                Export::Json => key!(staff.download_json),
             };
             let fetch = move |_| {
                 busy.set(true);
@@ -190,18 +189,18 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
             items
                 .iter()
                 .map(|item| {
-                    let title = present::shown(item.title(), locale.as_str(), &default_language).0.to_owned();
+                    let title = present::shown(item.title(), locale.as_str(), locale.as_str(), &default_language).0.to_owned();
                     view! { <option value=item.id().to_owned()>{title}</option> }
                 })
                 .collect_view()
         }
     };
-    let mut languages: BTreeSet<String> = Locale::get_all().iter().map(|l| l.as_str().to_owned()).collect();
+    let mut languages: BTreeSet<String> = Locale::ALL.iter().map(|l| l.as_str().to_owned()).collect();
     languages.extend(consultation.title.languages().map(str::to_owned));
     let language_options = languages
         .into_iter()
         .map(|code| {
-            let name = code.parse::<Locale>().ok().map(native_name);
+            let name = Locale::from_tag(&code).map(Locale::native_name);
             let shown = code.clone();
             view! { <option value=code.clone()>{name.map_or(shown, str::to_owned)}</option> }
         })
@@ -227,7 +226,7 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
             }
         }
     };
-    let more = more_pages(pages, load_more, |l| td_string!(l, staff.more_comments));
+    let more = more_pages(pages, load_more, key!(staff.more_comments));
     let totals = tr_with!(staff.comment_totals, move |locale| vec![
         ("total", browser::format_number(total, locale.as_str())),
         ("hidden", browser::format_number(hidden.get(), locale.as_str())),
@@ -362,13 +361,13 @@ fn moderated_comment(
         let mut meta = format!(
             "{} · {} · {}",
             browser::format_date(snapshot.created_at, locale.as_str()),
-            fill(td_string!(locale, comments.agree), &[("count", snapshot.agree.to_string())]),
-            fill(td_string!(locale, comments.disagree), &[("count", snapshot.disagree.to_string())]),
+            fill(text!(locale, comments.agree), &[("count", snapshot.agree.to_string())]),
+            fill(text!(locale, comments.disagree), &[("count", snapshot.disagree.to_string())]),
         );
         if let Some(item) = &on_item {
-            let title = present::shown(item.title(), locale.as_str(), &default_language).0;
+            let title = present::shown(item.title(), locale.as_str(), locale.as_str(), &default_language).0;
             meta.push_str(" · ");
-            meta.push_str(&fill(td_string!(locale, staff.comment_on), &[("title", title.to_owned())]));
+            meta.push_str(&fill(text!(locale, staff.comment_on), &[("title", title.to_owned())]));
         }
         meta
     };
@@ -377,7 +376,7 @@ fn moderated_comment(
         state.with(|current| {
             let at = current.hidden_at.map(|at| browser::format_date(at, locale.as_str())).unwrap_or_default();
             fill(
-                td_string!(locale, staff.hidden_note),
+                text!(locale, staff.hidden_note),
                 &[
                     ("by", current.hidden_by.clone().unwrap_or_default()),
                     ("date", at),
@@ -389,9 +388,9 @@ fn moderated_comment(
     let problem_text = move || {
         let locale = ui.get();
         problem.get().map(|problem| match problem {
-            ModerationProblem::Reason(ReasonError::Missing) => td_string!(locale, staff.reason_missing).to_owned(),
+            ModerationProblem::Reason(ReasonError::Missing) => text!(locale, staff.reason_missing).to_owned(),
             ModerationProblem::Reason(ReasonError::TooLong) => {
-                fill(td_string!(locale, staff.reason_too_long), &[("max", HIDE_REASON_MAX_CHARS.to_string())])
+                fill(text!(locale, staff.reason_too_long), &[("max", HIDE_REASON_MAX_CHARS.to_string())])
             }
             ModerationProblem::Failed(error) => error_message(locale, error).to_owned(),
         })

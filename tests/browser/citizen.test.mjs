@@ -38,17 +38,18 @@ describe('the citizen app on a phone', () => {
 
   test('a citizen votes on the first item and sees the count go up', async () => {
     const { page, problems, context } = await openPhonePage(browser);
-    await page.goto(server.url);
-    await page.locator(`section[data-level="consult"] a[href="/c/${WATER}"]`).click();
+    await page.goto(`${server.url}/c/${WATER}/results`);
     const count = page.locator('[data-results-item="tariff"] [data-option="blocks"] [data-count]');
     await count.waitFor();
     const before = Number(await count.textContent());
 
+    await page.getByRole('link', { name: 'Back to the consultation' }).click();
     const form = page.locator('form[data-item="tariff"]');
     await form.locator('input[type="radio"][value="blocks"]').check();
     await form.locator('button[type="submit"]').click();
     await form.locator('[data-delivery="counted"]').waitFor();
 
+    await page.getByRole('link', { name: 'See the results' }).click();
     await waitUntil('the count to go up', async () => Number(await count.textContent()) === before + 1);
     const results = await server.api(`/consultations/${WATER}/results`);
     assert.equal(results.items.find((item) => item.id === 'tariff').counts.blocks, before + 1);

@@ -21,10 +21,11 @@ const ROAD = 'coastal-road-plan';
 
 /// Resolves once the service worker controls the page.
 /// Every URL the app shell caches hold, by cache name.
+/// The worker's caches of the app shell, each with the paths it keeps.
 const shellCaches = (page) =>
   page.evaluate(async () => {
     const kept = {};
-    for (const name of await caches.keys()) {
+    for (const name of (await caches.keys()).filter((name) => name.startsWith('baraza-shell-'))) {
       const cache = await caches.open(name);
       kept[name] = (await cache.keys()).map((request) => new URL(request.url).pathname);
     }
@@ -68,6 +69,8 @@ describe('the app offline', () => {
     assert.ok(shell.some((path) => path.endsWith('.wasm')) && shell.some((path) => path.endsWith('.css')));
     assert.ok(shell.includes('/icons/icon-192.png') && !shell.includes('/sw.js'));
     assert.deepEqual(shell.filter((path) => path.startsWith('/staff')), [], 'the staff side is never kept');
+    assert.ok(shell.includes('/later/index.html'), 'the later screens are kept after the first load');
+    assert.ok(shell.includes('/texts/en.json') && !shell.includes('/texts/fr.json'), 'the language in use is kept, no other');
 
     await context.setOffline(true);
     await page.reload();
@@ -88,6 +91,26 @@ describe('the app offline', () => {
 
     // The staff side is never answered from the phone.
     await assert.rejects(page.goto(`${server.url}/staff`));
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('after one online visit to the home screen, every later screen opens offline', async () => {
+    const { context, page, problems } = await openPhonePage(browser);
+    await page.goto(server.url);
+    await page.locator(`section[data-level="consult"] a[href="/c/${WATER}"]`).waitFor();
+    await controlled(page);
+
+    await context.setOffline(true);
+    await page.locator('.connection a[href="/mine"]').click();
+    await page.locator('section[data-input="waiting"]').waitFor();
+    assert.equal(await page.locator('h1').textContent(), 'Your input');
+    await page.locator('a[href="/device"]').click();
+    await page.locator('.device-data').waitFor();
+    // The results screen opens too; the results themselves need the connection.
+    await page.goto(`${server.url}/c/${WATER}/results`);
+    await page.locator('.notice-error[role="alert"]').waitFor();
+    assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -91,7 +91,7 @@ describe('sync', () => {
     await form.locator('[data-delivery="saved"]').waitFor();
     const status = page.locator('.connection');
     assert.equal(await status.getAttribute('data-waiting'), '1');
-    assert.match(await status.textContent(), /1 saved on this phone/);
+    assert.match(await status.textContent(), /1 action saved on this phone/);
     assert.equal(await recordsOnPhone(page, 'outbox'), 1);
     assert.deepEqual(await axeViolations(page), []);
 
@@ -290,6 +290,8 @@ describe('sync', () => {
     await page.locator('form[data-item="tariff"]').waitFor();
     await controlled(page);
     await page.locator('#language').selectOption('fr');
+    // The French texts arrive before the switch.
+    await page.locator('html[lang="fr"]').waitFor({ state: 'attached' });
     await context.setOffline(true);
     const form = await voteTariff(page, 'blocks');
     await form.locator('[data-delivery="saved"]').waitFor();
@@ -307,7 +309,7 @@ describe('sync', () => {
     await page.getByRole('button', { name: 'Effacer les données de ce téléphone' }).click();
     const confirm = page.locator('[data-confirm-erase]');
     await confirm.waitFor();
-    assert.match(await confirm.textContent(), /^1 de vos actions ne sont pas encore comptées/);
+    assert.match(await confirm.textContent(), /^1 de vos actions n’est pas encore comptée/);
     assert.deepEqual(await axeViolations(page), []);
     await confirm.getByRole('button', { name: 'Garder mes données' }).click();
     assert.equal(await recordsOnPhone(page, 'outbox'), 1);

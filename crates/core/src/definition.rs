@@ -137,6 +137,63 @@ impl Consultation {
     pub fn text<'a>(&'a self, text: &'a Localized, language: &str) -> &'a str {
         text.get(language, &self.default_language)
     }
+
+    /// Every text a publisher writes in the consultation's languages, with
+    /// its JSON path, in the order of the file.
+    pub fn localized_texts(&self) -> Vec<(String, &Localized)> {
+        let mut texts = vec![("title".to_owned(), &self.title), ("summary".to_owned(), &self.summary)];
+        texts.push(("body".to_owned(), &self.body));
+        texts.extend(self.organization.iter().map(|text| ("organization".to_owned(), text)));
+        texts.extend(self.outcome.iter().map(|text| ("outcome".to_owned(), text)));
+        for (index, item) in self.items.iter().enumerate() {
+            let path = format!("items[{index}]");
+            texts.push((format!("{path}.title"), item.title()));
+            match item {
+                Item::Info { body, .. } => texts.push((format!("{path}.body"), body)),
+                Item::SingleChoice { options, .. }
+                | Item::MultipleChoice { options, .. }
+                | Item::Ranking { options, .. } => {
+                    for (index, option) in options.iter().enumerate() {
+                        texts.push((format!("{path}.options[{index}].label"), &option.label));
+                    }
+                }
+                Item::Scale { min_label, max_label, .. } => {
+                    texts.extend(min_label.iter().map(|text| (format!("{path}.min_label"), text)));
+                    texts.extend(max_label.iter().map(|text| (format!("{path}.max_label"), text)));
+                }
+                Item::Budget { projects, .. } => {
+                    for (index, project) in projects.iter().enumerate() {
+                        let project_path = format!("{path}.projects[{index}]");
+                        texts.push((format!("{project_path}.label"), &project.label));
+                        if let Some(description) = &project.description {
+                            texts.push((format!("{project_path}.description"), description));
+                        }
+                    }
+                }
+                Item::YesNo { .. } | Item::Text { .. } => {}
+            }
+        }
+        texts
+    }
+
+    /// The languages the consultation is written in, wholly or in part: its
+    /// default language first, then the others by tag.
+    pub fn languages(&self) -> Vec<&str> {
+        let mut others: Vec<&str> = self
+            .localized_texts()
+            .into_iter()
+            .flat_map(|(_, text)| text.languages())
+            .filter(|language| *language != self.default_language)
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        std::iter::once(self.default_language.as_str()).chain(others).collect()
+    }
+
+    /// Whether any text lacks `language` (and shows in the default instead).
+    pub fn partly_in(&self, language: &str) -> bool {
+        self.localized_texts().iter().any(|(_, text)| !text.has(language))
+    }
 }
 
 /// One option of a choice or ranking item.

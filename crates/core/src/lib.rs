@@ -13,6 +13,7 @@ pub mod count;
 pub mod definition;
 pub mod lifecycle;
 pub mod localized;
+pub mod pages;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod staff;

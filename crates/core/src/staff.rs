@@ -54,27 +54,9 @@ pub struct StaffMember {
     pub role: Role,
 }
 
-/// Whether an address belongs to the staff side, `/staff` and everything
-/// under it (not `/staffroom`): the server answers these with the staff
-/// bundle, and the app leaves links between the two sides to a full load.
-pub fn is_staff_path(path: &str) -> bool {
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    path.strip_prefix("/staff").is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn staff_paths_are_told_apart() {
-        for path in ["/staff", "/staff/", "/staff/c/road", "/staff?x", "/staff/c/road#y"] {
-            assert!(is_staff_path(path), "{path}");
-        }
-        for path in ["/", "/staffroom", "/c/staff", "staff"] {
-            assert!(!is_staff_path(path), "{path}");
-        }
-    }
 
     #[test]
     fn roles_read_back_what_they_write() {

@@ -449,3 +449,31 @@ fn every_rule_reports_its_path_code_values_and_message() {
 }
 
 const SLUG: &str = "must be 1 to 64 lowercase letters, digits and single hyphens, such as \"water-2027\"";
+
+/// Every text of a definition, as `localized_texts` lists them, is every
+/// text validation requires in the default language: the two cannot drift.
+#[test]
+fn the_texts_listed_are_the_texts_validation_reads() {
+    for example in EXAMPLES {
+        let consultation = parse_definition(example).unwrap().consultation;
+        let listed: BTreeSet<String> = consultation.localized_texts().into_iter().map(|(path, _)| path).collect();
+        // With another default language, every text lacks it.
+        let mut definition: Value = serde_json::from_str(example).unwrap();
+        definition["default_language"] = json!("xx");
+        let missing: BTreeSet<String> = errors_of(definition)
+            .into_iter()
+            .filter(|problem| problem.code == "default_text_missing")
+            .map(|problem| problem.path)
+            .collect();
+        assert_eq!(listed, missing, "{}", consultation.id);
+    }
+}
+
+#[test]
+fn a_consultation_says_which_languages_it_is_written_in() {
+    let road = parse_definition(EXAMPLES[0]).unwrap().consultation;
+    assert_eq!(road.languages(), ["en", "fr", "sw"]);
+    assert!(!road.partly_in("en"));
+    let budget = parse_definition(EXAMPLES[2]).unwrap().consultation;
+    assert_eq!(budget.languages(), ["sw", "en"], "the default language first");
+}

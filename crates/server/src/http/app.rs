@@ -1,7 +1,10 @@
-//! Serving the built app: files from `dist/`, and `index.html` for any other
-//! path so the app's own routes (`/c/water-services-2027`) load directly.
-//! Paths under `/staff` get the staff side's page, `dist/staff/index.html`:
-//! the staff screens are a bundle of their own that citizens never download.
+//! Serving the built app: files from `dist/`, and for any other path the
+//! `index.html` of the page that serves it (core's `pages::page_of`), so the
+//! app's own routes (`/c/water-services-2027`) load directly: the citizen
+//! page at the top, the citizen's later screens (`/mine`, `/device`,
+//! `/c/{id}/results`) from `dist/later/`, and everything under `/staff` from
+//! `dist/staff/` — bundles of their own, so a citizen's first load carries
+//! neither.
 //!
 //! The build writes a brotli (`.br`) and a gzip (`.gz`) copy beside every
 //! file that compresses, at the tightest settings; each answer is the copy
@@ -20,7 +23,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use baraza_core::staff::is_staff_path;
+use baraza_core::pages::page_of;
 use tower::ServiceExt;
 use tower_http::services::fs::ServeFileSystemResponseBody;
 use tower_http::services::{ServeDir, ServeFile};
@@ -48,7 +51,7 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
         return Error::NotFound.into_response();
     }
     let path = request.uri().path().to_owned();
-    let index = if is_staff_path(&path) { state.dist.join("staff/index.html") } else { state.dist.join("index.html") };
+    let index = state.dist.join(page_of(&path).folder()).join("index.html");
     if !tokio::fs::metadata(&index).await.is_ok_and(|meta| meta.is_file()) {
         return (StatusCode::SERVICE_UNAVAILABLE, Html(NOT_BUILT)).into_response();
     }

@@ -18,10 +18,13 @@ const WASM: &str = "baraza-app-0123456789abcdef_bg.wasm";
 const JS: &str = "baraza-app-0123456789abcdef.js";
 const CSS: &str = "main-0123456789abcdef.css";
 const STAFF_WASM: &str = "staff/baraza-staff-0123456789abcdef_bg.wasm";
+const LATER_WASM: &str = "later/baraza-later-0123456789abcdef_bg.wasm";
+/// The page of the citizen's later screens.
+const LATER_HTML: &str = "<!doctype html><html lang=\"en\"><title>Baraza</title><body></body></html>";
 
 /// The files of the built app that compress, each with the start of the
 /// `Content-Type` it is sent with.
-const COMPRESSED: [(&str, &str); 11] = [
+const COMPRESSED: [(&str, &str); 13] = [
     ("index.html", "text/html"),
     (WASM, "application/wasm"),
     (JS, "text/javascript"),
@@ -33,6 +36,8 @@ const COMPRESSED: [(&str, &str); 11] = [
     ("staff/index.html", "text/html"),
     (STAFF_WASM, "application/wasm"),
     ("staff/texts/fr.json", "application/json"),
+    ("later/index.html", "text/html"),
+    (LATER_WASM, "application/wasm"),
 ];
 
 /// An image: compressed already, so the build writes no copies of it.
@@ -44,6 +49,7 @@ fn contents(path: &str) -> Vec<u8> {
     match path {
         "index.html" => INDEX_HTML.into(),
         "staff/index.html" => STAFF_HTML.into(),
+        "later/index.html" => LATER_HTML.into(),
         _ if path.ends_with(".wasm") => [&b"\0asm\x01\0\0\0"[..], &path.repeat(40).into_bytes()].concat(),
         _ => format!("/* {path} */ {}", "{\"texte\": \"Participez à la consultation\"}".repeat(40)).into_bytes(),
     }
@@ -185,6 +191,21 @@ async fn app_routes_get_the_page_compressed_and_revalidated() {
             assert!(varies_by_encoding(&answer), "{path}");
         }
     }
+}
+
+#[tokio::test]
+async fn the_citizens_later_screens_get_their_own_page_and_files() {
+    let server = server_with_built_app().await;
+    for path in ["/mine", "/device?erased", "/c/water-services-2027/results"] {
+        let answer = get_accepting(&server, path, Some(BROWSER)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        assert_eq!(decoded(&answer), LATER_HTML.as_bytes(), "{path}");
+        assert_eq!(header(&answer, header::CACHE_CONTROL), Some("no-cache"), "{path}");
+    }
+    assert_eq!(decoded(&get_accepting(&server, "/c/water-services-2027", Some(BROWSER)).await), INDEX_HTML.as_bytes());
+    let wasm = get_accepting(&server, &format!("/{LATER_WASM}"), Some(BROWSER)).await;
+    assert_eq!(decoded(&wasm), contents(LATER_WASM));
+    assert_eq!(header(&wasm, header::CACHE_CONTROL), Some(CACHED_FOR_GOOD));
 }
 
 #[tokio::test]

@@ -1,0 +1,166 @@
+//! Generates the app's text keys and its list of interface languages from
+//! `locales/`, so that a key the code uses and English lacks fails the build.
+//!
+//! `locales/en.json` is the reference: every text in it becomes a constant
+//! under `text::keys` (`keys::home::title` for `"home": {"title": …}`), a
+//! [`Key`] for a plain text or a `PluralKey` for one written per plural
+//! category (`{"one": …, "other": …}`). Every file in `locales/` is an
+//! interface language of the generated `Locale`, named in itself by its
+//! `language_name`. The texts themselves are not compiled in: the app loads
+//! one language's file at run time (`text.rs`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde_json::Value;
+
+/// The plural categories of CLDR, as `Intl.PluralRules` names them.
+const PLURAL_CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+/// Languages written right to left, of those CLDR knows (the manifests read
+/// the same from `Intl.Locale`'s `textInfo`).
+const RIGHT_TO_LEFT: [&str; 10] = ["ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"];
+
+fn main() {
+    println!("cargo::rerun-if-changed=locales");
+    let locales = Path::new("locales");
+    let mut languages: Vec<(String, String)> = std::fs::read_dir(locales)
+        .expect("locales/ is readable")
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            println!("cargo::rerun-if-changed={}", path.display());
+            let tag = path.file_name()?.to_str()?.strip_suffix(".json")?.to_owned();
+            let texts: Value = serde_json::from_str(&std::fs::read_to_string(&path).ok()?)
+                .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+            let name = texts["language_name"].as_str().unwrap_or_else(|| panic!("{tag}: no language_name")).to_owned();
+            Some((tag, name))
+        })
+        .collect();
+    languages.sort();
+
+    let english: Value = serde_json::from_str(&std::fs::read_to_string(locales.join("en.json")).expect("locales/en.json"))
+        .expect("locales/en.json is JSON");
+    let mut keys = BTreeMap::new();
+    flatten("", &english, &mut keys);
+
+    let mut out = String::new();
+    write_locales(&mut out, &languages);
+    write_keys(&mut out, &keys);
+    let path = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("texts.rs");
+    std::fs::write(path, out).expect("OUT_DIR is writable");
+}
+
+/// Every text of a locale file by dotted key, `true` for a text written per
+/// plural category.
+fn flatten(prefix: &str, value: &Value, keys: &mut BTreeMap<String, bool>) {
+    match value {
+        Value::String(_) => {
+            keys.insert(prefix.to_owned(), false);
+        }
+        Value::Object(map) if is_plural(map) => {
+            keys.insert(prefix.to_owned(), true);
+        }
+        Value::Object(map) => {
+            for (name, value) in map {
+                assert!(
+                    name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                    "locales/en.json: `{prefix}.{name}`: keys are lower-case words joined by _"
+                );
+                let key = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
+                flatten(&key, value, keys);
+            }
+        }
+        other => panic!("locales/en.json: `{prefix}` is {other}, not a text"),
+    }
+}
+
+fn is_plural(map: &serde_json::Map<String, Value>) -> bool {
+    map.contains_key("other") && map.keys().all(|name| PLURAL_CATEGORIES.contains(&name.as_str()))
+}
+
+fn variant(tag: &str) -> String {
+    tag.replace('-', "_")
+}
+
+fn write_locales(out: &mut String, languages: &[(String, String)]) {
+    let variants = languages.iter().map(|(tag, _)| variant(tag)).collect::<Vec<_>>().join(", ");
+    let all = languages.iter().map(|(tag, _)| format!("Locale::{}", variant(tag))).collect::<Vec<_>>().join(", ");
+    let arms = |value: &dyn Fn(&str, &str) -> String| {
+        languages.iter().map(|(tag, name)| format!("Locale::{} => {},", variant(tag), value(tag, name))).collect::<String>()
+    };
+    let _ = write!(
+        out,
+        "/// An interface language: one file in `locales/`.\n\
+         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n\
+         #[allow(non_camel_case_types)]\n\
+         pub enum Locale {{ {variants} }}\n\
+         /// English, the language every text is written in first.\n\
+         impl Default for Locale {{ fn default() -> Self {{ Locale::en }} }}\n"
+    );
+    let _ = write!(
+        out,
+        "impl Locale {{\n\
+         /// Every interface language, ordered by tag.\n\
+         pub const ALL: [Locale; {count}] = [{all}];\n\
+         /// The language's BCP 47 tag, as its file is named.\n\
+         pub const fn as_str(self) -> &'static str {{ match self {{ {tags} }} }}\n\
+         /// The language as its own readers write its name.\n\
+         pub const fn native_name(self) -> &'static str {{ match self {{ {names} }} }}\n\
+         /// Whether the language is written right to left.\n\
+         pub const fn is_right_to_left(self) -> bool {{ match self {{ {rtl} }} }}\n\
+         /// The language of a tag exactly as [`Locale::as_str`] writes it.\n\
+         pub fn from_tag(tag: &str) -> Option<Locale> {{ Locale::ALL.into_iter().find(|locale| locale.as_str() == tag) }}\n\
+         }}\n",
+        count = languages.len(),
+        tags = arms(&|tag, _| format!("{tag:?}")),
+        names = arms(&|_, name| format!("{name:?}")),
+        rtl = arms(&|tag, _| RIGHT_TO_LEFT.contains(&tag.split('-').next().unwrap_or(tag)).to_string()),
+    );
+}
+
+fn write_keys(out: &mut String, keys: &BTreeMap<String, bool>) {
+    let names = keys.keys().map(|name| format!("{name:?}")).collect::<Vec<_>>().join(", ");
+    let _ = writeln!(
+        out,
+        "/// Every key of `locales/en.json`, dotted and sorted: a key's number is its place here.\n\
+         pub const KEY_NAMES: [&str; {}] = [{names}];\n\
+         /// Whether each key of [`KEY_NAMES`] is written per plural category.\n\
+         pub const KEY_IS_PLURAL: [bool; {}] = [{}];",
+        keys.len(),
+        keys.len(),
+        keys.values().map(bool::to_string).collect::<Vec<_>>().join(", ")
+    );
+    // Nested modules, one per level of the file: `keys::home::title`.
+    let mut tree: BTreeMap<Vec<&str>, Vec<(usize, &str, bool)>> = BTreeMap::new();
+    for (number, (name, plural)) in keys.iter().enumerate() {
+        let mut path: Vec<&str> = name.split('.').collect();
+        let last = path.pop().expect("a key has a name");
+        tree.entry(path).or_default().push((number, last, *plural));
+    }
+    out.push_str("/// The text keys, one constant per text of `locales/en.json`.\n#[allow(non_upper_case_globals)]\npub mod keys {\n");
+    write_module(out, &[], &tree, 1);
+    out.push_str("}\n");
+}
+
+fn write_module(out: &mut String, path: &[&str], tree: &BTreeMap<Vec<&str>, Vec<(usize, &str, bool)>>, depth: usize) {
+    let up = "super::".repeat(depth);
+    for (number, name, plural) in tree.get(path).map(Vec::as_slice).unwrap_or_default() {
+        let kind = if *plural { "PluralKey" } else { "Key" };
+        let _ = writeln!(out, "pub const {name}: {up}{kind} = {up}{kind}({number});");
+    }
+    let children: Vec<&str> = tree
+        .keys()
+        .filter(|child| child.len() == path.len() + 1 && child.starts_with(path))
+        .map(|child| child[path.len()])
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for child in children {
+        let _ = writeln!(out, "#[allow(non_upper_case_globals)]\npub mod {child} {{");
+        let mut deeper = path.to_vec();
+        deeper.push(child);
+        write_module(out, &deeper, tree, depth + 1);
+        out.push_str("}\n");
+    }
+}

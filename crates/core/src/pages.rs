@@ -1,0 +1,74 @@
+//! The app's addresses and the page that serves each.
+//!
+//! The app is built as three pages, each with its own bundle, so that no one
+//! downloads code for screens they do not use: the **citizen** page (`/`,
+//! `/c/{id}`: read, vote, comment — the first load), the citizen's **later**
+//! screens (`/mine`, `/device`, `/c/{id}/results`: fetched by the service
+//! worker after the first load, so they open offline too), and the **staff**
+//! page (everything under `/staff`). The server answers each address with its
+//! page, and the app moves between addresses of one page without reloading
+//! and leaves the others to a full load. The service worker (`public/sw.js`)
+//! keeps a copy of the table, tested against the same examples
+//! (`tests/pages.json`).
+
+/// One of the app's pages, as built into its own folder of `dist/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Citizen,
+    Later,
+    Staff,
+}
+
+impl Page {
+    /// The page's folder in the built app (`dist/`), where its
+    /// `index.html` is; empty for the citizen page at the top.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Page::Citizen => "",
+            Page::Later => "later",
+            Page::Staff => "staff",
+        }
+    }
+}
+
+/// The page that serves `path` (its query and fragment are ignored).
+pub fn page_of(path: &str) -> Page {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
+    match segments.as_slice() {
+        ["staff", ..] => Page::Staff,
+        ["mine"] | ["device"] | ["c", _, "results"] => Page::Later,
+        _ => Page::Citizen,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The examples the service worker's copy of the table is tested
+    /// against too (tests/browser/service-worker.test.mjs).
+    const EXAMPLES: &str = include_str!("../../../tests/pages.json");
+
+    #[test]
+    fn each_address_has_its_page() {
+        let examples: std::collections::BTreeMap<String, String> = serde_json::from_str(EXAMPLES).unwrap();
+        for (path, page) in examples {
+            let expected = match page.as_str() {
+                "citizen" => Page::Citizen,
+                "later" => Page::Later,
+                "staff" => Page::Staff,
+                other => panic!("tests/pages.json: unknown page {other}"),
+            };
+            assert_eq!(page_of(&path), expected, "{path}");
+        }
+    }
+
+    #[test]
+    fn the_query_and_fragment_do_not_count() {
+        assert_eq!(page_of("/staff?x"), Page::Staff);
+        assert_eq!(page_of("/device?erased"), Page::Later);
+        assert_eq!(page_of("/c/road/results/#x"), Page::Later);
+        assert_eq!(page_of("/c/road#results"), Page::Citizen);
+    }
+}

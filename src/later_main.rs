@@ -1,0 +1,12 @@
+//! Starts the citizen's later screens (`later.html`: `/mine`, `/device`,
+//! `/c/{id}/results`) in the browser, once their texts are loaded.
+
+fn main() {
+    // As on the citizen page: no panic hook, the browser still reports one.
+    // Leptos starts its own task executor when it mounts; this first task
+    // runs before that, on the browser's.
+    wasm_bindgen_futures::spawn_local(async {
+        let locale = baraza_app::language::start().await;
+        leptos::mount::mount_to_body(move || baraza_app::later_app(locale));
+    });
+}
