@@ -12,12 +12,11 @@ use time::OffsetDateTime;
 use baraza_core::admin::MAX_CODES_PER_REQUEST;
 use baraza_core::staff::Role;
 
-use crate::changes::Author;
-use crate::codes::{self, CodesRefusal};
-use crate::consultations::Publication;
+use crate::http;
 use crate::http::limits::WriteLimit;
-use crate::receipts::ReceiptKey;
-use crate::{consultations, db, http, tokens};
+use crate::storage::changes::Author;
+use crate::storage::consultations::Publication;
+use crate::storage::{self as db, codes, consultations, tokens, StoreError};
 
 /// The `baraza` command line. Exit codes: 0 done, 1 a definition has errors,
 /// 2 the command could not run (database, address, …).
@@ -177,41 +176,30 @@ async fn publish(database: &str, files: &[PathBuf]) -> ExitCode {
     };
     // All or nothing: a failure or a refused update halfway leaves the
     // database as it was.
-    let published = async {
-        let mut tx = db::begin_write(&pool).await?;
-        let now = OffsetDateTime::now_utc();
-        let mut outcomes = Vec::new();
-        for Checked { consultation, .. } in &definitions {
-            outcomes.push(consultations::publish(&mut tx, consultation, &Author::CommandLine, now).await?);
+    let consultations: Vec<_> = definitions.into_iter().map(|checked| checked.consultation).collect();
+    match consultations::publish(&pool, &consultations, &Author::CommandLine, OffsetDateTime::now_utc()).await {
+        Ok(publications) => {
+            for (consultation, publication) in consultations.iter().zip(publications) {
+                let done = match publication {
+                    Publication::Created => "published",
+                    Publication::Updated => "updated",
+                    Publication::Unchanged => "unchanged",
+                };
+                println!("{done} {}", consultation.id);
+            }
+            ExitCode::SUCCESS
         }
-        if outcomes.iter().all(Result::is_ok) {
-            tx.commit().await?;
-        }
-        Ok::<_, sqlx::Error>(outcomes)
-    };
-    let outcomes = match published.await {
-        Ok(outcomes) => outcomes,
-        Err(error) => return fail(format!("nothing was published: {error}")),
-    };
-    let refused = outcomes.iter().any(Result::is_err);
-    for (Checked { consultation, .. }, outcome) in definitions.iter().zip(outcomes) {
-        match outcome {
-            Ok(_) if refused => {}
-            Ok(Publication::Created) => println!("published {}", consultation.id),
-            Ok(Publication::Updated) => println!("updated {}", consultation.id),
-            Ok(Publication::Unchanged) => println!("unchanged {}", consultation.id),
-            Err(problems) => {
+        Err(StoreError::DefinitionLocked(locked)) => {
+            for (id, problems) in locked {
                 for problem in problems {
-                    println!("{}: {problem}", consultation.id);
+                    println!("{id}: {problem}");
                 }
             }
+            eprintln!("nothing was published");
+            ExitCode::from(1)
         }
+        Err(error) => fail(format!("nothing was published: {error}")),
     }
-    if refused {
-        eprintln!("nothing was published");
-        return ExitCode::from(1);
-    }
-    ExitCode::SUCCESS
 }
 
 async fn issue_codes(database: &str, id: &str, count: u32) -> ExitCode {
@@ -220,23 +208,11 @@ async fn issue_codes(database: &str, id: &str, count: u32) -> ExitCode {
         Err(error) => return fail(error),
     };
     let issued = async {
-        let Some(consultation) = consultations::load(&pool, id).await? else {
-            return Ok(Err(format!("there is no consultation \"{id}\"")));
-        };
-        let key = ReceiptKey::load_or_create(&pool).await?;
-        let now = OffsetDateTime::now_utc();
-        let mut tx = db::begin_write(&pool).await?;
-        let issued = codes::issue(&mut tx, &key, &consultation, count, &Author::CommandLine, now).await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(issued.map_err(|refusal| match refusal {
-            CodesRefusal::NotUsed => {
-                format!("{id} does not use participation codes (its eligibility is not \"codes\")")
-            }
-            CodesRefusal::Count => format!("--count must be from 1 to {MAX_CODES_PER_REQUEST}"),
-        }))
+        let key = db::receipt_key(&pool).await?;
+        codes::issue(&pool, &key, id, count, &Author::CommandLine, OffsetDateTime::now_utc()).await
     };
     match issued.await {
-        Ok(Ok(issued)) => {
+        Ok(issued) => {
             println!("code");
             for code in issued {
                 println!("{code}");
@@ -244,7 +220,10 @@ async fn issue_codes(database: &str, id: &str, count: u32) -> ExitCode {
             eprintln!("These {count} codes are shown only now; each lets one person vote once.");
             ExitCode::SUCCESS
         }
-        Ok(Err(refusal)) => fail(refusal),
+        Err(StoreError::CodesNotUsed) => {
+            fail(format!("{id} does not use participation codes (its eligibility is not \"codes\")"))
+        }
+        Err(StoreError::InvalidCodeCount) => fail(format!("--count must be from 1 to {MAX_CODES_PER_REQUEST}")),
         Err(error) => fail(error),
     }
 }

@@ -8,26 +8,15 @@
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use sqlx::SqlitePool;
 
-/// The key receipts are signed with, made once per database.
+/// The key receipts are signed with, made once per database (see
+/// [`crate::storage::receipt_key`]).
 #[derive(Clone)]
 pub struct ReceiptKey(Vec<u8>);
 
 impl ReceiptKey {
-    /// Loads the database's receipt key, making it on first use. Two servers
-    /// starting at once on a new database agree: the first insert wins.
-    pub async fn load_or_create(pool: &SqlitePool) -> sqlx::Result<Self> {
-        // Two v4 UUIDs are 244 bits from the operating system's secure random
-        // source (uuid uses getrandom), without another dependency.
-        let fresh = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
-        sqlx::query("INSERT INTO settings (key, value) VALUES ('receipt_key', ?1) ON CONFLICT (key) DO NOTHING")
-            .bind(fresh)
-            .execute(pool)
-            .await?;
-        let key: String =
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'receipt_key'").fetch_one(pool).await?;
-        Ok(ReceiptKey(key.into_bytes()))
+    pub fn new(key: Vec<u8>) -> Self {
+        ReceiptKey(key)
     }
 
     /// The receipt of the action `id` stored as `payload`.

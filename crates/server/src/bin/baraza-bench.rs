@@ -20,9 +20,11 @@ use axum::http::{Request, StatusCode};
 use baraza_core::sync::SyncRequest;
 use baraza_core::validate::parse_definition;
 use baraza_core::Consultation;
+use baraza_server::http;
 use baraza_server::http::AppState;
-use baraza_server::results::{self, CountCache};
-use baraza_server::{consultations, db, http};
+use baraza_server::receipts::ReceiptKey;
+use baraza_server::storage::results::{self, CountCache};
+use baraza_server::storage::{self as db, consultations, sync};
 use clap::Parser;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
@@ -107,6 +109,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     let pool = db::open(path.to_str().ok_or("the database path is not UTF-8")?).await?;
     let state = AppState::new(pool.clone(), PathBuf::from("dist")).await?;
+    let key = db::receipt_key(&pool).await?;
     let now = OffsetDateTime::now_utc();
 
     let choice = definition(
@@ -135,6 +138,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     println!("ingest (storage code of /sync, {} participants' batches per transaction):", args.per_transaction);
     let single = load(
         &state,
+        &key,
         &args,
         "bench-choice",
         "tariff",
@@ -142,7 +146,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         |_| json!({ "choice": format!("option-{}", random.skewed(5)) }),
     )
     .await?;
-    let rankings = load(&state, &args, "bench-ranking", "sites", args.rankings, |_| {
+    let rankings = load(&state, &key, &args, "bench-ranking", "sites", args.rankings, |_| {
         let mut sites: Vec<usize> = (0..8).collect();
         let length = 1 + random.below(8);
         for i in 0..length {
@@ -152,7 +156,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         json!({ "ranking": sites[..length].iter().map(|s| format!("site-{s}")).collect::<Vec<_>>() })
     })
     .await?;
-    let budgets = load(&state, &args, "bench-budget", "projects", args.budgets, |_| {
+    let budgets = load(&state, &key, &args, "bench-budget", "projects", args.budgets, |_| {
         // Up to 6 distinct projects, well within the budget.
         let mut chosen: Vec<usize> = Vec::new();
         for _ in 0..1 + random.below(6) {
@@ -186,7 +190,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         };
         let request = sync_request(&consultation.id, item, extra);
         let mut tx = db::begin_write(&pool).await?;
-        http::record_in(&mut tx, &state, &request, now).await?;
+        sync::record_in(&mut tx, &key, &request, now).await?;
         tx.commit().await?;
         let after = timed(results::tally(&pool, &cache, consultation)).await?;
         let summary = summary(&after.1);
@@ -259,6 +263,7 @@ fn sync_request(consultation: &str, item: &str, ballot: Value) -> SyncRequest {
 /// `per_transaction` batches to a transaction.
 async fn load(
     state: &AppState,
+    key: &ReceiptKey,
     args: &Args,
     consultation: &str,
     item: &str,
@@ -273,7 +278,7 @@ async fn load(
         let end = count.min(loaded + args.per_transaction);
         for i in loaded..end {
             let request = sync_request(consultation, item, ballot(i));
-            let results = http::record_in(&mut tx, state, &request, now).await?;
+            let results = sync::record_in(&mut tx, key, &request, now).await?;
             if results[0].status != baraza_core::sync::ActionStatus::Accepted {
                 return Err(format!("a benchmark ballot was not accepted: {:?}", results[0]).into());
             }

@@ -12,7 +12,7 @@ use baraza_core::staff::{Role, StaffMember};
 
 use super::error::Error;
 use super::AppState;
-use crate::tokens;
+use crate::storage::tokens;
 
 /// A caller with a valid, unrevoked staff token.
 #[derive(Debug, Clone)]

@@ -6,14 +6,14 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use baraza_core::api::{CommentsPage, ConsultationList, ConsultationSummary, ResultsResponse};
-use baraza_core::definition::{Consultation, ResultsVisibility};
+use baraza_core::definition::ResultsVisibility;
 use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::error::Error;
 use super::{json_with_etag, AppState};
-use crate::{comments, consultations, results};
+use crate::storage::{comments, consultations, results};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -37,16 +37,12 @@ async fn definition(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Error> {
-    let consultation = find(&state.pool, &id).await?;
+    let consultation = consultations::find(&state.pool, &id).await?;
     Ok(json_with_etag(&headers, &consultation))
 }
 
-pub(super) async fn find<'e>(db: impl sqlx::SqliteExecutor<'e>, id: &str) -> Result<Consultation, Error> {
-    consultations::load(db, id).await?.ok_or_else(|| Error::ConsultationNotFound(id.to_owned()))
-}
-
 async fn results(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ResultsResponse>, Error> {
-    let consultation = find(&state.pool, &id).await?;
+    let consultation = consultations::find(&state.pool, &id).await?;
     if !consultation.results_are_public(OffsetDateTime::now_utc()) {
         return Err(Error::ResultsNotPublic(match consultation.results {
             ResultsVisibility::AfterClose => format!(
@@ -87,7 +83,7 @@ async fn comments(
         ),
         None => None,
     };
-    let consultation = find(&state.pool, &id).await?;
+    let consultation = consultations::find(&state.pool, &id).await?;
     let (listed, next) = comments::page(&state.pool, &consultation.id, &filter, before.as_ref(), limit).await?;
     Ok(Json(CommentsPage { comments: listed.into_iter().map(|listed| listed.comment).collect(), next }))
 }

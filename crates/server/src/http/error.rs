@@ -4,10 +4,13 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use baraza_core::admin::MAX_CODES_PER_REQUEST;
 use baraza_core::analysis::ReasonError;
 use baraza_core::api::{ApiError, ErrorBody};
 use baraza_core::staff::Role;
 use baraza_core::validate::Problem;
+
+use crate::storage::StoreError;
 
 /// Every error of the API answers `{"error": {"code": "…", "message": "…"}}`
 /// (core's `api::ApiError`) with this status:
@@ -102,13 +105,30 @@ pub enum Error {
 /// A fault of the server itself, logged with its cause.
 #[derive(Debug, thiserror::Error)]
 pub enum InternalError {
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Storage(StoreError),
 }
 
-impl From<sqlx::Error> for Error {
-    fn from(error: sqlx::Error) -> Self {
-        Error::Internal(InternalError::Database(error))
+impl From<StoreError> for Error {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::ConsultationNotFound(id) => Error::ConsultationNotFound(id),
+            StoreError::CommentNotFound(id) => Error::CommentNotFound(id),
+            StoreError::ReceiptNotFound => Error::ReceiptNotFound,
+            StoreError::DefinitionLocked(locked) => {
+                Error::DefinitionLocked(locked.into_iter().flat_map(|(_, problems)| problems).collect())
+            }
+            StoreError::InvalidOutcome(problems) => Error::InvalidDefinition(problems),
+            StoreError::NotOpenYet => Error::ConsultationNotOpen(
+                "this consultation has not opened yet: change its dates or archive it instead",
+            ),
+            StoreError::AlreadyClosed => Error::ConsultationNotOpen("this consultation is already closed"),
+            StoreError::CodesNotUsed => Error::CodesNotUsed,
+            StoreError::InvalidCodeCount => Error::InvalidCount(MAX_CODES_PER_REQUEST),
+            fault @ (StoreError::Database(_) | StoreError::Unreadable(_) | StoreError::CountFailed(..)) => {
+                Error::Internal(InternalError::Storage(fault))
+            }
+        }
     }
 }
 

@@ -47,8 +47,6 @@ mod publishing;
 mod receipts;
 mod sync;
 
-pub use sync::record_in;
-
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -62,7 +60,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::receipts::{hex, ReceiptKey};
-use crate::results::CountCache;
+use crate::storage::results::CountCache;
+use crate::storage::{self, StoreError};
 use error::Error;
 use limits::WriteLimit;
 
@@ -80,8 +79,8 @@ pub struct AppState {
 
 impl AppState {
     /// Loads the server's receipt key, making it on first start.
-    pub async fn new(pool: SqlitePool, dist: PathBuf) -> sqlx::Result<Self> {
-        let receipt_key = ReceiptKey::load_or_create(&pool).await?;
+    pub async fn new(pool: SqlitePool, dist: PathBuf) -> Result<Self, StoreError> {
+        let receipt_key = storage::receipt_key(&pool).await?;
         let write_limit = WriteLimit::new(limits::DEFAULT_WRITES_PER_MINUTE, None);
         Ok(AppState { pool, receipt_key, dist: Arc::new(dist), counts: Arc::default(), write_limit })
     }

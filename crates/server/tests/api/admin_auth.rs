@@ -4,7 +4,7 @@
 use crate::common::TestServer;
 use axum::http::{header, StatusCode};
 use baraza_core::staff::Role;
-use baraza_server::tokens;
+use baraza_server::storage::tokens;
 use time::OffsetDateTime;
 
 #[tokio::test]

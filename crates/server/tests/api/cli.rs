@@ -38,7 +38,7 @@ fn broken_copy(dir: &Path) -> PathBuf {
 }
 
 async fn published_ids(database: &Path) -> Vec<String> {
-    let pool = baraza_server::db::open(database.to_str().unwrap()).await.unwrap();
+    let pool = baraza_server::storage::open(database.to_str().unwrap()).await.unwrap();
     sqlx::query_scalar("SELECT id FROM consultations ORDER BY id").fetch_all(&pool).await.unwrap()
 }
 
@@ -114,8 +114,8 @@ async fn publish_publishes_every_file_into_the_default_database() {
     let revised = write_json(dir.path(), "revised.json", &revised);
     let (code, out, _) = run(dir.path(), &["publish", revised.to_str().unwrap(), ROAD]);
     assert_eq!((code, out.as_str()), (0, "updated water-services-2027\nunchanged coastal-road-plan\n"));
-    let pool = baraza_server::db::open(database.to_str().unwrap()).await.unwrap();
-    let stored = baraza_server::consultations::load(&pool, "water-services-2027").await.unwrap().unwrap();
+    let pool = baraza_server::storage::open(database.to_str().unwrap()).await.unwrap();
+    let stored = baraza_server::storage::consultations::load(&pool, "water-services-2027").await.unwrap().unwrap();
     assert_eq!(stored.title.0["en"], "Water services, revised");
 }
 
@@ -280,8 +280,8 @@ async fn publish_refuses_to_change_the_items_of_an_open_consultation() {
     assert!(err.contains("nothing was published"), "{err}");
     let database = dir.path().join("baraza.db");
     assert_eq!(published_ids(&database).await, ["water-services-2027"], "the road was not published either");
-    let pool = baraza_server::db::open(database.to_str().unwrap()).await.unwrap();
-    let stored = baraza_server::consultations::load(&pool, "water-services-2027").await.unwrap().unwrap();
+    let pool = baraza_server::storage::open(database.to_str().unwrap()).await.unwrap();
+    let stored = baraza_server::storage::consultations::load(&pool, "water-services-2027").await.unwrap().unwrap();
     assert_ne!(stored.title.0["en"], "Retitled");
 }
 

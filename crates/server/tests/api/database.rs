@@ -1,7 +1,7 @@
 //! The SQLite file `--database` names: created, migrated, and set up so that
 //! an acknowledged ballot survives a crash.
 
-use baraza_server::db;
+use baraza_server::storage as db;
 
 #[tokio::test]
 async fn the_database_is_created_durable_and_migrated_once() {

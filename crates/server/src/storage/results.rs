@@ -3,7 +3,7 @@
 //!
 //! Counts of options, answers, scale values, approvals, first preferences and
 //! useful-marks, the ballots per item and the participants are counters that
-//! sync keeps in the same transaction as the ballots (migration 0004), so
+//! [`super::sync`] keeps in the same transaction as the ballots, so
 //! reading them costs a few indexed rows whatever the number of ballots.
 //!
 //! Instant-runoff, Borda, greedy and equal shares read every ballot of their
@@ -29,6 +29,8 @@ use baraza_core::api::{ItemResult, ResultsResponse};
 use baraza_core::ballot::Ballot;
 use baraza_core::definition::{Consultation, Item};
 use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use super::StoreError;
 
 /// Counts of rankings and budgets, each with the item (as defined when it was
 /// counted) and the item's version it was counted at.
@@ -67,39 +69,75 @@ pub async fn tally(
     pool: &SqlitePool,
     cache: &CountCache,
     consultation: &Consultation,
-) -> sqlx::Result<ResultsResponse> {
+) -> Result<ResultsResponse, StoreError> {
     let mut tx = pool.begin().await?;
     let results = tally_in(&mut tx, cache, consultation).await?;
     tx.commit().await?;
     Ok(results)
 }
 
+/// A day of participation as kept in `daily_stats`.
+#[derive(sqlx::FromRow)]
+struct DayRow {
+    day: String,
+    participants: i64,
+    actions: i64,
+}
+
+/// How many comments a consultation has, and how many of them are hidden.
+#[derive(sqlx::FromRow)]
+struct CommentCounts {
+    total: i64,
+    hidden: i64,
+}
+
+/// An item's kept counts from `item_stats`.
+#[derive(sqlx::FromRow)]
+struct ItemStats {
+    item: String,
+    ballots: i64,
+    version: i64,
+}
+
+/// One kept tally counter.
+#[derive(sqlx::FromRow)]
+struct Tally {
+    item: String,
+    key: String,
+    count: i64,
+}
+
 /// The results with participation per day and comment totals, for staff.
-pub async fn admin(pool: &SqlitePool, cache: &CountCache, consultation: &Consultation) -> sqlx::Result<AdminResults> {
+pub async fn admin(
+    pool: &SqlitePool,
+    cache: &CountCache,
+    consultation: &Consultation,
+) -> Result<AdminResults, StoreError> {
     let mut tx = pool.begin().await?;
     let results = tally_in(&mut tx, cache, consultation).await?;
-    let days: Vec<(String, i64, i64)> =
+    let days: Vec<DayRow> =
         sqlx::query_as("SELECT day, participants, actions FROM daily_stats WHERE consultation = ?1 ORDER BY day")
             .bind(&consultation.id)
             .fetch_all(&mut *tx)
             .await?;
-    let (total, hidden): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(hidden != 0), 0) FROM comments WHERE consultation = ?1")
-            .bind(&consultation.id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let comments: CommentCounts = sqlx::query_as(
+        "SELECT COUNT(*) AS total, COALESCE(SUM(hidden != 0), 0) AS hidden FROM comments WHERE consultation = ?1",
+    )
+    .bind(&consultation.id)
+    .fetch_one(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(AdminResults {
         results,
         participation: days
             .into_iter()
-            .map(|(date, participants, actions)| DayParticipation {
-                date,
-                participants: participants.max(0) as u64,
-                actions: actions.max(0) as u64,
+            .map(|day| DayParticipation {
+                date: day.day,
+                participants: day.participants.max(0) as u64,
+                actions: day.actions.max(0) as u64,
             })
             .collect(),
-        comments: CommentTotals { total: total.max(0) as u64, hidden: hidden.max(0) as u64 },
+        comments: CommentTotals { total: comments.total.max(0) as u64, hidden: comments.hidden.max(0) as u64 },
     })
 }
 
@@ -107,29 +145,27 @@ pub(crate) async fn tally_in(
     tx: &mut Transaction<'_, Sqlite>,
     cache: &CountCache,
     consultation: &Consultation,
-) -> sqlx::Result<ResultsResponse> {
+) -> Result<ResultsResponse, StoreError> {
     let participants: Option<i64> =
         sqlx::query_scalar("SELECT participants FROM consultation_stats WHERE consultation = ?1")
             .bind(&consultation.id)
             .fetch_optional(&mut **tx)
             .await?;
-    let stats: HashMap<String, (i64, i64)> = sqlx::query_as::<_, (String, i64, i64)>(
-        "SELECT item, ballots, version FROM item_stats WHERE consultation = ?1",
-    )
-    .bind(&consultation.id)
-    .fetch_all(&mut **tx)
-    .await?
-    .into_iter()
-    .map(|(item, ballots, version)| (item, (ballots, version)))
-    .collect();
-    let mut counters: HashMap<String, BTreeMap<String, u64>> = HashMap::new();
-    let rows: Vec<(String, String, i64)> =
-        sqlx::query_as("SELECT item, key, count FROM tallies WHERE consultation = ?1")
+    let stats: HashMap<String, (i64, i64)> =
+        sqlx::query_as::<_, ItemStats>("SELECT item, ballots, version FROM item_stats WHERE consultation = ?1")
             .bind(&consultation.id)
             .fetch_all(&mut **tx)
-            .await?;
-    for (item, key, count) in rows {
-        counters.entry(item).or_default().insert(key, count.max(0) as u64);
+            .await?
+            .into_iter()
+            .map(|stats| (stats.item, (stats.ballots, stats.version)))
+            .collect();
+    let mut counters: HashMap<String, BTreeMap<String, u64>> = HashMap::new();
+    let rows: Vec<Tally> = sqlx::query_as("SELECT item, key, count FROM tallies WHERE consultation = ?1")
+        .bind(&consultation.id)
+        .fetch_all(&mut **tx)
+        .await?;
+    for tally in rows {
+        counters.entry(tally.item).or_default().insert(tally.key, tally.count.max(0) as u64);
     }
     let empty = BTreeMap::new();
     let mut items = Vec::with_capacity(consultation.items.len());
@@ -154,10 +190,7 @@ pub(crate) async fn tally_in(
             result
         })
         .await
-        .map_err(|panic| {
-            tracing::error!(%panic, consultation = %consultation.id, item = item.id(), "counting failed");
-            sqlx::Error::WorkerCrashed
-        })?;
+        .map_err(|panic| StoreError::CountFailed(item.id().to_owned(), panic.to_string()))?;
         cache.put(&consultation.id, item, version, &result);
         items.push(result);
     }
@@ -174,11 +207,17 @@ async fn standing_ballots(
     tx: &mut Transaction<'_, Sqlite>,
     consultation: &str,
     item: &str,
-) -> sqlx::Result<Vec<Ballot>> {
+) -> Result<Vec<Ballot>, StoreError> {
     let stored: Vec<String> = sqlx::query_scalar("SELECT ballot FROM ballots WHERE consultation = ?1 AND item = ?2")
         .bind(consultation)
         .bind(item)
         .fetch_all(&mut **tx)
         .await?;
-    stored.iter().map(|json| serde_json::from_str(json).map_err(|error| sqlx::Error::Decode(Box::new(error)))).collect()
+    stored
+        .iter()
+        .map(|json| {
+            serde_json::from_str(json)
+                .map_err(|error| StoreError::unreadable(format!("a ballot on {consultation}/{item}: {error}")))
+        })
+        .collect()
 }

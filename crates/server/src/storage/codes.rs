@@ -7,40 +7,36 @@
 
 use baraza_core::admin::{ChangeAction, MAX_CODES_PER_REQUEST};
 use baraza_core::codes;
-use baraza_core::definition::{Consultation, Eligibility};
+use baraza_core::definition::Eligibility;
 use baraza_core::sync::{RejectCode, Rejection};
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Sqlite, SqlitePool, Transaction};
 use time::OffsetDateTime;
 
-use crate::changes::{self, Author};
-use crate::db::{day, timestamp};
+use super::changes::{self, Author};
+use super::{begin_write, consultations, day, timestamp, StoreError};
 use crate::receipts::ReceiptKey;
-
-/// Why no codes were issued.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodesRefusal {
-    /// The consultation's eligibility is not `codes`.
-    NotUsed,
-    /// The count is not from 1 to core's `admin::MAX_CODES_PER_REQUEST`.
-    Count,
-}
 
 /// Makes `count` new codes for `consultation`, stores their hashes and
 /// records the issue in the change log; the codes themselves are answered
-/// once and never kept.
+/// once and never kept. Refused ([`StoreError::CodesNotUsed`]) unless the
+/// consultation's eligibility is `codes`, and
+/// ([`StoreError::InvalidCodeCount`]) unless `count` is from 1 to core's
+/// `admin::MAX_CODES_PER_REQUEST`.
 pub async fn issue(
-    tx: &mut Transaction<'_, Sqlite>,
+    pool: &SqlitePool,
     key: &ReceiptKey,
-    consultation: &Consultation,
+    id: &str,
     count: u32,
     by: &Author,
     now: OffsetDateTime,
-) -> sqlx::Result<Result<Vec<String>, CodesRefusal>> {
+) -> Result<Vec<String>, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    let consultation = consultations::find(&mut *tx, id).await?;
     if consultation.eligibility != Eligibility::Codes {
-        return Ok(Err(CodesRefusal::NotUsed));
+        return Err(StoreError::CodesNotUsed);
     }
     if !(1..=MAX_CODES_PER_REQUEST).contains(&count) {
-        return Ok(Err(CodesRefusal::Count));
+        return Err(StoreError::InvalidCodeCount);
     }
     let consultation = consultation.id.as_str();
     let mut issued = Vec::with_capacity(count as usize);
@@ -55,20 +51,29 @@ pub async fn issue(
         .bind(consultation)
         .bind(key.code_hash(consultation, &code))
         .bind(timestamp(now))
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
         if stored.rows_affected() == 1 {
             issued.push(code);
         }
     }
-    changes::record(tx, consultation, by, ChangeAction::CodesIssued, &count.to_string(), now).await?;
-    Ok(Ok(issued))
+    changes::record(&mut tx, consultation, by, ChangeAction::CodesIssued, &count.to_string(), now).await?;
+    tx.commit().await?;
+    Ok(issued)
 }
 
 fn random_byte() -> u8 {
     let mut byte = [0u8];
     getrandom::fill(&mut byte).expect("the operating system's random source works");
     byte[0]
+}
+
+/// What a typed code comes to: the voter its ballots are stored under, or
+/// why it may not vote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redemption {
+    Voter(String),
+    Refused(Rejection),
 }
 
 /// Checks `typed` for a ballot of `participant` (a device) and answers the
@@ -83,13 +88,18 @@ pub async fn redeem(
     typed: &str,
     participant: &str,
     now: OffsetDateTime,
-) -> sqlx::Result<Result<String, Rejection>> {
-    let invalid = || Rejection::new(RejectCode::InvalidCode, "this is not a participation code of this consultation");
+) -> Result<Redemption, StoreError> {
+    let invalid = || {
+        Redemption::Refused(Rejection::new(
+            RejectCode::InvalidCode,
+            "this is not a participation code of this consultation",
+        ))
+    };
     let Some(code) = codes::normalize(typed) else {
-        return Ok(Err(invalid()));
+        return Ok(invalid());
     };
     let hash = key.code_hash(consultation, &code);
-    let row: Option<(Option<String>, bool)> = sqlx::query_as(
+    let row: Option<StoredCode> = sqlx::query_as(
         "SELECT participant, ballots_under_hash FROM participation_codes WHERE consultation = ?1 AND code_hash = ?2",
     )
     .bind(consultation)
@@ -97,11 +107,14 @@ pub async fn redeem(
     .fetch_optional(&mut **tx)
     .await?;
     match row {
-        None => return Ok(Err(invalid())),
-        Some((Some(holder), _)) if holder != participant => {
-            return Ok(Err(Rejection::new(RejectCode::CodeUsed, "this participation code was used on another device")));
+        None => return Ok(invalid()),
+        Some(StoredCode { participant: Some(holder), .. }) if holder != participant => {
+            return Ok(Redemption::Refused(Rejection::new(
+                RejectCode::CodeUsed,
+                "this participation code was used on another device",
+            )));
         }
-        Some((Some(_), ballots_under_hash)) => {
+        Some(StoredCode { participant: Some(_), ballots_under_hash }) => {
             if ballots_under_hash {
                 // Used before voters were kept apart from codes (migration
                 // 0006): its ballots stood under the code's hash and move to
@@ -124,7 +137,7 @@ pub async fn redeem(
                 .await?;
             }
         }
-        Some((None, _)) => {
+        Some(StoredCode { participant: None, .. }) => {
             sqlx::query(
                 "UPDATE participation_codes SET participant = ?3, used_at = ?4
                  WHERE consultation = ?1 AND code_hash = ?2",
@@ -137,5 +150,13 @@ pub async fn redeem(
             .await?;
         }
     }
-    Ok(Ok(key.code_voter(consultation, &code)))
+    Ok(Redemption::Voter(key.code_voter(consultation, &code)))
+}
+
+/// A code's row, as redeeming reads it.
+#[derive(sqlx::FromRow)]
+struct StoredCode {
+    /// The device the code is bound to, once used.
+    participant: Option<String>,
+    ballots_under_hash: bool,
 }

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 use time::OffsetDateTime;
 
-use crate::db::{parse_timestamp, timestamp};
+use super::{stored_time, timestamp, StoreError};
 use crate::receipts::hex;
 
 const PREFIX: &str = "baraza_";
@@ -25,7 +25,7 @@ pub struct TokenInfo {
 }
 
 /// Makes a token for `name` with `role`; answers the token, which is not kept.
-pub async fn create(pool: &SqlitePool, name: &str, role: Role, now: OffsetDateTime) -> sqlx::Result<String> {
+pub async fn create(pool: &SqlitePool, name: &str, role: Role, now: OffsetDateTime) -> Result<String, StoreError> {
     let id = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
     // Two v4 UUIDs: 244 bits from the operating system's secure source.
     let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
@@ -42,43 +42,54 @@ pub async fn create(pool: &SqlitePool, name: &str, role: Role, now: OffsetDateTi
 }
 
 /// The staff member a presented token belongs to, if it exists and is not revoked.
-pub async fn verify(pool: &SqlitePool, token: &str) -> sqlx::Result<Option<StaffMember>> {
+pub async fn verify(pool: &SqlitePool, token: &str) -> Result<Option<StaffMember>, StoreError> {
     if !token.starts_with(PREFIX) {
         return Ok(None);
     }
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT name, role FROM staff_tokens WHERE token_hash = ?1 AND revoked_at IS NULL")
-            .bind(hash(token))
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.and_then(|(name, role)| Some(StaffMember { name, role: role.parse().ok()? })))
+    let row: Option<TokenRow> = sqlx::query_as(
+        "SELECT id, name, role, created_at, revoked_at FROM staff_tokens
+         WHERE token_hash = ?1 AND revoked_at IS NULL",
+    )
+    .bind(hash(token))
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(TokenRow::into_info).transpose()?.map(|info| StaffMember { name: info.name, role: info.role }))
 }
 
-pub async fn list(pool: &SqlitePool) -> sqlx::Result<Vec<TokenInfo>> {
-    let rows: Vec<(String, String, String, String, Option<String>)> =
+pub async fn list(pool: &SqlitePool) -> Result<Vec<TokenInfo>, StoreError> {
+    let rows: Vec<TokenRow> =
         sqlx::query_as("SELECT id, name, role, created_at, revoked_at FROM staff_tokens ORDER BY created_at, id")
             .fetch_all(pool)
             .await?;
-    rows.into_iter()
-        .map(|(id, name, role, created_at, revoked_at)| {
-            let broken = || sqlx::Error::Decode(format!("staff token {id} is stored unreadably").into());
-            Ok(TokenInfo {
-                role: role.parse().map_err(|_| broken())?,
-                created_at: parse_timestamp(&created_at).ok_or_else(broken)?,
-                revoked_at: match revoked_at {
-                    Some(at) => Some(parse_timestamp(&at).ok_or_else(broken)?),
-                    None => None,
-                },
-                id,
-                name,
-            })
+    rows.into_iter().map(TokenRow::into_info).collect()
+}
+
+/// A staff token's row: never the token, only its hash, which is not read.
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: String,
+    name: String,
+    role: String,
+    created_at: String,
+    revoked_at: Option<String>,
+}
+
+impl TokenRow {
+    fn into_info(self) -> Result<TokenInfo, StoreError> {
+        let of = || format!("staff token {}", self.id);
+        Ok(TokenInfo {
+            role: self.role.parse().map_err(|_| StoreError::unreadable(format!("the role of {}", of())))?,
+            created_at: stored_time(&self.created_at, of)?,
+            revoked_at: self.revoked_at.as_deref().map(|at| stored_time(at, of)).transpose()?,
+            id: self.id,
+            name: self.name,
         })
-        .collect()
+    }
 }
 
 /// Revokes the token with this id. Answers whether a token that was still
 /// valid got revoked (false: no such id, or already revoked).
-pub async fn revoke(pool: &SqlitePool, id: &str, now: OffsetDateTime) -> sqlx::Result<bool> {
+pub async fn revoke(pool: &SqlitePool, id: &str, now: OffsetDateTime) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE staff_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
         .bind(id)
         .bind(timestamp(now))

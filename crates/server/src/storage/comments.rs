@@ -7,7 +7,7 @@ use sqlx::SqlitePool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::db::{begin_write, parse_timestamp, timestamp};
+use super::{begin_write, parse_timestamp, stored_time, timestamp, StoreError};
 
 /// Which comments a page lists.
 #[derive(Debug, Clone, Default)]
@@ -72,11 +72,10 @@ struct CommentRow {
 impl CommentRow {
     /// Stored rows were written by sync from parsed actions; one that no
     /// longer reads is a server fault, reported rather than skipped.
-    fn into_comment(self) -> sqlx::Result<ModeratedComment> {
-        let uuid = |text: &str| Uuid::parse_str(text).map_err(|error| sqlx::Error::Decode(Box::new(error)));
-        let time = |text: &str| {
-            parse_timestamp(text).ok_or_else(|| sqlx::Error::Decode(format!("stored time {text:?}").into()))
-        };
+    fn into_comment(self) -> Result<ModeratedComment, StoreError> {
+        let of = || format!("comment {}", self.id);
+        let uuid = |text: &str| Uuid::parse_str(text).map_err(|_| StoreError::unreadable(format!("the id {text:?}")));
+        let time = |text: &str| stored_time(text, of);
         Ok(ModeratedComment {
             comment: Comment {
                 id: uuid(&self.id)?,
@@ -110,7 +109,7 @@ pub async fn page(
     filter: &Filter,
     before: Option<&Cursor>,
     limit: u32,
-) -> sqlx::Result<(Vec<ModeratedComment>, Option<String>)> {
+) -> Result<(Vec<ModeratedComment>, Option<String>), StoreError> {
     let (after_cursor, order_by) = match filter.order {
         CommentOrder::Newest => ("created_at < ?6 OR (created_at = ?6 AND id < ?7)", "created_at DESC, id DESC"),
         CommentOrder::Agreed => (
@@ -138,20 +137,20 @@ pub async fn page(
         .await?;
     let has_more = rows.len() > limit as usize;
     let comments =
-        rows.into_iter().take(limit as usize).map(CommentRow::into_comment).collect::<sqlx::Result<Vec<_>>>()?;
+        rows.into_iter().take(limit as usize).map(CommentRow::into_comment).collect::<Result<Vec<_>, _>>()?;
     let next = has_more.then(|| comments.last().map(|last| Cursor::after(filter.order, last))).flatten();
     Ok((comments, next))
 }
 
 /// Hides a comment from the public, recording why, by whom and when; a
-/// hidden comment hidden again keeps the newer reason. `None`: no such comment.
+/// hidden comment hidden again keeps the newer reason.
 pub async fn hide(
     pool: &SqlitePool,
     id: Uuid,
     reason: &str,
     by: &str,
     now: OffsetDateTime,
-) -> sqlx::Result<Option<ModeratedComment>> {
+) -> Result<ModeratedComment, StoreError> {
     let mut tx = begin_write(pool).await?;
     sqlx::query("UPDATE comments SET hidden = 1, hidden_reason = ?2, hidden_by = ?3, hidden_at = ?4 WHERE id = ?1")
         .bind(id.to_string())
@@ -166,7 +165,7 @@ pub async fn hide(
 }
 
 /// Shows a hidden comment again. `None`: no such comment.
-pub async fn restore(pool: &SqlitePool, id: Uuid) -> sqlx::Result<Option<ModeratedComment>> {
+pub async fn restore(pool: &SqlitePool, id: Uuid) -> Result<ModeratedComment, StoreError> {
     let mut tx = begin_write(pool).await?;
     sqlx::query(
         "UPDATE comments SET hidden = 0, hidden_reason = NULL, hidden_by = NULL, hidden_at = NULL WHERE id = ?1",
@@ -179,8 +178,8 @@ pub async fn restore(pool: &SqlitePool, id: Uuid) -> sqlx::Result<Option<Moderat
     Ok(comment)
 }
 
-async fn one(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, id: Uuid) -> sqlx::Result<Option<ModeratedComment>> {
+async fn one(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, id: Uuid) -> Result<ModeratedComment, StoreError> {
     let row: Option<CommentRow> =
         sqlx::query_as(&format!("{SELECT} WHERE c.id = ?1")).bind(id.to_string()).fetch_optional(&mut **tx).await?;
-    row.map(CommentRow::into_comment).transpose()
+    row.ok_or_else(|| StoreError::CommentNotFound(id.to_string()))?.into_comment()
 }

@@ -6,7 +6,7 @@ use baraza_core::staff::{Role, StaffMember};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use time::OffsetDateTime;
 
-use crate::db::{parse_timestamp, timestamp};
+use super::{stored_time, timestamp, StoreError};
 
 /// Who made a change: a staff member through the API, or whoever runs the
 /// `baraza` command on the server.
@@ -41,36 +41,48 @@ pub async fn record(
     action: ChangeAction,
     detail: &str,
     now: OffsetDateTime,
-) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO changes (consultation, at, by_name, role, action, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-        .bind(consultation)
-        .bind(timestamp(now))
-        .bind(by.name())
-        .bind(by.role().map(Role::as_str))
-        .bind(action.as_str())
-        .bind(detail)
-        .execute(&mut **tx)
-        .await
-        .map(drop)
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO changes (consultation, at, by_name, role, action, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(consultation)
+    .bind(timestamp(now))
+    .bind(by.name())
+    .bind(by.role().map(Role::as_str))
+    .bind(action.as_str())
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A row of the change log.
+#[derive(sqlx::FromRow)]
+struct ChangeRow {
+    at: String,
+    by_name: String,
+    role: Option<String>,
+    action: String,
+    detail: String,
 }
 
 /// Every change of a consultation, newest first.
-pub async fn list(pool: &SqlitePool, consultation: &str) -> sqlx::Result<Vec<Change>> {
-    let rows: Vec<(String, String, Option<String>, String, String)> = sqlx::query_as(
+pub async fn list(pool: &SqlitePool, consultation: &str) -> Result<Vec<Change>, StoreError> {
+    let rows: Vec<ChangeRow> = sqlx::query_as(
         "SELECT at, by_name, role, action, detail FROM changes WHERE consultation = ?1 ORDER BY id DESC",
     )
     .bind(consultation)
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|(at, by, role, action, detail)| {
-            let broken = || sqlx::Error::Decode(format!("unreadable change log row: {action} at {at}").into());
+        .map(|row| {
+            let broken = || StoreError::unreadable(format!("the change log row {} at {}", row.action, row.at));
             Ok(Change {
-                at: parse_timestamp(&at).ok_or_else(broken)?,
-                by,
-                role: role.map(|role| role.parse()).transpose().map_err(|_| broken())?,
-                action: ChangeAction::parse(&action).ok_or_else(broken)?,
-                detail,
+                at: stored_time(&row.at, || format!("the change log row {}", row.action))?,
+                role: row.role.as_deref().map(str::parse).transpose().map_err(|_| broken())?,
+                action: ChangeAction::parse(&row.action).ok_or_else(broken)?,
+                by: row.by_name,
+                detail: row.detail,
             })
         })
         .collect()
