@@ -1,4 +1,4 @@
-//! The `baraza` command line (DESIGN §9).
+//! The `baraza` command line.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -16,14 +16,15 @@ use crate::http;
 use crate::http::limits::WriteLimit;
 use crate::storage::changes::Author;
 use crate::storage::consultations::Publication;
-use crate::storage::{self as db, codes, consultations, tokens, StoreError};
+use crate::storage::{self, codes, consultations, tokens, Store, StoreError};
 
 /// The `baraza` command line. Exit codes: 0 done, 1 a definition has errors,
 /// 2 the command could not run (database, address, …).
 #[derive(Parser)]
 #[command(name = "baraza", version, about = "Citizen consultations that work on any phone, online or not.")]
 pub struct Cli {
-    /// A SQLite file path (created if missing). PostgreSQL URLs are not supported yet.
+    /// A SQLite file path (created if missing), or a PostgreSQL URL
+    /// (`postgres://user:password@host/database`) that several servers share.
     #[arg(long, global = true, env = "BARAZA_DATABASE", default_value = "baraza.db")]
     database: String,
     #[command(subcommand)]
@@ -170,14 +171,14 @@ async fn publish(database: &str, files: &[PathBuf]) -> ExitCode {
         eprintln!("nothing was published");
         return ExitCode::from(1);
     };
-    let pool = match db::open(database).await {
-        Ok(pool) => pool,
+    let store = match Store::open(database).await {
+        Ok(store) => store,
         Err(error) => return fail(error),
     };
     // All or nothing: a failure or a refused update halfway leaves the
     // database as it was.
     let consultations: Vec<_> = definitions.into_iter().map(|checked| checked.consultation).collect();
-    match consultations::publish(&pool, &consultations, &Author::CommandLine, OffsetDateTime::now_utc()).await {
+    match consultations::publish(&store, &consultations, &Author::CommandLine, OffsetDateTime::now_utc()).await {
         Ok(publications) => {
             for (consultation, publication) in consultations.iter().zip(publications) {
                 let done = match publication {
@@ -203,15 +204,11 @@ async fn publish(database: &str, files: &[PathBuf]) -> ExitCode {
 }
 
 async fn issue_codes(database: &str, id: &str, count: u32) -> ExitCode {
-    let pool = match db::open(database).await {
-        Ok(pool) => pool,
+    let store = match Store::open(database).await {
+        Ok(store) => store,
         Err(error) => return fail(error),
     };
-    let issued = async {
-        let key = db::receipt_key(&pool).await?;
-        codes::issue(&pool, &key, id, count, &Author::CommandLine, OffsetDateTime::now_utc()).await
-    };
-    match issued.await {
+    match codes::issue(&store, id, count, &Author::CommandLine, OffsetDateTime::now_utc()).await {
         Ok(issued) => {
             println!("code");
             for code in issued {
@@ -229,8 +226,8 @@ async fn issue_codes(database: &str, id: &str, count: u32) -> ExitCode {
 }
 
 async fn token(database: &str, command: TokenCommand) -> ExitCode {
-    let pool = match db::open(database).await {
-        Ok(pool) => pool,
+    let store = match Store::open(database).await {
+        Ok(store) => store,
         Err(error) => return fail(error),
     };
     let now = OffsetDateTime::now_utc();
@@ -240,7 +237,7 @@ async fn token(database: &str, command: TokenCommand) -> ExitCode {
             if name.is_empty() {
                 return fail("--name must not be blank: the change log names staff by it");
             }
-            match tokens::create(&pool, name, role, now).await {
+            match tokens::create(&store, name, role, now).await {
                 Ok(token) => {
                     println!("{token}");
                     eprintln!("This {role} token for {name} is shown only now; keep it somewhere safe.");
@@ -249,24 +246,24 @@ async fn token(database: &str, command: TokenCommand) -> ExitCode {
                 Err(error) => fail(error),
             }
         }
-        TokenCommand::List => match tokens::list(&pool).await {
+        TokenCommand::List => match tokens::list(&store).await {
             Ok(list) => {
                 println!("id\trole\tname\tcreated\trevoked");
                 for token in list {
-                    let revoked = token.revoked_at.map(db::timestamp).unwrap_or_else(|| "-".to_owned());
+                    let revoked = token.revoked_at.map(storage::timestamp).unwrap_or_else(|| "-".to_owned());
                     println!(
                         "{}\t{}\t{}\t{}\t{revoked}",
                         token.id,
                         token.role,
                         token.name,
-                        db::timestamp(token.created_at)
+                        storage::timestamp(token.created_at)
                     );
                 }
                 ExitCode::SUCCESS
             }
             Err(error) => fail(error),
         },
-        TokenCommand::Revoke { id } => match tokens::revoke(&pool, &id, now).await {
+        TokenCommand::Revoke { id } => match tokens::revoke(&store, &id, now).await {
             Ok(true) => {
                 println!("revoked {id}");
                 ExitCode::SUCCESS
@@ -281,14 +278,11 @@ async fn serve(database: &str, addr: SocketAddr, dist: PathBuf, write_limit: Opt
     if !dist.join("index.html").is_file() {
         tracing::warn!(dist = %dist.display(), "no built app here (no index.html); serving the API only");
     }
-    let pool = match db::open(database).await {
-        Ok(pool) => pool,
+    let store = match Store::open(database).await {
+        Ok(store) => store,
         Err(error) => return fail(error),
     };
-    let state = match http::AppState::new(pool, dist).await {
-        Ok(state) => state.with_write_limit(write_limit),
-        Err(error) => return fail(error),
-    };
+    let state = http::AppState::new(store, dist).with_write_limit(write_limit);
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
         Err(error) => return fail(format!("cannot listen on {addr}: {error}")),

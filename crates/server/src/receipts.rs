@@ -21,11 +21,18 @@ impl ReceiptKey {
 
     /// The receipt of the action `id` stored as `payload`.
     pub fn sign(&self, id: &str, payload: &str) -> String {
+        hex(&self.mac(id, payload))
+    }
+
+    /// The first 64 bits of HMAC-SHA256 of `<label>\n<data>`.
+    fn mac(&self, label: &str, data: &str) -> [u8; 8] {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
-        mac.update(id.as_bytes());
+        mac.update(label.as_bytes());
         mac.update(b"\n");
-        mac.update(payload.as_bytes());
-        hex(&mac.finalize().into_bytes()[..8])
+        mac.update(data.as_bytes());
+        let mut first = [0; 8];
+        first.copy_from_slice(&mac.finalize().into_bytes()[..8]);
+        first
     }
 }
 
@@ -50,9 +57,9 @@ impl ReceiptKey {
     /// is made from the code itself, which the database never holds, under
     /// its own label: nothing stored with a ballot leads to the code's row
     /// (its hash, its device), so ballot content stays apart from who holds
-    /// which code (DESIGN §7).
-    pub fn code_voter(&self, consultation: &str, code: &str) -> String {
-        format!("voter:{}", self.sign(&format!("voter\n{consultation}"), code))
+    /// which code.
+    pub fn code_voter(&self, consultation: &str, code: &str) -> [u8; 8] {
+        self.mac(&format!("voter\n{consultation}"), code)
     }
 }
 

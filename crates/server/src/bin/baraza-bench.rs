@@ -22,9 +22,8 @@ use baraza_core::validate::parse_definition;
 use baraza_core::Consultation;
 use baraza_server::http;
 use baraza_server::http::AppState;
-use baraza_server::receipts::ReceiptKey;
-use baraza_server::storage::results::{self, CountCache};
-use baraza_server::storage::{self as db, consultations, sync};
+use baraza_server::storage::sync::{self, Received};
+use baraza_server::storage::{consultations, results, Store};
 use clap::Parser;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
@@ -107,9 +106,8 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if path.exists() {
         return Err(format!("{} exists; name a new file", path.display()).into());
     }
-    let pool = db::open(path.to_str().ok_or("the database path is not UTF-8")?).await?;
-    let state = AppState::new(pool.clone(), PathBuf::from("dist")).await?;
-    let key = db::receipt_key(&pool).await?;
+    let store = Store::open(path.to_str().ok_or("the database path is not UTF-8")?).await?;
+    let state = AppState::new(store.clone(), PathBuf::from("dist"));
     let now = OffsetDateTime::now_utc();
 
     let choice = definition(
@@ -130,15 +128,14 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                 "currency": "KES", "title": text(), "projects": projects }),
     );
     for consultation in [&choice, &ranking, &budget] {
-        consultations::store(&pool, consultation, now).await?;
+        consultations::store(&store, consultation, now).await?;
     }
 
     let mut random = Random(0x9e37_79b9_7f4a_7c15);
     println!("database: {}", path.display());
     println!("ingest (storage code of /sync, {} participants' batches per transaction):", args.per_transaction);
     let single = load(
-        &state,
-        &key,
+        &store,
         &args,
         "bench-choice",
         "tariff",
@@ -146,7 +143,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         |_| json!({ "choice": format!("option-{}", random.skewed(5)) }),
     )
     .await?;
-    let rankings = load(&state, &key, &args, "bench-ranking", "sites", args.rankings, |_| {
+    let rankings = load(&store, &args, "bench-ranking", "sites", args.rankings, |_| {
         let mut sites: Vec<usize> = (0..8).collect();
         let length = 1 + random.below(8);
         for i in 0..length {
@@ -156,7 +153,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         json!({ "ranking": sites[..length].iter().map(|s| format!("site-{s}")).collect::<Vec<_>>() })
     })
     .await?;
-    let budgets = load(&state, &key, &args, "bench-budget", "projects", args.budgets, |_| {
+    let budgets = load(&store, &args, "bench-budget", "projects", args.budgets, |_| {
         // Up to 6 distinct projects, well within the budget.
         let mut chosen: Vec<usize> = Vec::new();
         for _ in 0..1 + random.below(6) {
@@ -177,22 +174,20 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("results reads (in-process, database as loaded):");
-    let cache = CountCache::default();
     for (consultation, item) in [(&choice, "tariff"), (&ranking, "sites"), (&budget, "projects")] {
-        let first = timed(results::tally(&pool, &cache, consultation)).await?;
-        let again = timed(results::tally(&pool, &cache, consultation)).await?;
-        let admin = timed(results::admin(&pool, &cache, consultation)).await?;
+        let definition = store.definition(&consultation.id).await?;
+        let first = timed(results::tally(&store, &definition)).await?;
+        let again = timed(results::tally(&store, &definition)).await?;
+        let admin = timed(results::admin(&store, &definition)).await?;
         // One more ballot: the kept counters move, a ranking or budget is counted again.
         let extra = match item {
             "tariff" => json!({ "choice": "option-1" }),
             "sites" => json!({ "ranking": ["site-2", "site-1"] }),
             _ => json!({ "projects": ["project-3"] }),
         };
-        let request = sync_request(&consultation.id, item, extra);
-        let mut tx = db::begin_write(&pool).await?;
-        sync::record_in(&mut tx, &key, &request, now).await?;
-        tx.commit().await?;
-        let after = timed(results::tally(&pool, &cache, consultation)).await?;
+        let request = Received { request: sync_request(&consultation.id, item, extra), at: now };
+        sync::record(&store, &[request]).await?;
+        let after = timed(results::tally(&store, &definition)).await?;
         let summary = summary(&after.1);
         println!(
             "  {:>14}: first {:>9} | next {:>9} | admin {:>9} | after one more ballot {:>9}   {summary}",
@@ -244,7 +239,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     println!("database size: {:.0} MiB", size as f64 / (1024.0 * 1024.0));
-    pool.close().await;
+    store.close().await;
     if temporary {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
@@ -262,8 +257,7 @@ fn sync_request(consultation: &str, item: &str, ballot: Value) -> SyncRequest {
 /// Loads `count` ballots from as many new participants, one batch each,
 /// `per_transaction` batches to a transaction.
 async fn load(
-    state: &AppState,
-    key: &ReceiptKey,
+    store: &Store,
     args: &Args,
     consultation: &str,
     item: &str,
@@ -274,16 +268,14 @@ async fn load(
     let started = Instant::now();
     let mut loaded = 0;
     while loaded < count {
-        let mut tx = db::begin_write(&state.pool).await?;
         let end = count.min(loaded + args.per_transaction);
-        for i in loaded..end {
-            let request = sync_request(consultation, item, ballot(i));
-            let results = sync::record_in(&mut tx, key, &request, now).await?;
+        let requests: Vec<Received> =
+            (loaded..end).map(|i| Received { request: sync_request(consultation, item, ballot(i)), at: now }).collect();
+        for results in sync::record(store, &requests).await? {
             if results[0].status != baraza_core::sync::ActionStatus::Accepted {
                 return Err(format!("a benchmark ballot was not accepted: {:?}", results[0]).into());
             }
         }
-        tx.commit().await?;
         loaded = end;
     }
     Ok((count, started.elapsed()))

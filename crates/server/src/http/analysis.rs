@@ -14,7 +14,7 @@ use super::auth::Analyst;
 use super::consultations::{COMMENTS_PER_PAGE, COMMENTS_PER_PAGE_MAX};
 use super::error::Error;
 use super::AppState;
-use crate::storage::{comments, consultations, results};
+use crate::storage::{comments, results};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -29,8 +29,8 @@ async fn admin_results(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<AdminResults>, Error> {
-    let consultation = consultations::find(&state.pool, &id).await?;
-    Ok(Json(results::admin(&state.pool, &state.counts, &consultation).await?))
+    let definition = state.store.definition(&id).await?;
+    Ok(Json(results::admin(&state.store, &definition).await?))
 }
 
 #[derive(Deserialize)]
@@ -67,8 +67,8 @@ async fn list_comments(
         })?),
         None => None,
     };
-    let consultation = consultations::find(&state.pool, &id).await?;
-    let (comments, next) = comments::page(&state.pool, &consultation.id, &filter, before.as_ref(), limit).await?;
+    let consultation = state.store.find(&id).await?;
+    let (comments, next) = comments::page(&state.store, &consultation.id, &filter, before.as_ref(), limit).await?;
     Ok(Json(ModerationPage { comments, next }))
 }
 
@@ -86,7 +86,7 @@ async fn hide(
     let id = comment_id(&comment)?;
     let Json(request) = request?;
     let reason = request.checked_reason().map_err(Error::InvalidReason)?;
-    Ok(Json(comments::hide(&state.pool, id, reason, &member.name, OffsetDateTime::now_utc()).await?))
+    Ok(Json(comments::hide(&state.store, id, reason, &member.name, OffsetDateTime::now_utc()).await?))
 }
 
 async fn restore(
@@ -95,5 +95,5 @@ async fn restore(
     Path(comment): Path<String>,
 ) -> Result<Json<ModeratedComment>, Error> {
     let id = comment_id(&comment)?;
-    Ok(Json(comments::restore(&state.pool, id).await?))
+    Ok(Json(comments::restore(&state.store, id).await?))
 }

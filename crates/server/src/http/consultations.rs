@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use super::error::Error;
 use super::{json_with_etag, AppState};
-use crate::storage::{comments, consultations, results};
+use crate::storage::{comments, results};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
 
 async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Error> {
     let now = OffsetDateTime::now_utc();
-    let consultations = consultations::all(&state.pool).await?;
+    let consultations = state.store.all().await?;
     // Archived consultations stay readable at their address, off the list.
     let listed = consultations.iter().filter(|c| !c.archived);
     let list = ConsultationList { consultations: listed.map(|c| ConsultationSummary::of(c, now)).collect() };
@@ -37,12 +37,13 @@ async fn definition(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Error> {
-    let consultation = consultations::find(&state.pool, &id).await?;
-    Ok(json_with_etag(&headers, &consultation))
+    let definition = state.store.definition(&id).await?;
+    Ok(json_with_etag(&headers, &definition.consultation))
 }
 
 async fn results(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ResultsResponse>, Error> {
-    let consultation = consultations::find(&state.pool, &id).await?;
+    let definition = state.store.definition(&id).await?;
+    let consultation = &definition.consultation;
     if !consultation.results_are_public(OffsetDateTime::now_utc()) {
         return Err(Error::ResultsNotPublic(match consultation.results {
             ResultsVisibility::AfterClose => format!(
@@ -53,7 +54,7 @@ async fn results(State(state): State<AppState>, Path(id): Path<String>) -> Resul
             _ => "the results of this consultation are for staff only".to_owned(),
         }));
     }
-    Ok(Json(results::tally(&state.pool, &state.counts, &consultation).await?))
+    Ok(Json(results::tally(&state.store, &definition).await?))
 }
 
 pub(super) const COMMENTS_PER_PAGE: u32 = 20;
@@ -83,7 +84,7 @@ async fn comments(
         ),
         None => None,
     };
-    let consultation = consultations::find(&state.pool, &id).await?;
-    let (listed, next) = comments::page(&state.pool, &consultation.id, &filter, before.as_ref(), limit).await?;
+    let consultation = state.store.find(&id).await?;
+    let (listed, next) = comments::page(&state.store, &consultation.id, &filter, before.as_ref(), limit).await?;
     Ok(Json(CommentsPage { comments: listed.into_iter().map(|listed| listed.comment).collect(), next }))
 }

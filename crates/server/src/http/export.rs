@@ -23,6 +23,7 @@
 //! results and the ballots come from one read transaction, so they agree.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -31,7 +32,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use baraza_core::analysis::{tally_csv_rows, BALLOT_CSV_COLUMNS, EXPORT_SCHEMA, TALLY_CSV_COLUMNS};
-use baraza_core::definition::Consultation;
 use futures_util::StreamExt;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -40,8 +40,9 @@ use tokio::sync::mpsc;
 use super::auth::Analyst;
 use super::error::Error;
 use super::AppState;
+use crate::storage::consultations::Definition;
 use crate::storage::exports::Snapshot;
-use crate::storage::{consultations, results, StoreError};
+use crate::storage::{results, StoreError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -74,8 +75,8 @@ pub(super) fn download(content_type: &'static str, filename: String, body: Body)
 }
 
 async fn tallies_csv(_: Analyst, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {
-    let consultation = consultations::find(&state.pool, &id).await?;
-    let results = results::tally(&state.pool, &state.counts, &consultation).await?;
+    let definition = state.store.definition(&id).await?;
+    let results = results::tally(&state.store, &definition).await?;
     let mut csv = String::from(BOM);
     csv_line(&mut csv, TALLY_CSV_COLUMNS.iter().copied());
     for row in tally_csv_rows(&results) {
@@ -85,14 +86,14 @@ async fn tallies_csv(_: Analyst, State(state): State<AppState>, Path(id): Path<S
 }
 
 async fn ballots_csv(_: Analyst, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {
-    let consultation = consultations::find(&state.pool, &id).await?;
-    let body = stream_ballots(state, consultation, Format::Csv);
+    let definition = state.store.definition(&id).await?;
+    let body = stream_ballots(state, definition, Format::Csv);
     Ok(download("text/csv; charset=utf-8", format!("{id}-ballots.csv"), body))
 }
 
 async fn export_json(_: Analyst, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {
-    let consultation = consultations::find(&state.pool, &id).await?;
-    let body = stream_ballots(state, consultation, Format::Json);
+    let definition = state.store.definition(&id).await?;
+    let body = stream_ballots(state, definition, Format::Json);
     Ok(download("application/json", format!("{id}-export.json"), body))
 }
 
@@ -108,12 +109,12 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// The body of a ballot export, written by a task as it reads the ballots.
 /// Should reading fail midway, the body ends with an error, so the client
 /// sees a broken download rather than a file that looks complete.
-fn stream_ballots(state: AppState, consultation: Consultation, format: Format) -> Body {
+fn stream_ballots(state: AppState, definition: Arc<Definition>, format: Format) -> Body {
     let (sender, receiver) = mpsc::channel::<Result<String, std::io::Error>>(4);
     tokio::spawn(async move {
         let mut out = Chunks { sender: &sender, buffer: String::with_capacity(CHUNK_BYTES) };
-        if let Err(cause) = write_ballots(&state, &consultation, format, &mut out).await {
-            tracing::error!(%cause, consultation = %consultation.id, "export failed");
+        if let Err(cause) = write_ballots(&state, &definition, format, &mut out).await {
+            tracing::error!(%cause, consultation = %definition.consultation.id, "export failed");
             let _ = sender.send(Err(std::io::Error::other("the export failed"))).await;
         }
     });
@@ -152,18 +153,19 @@ impl Chunks<'_> {
 
 async fn write_ballots(
     state: &AppState,
-    consultation: &Consultation,
+    definition: &Definition,
     format: Format,
     out: &mut Chunks<'_>,
 ) -> Result<(), ExportError> {
-    let mut snapshot = Snapshot::begin(&state.pool).await?;
+    let consultation = &definition.consultation;
+    let mut snapshot = Snapshot::begin(&state.store).await?;
     match format {
         Format::Csv => {
             out.buffer.push_str(BOM);
             csv_line(&mut out.buffer, BALLOT_CSV_COLUMNS.iter().copied());
         }
         Format::Json => {
-            let results = snapshot.results(&state.counts, consultation).await?;
+            let results = snapshot.results(definition).await?;
             let exported_at = OffsetDateTime::now_utc().format(&Rfc3339).expect("now formats as RFC 3339");
             out.buffer.push_str(&format!(
                 "{{\"format\":\"baraza-export/1\",\"exported_at\":\"{exported_at}\",\"consultation\":{},\"results\":{},\"ballots\":[",
@@ -174,7 +176,7 @@ async fn write_ballots(
     }
     let mut first = true;
     for item in &consultation.items {
-        let mut ballots = snapshot.ballots(&state.receipt_key, consultation, item);
+        let mut ballots = snapshot.ballots(definition, item);
         while let Some(exported) = ballots.next().await {
             let exported = exported?;
             match format {

@@ -55,34 +55,27 @@ use axum::response::{IntoResponse, Response};
 use axum::{middleware, Router};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::receipts::{hex, ReceiptKey};
-use crate::storage::results::CountCache;
-use crate::storage::{self, StoreError};
+use crate::receipts::hex;
+use crate::storage::Store;
 use error::Error;
 use limits::WriteLimit;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: SqlitePool,
-    receipt_key: ReceiptKey,
+    store: Store,
     /// The built app (trunk's `dist/`).
     dist: Arc<PathBuf>,
-    /// Counts of rankings and budgets, reused until their item's next ballot.
-    counts: Arc<CountCache>,
     /// How often one client address may write ([`limits`]); `None`: no limit.
     write_limit: Option<WriteLimit>,
 }
 
 impl AppState {
-    /// Loads the server's receipt key, making it on first start.
-    pub async fn new(pool: SqlitePool, dist: PathBuf) -> Result<Self, StoreError> {
-        let receipt_key = storage::receipt_key(&pool).await?;
+    pub fn new(store: Store, dist: PathBuf) -> Self {
         let write_limit = WriteLimit::new(limits::DEFAULT_WRITES_PER_MINUTE, None);
-        Ok(AppState { pool, receipt_key, dist: Arc::new(dist), counts: Arc::default(), write_limit })
+        AppState { store, dist: Arc::new(dist), write_limit }
     }
 
     /// Replaces the default write limit ([`limits`]).

@@ -1,5 +1,5 @@
 //! `GET /api/v1/openapi.json`: the API described for client generators and
-//! readers (DESIGN §5). Written by hand next to the routes; a test calls
+//! readers. Written by hand next to the routes; a test calls
 //! every operation it lists, so a route cannot vanish from under it.
 
 use axum::http::header;

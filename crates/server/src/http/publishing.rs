@@ -1,4 +1,4 @@
-//! Staff routes that publish and run consultations (DESIGN §5, §7): the
+//! Staff routes that publish and run consultations: the
 //! list, publishing a definition, closing early, archiving, the outcome,
 //! the change log and participation codes; and the schema of definitions.
 //! A change reads the consultation inside its write transaction, so two
@@ -30,7 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/admin/consultations", get(list).post(publish))
         .route("/v1/admin/consultations/{id}/close", post(close))
         .route("/v1/admin/consultations/{id}/archive", post(archive))
-        // PUT as the app sends it; POST as DESIGN §5 lists it.
+        // PUT as the app sends it; POST as the API was first described.
         .route("/v1/admin/consultations/{id}/outcome", put(outcome).post(outcome))
         .route("/v1/admin/consultations/{id}/changes", get(change_log))
         .route("/v1/admin/consultations/{id}/codes", post(issue_codes))
@@ -44,7 +44,7 @@ async fn schema() -> impl IntoResponse {
 }
 
 async fn list(State(state): State<AppState>, _: Staff) -> Result<Json<AdminConsultationList>, Error> {
-    let consultations = consultations::admin_list(&state.pool, OffsetDateTime::now_utc()).await?;
+    let consultations = consultations::admin_list(&state.store, OffsetDateTime::now_utc()).await?;
     Ok(Json(AdminConsultationList { consultations }))
 }
 
@@ -59,7 +59,7 @@ async fn publish(
     let checked = parse_definition(&body).map_err(Error::InvalidDefinition)?;
     let definitions = std::slice::from_ref(&checked.consultation);
     let publications =
-        consultations::publish(&state.pool, definitions, &Author::Staff(member), OffsetDateTime::now_utc()).await?;
+        consultations::publish(&state.store, definitions, &Author::Staff(member), OffsetDateTime::now_utc()).await?;
     let created = publications == [Publication::Created];
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     let published = Published { id: checked.consultation.id, created, warnings: checked.warnings };
@@ -71,7 +71,7 @@ async fn close(
     Publisher(member): Publisher,
     Path(id): Path<String>,
 ) -> Result<Json<AdminConsultation>, Error> {
-    let closed = consultations::close(&state.pool, &id, &Author::Staff(member), OffsetDateTime::now_utc()).await?;
+    let closed = consultations::close(&state.store, &id, &Author::Staff(member), OffsetDateTime::now_utc()).await?;
     Ok(Json(closed))
 }
 
@@ -80,7 +80,7 @@ async fn archive(
     Publisher(member): Publisher,
     Path(id): Path<String>,
 ) -> Result<Json<AdminConsultation>, Error> {
-    let archived = consultations::archive(&state.pool, &id, &Author::Staff(member), OffsetDateTime::now_utc()).await?;
+    let archived = consultations::archive(&state.store, &id, &Author::Staff(member), OffsetDateTime::now_utc()).await?;
     Ok(Json(archived))
 }
 
@@ -92,12 +92,12 @@ async fn outcome(
 ) -> Result<Json<AdminConsultation>, Error> {
     let Json(OutcomeRequest { outcome }) = request?;
     let now = OffsetDateTime::now_utc();
-    Ok(Json(consultations::set_outcome(&state.pool, &id, outcome, &Author::Staff(member), now).await?))
+    Ok(Json(consultations::set_outcome(&state.store, &id, outcome, &Author::Staff(member), now).await?))
 }
 
 async fn change_log(State(state): State<AppState>, _: Staff, Path(id): Path<String>) -> Result<Json<ChangeLog>, Error> {
-    consultations::find(&state.pool, &id).await?;
-    Ok(Json(ChangeLog { changes: changes::list(&state.pool, &id).await? }))
+    state.store.find(&id).await?;
+    Ok(Json(ChangeLog { changes: changes::list(&state.store, &id).await? }))
 }
 
 /// Answers the new codes as a CSV file with one `code` column, to print or
@@ -110,7 +110,7 @@ async fn issue_codes(
 ) -> Result<Response, Error> {
     let Json(CodesRequest { count }) = request?;
     let by = Author::Staff(member);
-    let issued = codes::issue(&state.pool, &state.receipt_key, &id, count, &by, OffsetDateTime::now_utc()).await?;
+    let issued = codes::issue(&state.store, &id, count, &by, OffsetDateTime::now_utc()).await?;
     let mut csv = String::from(BOM);
     csv_line(&mut csv, ["code"].into_iter());
     for code in &issued {

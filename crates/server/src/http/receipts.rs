@@ -20,5 +20,5 @@ async fn check(
     _: Staff,
     Path(receipt): Path<String>,
 ) -> Result<Json<ReceiptCheck>, Error> {
-    Ok(Json(storage::receipts::check(&state.pool, &state.receipt_key, &receipt).await?))
+    Ok(Json(storage::receipts::check(&state.store, &receipt).await?))
 }

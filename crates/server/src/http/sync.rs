@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use super::error::Error;
 use super::AppState;
 use crate::storage;
+use crate::storage::sync::Received;
 
 const BODY_LIMIT_BYTES: usize = 1024 * 1024;
 
@@ -26,6 +27,7 @@ async fn sync(
     if request.actions.len() > MAX_ACTIONS_PER_BATCH {
         return Err(Error::TooManyActions(MAX_ACTIONS_PER_BATCH));
     }
-    let results = storage::sync::record(&state.pool, &state.receipt_key, &request, OffsetDateTime::now_utc()).await?;
-    Ok(Json(SyncResponse { results }))
+    let received = Received { request, at: OffsetDateTime::now_utc() };
+    let results = storage::sync::record(&state.store, std::slice::from_ref(&received)).await?;
+    Ok(Json(SyncResponse { results: results.into_iter().next().unwrap_or_default() }))
 }

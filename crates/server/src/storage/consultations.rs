@@ -2,40 +2,198 @@
 //! drive them through: publish, update, close early, archive, outcome. Every
 //! change is checked by core's rules and written to the change log in the
 //! same transaction.
+//!
+//! A server keeps every definition it reads in memory ([`Definitions`]),
+//! with the revision it was stored at; each change of a definition moves its
+//! revision, so a server reads a definition again only after a change, by
+//! whichever server or command made it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use baraza_core::admin::{AdminConsultation, ChangeAction};
 use baraza_core::api::ConsultationSummary;
 use baraza_core::lifecycle::check_update;
 use baraza_core::validate::{check, Problem, Severity};
 use baraza_core::{Consultation, Localized, Status};
-use sqlx::{Sqlite, SqlitePool, Transaction};
 use time::OffsetDateTime;
 
 use super::changes::{self, Author};
-use super::{begin_write, stored_time, timestamp, StoreError};
+use super::{millis, on, stored_time, timestamp, Connection, Store, StoreError, Tx};
 
-/// Writes a definition as it is, replacing any earlier one with its id. The
-/// lifecycle functions below decide whether it may; tests and the benchmark
-/// use it to set the scene.
-pub async fn store<'e>(
-    db: impl sqlx::SqliteExecutor<'e>,
-    consultation: &Consultation,
-    now: OffsetDateTime,
-) -> Result<(), StoreError> {
+/// A stored consultation: its definition, and the numbers storage knows it
+/// and its items by.
+#[derive(Debug)]
+pub struct Definition {
+    pub n: i64,
+    pub revision: i64,
+    pub consultation: Consultation,
+    items: HashMap<String, i64>,
+}
+
+impl Definition {
+    /// The number of the item with `id`, if the definition has it.
+    pub fn item(&self, id: &str) -> Option<i64> {
+        self.items.get(id).copied()
+    }
+}
+
+/// The definitions this server has read, each at the revision it read.
+#[derive(Default)]
+pub struct Definitions {
+    kept: Mutex<HashMap<String, Arc<Definition>>>,
+}
+
+impl Definitions {
+    fn get(&self, id: &str) -> Option<Arc<Definition>> {
+        self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(id).cloned()
+    }
+
+    fn put(&self, definition: &Arc<Definition>) {
+        let mut kept = self.kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        kept.insert(definition.consultation.id.clone(), definition.clone());
+    }
+}
+
+/// A consultation's number and revision, and its definition when the
+/// revision is not the one asked about.
+#[derive(sqlx::FromRow)]
+struct Revision {
+    n: i64,
+    revision: i64,
+    definition: Option<String>,
+}
+
+/// The item numbers of a consultation.
+#[derive(sqlx::FromRow)]
+struct ItemNumber {
+    id: String,
+    n: i64,
+}
+
+/// How the writer reads a definition: with PostgreSQL, it holds a share
+/// lock on the consultation's row until it commits, so that a staff change
+/// (which locks it for update) is applied wholly before or wholly after the
+/// ballots of one transaction are checked against it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Read {
+    Plain,
+    ShareLocked,
+}
+
+/// The consultation with `id` as it is stored now, from memory unless its
+/// revision moved; `None` if there is none.
+pub(crate) async fn definition(
+    db: &mut impl Connection,
+    kept: &Definitions,
+    id: &str,
+    read: Read,
+) -> Result<Option<Arc<Definition>>, StoreError> {
+    let known = kept.get(id);
+    let sql = if read == Read::ShareLocked && db.is_postgres() {
+        "SELECT n, revision, CASE WHEN revision = $2 THEN NULL ELSE definition END AS definition
+         FROM consultations WHERE id = $1 FOR SHARE"
+    } else {
+        "SELECT n, revision, CASE WHEN revision = $2 THEN NULL ELSE definition END AS definition
+         FROM consultations WHERE id = $1"
+    };
+    let known_revision = known.as_ref().map_or(-1, |definition| definition.revision);
+    let Some(row) =
+        on!(db, |c| sqlx::query_as::<_, Revision>(sql).bind(id).bind(known_revision).fetch_optional(c).await)?
+    else {
+        return Ok(None);
+    };
+    let Some(json) = row.definition else {
+        return Ok(known);
+    };
+    let items: Vec<ItemNumber> =
+        on!(db, |c| sqlx::query_as("SELECT id, n FROM items WHERE consultation = $1").bind(row.n).fetch_all(c).await)?;
+    let definition = Arc::new(Definition {
+        n: row.n,
+        revision: row.revision,
+        consultation: decode(&json)?,
+        items: items.into_iter().map(|item| (item.id, item.n)).collect(),
+    });
+    kept.put(&definition);
+    Ok(Some(definition))
+}
+
+impl Store {
+    /// The consultation with `id`, or [`StoreError::ConsultationNotFound`].
+    pub async fn definition(&self, id: &str) -> Result<Arc<Definition>, StoreError> {
+        let mut db = self.read().await?;
+        definition(&mut db, &self.definitions, id, Read::Plain)
+            .await?
+            .ok_or_else(|| StoreError::ConsultationNotFound(id.to_owned()))
+    }
+
+    /// The consultation with `id`, or [`StoreError::ConsultationNotFound`].
+    pub async fn find(&self, id: &str) -> Result<Consultation, StoreError> {
+        Ok(self.definition(id).await?.consultation.clone())
+    }
+
+    /// Every consultation, by id.
+    pub async fn all(&self) -> Result<Vec<Consultation>, StoreError> {
+        let mut db = self.read().await?;
+        let ids: Vec<String> =
+            on!(&mut db, |c| sqlx::query_scalar("SELECT id FROM consultations ORDER BY id").fetch_all(c).await)?;
+        let mut all = Vec::with_capacity(ids.len());
+        for id in ids {
+            // A consultation is never deleted: each id listed is still there.
+            if let Some(definition) = definition(&mut db, &self.definitions, &id, Read::Plain).await? {
+                all.push(definition.consultation.clone());
+            }
+        }
+        Ok(all)
+    }
+}
+
+/// Writes a definition as it is, replacing any earlier one with its id; its
+/// items get numbers the first time they appear. The lifecycle functions
+/// below decide whether it may; tests and the benchmark use it to set the
+/// scene.
+pub async fn store(store: &Store, consultation: &Consultation, now: OffsetDateTime) -> Result<(), StoreError> {
+    let mut tx = store.begin_write().await?;
+    write(&mut tx, consultation, now).await?;
+    tx.commit().await
+}
+
+async fn write(tx: &mut Tx, consultation: &Consultation, now: OffsetDateTime) -> Result<(), StoreError> {
     let definition = serde_json::to_string(consultation).expect("a definition always serializes");
-    let now = timestamp(now);
-    sqlx::query(
-        "INSERT INTO consultations (id, level, definition, published_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?4)
-         ON CONFLICT (id) DO UPDATE SET level = ?2, definition = ?3, updated_at = ?4",
+    let n: i64 = on!(tx, |c| sqlx::query_scalar(
+        "INSERT INTO consultations (id, level, definition, revision, published_at, updated_at)
+         VALUES ($1, $2, $3, 1, $4, $4)
+         ON CONFLICT (id) DO UPDATE SET level = excluded.level, definition = excluded.definition,
+             revision = consultations.revision + 1, updated_at = excluded.updated_at
+         RETURNING n",
     )
     .bind(&consultation.id)
     .bind(consultation.level.as_str())
-    .bind(definition)
-    .bind(now)
-    .execute(db)
-    .await?;
+    .bind(&definition)
+    .bind(millis(now))
+    .fetch_one(c)
+    .await)?;
+    for item in &consultation.items {
+        on!(tx, |c| sqlx::query("INSERT INTO items (consultation, id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(n)
+            .bind(item.id())
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))?;
+    }
     Ok(())
+}
+
+/// The stored consultation with `id`, read for a change: PostgreSQL locks
+/// its row until the change commits.
+async fn load_for_change(tx: &mut Tx, id: &str) -> Result<Option<Consultation>, StoreError> {
+    let sql = if tx.is_postgres() {
+        "SELECT definition FROM consultations WHERE id = $1 FOR UPDATE"
+    } else {
+        "SELECT definition FROM consultations WHERE id = $1"
+    };
+    let definition: Option<String> = on!(tx, |c| sqlx::query_scalar(sql).bind(id).fetch_optional(c).await)?;
+    definition.map(|json| decode(&json)).transpose()
 }
 
 /// What publishing a definition did.
@@ -54,12 +212,12 @@ pub enum Publication {
 /// update keeps the stored archive state, and the stored outcome when the
 /// file has none, so a file edited offline cannot undo them.
 pub async fn publish(
-    pool: &SqlitePool,
+    store: &Store,
     definitions: &[Consultation],
     by: &Author,
     now: OffsetDateTime,
 ) -> Result<Vec<Publication>, StoreError> {
-    let mut tx = begin_write(pool).await?;
+    let mut tx = store.begin_write().await?;
     let mut publications = Vec::with_capacity(definitions.len());
     let mut locked = Vec::new();
     for proposed in definitions {
@@ -78,13 +236,13 @@ pub async fn publish(
 /// Publishes one definition in `tx`; `Ok(Err)`: the changes the lifecycle
 /// rule refuses.
 async fn publish_one(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     proposed: &Consultation,
     by: &Author,
     now: OffsetDateTime,
 ) -> Result<Result<Publication, Vec<Problem>>, StoreError> {
-    let Some(current) = load(&mut **tx, &proposed.id).await? else {
-        store(&mut **tx, proposed, now).await?;
+    let Some(current) = load_for_change(tx, &proposed.id).await? else {
+        write(tx, proposed, now).await?;
         changes::record(tx, &proposed.id, by, ChangeAction::Published, "", now).await?;
         return Ok(Ok(Publication::Created));
     };
@@ -101,7 +259,7 @@ async fn publish_one(
         return Ok(Ok(Publication::Unchanged));
     }
     let detail = changed_fields(&current, &updated).join(", ");
-    store(&mut **tx, &updated, now).await?;
+    write(tx, &updated, now).await?;
     changes::record(tx, &updated.id, by, ChangeAction::Updated, &detail, now).await?;
     Ok(Ok(Publication::Updated))
 }
@@ -126,32 +284,28 @@ fn changed_fields(before: &Consultation, after: &Consultation) -> Vec<String> {
 /// nothing to change); the change and its log entry are written together,
 /// and the consultation is answered as staff then see it.
 async fn change(
-    pool: &SqlitePool,
+    store: &Store,
     id: &str,
     by: &Author,
     now: OffsetDateTime,
     edit: impl FnOnce(&mut Consultation) -> Result<Option<(ChangeAction, String)>, StoreError>,
 ) -> Result<AdminConsultation, StoreError> {
-    let mut tx = begin_write(pool).await?;
-    let mut consultation = find(&mut *tx, id).await?;
+    let mut tx = store.begin_write().await?;
+    let mut consultation =
+        load_for_change(&mut tx, id).await?.ok_or_else(|| StoreError::ConsultationNotFound(id.to_owned()))?;
     if let Some((action, detail)) = edit(&mut consultation)? {
-        store(&mut *tx, &consultation, now).await?;
+        write(&mut tx, &consultation, now).await?;
         changes::record(&mut tx, id, by, action, &detail, now).await?;
         tx.commit().await?;
     }
-    admin_one(pool, id, now).await
+    admin_one(store, id, now).await
 }
 
 /// Closes an open consultation now, ahead of its closing date
 /// ([`StoreError::NotOpenYet`] or [`StoreError::AlreadyClosed`] otherwise).
 /// Ballots cast offline before now still count within the grace window.
-pub async fn close(
-    pool: &SqlitePool,
-    id: &str,
-    by: &Author,
-    now: OffsetDateTime,
-) -> Result<AdminConsultation, StoreError> {
-    change(pool, id, by, now, |consultation| {
+pub async fn close(store: &Store, id: &str, by: &Author, now: OffsetDateTime) -> Result<AdminConsultation, StoreError> {
+    change(store, id, by, now, |consultation| {
         match consultation.status_at(now) {
             Status::Open => {}
             Status::Upcoming => return Err(StoreError::NotOpenYet),
@@ -167,12 +321,12 @@ pub async fn close(
 /// Archives a consultation: it leaves the public list, and stays readable
 /// by its address and to staff. Archiving twice changes nothing.
 pub async fn archive(
-    pool: &SqlitePool,
+    store: &Store,
     id: &str,
     by: &Author,
     now: OffsetDateTime,
 ) -> Result<AdminConsultation, StoreError> {
-    change(pool, id, by, now, |consultation| {
+    change(store, id, by, now, |consultation| {
         if consultation.archived {
             return Ok(None);
         }
@@ -186,13 +340,13 @@ pub async fn archive(
 /// same rules as the rest of the definition ([`StoreError::InvalidOutcome`]:
 /// the problems, at paths under `outcome`).
 pub async fn set_outcome(
-    pool: &SqlitePool,
+    store: &Store,
     id: &str,
     outcome: Localized,
     by: &Author,
     now: OffsetDateTime,
 ) -> Result<AdminConsultation, StoreError> {
-    change(pool, id, by, now, |consultation| {
+    change(store, id, by, now, |consultation| {
         consultation.outcome = Some(outcome);
         let problems: Vec<Problem> = check(consultation)
             .into_iter()
@@ -210,39 +364,40 @@ pub async fn set_outcome(
 
 /// Every consultation as staff list them, archived ones too, the most
 /// recently changed first.
-pub async fn admin_list(pool: &SqlitePool, now: OffsetDateTime) -> Result<Vec<AdminConsultation>, StoreError> {
-    admin_view(pool, None, now).await
+pub async fn admin_list(store: &Store, now: OffsetDateTime) -> Result<Vec<AdminConsultation>, StoreError> {
+    admin_view(store, None, now).await
 }
 
 /// One consultation as staff see it.
-pub async fn admin_one(pool: &SqlitePool, id: &str, now: OffsetDateTime) -> Result<AdminConsultation, StoreError> {
-    admin_view(pool, Some(id), now).await?.pop().ok_or_else(|| StoreError::ConsultationNotFound(id.to_owned()))
+pub async fn admin_one(store: &Store, id: &str, now: OffsetDateTime) -> Result<AdminConsultation, StoreError> {
+    admin_view(store, Some(id), now).await?.pop().ok_or_else(|| StoreError::ConsultationNotFound(id.to_owned()))
 }
 
 /// A consultation's row as staff views read it.
 #[derive(sqlx::FromRow)]
 struct AdminRow {
     definition: String,
-    published_at: String,
-    updated_at: String,
+    published_at: i64,
+    updated_at: i64,
     participants: i64,
 }
 
 /// Every consultation, or the one with `id`, with what staff see of it.
 async fn admin_view(
-    pool: &SqlitePool,
+    store: &Store,
     id: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<Vec<AdminConsultation>, StoreError> {
-    let rows: Vec<AdminRow> = sqlx::query_as(
+    let mut db = store.read().await?;
+    let rows: Vec<AdminRow> = on!(&mut db, |c| sqlx::query_as(
         "SELECT c.definition, c.published_at, c.updated_at, COALESCE(s.participants, 0) AS participants
-         FROM consultations c LEFT JOIN consultation_stats s ON s.consultation = c.id
-         WHERE ?1 IS NULL OR c.id = ?1
+         FROM consultations c LEFT JOIN consultation_stats s ON s.consultation = c.n
+         WHERE $1 IS NULL OR c.id = $1
          ORDER BY c.updated_at DESC, c.id",
     )
     .bind(id)
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(c)
+    .await)?;
     rows.into_iter()
         .map(|row| {
             let consultation = decode(&row.definition)?;
@@ -251,31 +406,14 @@ async fn admin_view(
                 summary: ConsultationSummary::of(&consultation, now),
                 archived: consultation.archived,
                 participants: row.participants.max(0) as u64,
-                published_at: stored_time(&row.published_at, of)?,
-                updated_at: stored_time(&row.updated_at, of)?,
+                published_at: stored_time(row.published_at, of)?,
+                updated_at: stored_time(row.updated_at, of)?,
                 outcome: consultation.outcome.clone(),
                 eligibility: consultation.eligibility,
                 results: consultation.results,
             })
         })
         .collect()
-}
-
-pub async fn load<'e>(db: impl sqlx::SqliteExecutor<'e>, id: &str) -> Result<Option<Consultation>, StoreError> {
-    let definition: Option<String> =
-        sqlx::query_scalar("SELECT definition FROM consultations WHERE id = ?1").bind(id).fetch_optional(db).await?;
-    definition.map(|json| decode(&json)).transpose()
-}
-
-/// The consultation with `id`, or [`StoreError::ConsultationNotFound`].
-pub async fn find<'e>(db: impl sqlx::SqliteExecutor<'e>, id: &str) -> Result<Consultation, StoreError> {
-    load(db, id).await?.ok_or_else(|| StoreError::ConsultationNotFound(id.to_owned()))
-}
-
-pub async fn all(pool: &SqlitePool) -> Result<Vec<Consultation>, StoreError> {
-    let definitions: Vec<String> =
-        sqlx::query_scalar("SELECT definition FROM consultations ORDER BY id").fetch_all(pool).await?;
-    definitions.iter().map(|json| decode(json)).collect()
 }
 
 /// Stored definitions were written by [`publish`]; one that no longer reads is

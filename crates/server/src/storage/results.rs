@@ -18,8 +18,10 @@
 //! database (with SQLite, a write would queue behind citizens' ballots); a
 //! restarted server counts each item once more.
 //!
-//! Every read happens in one read transaction: the counters, the versions and
-//! the ballots counted all come from the same snapshot.
+//! The counters, the versions and the ballots counted are read in one read
+//! transaction, so they all come from the same snapshot; counting happens
+//! after it ends, so that no transaction stays open while a large item is
+//! counted.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -27,10 +29,10 @@ use std::sync::Mutex;
 use baraza_core::analysis::{AdminResults, CommentTotals, DayParticipation};
 use baraza_core::api::{ItemResult, ResultsResponse};
 use baraza_core::ballot::Ballot;
-use baraza_core::definition::{Consultation, Item};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use baraza_core::definition::Item;
 
-use super::StoreError;
+use super::consultations::Definition;
+use super::{on, Store, StoreError, Tx};
 
 /// Counts of rankings and budgets, each with the item (as defined when it was
 /// counted) and the item's version it was counted at.
@@ -65,15 +67,11 @@ impl CountCache {
 }
 
 /// The results of a consultation, as the public results route shows them.
-pub async fn tally(
-    pool: &SqlitePool,
-    cache: &CountCache,
-    consultation: &Consultation,
-) -> Result<ResultsResponse, StoreError> {
-    let mut tx = pool.begin().await?;
-    let results = tally_in(&mut tx, cache, consultation).await?;
+pub async fn tally(store: &Store, definition: &Definition) -> Result<ResultsResponse, StoreError> {
+    let mut tx = store.begin_read().await?;
+    let read = read_in(&mut tx, &store.counts, definition).await?;
     tx.commit().await?;
-    Ok(results)
+    read.count(&store.counts, definition).await
 }
 
 /// A day of participation as kept in `daily_stats`.
@@ -94,7 +92,7 @@ struct CommentCounts {
 /// An item's kept counts from `item_stats`.
 #[derive(sqlx::FromRow)]
 struct ItemStats {
-    item: String,
+    item: i64,
     ballots: i64,
     version: i64,
 }
@@ -102,33 +100,30 @@ struct ItemStats {
 /// One kept tally counter.
 #[derive(sqlx::FromRow)]
 struct Tally {
-    item: String,
+    item: i64,
     key: String,
     count: i64,
 }
 
 /// The results with participation per day and comment totals, for staff.
-pub async fn admin(
-    pool: &SqlitePool,
-    cache: &CountCache,
-    consultation: &Consultation,
-) -> Result<AdminResults, StoreError> {
-    let mut tx = pool.begin().await?;
-    let results = tally_in(&mut tx, cache, consultation).await?;
-    let days: Vec<DayRow> =
-        sqlx::query_as("SELECT day, participants, actions FROM daily_stats WHERE consultation = ?1 ORDER BY day")
-            .bind(&consultation.id)
-            .fetch_all(&mut *tx)
-            .await?;
-    let comments: CommentCounts = sqlx::query_as(
-        "SELECT COUNT(*) AS total, COALESCE(SUM(hidden != 0), 0) AS hidden FROM comments WHERE consultation = ?1",
+pub async fn admin(store: &Store, definition: &Definition) -> Result<AdminResults, StoreError> {
+    let mut tx = store.begin_read().await?;
+    let read = read_in(&mut tx, &store.counts, definition).await?;
+    let days: Vec<DayRow> = on!(&mut tx, |c| sqlx::query_as(
+        "SELECT day, participants, actions FROM daily_stats WHERE consultation = $1 ORDER BY day"
     )
-    .bind(&consultation.id)
-    .fetch_one(&mut *tx)
-    .await?;
+    .bind(definition.n)
+    .fetch_all(c)
+    .await)?;
+    let comments: CommentCounts = on!(&mut tx, |c| sqlx::query_as(
+        "SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE hidden) AS hidden FROM comments WHERE consultation = $1",
+    )
+    .bind(definition.n)
+    .fetch_one(c)
+    .await)?;
     tx.commit().await?;
     Ok(AdminResults {
-        results,
+        results: read.count(&store.counts, definition).await?,
         participation: days
             .into_iter()
             .map(|day| DayParticipation {
@@ -141,83 +136,124 @@ pub async fn admin(
     })
 }
 
-pub(crate) async fn tally_in(
-    tx: &mut Transaction<'_, Sqlite>,
-    cache: &CountCache,
-    consultation: &Consultation,
-) -> Result<ResultsResponse, StoreError> {
+/// What a results read takes from the database: the counters, and the
+/// ballots of each item whose kept count is out of date.
+pub(crate) struct Read {
+    participants: i64,
+    items: Vec<ItemRead>,
+}
+
+enum ItemRead {
+    /// Its result, from the counters or kept from an earlier count.
+    Done(ItemResult),
+    /// An item counted from its ballots, whose kept count is out of date:
+    /// every standing ballot, and the item's version they are at.
+    Ballots { from_counters: ItemResult, version: i64, ballots: Vec<Ballot> },
+}
+
+/// Reads in `tx` what the results of `definition` need.
+pub(crate) async fn read_in(tx: &mut Tx, cache: &CountCache, definition: &Definition) -> Result<Read, StoreError> {
+    let consultation = &definition.consultation;
     let participants: Option<i64> =
-        sqlx::query_scalar("SELECT participants FROM consultation_stats WHERE consultation = ?1")
-            .bind(&consultation.id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let stats: HashMap<String, (i64, i64)> =
-        sqlx::query_as::<_, ItemStats>("SELECT item, ballots, version FROM item_stats WHERE consultation = ?1")
-            .bind(&consultation.id)
-            .fetch_all(&mut **tx)
-            .await?
-            .into_iter()
-            .map(|stats| (stats.item, (stats.ballots, stats.version)))
-            .collect();
-    let mut counters: HashMap<String, BTreeMap<String, u64>> = HashMap::new();
-    let rows: Vec<Tally> = sqlx::query_as("SELECT item, key, count FROM tallies WHERE consultation = ?1")
-        .bind(&consultation.id)
-        .fetch_all(&mut **tx)
-        .await?;
-    for tally in rows {
+        on!(tx, |c| sqlx::query_scalar("SELECT participants FROM consultation_stats WHERE consultation = $1")
+            .bind(definition.n)
+            .fetch_optional(c)
+            .await)?;
+    let stats: HashMap<i64, (i64, i64)> = on!(tx, |c| sqlx::query_as::<_, ItemStats>(
+        "SELECT s.item, s.ballots, s.version FROM item_stats s JOIN items i ON i.n = s.item
+         WHERE i.consultation = $1",
+    )
+    .bind(definition.n)
+    .fetch_all(c)
+    .await)?
+    .into_iter()
+    .map(|stats| (stats.item, (stats.ballots, stats.version)))
+    .collect();
+    let mut counters: HashMap<i64, BTreeMap<String, u64>> = HashMap::new();
+    let tallies: Vec<Tally> = on!(tx, |c| sqlx::query_as(
+        "SELECT t.item, t.key, t.count FROM tallies t JOIN items i ON i.n = t.item WHERE i.consultation = $1"
+    )
+    .bind(definition.n)
+    .fetch_all(c)
+    .await)?;
+    for tally in tallies {
         counters.entry(tally.item).or_default().insert(tally.key, tally.count.max(0) as u64);
     }
     let empty = BTreeMap::new();
     let mut items = Vec::with_capacity(consultation.items.len());
     for item in &consultation.items {
-        let (ballots, version) = stats.get(item.id()).copied().unwrap_or((0, 0));
-        let from_counters =
-            ItemResult::from_counters(item, ballots.max(0) as u64, counters.get(item.id()).unwrap_or(&empty));
+        let n = definition.item(item.id());
+        let (ballots, version) = n.and_then(|n| stats.get(&n)).copied().unwrap_or((0, 0));
+        let item_counters = n.and_then(|n| counters.get(&n)).unwrap_or(&empty);
+        let from_counters = ItemResult::from_counters(item, ballots.max(0) as u64, item_counters);
         if !ItemResult::needs_ballots(item) {
-            items.push(from_counters);
+            items.push(ItemRead::Done(from_counters));
             continue;
         }
-        if let Some(cached) = cache.get(&consultation.id, item, version) {
-            items.push(cached);
+        if let Some(kept) = cache.get(&consultation.id, item, version) {
+            items.push(ItemRead::Done(kept));
             continue;
         }
-        let ballots = standing_ballots(tx, &consultation.id, item.id()).await?;
-        let counted_item = item.clone();
-        // Counting a large item takes a while: off the threads that answer requests.
-        let result = tokio::task::spawn_blocking(move || {
-            let mut result = from_counters;
-            result.count_ballots(&counted_item, &ballots);
-            result
-        })
-        .await
-        .map_err(|panic| StoreError::CountFailed(item.id().to_owned(), panic.to_string()))?;
-        cache.put(&consultation.id, item, version, &result);
-        items.push(result);
+        let ballots = match n {
+            Some(n) => standing_ballots(tx, definition.n, n, item.id()).await?,
+            None => Vec::new(),
+        };
+        items.push(ItemRead::Ballots { from_counters, version, ballots });
     }
-    Ok(ResultsResponse {
-        consultation: consultation.id.clone(),
-        participants: participants.unwrap_or(0).max(0) as u64,
-        items,
-    })
+    Ok(Read { participants: participants.unwrap_or(0), items })
+}
+
+impl Read {
+    /// The results: counters as read, and counts of rankings and budgets,
+    /// kept or made now.
+    pub(crate) async fn count(
+        self,
+        cache: &CountCache,
+        definition: &Definition,
+    ) -> Result<ResultsResponse, StoreError> {
+        let consultation = &definition.consultation;
+        let mut items = Vec::with_capacity(self.items.len());
+        for (item, read) in consultation.items.iter().zip(self.items) {
+            let (mut result, version, ballots) = match read {
+                ItemRead::Done(result) => {
+                    items.push(result);
+                    continue;
+                }
+                ItemRead::Ballots { from_counters, version, ballots } => (from_counters, version, ballots),
+            };
+            let counted_item = item.clone();
+            // Counting a large item takes a while: off the threads that answer requests.
+            let result = tokio::task::spawn_blocking(move || {
+                result.count_ballots(&counted_item, &ballots);
+                result
+            })
+            .await
+            .map_err(|panic| StoreError::CountFailed(item.id().to_owned(), panic.to_string()))?;
+            cache.put(&consultation.id, item, version, &result);
+            items.push(result);
+        }
+        Ok(ResultsResponse {
+            consultation: consultation.id.clone(),
+            participants: self.participants.max(0) as u64,
+            items,
+        })
+    }
 }
 
 /// Every participant's standing ballot on one item, for the counting methods
 /// that read whole ballots.
-async fn standing_ballots(
-    tx: &mut Transaction<'_, Sqlite>,
-    consultation: &str,
-    item: &str,
-) -> Result<Vec<Ballot>, StoreError> {
-    let stored: Vec<String> = sqlx::query_scalar("SELECT ballot FROM ballots WHERE consultation = ?1 AND item = ?2")
-        .bind(consultation)
-        .bind(item)
-        .fetch_all(&mut **tx)
-        .await?;
+async fn standing_ballots(tx: &mut Tx, consultation: i64, item: i64, id: &str) -> Result<Vec<Ballot>, StoreError> {
+    let stored: Vec<String> = on!(tx, |c| sqlx::query_scalar(
+        "SELECT content FROM actions WHERE consultation = $1 AND item = $2 AND standing"
+    )
+    .bind(consultation)
+    .bind(item)
+    .fetch_all(c)
+    .await)?;
     stored
         .iter()
         .map(|json| {
-            serde_json::from_str(json)
-                .map_err(|error| StoreError::unreadable(format!("a ballot on {consultation}/{item}: {error}")))
+            serde_json::from_str(json).map_err(|error| StoreError::unreadable(format!("a ballot on {id}: {error}")))
         })
         .collect()
 }

@@ -1,360 +1,722 @@
-//! The write path of `POST /api/v1/sync`: a batch of citizen actions checked
-//! by core's rules and stored, with the counters results read kept up to
-//! date in the same transaction. Actions are keyed by the id the device
-//! made, so a batch sent twice counts once.
+//! The write path of `POST /api/v1/sync`: citizens' actions checked by
+//! core's rules and stored, with the counters results read kept up to date
+//! in the same transaction.
+//!
+//! Many requests are recorded in one transaction ([`record`]): one durable
+//! write for all of them. Each action is stored once, as one row of
+//! `actions`, keyed by its consultation, its participant and its id: a
+//! batch sent twice finds its actions among the participant's rows and
+//! counts them once (an action is another device's own when another device
+//! sends the same id). The participant's rows are all sync needs to know:
+//! whether the action came before, which ballot stands on the item (the one
+//! cast last, by the device's clock; a newer one replaces it), and whether
+//! the participant is counted yet.
+//!
+//! Counters (tallies, ballots per item, participants, participation per
+//! day) move in memory while the requests are checked and are written once
+//! per transaction, in a fixed order, so that two PostgreSQL writers
+//! never wait for each other in a circle. With PostgreSQL, each
+//! participant's actions are also serialized across servers by a
+//! transaction-scoped advisory lock, taken for all of a transaction's
+//! participants at once, in order; SQLite has one writer anyway.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
-use baraza_core::ballot::{tally_keys, useful_key};
-use baraza_core::definition::{Consultation, Eligibility};
-use baraza_core::sync::{admit, Action, ActionKind, ActionResult, ActionStatus, RejectCode, Rejection, SyncRequest};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use baraza_core::ballot::{tally_keys, useful_key, Ballot};
+use baraza_core::codes;
+use baraza_core::definition::Eligibility;
+use baraza_core::sync::{
+    admit, Action, ActionKind, ActionResult, ActionStatus, ReactionValue, RejectCode, Rejection, SyncRequest,
+};
+use sha2::{Digest, Sha256};
+use sqlx::QueryBuilder;
 use time::OffsetDateTime;
+use uuid::Uuid;
 
-use super::codes::{self, Redemption};
-use super::{begin_write, consultations, timestamp, StoreError};
-use crate::receipts::ReceiptKey;
+use super::codes::{redeem, Redemption};
+use super::consultations::{definition, Definition, Read};
+use super::{day, millis, on, to_millisecond, Participant, Store, StoreError, Tx};
+use crate::receipts::{hex, ReceiptKey};
 
-/// Records a batch as received at `now`, in one transaction: one durable
-/// write however many actions.
-pub async fn record(
-    pool: &SqlitePool,
-    key: &ReceiptKey,
-    request: &SyncRequest,
-    now: OffsetDateTime,
-) -> Result<Vec<ActionResult>, StoreError> {
-    let mut tx = begin_write(pool).await?;
-    let results = record_in(&mut tx, key, request, now).await?;
-    tx.commit().await?;
-    Ok(results)
+/// A sync request as the server received it, at `at`: the deadline rule
+/// and the day it counts on go by this time, however long it waited to be
+/// written.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub request: SyncRequest,
+    pub at: OffsetDateTime,
 }
 
-/// Records a batch in a write transaction the caller commits: the benchmark
-/// loads many participants' batches per transaction through it, so that it
-/// measures the storage code sync uses without one disk flush per batch.
-pub async fn record_in(
-    tx: &mut Transaction<'_, Sqlite>,
-    key: &ReceiptKey,
-    request: &SyncRequest,
-    now: OffsetDateTime,
-) -> Result<Vec<ActionResult>, StoreError> {
-    let mut batch = Batch { key, request, now, consultations: HashMap::new() };
-    let mut results = Vec::with_capacity(request.actions.len());
-    for raw in &request.actions {
-        results.push(batch.record(tx, raw).await?);
+/// How often a transaction that PostgreSQL broke off (two servers' writers
+/// in a deadlock, or both writing one row first) is tried again.
+const ATTEMPTS: usize = 5;
+
+/// Records `requests` in one write transaction and answers each its
+/// results, one per action in order.
+pub async fn record(store: &Store, requests: &[Received]) -> Result<Vec<Vec<ActionResult>>, StoreError> {
+    let mut attempt = 1;
+    loop {
+        let mut tx = store.begin_write().await?;
+        match record_in(store, &mut tx, requests).await {
+            Ok(results) => {
+                tx.commit().await?;
+                return Ok(results);
+            }
+            Err(error) if error.is_transient() && attempt < ATTEMPTS => attempt += 1,
+            Err(error) => return Err(error),
+        }
     }
+}
+
+/// Records `requests` in `tx`, which the caller commits.
+async fn record_in(store: &Store, tx: &mut Tx, requests: &[Received]) -> Result<Vec<Vec<ActionResult>>, StoreError> {
+    let mut group = Group::new(store);
+    let parsed: Vec<Vec<Result<Action, ActionResult>>> = requests.iter().map(parse_actions).collect();
+    group.prepare(tx, requests, &parsed).await?;
+    let mut results = Vec::with_capacity(requests.len());
+    for (received, actions) in requests.iter().zip(parsed) {
+        let mut answers = Vec::with_capacity(actions.len());
+        for action in actions {
+            answers.push(match action {
+                Ok(action) => group.record(tx, received, action).await?,
+                Err(rejected) => rejected,
+            });
+        }
+        results.push(answers);
+    }
+    group.flush(tx).await?;
     Ok(results)
 }
 
-struct Batch<'a> {
-    key: &'a ReceiptKey,
-    request: &'a SyncRequest,
-    now: OffsetDateTime,
-    /// Definitions read once per batch, `None` for an unknown id.
-    consultations: HashMap<String, Option<Consultation>>,
+/// Reads each action of a request as core's contract says, its cast time
+/// taken to the millisecond in UTC, as it is stored and signed.
+fn parse_actions(received: &Received) -> Vec<Result<Action, ActionResult>> {
+    received
+        .request
+        .actions
+        .iter()
+        .map(|raw| {
+            let mut action = Action::parse(raw).map_err(|(id, rejection)| ActionResult::rejected(id, rejection))?;
+            if let ActionKind::Ballot { cast_at: Some(cast_at), .. } = &mut action.kind {
+                *cast_at = to_millisecond(*cast_at).to_offset(time::UtcOffset::UTC);
+            }
+            Ok(action)
+        })
+        .collect()
 }
 
-impl Batch<'_> {
-    async fn record(
+/// What each kind of action is stored as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Ballot = 0,
+    Feedback = 1,
+    Comment = 2,
+    Reaction = 3,
+}
+
+impl Kind {
+    pub(crate) fn of(action: &ActionKind) -> Kind {
+        match action {
+            ActionKind::Ballot { .. } => Kind::Ballot,
+            ActionKind::Feedback { .. } => Kind::Feedback,
+            ActionKind::Comment { .. } => Kind::Comment,
+            ActionKind::Reaction { .. } => Kind::Reaction,
+        }
+    }
+
+    pub(crate) fn from_stored(kind: i16) -> Result<Kind, StoreError> {
+        match kind {
+            0 => Ok(Kind::Ballot),
+            1 => Ok(Kind::Feedback),
+            2 => Ok(Kind::Comment),
+            3 => Ok(Kind::Reaction),
+            other => Err(StoreError::unreadable(format!("an action of kind {other}"))),
+        }
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Kind::Ballot => "ballot",
+            Kind::Feedback => "feedback",
+            Kind::Comment => "comment",
+            Kind::Reaction => "reaction",
+        }
+    }
+
+    /// Ballots and useful-marks stand, one per participant per item.
+    fn stands(self) -> bool {
+        matches!(self, Kind::Ballot | Kind::Feedback)
+    }
+}
+
+/// What an action stores besides the columns every action has: the
+/// ballot's JSON, `true` or `false` for a useful-mark, the comment and the
+/// value for a reaction; nothing for a comment, whose text is in `comments`.
+pub(crate) fn content(action: &ActionKind) -> Option<String> {
+    match action {
+        ActionKind::Ballot { ballot, .. } => Some(serde_json::to_string(ballot).expect("a ballot always serializes")),
+        ActionKind::Feedback { useful, .. } => Some(useful.to_string()),
+        ActionKind::Reaction { comment, value } => {
+            Some(serde_json::json!({ "comment": comment, "value": value }).to_string())
+        }
+        ActionKind::Comment { .. } => None,
+    }
+}
+
+/// One of a participant's actions in a consultation, as stored or about to be.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Row {
+    id: Vec<u8>,
+    kind: i16,
+    item: Option<i64>,
+    standing: Option<bool>,
+    content: Option<String>,
+    cast_at: Option<i64>,
+    received_at: i64,
+    receipt: Vec<u8>,
+}
+
+impl Row {
+    /// When it counts as cast: by the device's clock, else on arrival.
+    fn cast(&self) -> i64 {
+        self.cast_at.unwrap_or(self.received_at)
+    }
+
+    /// The tally counters this ballot or useful-mark moves.
+    fn tally_keys(&self) -> Result<Vec<String>, StoreError> {
+        let unreadable = || StoreError::unreadable(format!("the content of action {}", hex(&self.id)));
+        let content = self.content.as_deref().ok_or_else(unreadable)?;
+        match Kind::from_stored(self.kind)? {
+            Kind::Ballot => Ok(tally_keys(&serde_json::from_str::<Ballot>(content).map_err(|_| unreadable())?)),
+            Kind::Feedback => Ok(vec![useful_key(content.parse().map_err(|_| unreadable())?).to_owned()]),
+            Kind::Comment | Kind::Reaction => Err(unreadable()),
+        }
+    }
+}
+
+/// A participant's rows in one consultation, and what this transaction
+/// changes of them.
+#[derive(Debug, Default)]
+struct Rows {
+    rows: Vec<Row>,
+    /// How many of `rows` (the first ones) were stored before.
+    stored: usize,
+    /// Stored rows that no longer stand, by index.
+    replaced: Vec<usize>,
+}
+
+/// A new comment.
+struct NewComment {
+    id: Uuid,
+    consultation: i64,
+    item: Option<String>,
+    reply_to: Option<Uuid>,
+    participant: Uuid,
+    body: String,
+    language: String,
+    created_at: i64,
+}
+
+/// The counters one transaction moves, written once when it ends.
+#[derive(Default)]
+struct Counters {
+    /// Per item: ballots added (a replacement adds none). Every item listed
+    /// has had a ballot stored or replaced, and its version moves.
+    items: BTreeMap<i64, i64>,
+    tallies: BTreeMap<(i64, String), i64>,
+    /// Participants counted for the first time, per consultation.
+    participants: BTreeMap<i64, i64>,
+    /// Per consultation and UTC day: participants counted for the first
+    /// time, and actions accepted.
+    days: BTreeMap<(i64, String), (i64, i64)>,
+}
+
+/// The requests of one transaction: what they need read, and what they write.
+struct Group<'s> {
+    store: &'s Store,
+    definitions: HashMap<String, Option<Arc<Definition>>>,
+    participants: HashMap<(i64, Participant), Rows>,
+    /// Comments known to exist, with their consultation.
+    comments: HashMap<Uuid, (i64, Uuid)>,
+    new_comments: Vec<NewComment>,
+    reactions: Vec<(Uuid, Uuid, ReactionValue)>,
+    counters: Counters,
+}
+
+impl<'s> Group<'s> {
+    fn new(store: &'s Store) -> Self {
+        Group {
+            store,
+            definitions: HashMap::new(),
+            participants: HashMap::new(),
+            comments: HashMap::new(),
+            new_comments: Vec::new(),
+            reactions: Vec::new(),
+            counters: Counters::default(),
+        }
+    }
+
+    /// Reads at once what the requests will need: their consultations'
+    /// definitions, their participants' rows and the comments they name.
+    async fn prepare(
         &mut self,
-        tx: &mut Transaction<'_, Sqlite>,
-        raw: &serde_json::Value,
-    ) -> Result<ActionResult, StoreError> {
-        let action = match Action::parse(raw) {
-            Ok(action) => action,
-            Err((id, rejection)) => return Ok(ActionResult::rejected(id, rejection)),
-        };
+        tx: &mut Tx,
+        requests: &[Received],
+        parsed: &[Vec<Result<Action, ActionResult>>],
+    ) -> Result<(), StoreError> {
+        let mut wanted: Vec<(i64, Participant)> = Vec::new();
+        let mut comments: HashSet<Uuid> = HashSet::new();
+        for (received, actions) in requests.iter().zip(parsed) {
+            for action in actions.iter().flatten() {
+                let Some(definition) = self.definition(tx, &action.consultation).await? else { continue };
+                if let Some(participant) = participant(self.store.key(), &definition, &received.request, action) {
+                    wanted.push((definition.n, participant));
+                }
+                match &action.kind {
+                    ActionKind::Comment { reply_to, .. } => comments.extend([action.id].into_iter().chain(*reply_to)),
+                    ActionKind::Reaction { comment, .. } => {
+                        comments.insert(*comment);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        wanted.sort_by_key(|(consultation, participant)| (*consultation, participant.to_bytes()));
+        wanted.dedup();
+        lock_participants(tx, &wanted).await?;
+        self.load_participants(tx, &wanted).await?;
+        self.load_comments(tx, comments.into_iter().collect()).await
+    }
+
+    async fn definition(&mut self, tx: &mut Tx, id: &str) -> Result<Option<Arc<Definition>>, StoreError> {
+        if let Some(known) = self.definitions.get(id) {
+            return Ok(known.clone());
+        }
+        let read = definition(tx, &self.store.definitions, id, Read::ShareLocked).await?;
+        self.definitions.insert(id.to_owned(), read.clone());
+        Ok(read)
+    }
+
+    /// Reads the stored rows of each (consultation, participant), a
+    /// thousand at a time.
+    async fn load_participants(&mut self, tx: &mut Tx, wanted: &[(i64, Participant)]) -> Result<(), StoreError> {
+        for chunk in wanted.chunks(1000) {
+            let read: Vec<ParticipantRow> = on!(tx, |c| {
+                let mut query = QueryBuilder::new(
+                    "SELECT consultation, participant, id, kind, item, standing, content, cast_at, received_at,
+                            receipt
+                     FROM actions WHERE (consultation, participant) IN (",
+                );
+                query.push_values(chunk, |mut pair, (consultation, participant)| {
+                    pair.push_bind(*consultation).push_bind(participant.to_bytes());
+                });
+                query.push(")");
+                query.build_query_as().fetch_all(c).await
+            })?;
+            for key in chunk {
+                self.participants.entry(key.clone()).or_default();
+            }
+            for read in read {
+                let key = (read.consultation, Participant::from_bytes(&read.participant)?);
+                let rows = self.participants.entry(key).or_default();
+                // Stored rows come before the ones this transaction adds.
+                rows.rows.insert(rows.stored, read.row);
+                rows.stored += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the stored rows of one participant in one consultation, unless
+    /// they were read before.
+    async fn rows(&mut self, tx: &mut Tx, key: (i64, Participant)) -> Result<&mut Rows, StoreError> {
+        if !self.participants.contains_key(&key) {
+            self.load_participants(tx, std::slice::from_ref(&key)).await?;
+        }
+        Ok(self.participants.get_mut(&key).expect("read above"))
+    }
+
+    async fn load_comments(&mut self, tx: &mut Tx, ids: Vec<Uuid>) -> Result<(), StoreError> {
+        for chunk in ids.chunks(1000) {
+            let found: Vec<(Vec<u8>, i64, Vec<u8>)> = on!(tx, |c| {
+                let mut query = QueryBuilder::new("SELECT id, consultation, participant FROM comments WHERE id IN (");
+                let mut ids = query.separated(", ");
+                for id in chunk {
+                    ids.push_bind(id.as_bytes().to_vec());
+                }
+                query.push(")");
+                query.build_query_as().fetch_all(c).await
+            })?;
+            for (id, consultation, participant) in found {
+                let id = Uuid::from_slice(&id).map_err(|_| StoreError::unreadable("a comment id"))?;
+                let participant = Uuid::from_slice(&participant).map_err(|_| StoreError::unreadable("a commenter"))?;
+                self.comments.insert(id, (consultation, participant));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks and stages one action; answers its result.
+    async fn record(&mut self, tx: &mut Tx, received: &Received, action: Action) -> Result<ActionResult, StoreError> {
         let id = action.id.to_string();
-        let stored: Option<String> =
-            sqlx::query_scalar("SELECT receipt FROM actions WHERE id = ?1").bind(&id).fetch_optional(&mut **tx).await?;
-        if let Some(receipt) = stored {
-            return Ok(ActionResult::counted(action.id, ActionStatus::Duplicate, receipt));
-        }
-        if !self.consultations.contains_key(&action.consultation) {
-            let loaded = consultations::load(&mut **tx, &action.consultation).await?;
-            self.consultations.insert(action.consultation.clone(), loaded);
-        }
-        let Some(consultation) = self.consultations[&action.consultation].as_ref() else {
+        let Some(definition) = self.definition(tx, &action.consultation).await? else {
             let rejection = Rejection::new(
                 RejectCode::UnknownConsultation,
                 format!("there is no consultation \"{}\"", action.consultation),
             );
             return Ok(ActionResult::rejected(id, rejection));
         };
-        if let Err(rejection) = admit(consultation, &action, self.request.code.is_some(), self.now) {
+        let request = &received.request;
+        let Some(participant) = participant(self.store.key(), &definition, request, &action) else {
+            let rejection =
+                Rejection::new(RejectCode::InvalidCode, "this is not a participation code of this consultation");
             return Ok(ActionResult::rejected(id, rejection));
-        }
-        if let Some(rejection) = missing_reference(tx, consultation, &action).await? {
-            return Ok(ActionResult::rejected(id, rejection));
-        }
-        let voter = match self.voter(tx, consultation, &action).await? {
-            Redemption::Voter(voter) => voter,
-            Redemption::Refused(rejection) => return Ok(ActionResult::rejected(id, rejection)),
         };
+        let key = (definition.n, participant);
+        let rows = self.rows(tx, key.clone()).await?;
+        if let Some(earlier) = rows.rows.iter().find(|row| row.id == action.id.as_bytes()) {
+            return Ok(ActionResult::counted(action.id, ActionStatus::Duplicate, hex(&earlier.receipt)));
+        }
+        let consultation = &definition.consultation;
+        if let Err(rejection) = admit(consultation, &action, request.code.is_some(), received.at) {
+            return Ok(ActionResult::rejected(id, rejection));
+        }
+        if let Some(rejection) = self.missing_reference(&definition, &action, request.participant) {
+            return Ok(ActionResult::rejected(id, rejection));
+        }
+        if let (ActionKind::Ballot { .. }, Some(code)) = (&action.kind, request.code.as_deref()) {
+            if consultation.eligibility == Eligibility::Codes {
+                let code = codes::normalize(code).expect("a code that reads: its voter was made from it");
+                match redeem(tx, self.store.key(), &definition, &code, request.participant, received.at).await? {
+                    Redemption::Refused(rejection) => return Ok(ActionResult::rejected(id, rejection)),
+                    Redemption::Voter { moved: true } => {
+                        // Rows that stood under the code's hash now stand
+                        // under the voter: read them as they now are.
+                        let staged = self.participants.remove(&key).map(|rows| rows.rows[rows.stored..].to_vec());
+                        self.rows(tx, key.clone()).await?.rows.extend(staged.into_iter().flatten());
+                    }
+                    Redemption::Voter { moved: false } => {}
+                }
+            }
+        }
         let payload = serde_json::to_string(&action).expect("an action always serializes");
-        let receipt = self.key.sign(&id, &payload);
-        sqlx::query(
-            "INSERT INTO actions (id, consultation, participant, kind, payload, receipt, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )
-        .bind(&id)
-        .bind(&action.consultation)
-        .bind(&voter)
-        .bind(kind_name(&action.kind))
-        .bind(&payload)
-        .bind(&receipt)
-        .bind(timestamp(self.now))
-        .execute(&mut **tx)
-        .await?;
-        count_day(tx, &action.consultation, &timestamp(self.now), 0, 1).await?;
-        self.apply(tx, &action, voter).await?;
+        let receipt = self.store.key().sign(&id, &payload);
+        self.stage(tx, &definition, key, received, &action, &receipt).await?;
         Ok(ActionResult::counted(action.id, ActionStatus::Accepted, receipt))
     }
 
-    /// Whom an action is stored under and a ballot counts for: the
-    /// participation code's voter for ballots in `codes` consultations (see
-    /// [`codes`]; never the device, which the code's own row holds), the
-    /// device everywhere else.
-    async fn voter(
-        &self,
-        tx: &mut Transaction<'_, Sqlite>,
-        consultation: &Consultation,
-        action: &Action,
-    ) -> Result<Redemption, StoreError> {
-        let device = self.request.participant.to_string();
-        match (&action.kind, &self.request.code) {
-            (ActionKind::Ballot { .. }, Some(code)) if consultation.eligibility == Eligibility::Codes => {
-                codes::redeem(tx, self.key, &consultation.id, code, &device, self.now).await
+    /// The rules that need storage besides codes: the comment replied or
+    /// reacted to exists in the same consultation, and a new comment's id
+    /// is not another's. `Some`: why the action is refused.
+    fn missing_reference(&self, definition: &Definition, action: &Action, device: Uuid) -> Option<Rejection> {
+        let (referred, new) = match &action.kind {
+            ActionKind::Comment { reply_to, .. } => (*reply_to, Some(action.id)),
+            ActionKind::Reaction { comment, .. } => (Some(*comment), None),
+            _ => return None,
+        };
+        if let Some(taken) = new.and_then(|id| self.comments.get(&id)) {
+            if taken.1 != device || taken.0 != definition.n {
+                return Some(Rejection::new(RejectCode::InvalidAction, "another comment has this id"));
             }
-            _ => Ok(Redemption::Voter(device)),
+        }
+        let comment = referred?;
+        match self.comments.get(&comment) {
+            Some((consultation, _)) if *consultation == definition.n => None,
+            _ => Some(Rejection::new(RejectCode::UnknownComment, format!("there is no comment {comment} here"))),
         }
     }
 
-    /// Writes what an admitted action changes; ballots count for `voter`.
-    async fn apply(&self, tx: &mut Transaction<'_, Sqlite>, action: &Action, voter: String) -> Result<(), StoreError> {
-        let participant = self.request.participant.to_string();
-        let standing = |item: &str, ballot: String, keys: Vec<String>, cast_at: OffsetDateTime| StandingBallot {
-            consultation: action.consultation.clone(),
-            item: item.to_owned(),
-            participant: voter.clone(),
-            action_id: action.id.to_string(),
-            ballot,
-            keys,
-            cast_at: timestamp(cast_at),
-            received_at: timestamp(self.now),
+    /// Stages an admitted action: its row, what it changes of the standing
+    /// ballots and the counters, and its comment or reaction.
+    async fn stage(
+        &mut self,
+        tx: &mut Tx,
+        definition: &Definition,
+        key: (i64, Participant),
+        received: &Received,
+        action: &Action,
+        receipt: &str,
+    ) -> Result<(), StoreError> {
+        let received_at = millis(received.at);
+        let kind = Kind::of(&action.kind);
+        let item = match &action.kind {
+            ActionKind::Ballot { item, .. } | ActionKind::Feedback { item, .. } => Some(
+                definition.item(item).ok_or_else(|| StoreError::unreadable(format!("the number of item {item}")))?,
+            ),
+            _ => None,
         };
+        let mut row = Row {
+            id: action.id.as_bytes().to_vec(),
+            kind: kind as i16,
+            item,
+            standing: None,
+            content: content(&action.kind),
+            cast_at: match &action.kind {
+                ActionKind::Ballot { cast_at, .. } => cast_at.map(millis),
+                _ => None,
+            },
+            received_at,
+            receipt: decode_receipt(receipt),
+        };
+        let consultation = definition.n;
+        let today = day(received.at);
+        self.counters.days.entry((consultation, today.clone())).or_default().1 += 1;
+        self.rows(tx, key.clone()).await?;
+        let counters = &mut self.counters;
+        let rows = self.participants.get_mut(&key).expect("read above");
+        if kind.stands() {
+            let item = item.expect("ballots and useful-marks name an item");
+            let counted_before = rows.rows.iter().any(|row| Kind::from_stored(row.kind).is_ok_and(Kind::stands));
+            let standing = rows.rows.iter().position(|row| row.item == Some(item) && row.standing == Some(true));
+            match standing {
+                // An older ballot that arrived late: kept, not counted over the newer one.
+                Some(index) if rows.rows[index].cast() > row.cast() => row.standing = Some(false),
+                Some(index) => {
+                    for key in rows.rows[index].tally_keys()? {
+                        *counters.tallies.entry((item, key)).or_default() -= 1;
+                    }
+                    rows.rows[index].standing = Some(false);
+                    if index < rows.stored {
+                        rows.replaced.push(index);
+                    }
+                    counters.items.entry(item).or_default();
+                    row.standing = Some(true);
+                }
+                None => {
+                    *counters.items.entry(item).or_default() += 1;
+                    if !counted_before {
+                        *counters.participants.entry(consultation).or_default() += 1;
+                        counters.days.entry((consultation, today)).or_default().0 += 1;
+                    }
+                    row.standing = Some(true);
+                }
+            }
+            if row.standing == Some(true) {
+                for key in row.tally_keys()? {
+                    *counters.tallies.entry((item, key)).or_default() += 1;
+                }
+            }
+        }
+        rows.rows.push(row);
         match &action.kind {
-            ActionKind::Ballot { item, ballot, cast_at } => {
-                let json = serde_json::to_string(ballot).expect("a ballot always serializes");
-                standing(item, json, tally_keys(ballot), cast_at.unwrap_or(self.now)).store(tx).await
-            }
-            // A useful-mark is stored like a ballot: one per participant per
-            // item, the newer replacing the older.
-            ActionKind::Feedback { item, useful } => {
-                let json = serde_json::json!({ "useful": useful }).to_string();
-                standing(item, json, vec![useful_key(*useful).to_owned()], self.now).store(tx).await
-            }
             ActionKind::Comment { item, reply_to, body, language } => {
-                sqlx::query(
-                    "INSERT INTO comments (id, consultation, item, reply_to, participant, body, language, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )
-                .bind(action.id.to_string())
-                .bind(&action.consultation)
-                .bind(item)
-                .bind(reply_to.map(|r| r.to_string()))
-                .bind(&participant)
-                .bind(body)
-                .bind(language)
-                .bind(timestamp(self.now))
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
+                self.comments.insert(action.id, (consultation, received.request.participant));
+                self.new_comments.push(NewComment {
+                    id: action.id,
+                    consultation,
+                    item: item.clone(),
+                    reply_to: *reply_to,
+                    participant: received.request.participant,
+                    body: body.clone(),
+                    language: language.clone(),
+                    created_at: received_at,
+                });
             }
             ActionKind::Reaction { comment, value } => {
-                sqlx::query(
-                    "INSERT INTO reactions (comment, participant, value) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (comment, participant) DO UPDATE SET value = ?3",
+                self.reactions.push((*comment, received.request.participant, *value));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Writes what the transaction staged: new rows, replaced ballots,
+    /// comments and reactions, then the counters, each kind in key order.
+    async fn flush(self, tx: &mut Tx) -> Result<(), StoreError> {
+        let mut new_rows: Vec<(i64, Vec<u8>, &Row)> = Vec::new();
+        for ((consultation, participant), rows) in &self.participants {
+            let participant = participant.to_bytes();
+            for &index in &rows.replaced {
+                on!(tx, |c| sqlx::query(
+                    "UPDATE actions SET standing = FALSE WHERE consultation = $1 AND participant = $2 AND id = $3"
                 )
-                .bind(comment.to_string())
+                .bind(consultation)
                 .bind(&participant)
-                .bind(value.as_str())
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
+                .bind(&rows.rows[index].id)
+                .execute(c)
+                .await
+                .map(|done| done.rows_affected()))?;
+            }
+            for row in &rows.rows[rows.stored..] {
+                new_rows.push((*consultation, participant.clone(), row));
             }
         }
-    }
-}
-
-/// The rule that needs storage besides codes: the comment replied or
-/// reacted to exists in the same consultation. `Some`: why it does not.
-async fn missing_reference(
-    tx: &mut Transaction<'_, Sqlite>,
-    consultation: &Consultation,
-    action: &Action,
-) -> Result<Option<Rejection>, StoreError> {
-    let comment = match &action.kind {
-        ActionKind::Comment { reply_to: Some(comment), .. } | ActionKind::Reaction { comment, .. } => *comment,
-        _ => return Ok(None),
-    };
-    let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM comments WHERE id = ?1 AND consultation = ?2")
-        .bind(comment.to_string())
-        .bind(&consultation.id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(exists
-        .is_none()
-        .then(|| Rejection::new(RejectCode::UnknownComment, format!("there is no comment {comment} here"))))
-}
-
-/// A participant's ballot on one item, as it stands.
-struct StandingBallot {
-    consultation: String,
-    item: String,
-    participant: String,
-    action_id: String,
-    ballot: String,
-    /// The tally counters this ballot adds one to. Stored with the ballot so
-    /// that replacing it takes back exactly what was counted, even if a later
-    /// version of core counts differently.
-    keys: Vec<String>,
-    /// When it was cast (by the device's clock), else when it was received:
-    /// what decides which of two ballots is the newer.
-    cast_at: String,
-    received_at: String,
-}
-
-/// What a participant's standing ballot on an item was counted as.
-#[derive(sqlx::FromRow)]
-struct Counted {
-    keys: String,
-    cast_at: String,
-}
-
-impl StandingBallot {
-    /// Stores this ballot unless the participant already has a newer one on the
-    /// item, and moves the tally counters from the replaced ballot to this one.
-    async fn store(&self, tx: &mut Transaction<'_, Sqlite>) -> Result<(), StoreError> {
-        let previous: Option<Counted> = sqlx::query_as(
-            "SELECT keys, cast_at FROM ballots WHERE consultation = ?1 AND item = ?2 AND participant = ?3",
-        )
-        .bind(&self.consultation)
-        .bind(&self.item)
-        .bind(&self.participant)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if let Some(previous) = &previous {
-            if previous.cast_at > self.cast_at {
-                // An older ballot that arrived late: kept as an action, not counted over the newer one.
-                return Ok(());
-            }
-            let previous_keys: Vec<String> = serde_json::from_str(&previous.keys).map_err(|error| {
-                StoreError::unreadable(format!("the tally keys of a ballot on {}: {error}", self.item))
+        for chunk in new_rows.chunks(1000) {
+            on!(tx, |c| {
+                let mut query = QueryBuilder::new(
+                    "INSERT INTO actions
+                     (consultation, participant, id, kind, item, standing, content, cast_at, received_at, receipt) ",
+                );
+                query.push_values(chunk, |mut values, (consultation, participant, row)| {
+                    values
+                        .push_bind(*consultation)
+                        .push_bind(participant.as_slice())
+                        .push_bind(row.id.as_slice())
+                        .push_bind(row.kind)
+                        .push_bind(row.item)
+                        .push_bind(row.standing)
+                        .push_bind(row.content.as_deref())
+                        .push_bind(row.cast_at)
+                        .push_bind(row.received_at)
+                        .push_bind(row.receipt.as_slice());
+                });
+                query.build().execute(c).await.map(|done| done.rows_affected())
             })?;
-            self.count(tx, &previous_keys, -1).await?;
-        } else {
-            self.count_participant(tx).await?;
         }
-        // A new ballot adds one to the item's count; any change bumps its
-        // version, so counts made from whole ballots are made again.
-        sqlx::query(
-            "INSERT INTO item_stats (consultation, item, ballots, version) VALUES (?1, ?2, 1, 1)
-             ON CONFLICT (consultation, item) DO UPDATE SET ballots = ballots + ?3, version = version + 1",
-        )
-        .bind(&self.consultation)
-        .bind(&self.item)
-        .bind(i64::from(previous.is_none()))
-        .execute(&mut **tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO ballots (consultation, item, participant, action_id, ballot, keys, cast_at, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT (consultation, item, participant)
-             DO UPDATE SET action_id = ?4, ballot = ?5, keys = ?6, cast_at = ?7, received_at = ?8",
-        )
-        .bind(&self.consultation)
-        .bind(&self.item)
-        .bind(&self.participant)
-        .bind(&self.action_id)
-        .bind(&self.ballot)
-        .bind(serde_json::to_string(&self.keys).expect("strings always serialize"))
-        .bind(&self.cast_at)
-        .bind(&self.received_at)
-        .execute(&mut **tx)
-        .await?;
-        self.count(tx, &self.keys, 1).await
-    }
-
-    /// Counts the participant, on their first ballot or useful-mark in the
-    /// consultation, in the totals and on the day it arrived.
-    async fn count_participant(&self, tx: &mut Transaction<'_, Sqlite>) -> Result<(), StoreError> {
-        let first = sqlx::query(
-            "INSERT INTO participants (consultation, participant, first_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (consultation, participant) DO NOTHING",
-        )
-        .bind(&self.consultation)
-        .bind(&self.participant)
-        .bind(&self.received_at)
-        .execute(&mut **tx)
-        .await?;
-        if first.rows_affected() == 0 {
-            return Ok(());
-        }
-        sqlx::query(
-            "INSERT INTO consultation_stats (consultation, participants) VALUES (?1, 1)
-             ON CONFLICT (consultation) DO UPDATE SET participants = participants + 1",
-        )
-        .bind(&self.consultation)
-        .execute(&mut **tx)
-        .await?;
-        count_day(tx, &self.consultation, &self.received_at, 1, 0).await
-    }
-
-    async fn count(&self, tx: &mut Transaction<'_, Sqlite>, keys: &[String], delta: i64) -> Result<(), StoreError> {
-        for key in keys {
-            sqlx::query(
-                "INSERT INTO tallies (consultation, item, key, count) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (consultation, item, key) DO UPDATE SET count = count + ?4",
+        for comment in &self.new_comments {
+            on!(tx, |c| sqlx::query(
+                "INSERT INTO comments (id, consultation, item, reply_to, participant, body, language, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
-            .bind(&self.consultation)
-            .bind(&self.item)
+            .bind(comment.id.as_bytes().as_slice())
+            .bind(comment.consultation)
+            .bind(&comment.item)
+            .bind(comment.reply_to.map(|id| id.as_bytes().to_vec()))
+            .bind(comment.participant.as_bytes().as_slice())
+            .bind(&comment.body)
+            .bind(&comment.language)
+            .bind(comment.created_at)
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))?;
+        }
+        for (comment, participant, value) in &self.reactions {
+            on!(tx, |c| sqlx::query(
+                "INSERT INTO reactions (comment, participant, value) VALUES ($1, $2, $3)
+                 ON CONFLICT (comment, participant) DO UPDATE SET value = excluded.value",
+            )
+            .bind(comment.as_bytes().as_slice())
+            .bind(participant.as_bytes().as_slice())
+            .bind(value.as_str())
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))?;
+        }
+        self.counters.write(tx).await
+    }
+}
+
+/// A stored row with the keys it was read by.
+#[derive(sqlx::FromRow)]
+struct ParticipantRow {
+    consultation: i64,
+    participant: Vec<u8>,
+    #[sqlx(flatten)]
+    row: Row,
+}
+
+impl Counters {
+    async fn write(&self, tx: &mut Tx) -> Result<(), StoreError> {
+        // A new ballot adds one to its item's count; any change moves the
+        // item's version, so counts made from whole ballots are made again.
+        for (item, added) in &self.items {
+            on!(tx, |c| sqlx::query(
+                "INSERT INTO item_stats (item, ballots, version) VALUES ($1, $2, 1)
+                 ON CONFLICT (item) DO UPDATE
+                 SET ballots = item_stats.ballots + excluded.ballots, version = item_stats.version + 1",
+            )
+            .bind(item)
+            .bind(added)
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))?;
+        }
+        for ((item, key), delta) in &self.tallies {
+            if *delta == 0 {
+                continue;
+            }
+            on!(tx, |c| sqlx::query(
+                "INSERT INTO tallies (item, key, count) VALUES ($1, $2, $3)
+                 ON CONFLICT (item, key) DO UPDATE SET count = tallies.count + excluded.count",
+            )
+            .bind(item)
             .bind(key)
             .bind(delta)
-            .execute(&mut **tx)
-            .await?;
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))?;
+        }
+        for (consultation, added) in &self.participants {
+            on!(tx, |c| sqlx::query(
+                "INSERT INTO consultation_stats (consultation, participants) VALUES ($1, $2)
+                 ON CONFLICT (consultation) DO UPDATE
+                 SET participants = consultation_stats.participants + excluded.participants",
+            )
+            .bind(consultation)
+            .bind(added)
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))?;
+        }
+        for ((consultation, day), (participants, actions)) in &self.days {
+            on!(tx, |c| sqlx::query(
+                "INSERT INTO daily_stats (consultation, day, participants, actions) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (consultation, day) DO UPDATE
+                 SET participants = daily_stats.participants + excluded.participants,
+                     actions = daily_stats.actions + excluded.actions",
+            )
+            .bind(consultation)
+            .bind(day)
+            .bind(participants)
+            .bind(actions)
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))?;
         }
         Ok(())
     }
 }
 
-/// Adds to the participation of the UTC day of `at` (a stored timestamp,
-/// which starts with its `YYYY-MM-DD` date).
-async fn count_day(
-    tx: &mut Transaction<'_, Sqlite>,
-    consultation: &str,
-    at: &str,
-    participants: i64,
-    actions: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO daily_stats (consultation, day, participants, actions) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (consultation, day) DO UPDATE SET participants = participants + ?3, actions = actions + ?4",
-    )
-    .bind(consultation)
-    .bind(&at[..10])
-    .bind(participants)
-    .bind(actions)
-    .execute(&mut **tx)
-    .await?;
+/// Whom an action is stored under and a ballot counts for: the
+/// participation code's voter for ballots in `codes` consultations (see
+/// [`super::codes`]; never the device, which the code's own row holds), the
+/// device everywhere else. `None`: a code that is no code at all.
+fn participant(
+    key: &ReceiptKey,
+    definition: &Definition,
+    request: &SyncRequest,
+    action: &Action,
+) -> Option<Participant> {
+    let consultation = &definition.consultation;
+    match (&action.kind, &request.code) {
+        (ActionKind::Ballot { .. }, Some(code)) if consultation.eligibility == Eligibility::Codes => {
+            let code = codes::normalize(code)?;
+            Some(Participant::Voter(key.code_voter(&consultation.id, &code)))
+        }
+        _ => Some(Participant::Device(request.participant)),
+    }
+}
+
+/// With PostgreSQL, takes in one statement and in order the transaction-scoped
+/// advisory lock of each (consultation, participant), so that two servers
+/// never check one participant's actions at once and no two transactions
+/// wait for each other's locks in a circle.
+async fn lock_participants(tx: &mut Tx, participants: &[(i64, Participant)]) -> Result<(), StoreError> {
+    let mut keys: Vec<i64> = participants
+        .iter()
+        .map(|(consultation, participant)| {
+            let mut hash = Sha256::new();
+            hash.update(consultation.to_be_bytes());
+            hash.update(participant.to_bytes());
+            i64::from_be_bytes(hash.finalize()[..8].try_into().expect("8 of 32 bytes"))
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    if let (Tx::Postgres(tx), false) = (tx, keys.is_empty()) {
+        sqlx::query("SELECT pg_advisory_xact_lock(key) FROM unnest($1::bigint[]) AS key ORDER BY key")
+            .bind(&keys)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
 
-fn kind_name(kind: &ActionKind) -> &'static str {
-    match kind {
-        ActionKind::Ballot { .. } => "ballot",
-        ActionKind::Comment { .. } => "comment",
-        ActionKind::Reaction { .. } => "reaction",
-        ActionKind::Feedback { .. } => "feedback",
-    }
+/// A receipt's 16 hex digits as the 8 bytes stored.
+fn decode_receipt(receipt: &str) -> Vec<u8> {
+    (0..receipt.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&receipt[i..i + 2], 16).expect("receipts are hex"))
+        .collect()
 }

@@ -6,10 +6,9 @@
 
 use baraza_core::staff::{Role, StaffMember};
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use time::OffsetDateTime;
 
-use super::{stored_time, timestamp, StoreError};
+use super::{millis, on, stored_time, Store, StoreError};
 use crate::receipts::hex;
 
 const PREFIX: &str = "baraza_";
@@ -25,42 +24,50 @@ pub struct TokenInfo {
 }
 
 /// Makes a token for `name` with `role`; answers the token, which is not kept.
-pub async fn create(pool: &SqlitePool, name: &str, role: Role, now: OffsetDateTime) -> Result<String, StoreError> {
+pub async fn create(store: &Store, name: &str, role: Role, now: OffsetDateTime) -> Result<String, StoreError> {
     let id = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
     // Two v4 UUIDs: 244 bits from the operating system's secure source.
     let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
     let token = format!("{PREFIX}{id}_{secret}");
-    sqlx::query("INSERT INTO staff_tokens (id, name, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-        .bind(&id)
-        .bind(name)
-        .bind(role.as_str())
-        .bind(hash(&token))
-        .bind(timestamp(now))
-        .execute(pool)
-        .await?;
+    let mut tx = store.begin_write().await?;
+    on!(&mut tx, |c| sqlx::query(
+        "INSERT INTO staff_tokens (id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(&id)
+    .bind(name)
+    .bind(role.as_str())
+    .bind(hash(&token))
+    .bind(millis(now))
+    .execute(c)
+    .await
+    .map(|done| done.rows_affected()))?;
+    tx.commit().await?;
     Ok(token)
 }
 
 /// The staff member a presented token belongs to, if it exists and is not revoked.
-pub async fn verify(pool: &SqlitePool, token: &str) -> Result<Option<StaffMember>, StoreError> {
+pub async fn verify(store: &Store, token: &str) -> Result<Option<StaffMember>, StoreError> {
     if !token.starts_with(PREFIX) {
         return Ok(None);
     }
-    let row: Option<TokenRow> = sqlx::query_as(
+    let mut db = store.read().await?;
+    let row: Option<TokenRow> = on!(&mut db, |c| sqlx::query_as(
         "SELECT id, name, role, created_at, revoked_at FROM staff_tokens
-         WHERE token_hash = ?1 AND revoked_at IS NULL",
+         WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(hash(token))
-    .fetch_optional(pool)
-    .await?;
+    .fetch_optional(c)
+    .await)?;
     Ok(row.map(TokenRow::into_info).transpose()?.map(|info| StaffMember { name: info.name, role: info.role }))
 }
 
-pub async fn list(pool: &SqlitePool) -> Result<Vec<TokenInfo>, StoreError> {
-    let rows: Vec<TokenRow> =
-        sqlx::query_as("SELECT id, name, role, created_at, revoked_at FROM staff_tokens ORDER BY created_at, id")
-            .fetch_all(pool)
-            .await?;
+pub async fn list(store: &Store) -> Result<Vec<TokenInfo>, StoreError> {
+    let mut db = store.read().await?;
+    let rows: Vec<TokenRow> = on!(&mut db, |c| sqlx::query_as(
+        "SELECT id, name, role, created_at, revoked_at FROM staff_tokens ORDER BY created_at, id"
+    )
+    .fetch_all(c)
+    .await)?;
     rows.into_iter().map(TokenRow::into_info).collect()
 }
 
@@ -70,8 +77,8 @@ struct TokenRow {
     id: String,
     name: String,
     role: String,
-    created_at: String,
-    revoked_at: Option<String>,
+    created_at: i64,
+    revoked_at: Option<i64>,
 }
 
 impl TokenRow {
@@ -79,8 +86,8 @@ impl TokenRow {
         let of = || format!("staff token {}", self.id);
         Ok(TokenInfo {
             role: self.role.parse().map_err(|_| StoreError::unreadable(format!("the role of {}", of())))?,
-            created_at: stored_time(&self.created_at, of)?,
-            revoked_at: self.revoked_at.as_deref().map(|at| stored_time(at, of)).transpose()?,
+            created_at: stored_time(self.created_at, of)?,
+            revoked_at: self.revoked_at.map(|at| stored_time(at, of)).transpose()?,
             id: self.id,
             name: self.name,
         })
@@ -89,13 +96,17 @@ impl TokenRow {
 
 /// Revokes the token with this id. Answers whether a token that was still
 /// valid got revoked (false: no such id, or already revoked).
-pub async fn revoke(pool: &SqlitePool, id: &str, now: OffsetDateTime) -> Result<bool, StoreError> {
-    let done = sqlx::query("UPDATE staff_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
-        .bind(id)
-        .bind(timestamp(now))
-        .execute(pool)
-        .await?;
-    Ok(done.rows_affected() == 1)
+pub async fn revoke(store: &Store, id: &str, now: OffsetDateTime) -> Result<bool, StoreError> {
+    let mut tx = store.begin_write().await?;
+    let revoked =
+        on!(&mut tx, |c| sqlx::query("UPDATE staff_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id)
+            .bind(millis(now))
+            .execute(c)
+            .await
+            .map(|done| done.rows_affected()))?;
+    tx.commit().await?;
+    Ok(revoked == 1)
 }
 
 fn hash(token: &str) -> String {

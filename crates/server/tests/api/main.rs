@@ -2,6 +2,11 @@
 //! binary: each binary links the whole server, and one link is far
 //! cheaper in time and disk than eighteen.
 
+// The templates of rstest_reuse expand to a macro of that crate, which must
+// be in scope by name where they are applied.
+#[allow(unused_imports, clippy::single_component_path_imports)]
+use rstest_reuse;
+
 mod common;
 
 mod admin_auth;

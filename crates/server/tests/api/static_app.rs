@@ -1,11 +1,17 @@
 //! Serving the built app beside the API.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use crate::common::*;
 use axum::http::{header, StatusCode};
 
+#[apply(databases)]
 #[tokio::test]
-async fn client_routes_get_index_html_uncached() {
-    let server = TestServer::start().await;
+async fn client_routes_get_index_html_uncached(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     for path in ["/", "/c/water-services-2027", "/index.html", "/levels/decide/"] {
         let answer = server.get(path).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
@@ -15,9 +21,10 @@ async fn client_routes_get_index_html_uncached() {
     }
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn staff_routes_get_the_staff_page_and_its_own_files() {
-    let server = TestServer::start().await;
+async fn staff_routes_get_the_staff_page_and_its_own_files(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     for path in ["/staff", "/staff/", "/staff/c/water-services-2027"] {
         let answer = server.get(path).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
@@ -30,9 +37,10 @@ async fn staff_routes_get_the_staff_page_and_its_own_files() {
     assert_eq!(wasm.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn unknown_api_paths_and_methods_are_json_errors() {
-    let server = TestServer::start().await;
+async fn unknown_api_paths_and_methods_are_json_errors(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     for path in ["/api", "/api/", "/api/nope", "/api/v1/nope", "/api/v1/consultations/water-services-2027/nope"] {
         let answer = server.get(path).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
@@ -43,9 +51,10 @@ async fn unknown_api_paths_and_methods_are_json_errors() {
     assert_eq!(wrong_method.error_code(), "method_not_allowed");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn fingerprinted_assets_are_cached_for_good_and_other_files_revalidated() {
-    let server = TestServer::start().await;
+async fn fingerprinted_assets_are_cached_for_good_and_other_files_revalidated(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let wasm = server.get("/baraza-app-0123456789abcdef_bg.wasm").await;
     assert_eq!(wasm.status, StatusCode::OK);
     assert_eq!(wasm.headers[header::CONTENT_TYPE], "application/wasm");
@@ -57,9 +66,10 @@ async fn fingerprinted_assets_are_cached_for_good_and_other_files_revalidated() 
     assert_eq!(manifest.headers[header::CACHE_CONTROL], "no-cache");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn answers_are_compressed_as_the_phone_accepts() {
-    let server = TestServer::start().await;
+async fn answers_are_compressed_as_the_phone_accepts(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     for encoding in ["gzip", "br"] {
         for path in ["/", "/api/v1/consultations"] {
             let answer = server.get_with(path, (header::ACCEPT_ENCODING, encoding)).await;
@@ -72,9 +82,10 @@ async fn answers_are_compressed_as_the_phone_accepts() {
     assert!(plain.json()["consultations"].is_array());
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn an_unbuilt_app_is_said_plainly_while_the_api_works() {
-    let server = TestServer::start().await;
+async fn an_unbuilt_app_is_said_plainly_while_the_api_works(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     std::fs::remove_file(server.dir.path().join("dist/index.html")).unwrap();
     let answer = server.get("/").await;
     assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
@@ -82,9 +93,10 @@ async fn an_unbuilt_app_is_said_plainly_while_the_api_works() {
     assert_eq!(server.get("/api/v1/consultations").await.status, StatusCode::OK);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn the_service_worker_and_manifest_are_revalidated_on_every_visit() {
-    let server = TestServer::start().await;
+async fn the_service_worker_and_manifest_are_revalidated_on_every_visit(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let worker = "const VERSION = \"0123456789abcdef\";\n";
     std::fs::write(server.dir.path().join("dist/sw.js"), worker).unwrap();
     let answer = server.get("/sw.js").await;
