@@ -16,7 +16,7 @@ use crate::http;
 use crate::http::limits::WriteLimit;
 use crate::storage::changes::Author;
 use crate::storage::consultations::Publication;
-use crate::storage::{self, codes, consultations, tokens, Store, StoreError};
+use crate::storage::{self, codes, consultations, tokens, writer, Store, StoreError};
 
 /// The `baraza` command line. Exit codes: 0 done, 1 a definition has errors,
 /// 2 the command could not run (database, address, …).
@@ -48,6 +48,13 @@ enum Command {
         /// client's address (e.g. X-Forwarded-For; its last entry is used).
         #[arg(long)]
         client_address_header: Option<HeaderName>,
+        /// Sync actions that may wait to be written; past them a sync request
+        /// is answered 503 with Retry-After.
+        #[arg(long, default_value_t = writer::DEFAULT_QUEUE_ACTIONS)]
+        write_queue: usize,
+        /// Also serve Prometheus metrics at http://ADDR/metrics.
+        #[arg(long)]
+        metrics_addr: Option<SocketAddr>,
     },
     /// Check consultation definitions; print every problem with its JSON path.
     Validate {
@@ -108,9 +115,10 @@ impl Cli {
                 }
             }
             Command::Publish { files } => block_on(publish(&self.database, &files)),
-            Command::Serve { addr, dist, writes_per_minute, client_address_header } => {
+            Command::Serve { addr, dist, writes_per_minute, client_address_header, write_queue, metrics_addr } => {
                 let write_limit = WriteLimit::new(writes_per_minute, client_address_header);
-                block_on(serve(&self.database, addr, dist, write_limit))
+                let options = ServeOptions { addr, dist, write_limit, write_queue, metrics_addr };
+                block_on(serve(&self.database, options))
             }
             Command::Token(command) => block_on(token(&self.database, command)),
             Command::Schema => {
@@ -274,7 +282,16 @@ async fn token(database: &str, command: TokenCommand) -> ExitCode {
     }
 }
 
-async fn serve(database: &str, addr: SocketAddr, dist: PathBuf, write_limit: Option<WriteLimit>) -> ExitCode {
+struct ServeOptions {
+    addr: SocketAddr,
+    dist: PathBuf,
+    write_limit: Option<WriteLimit>,
+    write_queue: usize,
+    metrics_addr: Option<SocketAddr>,
+}
+
+async fn serve(database: &str, options: ServeOptions) -> ExitCode {
+    let ServeOptions { addr, dist, write_limit, write_queue, metrics_addr } = options;
     if !dist.join("index.html").is_file() {
         tracing::warn!(dist = %dist.display(), "no built app here (no index.html); serving the API only");
     }
@@ -282,11 +299,23 @@ async fn serve(database: &str, addr: SocketAddr, dist: PathBuf, write_limit: Opt
         Ok(store) => store,
         Err(error) => return fail(error),
     };
-    let state = http::AppState::new(store, dist).with_write_limit(write_limit);
+    let state = http::AppState::new(store, dist).with_write_limit(write_limit).with_write_queue(write_queue);
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
         Err(error) => return fail(format!("cannot listen on {addr}: {error}")),
     };
+    if let Some(metrics_addr) = metrics_addr {
+        let metrics = match tokio::net::TcpListener::bind(metrics_addr).await {
+            Ok(listener) => listener,
+            Err(error) => return fail(format!("cannot listen on {metrics_addr}: {error}")),
+        };
+        let router = http::metrics::router(&state);
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(metrics, router).await {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        });
+    }
     let local = listener.local_addr().unwrap_or(addr);
     println!("Baraza is serving on http://{local}");
     // The connection's address is what write limits count by.

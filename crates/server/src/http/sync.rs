@@ -1,5 +1,7 @@
 //! `POST /api/v1/sync`: a batch of citizen actions, answered one status per
-//! action (see [`crate::storage::sync`] for how they are stored).
+//! action once they are on disk (see [`crate::storage::sync`] for how they
+//! are stored, [`crate::storage::writer`] for how many phones' actions share
+//! one transaction).
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
@@ -10,7 +12,6 @@ use time::OffsetDateTime;
 
 use super::error::Error;
 use super::AppState;
-use crate::storage;
 use crate::storage::sync::Received;
 
 const BODY_LIMIT_BYTES: usize = 1024 * 1024;
@@ -27,7 +28,6 @@ async fn sync(
     if request.actions.len() > MAX_ACTIONS_PER_BATCH {
         return Err(Error::TooManyActions(MAX_ACTIONS_PER_BATCH));
     }
-    let received = Received { request, at: OffsetDateTime::now_utc() };
-    let results = storage::sync::record(&state.store, std::slice::from_ref(&received)).await?;
-    Ok(Json(SyncResponse { results: results.into_iter().next().unwrap_or_default() }))
+    let results = state.writer.record(Received { request, at: OffsetDateTime::now_utc() }).await?;
+    Ok(Json(SyncResponse { results }))
 }

@@ -24,6 +24,7 @@ pub mod receipts;
 pub mod results;
 pub mod sync;
 pub mod tokens;
+pub mod writer;
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -143,6 +144,13 @@ pub enum StoreError {
     /// Counting an item's ballots stopped halfway (a fault of the counting code).
     #[error("counting {0} failed: {1}")]
     CountFailed(String, String),
+    /// The sync writer has as many actions waiting as it takes: try again
+    /// in this many seconds.
+    #[error("the server is busy; try again in {0} s")]
+    Busy(u64),
+    /// The sync writer stopped (the server is shutting down).
+    #[error("the sync writer has stopped")]
+    WriterStopped,
     #[error("there is no consultation \"{0}\"")]
     ConsultationNotFound(String),
     #[error("there is no comment \"{0}\"")]
@@ -285,6 +293,13 @@ impl Store {
                 Tx::Postgres(pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?)
             }
         })
+    }
+
+    /// Whether the database answers a read.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut db = self.read().await?;
+        on!(&mut db, |c| sqlx::query("SELECT 1").execute(c).await.map(drop))?;
+        Ok(())
     }
 
     /// Closes every connection, waiting for those in use.

@@ -34,13 +34,13 @@ fn answer(command: &mut Command) -> (i32, String, String) {
 /// A folder to run `baraza` in, on a new database: with SQLite, the default
 /// file `baraza.db` in the folder; with PostgreSQL, a database of its own,
 /// named by `BARAZA_DATABASE`.
-struct Cli {
-    database: TestDatabase,
-    dir: TempDir,
+pub struct Cli {
+    pub database: TestDatabase,
+    pub dir: TempDir,
 }
 
 impl Cli {
-    async fn new(database: Database) -> Cli {
+    pub async fn new(database: Database) -> Cli {
         let dir = tempfile::tempdir().unwrap();
         Cli { database: TestDatabase::new(database, dir.path()).await, dir }
     }
@@ -54,11 +54,11 @@ impl Cli {
         command
     }
 
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
         answer(self.command().args(args))
     }
 
-    async fn store(&self) -> Store {
+    pub async fn store(&self) -> Store {
         Store::open(&self.database.url).await.unwrap()
     }
 
@@ -68,7 +68,7 @@ impl Cli {
 
     /// `baraza serve` on a free port, with no built app, once it says where
     /// it serves: the process and that address.
-    fn serve(&self, extra_args: &[&str]) -> (Child, String) {
+    pub fn serve(&self, extra_args: &[&str]) -> (Child, String) {
         let mut server = self
             .command()
             .args(["serve", "--addr", "127.0.0.1:0", "--dist", "no-app-here"])

@@ -135,6 +135,7 @@ pub fn definition(id: &str) -> Value {
 
 pub struct TestServer {
     pub store: Store,
+    state: http::AppState,
     router: Router,
     /// Shared by every server on this database; dropped with the last.
     pub database: Arc<TestDatabase>,
@@ -181,8 +182,8 @@ impl TestServer {
         std::fs::write(dist.join("staff/baraza-staff-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
         let database = Arc::new(TestDatabase::new(database, dir.path()).await);
         let store = Store::open(&database.url).await.unwrap();
-        let router = http::router(http::AppState::new(store.clone(), dist));
-        TestServer { store, router, database, dir: Arc::new(dir) }
+        let state = http::AppState::new(store.clone(), dist);
+        TestServer { store, router: http::router(state.clone()), state, database, dir: Arc::new(dir) }
     }
 
     /// The same database and app served by a new server, as after a restart.
@@ -190,22 +191,50 @@ impl TestServer {
         let TestServer { store, database, dir, .. } = self;
         store.close().await;
         let store = Store::open(&database.url).await.unwrap();
-        let router = http::router(http::AppState::new(store.clone(), dir.path().join("dist")));
-        TestServer { store, router, database, dir }
+        let state = http::AppState::new(store.clone(), dir.path().join("dist"));
+        TestServer { store, router: http::router(state.clone()), state, database, dir }
     }
 
     /// Another server on the same database, as when several serve one
     /// PostgreSQL database behind a proxy.
     pub async fn another(&self) -> TestServer {
         let store = Store::open(&self.database.url).await.unwrap();
-        let router = http::router(http::AppState::new(store.clone(), self.dir.path().join("dist")));
-        TestServer { store, router, database: self.database.clone(), dir: self.dir.clone() }
+        let state = http::AppState::new(store.clone(), self.dir.path().join("dist"));
+        TestServer {
+            store,
+            router: http::router(state.clone()),
+            state,
+            database: self.database.clone(),
+            dir: self.dir.clone(),
+        }
     }
 
     /// The same database and app, served with another write limit.
     pub async fn with_write_limit(self, write_limit: Option<WriteLimit>) -> Self {
-        let state = http::AppState::new(self.store.clone(), self.dir.path().join("dist"));
-        TestServer { router: http::router(state.with_write_limit(write_limit)), ..self }
+        let state = self.state.clone().with_write_limit(write_limit);
+        TestServer { router: http::router(state.clone()), state, ..self }
+    }
+
+    /// The same database and app, with a sync queue of `actions` actions.
+    pub fn with_write_queue(self, actions: usize) -> Self {
+        let state = self.state.clone().with_write_queue(actions);
+        TestServer { router: http::router(state.clone()), state, ..self }
+    }
+
+    /// The text `GET /metrics` answers on `--metrics-addr`.
+    pub async fn metrics(&self) -> String {
+        let request = Request::get("/metrics").body(Body::empty()).unwrap();
+        let response = http::metrics::router(&self.state).oneshot(request).await.unwrap();
+        String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+    }
+
+    /// The value of one metric in [`TestServer::metrics`].
+    pub async fn metric(&self, name: &str) -> f64 {
+        let metrics = self.metrics().await;
+        let line = metrics.lines().find(|line| line.split(' ').next() == Some(name));
+        line.and_then(|line| line.split(' ').nth(1))
+            .and_then(|value| value.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {metrics}"))
     }
 
     /// The first column of every row `sql` answers, read alike from either
