@@ -48,6 +48,11 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// The SQLite file at `path`, as it is.
+    pub fn sqlite_file(path: &Path) -> TestDatabase {
+        TestDatabase { url: path.to_str().unwrap().to_owned(), postgres: None }
+    }
+
     pub async fn new(database: Database, dir: &Path) -> TestDatabase {
         match database {
             Database::Sqlite => {
@@ -172,6 +177,12 @@ impl TestServer {
 
     pub async fn empty(database: Database) -> Self {
         let dir = tempfile::tempdir().unwrap();
+        let database = TestDatabase::new(database, dir.path()).await;
+        Self::on(database, dir).await
+    }
+
+    /// A server on `database`, as it is, with a small built app in `dir`.
+    pub async fn on(database: TestDatabase, dir: TempDir) -> Self {
         let dist = dir.path().join("dist");
         std::fs::create_dir(&dist).unwrap();
         std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
@@ -180,7 +191,7 @@ impl TestServer {
         std::fs::create_dir(dist.join("staff")).unwrap();
         std::fs::write(dist.join("staff/index.html"), STAFF_HTML).unwrap();
         std::fs::write(dist.join("staff/baraza-staff-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
-        let database = Arc::new(TestDatabase::new(database, dir.path()).await);
+        let database = Arc::new(database);
         let store = Store::open(&database.url).await.unwrap();
         let state = http::AppState::new(store.clone(), dist);
         TestServer { store, router: http::router(state.clone()), state, database, dir: Arc::new(dir) }
