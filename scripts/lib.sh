@@ -10,6 +10,9 @@ TOOLS="${BARAZA_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/baraza-tools}"
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
 ESBUILD_VERSION=0.25.12
+# The Python packages of the tests (tests/requirements.txt) live here, outside
+# the clone, so every clone on this machine reuses them.
+PYTHON_VENV="${BARAZA_PYTHON_VENV:-$TOOLS/python-venv}"
 
 export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
@@ -132,6 +135,28 @@ ensure_node_packages() {
      [ "$ROOT/tests/package-lock.json" -nt "$ROOT/tests/node_modules/.package-lock.json" ]; then
     step "installing the browser test packages"
     (cd "$ROOT/tests" && npm ci --no-audit --no-fund)
+  fi
+}
+
+# A Python virtual environment with the packages pinned in
+# tests/requirements.txt, from the Python package index. Made once; installed
+# into again only when that file has changed since (a copy is kept in it).
+ensure_python_venv() {
+  local requirements="$ROOT/tests/requirements.txt"
+  local installed="$PYTHON_VENV/baraza-requirements.txt"
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+    step "installing Python's venv module from Debian"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv
+  fi
+  if [ ! -x "$PYTHON_VENV/bin/python" ]; then
+    step "making a Python virtual environment in $PYTHON_VENV"
+    python3 -m venv "$PYTHON_VENV"
+  fi
+  if ! cmp -s "$requirements" "$installed"; then
+    step "installing the Python test packages into $PYTHON_VENV"
+    "$PYTHON_VENV/bin/pip" install --quiet --disable-pip-version-check --requirement "$requirements"
+    cp "$requirements" "$installed"
   fi
 }
 

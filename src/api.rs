@@ -1,4 +1,4 @@
-//! The server's HTTP API (DESIGN §5, §9): one function per endpoint, each
+//! The server's HTTP API: one function per endpoint, each
 //! answering core's types or an [`AppError`] the interface translates.
 //! No view code here.
 

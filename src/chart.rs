@@ -6,6 +6,7 @@
 
 use baraza_core::analysis::DayParticipation;
 use baraza_core::api::ItemResult;
+use baraza_core::definition::BudgetMethod;
 use baraza_core::Item;
 
 use crate::present::{self, percent, RowLabel};
@@ -76,6 +77,8 @@ pub enum ItemChart {
     /// Funded projects first, in the order they were funded, then the others.
     Budget {
         projects: Vec<BudgetBar>,
+        /// Which rule funded them, so that the explanation states it.
+        method: BudgetMethod,
         ballots: u64,
         total: u64,
         spent: u64,
@@ -237,7 +240,7 @@ pub fn item_chart(item: &Item, result: &ItemResult) -> Option<ItemChart> {
                 _ => ItemChart::Counts { bars: share_bars(item, result, ballots), ballots, approvals: false },
             }
         }
-        Item::Budget { projects, total, currency, .. } => {
+        Item::Budget { projects, method, total, currency, .. } => {
             let selected = result.selected.clone().unwrap_or_default();
             let bars = share_bars(item, result, ballots);
             let mut budget: Vec<BudgetBar> = projects
@@ -253,6 +256,7 @@ pub fn item_chart(item: &Item, result: &ItemResult) -> Option<ItemChart> {
             budget.sort_by_key(|p| selected.iter().position(|id| *id == p.bar.key).unwrap_or(usize::MAX));
             ItemChart::Budget {
                 projects: budget,
+                method: *method,
                 ballots,
                 total: *total,
                 spent: result.spent.unwrap_or(0),
@@ -651,7 +655,7 @@ mod tests {
     use baraza_core::api::Useful;
     use baraza_core::ballot::Answer;
     use baraza_core::count::Round;
-    use baraza_core::definition::{BudgetMethod, Choice, Project, RankingMethod};
+    use baraza_core::definition::{Choice, Project, RankingMethod};
     use baraza_core::Localized;
     use std::collections::BTreeMap;
 
@@ -810,6 +814,7 @@ mod tests {
             id: "q".into(),
             title: text("Q"),
             method: BudgetMethod::EqualShares,
+            completion_step: None,
             total: 5,
             currency: "TZS".into(),
             projects: vec![project("well", 2), project("classroom", 3), project("solar", 1)],
@@ -819,12 +824,14 @@ mod tests {
         counted.spent = Some(3);
         counted.share_per_voter = Some(1.25);
         let chart = item_chart(&item, &counted).unwrap();
-        let ItemChart::Budget { projects, share_per_voter, .. } = &chart else { panic!("{chart:?}") };
+        let ItemChart::Budget { projects, method, share_per_voter, .. } = &chart else { panic!("{chart:?}") };
         assert_eq!(
             projects.iter().map(|p| (p.bar.key.as_str(), p.funded, p.bar.muted)).collect::<Vec<_>>(),
             vec![("solar", true, false), ("well", true, false), ("classroom", false, true)]
         );
         assert_eq!(*share_per_voter, Some(1.25));
+        // The explanation states the rule of the method that counted.
+        assert_eq!(*method, BudgetMethod::EqualShares);
         assert_eq!(chart.sentence(), Sentence::Funded { projects: 2, spent: 3, total: 5, currency: "TZS".into() });
     }
 

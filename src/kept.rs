@@ -1,5 +1,5 @@
 //! Copies of what the server sent, kept on the phone so that the citizen can
-//! read them with no connection (DESIGN §6): the record written, and what a
+//! read them with no connection: the record written, and what a
 //! page does once the server has answered, or could not.
 //!
 //! A record is the server's JSON answer as it came, after a first line with

@@ -2,7 +2,7 @@
 //! reactions and useful-marks) leaves the device.
 //!
 //! [`Outbox::submit`] gives the action a fresh UUID and writes it on the
-//! phone (IndexedDB, DESIGN §6) before anything is sent; only then does it go
+//! phone (IndexedDB) before anything is sent; only then does it go
 //! out with `POST /api/v1/sync` (through [`crate::api::sync`]). It stays on
 //! the phone until the server has counted it, or the citizen has seen why it
 //! was refused, so a reload, a closed tab or a lost connection loses nothing
@@ -38,7 +38,7 @@ use crate::sync::{AfterRound, Engine};
 /// The Web Lock every tab takes to send.
 const SYNC_LOCK: &str = "baraza-sync";
 
-/// Where the participant id is kept between visits (DESIGN §7).
+/// Where the participant id is kept between visits.
 pub const PARTICIPANT_KEY: &str = "baraza.participant";
 
 /// Where an action stands.
@@ -574,7 +574,7 @@ impl Outbox {
 }
 
 /// The random participant id of this device, made on the first visit and
-/// kept in localStorage (no account, no e-mail: DESIGN §7).
+/// kept in localStorage (no account, no e-mail).
 fn participant() -> Uuid {
     if let Some(id) = browser::stored(PARTICIPANT_KEY).and_then(|stored| stored.parse::<Uuid>().ok()) {
         return id;

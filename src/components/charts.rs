@@ -11,6 +11,7 @@
 use std::sync::Arc;
 
 use baraza_core::analysis::DayParticipation;
+use baraza_core::definition::BudgetMethod;
 use leptos::prelude::*;
 use leptos_i18n::{Direction, Locale as _};
 
@@ -95,7 +96,11 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
             });
             headers.extend(rounds.iter().map(|_| -> Text { |l| td_string!(l, results.round_title) }));
             let table = Table { caption: |l| td_string!(l, results.caption_runoff), headers, rows };
-            (Some(|l| td_string!(l, results.first_choices)), runoff(rounds, language.clone()).into_any(), Some(table))
+            let figures = view! {
+                {runoff(rounds, language.clone())}
+                <p class="hint">{tr(|l| td_string!(l, results.ties_runoff))}</p>
+            };
+            (Some(|l| td_string!(l, results.first_choices)), figures.into_any(), Some(table))
         }
         ItemChart::Borda { bars, first_choices, .. } => {
             let table = Table {
@@ -112,7 +117,7 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
             let hint: Text = |l| td_string!(l, results.borda_note);
             (Some(hint), bars_chart(bars, language.clone(), points_figure, None).into_any(), Some(table))
         }
-        ItemChart::Budget { projects, share_per_voter, currency, .. } => {
+        ItemChart::Budget { projects, method, share_per_voter, currency, .. } => {
             let funded = projects.iter().filter(|p| p.funded).count();
             let divider = (funded > 0 && funded < projects.len()).then_some(funded);
             let rows = projects
@@ -146,10 +151,15 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                     tr_with!(results.share_per_voter, move |locale| vec![("share", money(share, &currency, locale))]);
                 view! { <p>{text}</p> }
             });
+            let rule: Text = match method {
+                BudgetMethod::EqualShares => |l| td_string!(l, results.ties_equal_shares),
+                BudgetMethod::Greedy => |l| td_string!(l, results.ties_greedy),
+            };
             let bars: Vec<Bar> = projects.into_iter().map(|p| p.bar).collect();
             let figures = view! {
                 {bars_chart(bars, language.clone(), share_figure, divider)}
                 {share}
+                <p class="hint">{tr(rule)}</p>
             };
             (Some(|l| td_string!(l, results.approvals)), figures.into_any(), Some(table))
         }

@@ -34,6 +34,7 @@ pub fn problem_text_of(code: &str) -> Option<Text> {
         "budget_total_zero" => |l| td_string!(l, problem.budget_total_zero),
         "currency_missing" => |l| td_string!(l, problem.currency_missing),
         "budget_without_projects" => |l| td_string!(l, problem.budget_without_projects),
+        "completion_step_without_equal_shares" => |l| td_string!(l, problem.completion_step_without_equal_shares),
         "project_cost_zero" => |l| td_string!(l, problem.project_cost_zero),
         "project_cost_over_total" => |l| td_string!(l, problem.project_cost_over_total),
         "max_length_zero" => |l| td_string!(l, problem.max_length_zero),

@@ -1,4 +1,4 @@
-// DESIGN §8: usable at 320 px wide, in right-to-left languages, and no
+// Usable at 320 px wide, in right-to-left languages, and no
 // layout that breaks when text is 40% longer. Every citizen screen, in
 // English and Arabic, at the narrowest phone: nothing sticks out sideways
 // (content meant to scroll, such as wide data tables, scrolls in its own box).

@@ -1,4 +1,4 @@
-//! Shapes of the staff API's answers (DESIGN §5), shared so the staff screens
+//! Shapes of the staff API's answers, shared so the staff screens
 //! read exactly what the server writes.
 
 use serde::{Deserialize, Serialize};

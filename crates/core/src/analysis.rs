@@ -1,4 +1,4 @@
-//! What staff read about a consultation (DESIGN §5, §9): full results with
+//! What staff read about a consultation: full results with
 //! participation over time, comments with their moderation, and the rows of
 //! the open-data exports. Shared so the staff screens read exactly what the
 //! server writes.

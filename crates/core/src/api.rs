@@ -1,4 +1,4 @@
-//! Shapes of the HTTP API's answers (DESIGN §5, §9), shared so the app reads
+//! Shapes of the HTTP API's answers, shared so the app reads
 //! exactly what the server writes.
 
 use std::collections::BTreeMap;
@@ -212,7 +212,7 @@ impl ItemResult {
                     }
                 }
             }
-            Item::Budget { projects, method, total, .. } => {
+            Item::Budget { projects, method, completion_step, total, .. } => {
                 let candidates: Vec<Candidate> =
                     projects.iter().map(|p| Candidate { id: p.id.clone(), cost: p.cost }).collect();
                 let approvals: Vec<Vec<String>> = ballots
@@ -224,7 +224,9 @@ impl ItemResult {
                     .collect();
                 let counted = match method {
                     BudgetMethod::Greedy => count::greedy(&candidates, *total, &approvals),
-                    BudgetMethod::EqualShares => count::equal_shares(&candidates, *total, &approvals),
+                    BudgetMethod::EqualShares => {
+                        count::equal_shares_with(&candidates, *total, &approvals, completion_step.unwrap_or_default())
+                    }
                 };
                 self.method = Some(method.as_str().to_owned());
                 self.selected = Some(counted.selected);

@@ -1,4 +1,4 @@
-//! Ballots: their shapes by item type (DESIGN §9), the rules a ballot must
+//! Ballots: their shapes by item type, the rules a ballot must
 //! meet, and which tally counters a ballot moves.
 
 use std::collections::HashSet;

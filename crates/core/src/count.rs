@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::definition::CompletionStep;
+
 /// One round of an instant-runoff count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Round {
@@ -36,7 +38,10 @@ pub struct InstantRunoff {
 /// Tie-break for elimination: among the candidates tied for fewest votes, the
 /// one with fewer votes in the round before is eliminated, going back round by
 /// round; if they were tied in every round, the one listed last in the
-/// definition is eliminated.
+/// definition is eliminated. (pyrankvote, which the tests compare with,
+/// breaks such ties by later preferences instead, and declares a winner at
+/// exactly half of the ballots still counted; where no tie needs breaking,
+/// both elect the same candidate.)
 pub fn instant_runoff(candidates: &[String], ballots: &[Vec<String>]) -> InstantRunoff {
     let mut continuing: Vec<&String> = candidates.iter().collect();
     let mut rounds: Vec<Round> = Vec::new();
@@ -236,19 +241,24 @@ pub struct EqualSharesRun {
 /// project with the smallest ρ (ties: more approvals, then cheaper, then
 /// listed first) and charge its supporters. Stop when no project can be paid
 /// for by its own supporters.
+///
+/// This is the method with approval utilities: a funded project is worth
+/// the same to each of its supporters, whatever it costs.
 pub fn equal_shares_run(projects: &[Candidate], ballots: &[Vec<String>], budget_per_voter: u128) -> EqualSharesRun {
-    run_equal_shares(projects, &supporters(projects, ballots), ballots.len(), budget_per_voter)
+    run_equal_shares(projects, &supporters(projects, ballots), ballots.len(), budget_per_voter, 1)
 }
 
-/// [`equal_shares_run`] on supporters already read from `voters` ballots, so
-/// that completion's many runs read the ballots only once.
+/// [`equal_shares_run`] on supporters already read from `voter_count`
+/// ballots, so that completion's many runs read the ballots only once, with
+/// amounts in units of 1/(`voter_count` × `parts`) of the currency.
 fn run_equal_shares(
     projects: &[Candidate],
     supporters: &[Vec<usize>],
     voter_count: usize,
     budget_per_voter: u128,
+    parts: u128,
 ) -> EqualSharesRun {
-    let voters = voter_count as u128;
+    let unit_cost = voter_count as u128 * parts;
     let mut left = vec![budget_per_voter; voter_count];
     let mut selected = Vec::new();
     let mut payments: Vec<Vec<u128>> = vec![Vec::new(); voter_count];
@@ -258,7 +268,7 @@ fn run_equal_shares(
             if selected.contains(&i) || supporters[i].is_empty() {
                 continue;
             }
-            let cost = u128::from(project.cost) * voters;
+            let cost = u128::from(project.cost) * unit_cost;
             let Some(rho) = smallest_share(&supporters[i], &left, cost) else {
                 continue;
             };
@@ -311,43 +321,99 @@ fn smallest_share(supporters: &[usize], left: &[u128], cost: u128) -> Option<u12
     None
 }
 
-/// Steps by which completion raises the budget per voter, as a fraction of the
-/// real share: 1% at a time, up to doubling it.
-const COMPLETION_STEPS: u32 = 100;
+/// Completion keeps amounts in hundredths of the units of
+/// [`equal_shares_run`], so that 1% of a voter's share is a whole amount.
+const COMPLETION_PARTS: u128 = 100;
+
+/// A safeguard, not part of the method: completion raises budgets at most
+/// this many times, then keeps the last outcome that fits as if the next one
+/// overspent. By the default step that is a budget per voter of 101 times
+/// the share, far past what real elections need; without it, one lone voter
+/// approving a dear project among thousands of ballots could keep a count
+/// busy for hours.
+pub const MAX_COMPLETION_RAISES: u32 = 10_000;
+
+/// The Method of Equal Shares for approval ballots, with completion, raising
+/// budgets by the default step ([`CompletionStep::SharePercent`]). See
+/// [`equal_shares_with`].
+pub fn equal_shares(projects: &[Candidate], total: u64, ballots: &[Vec<String>]) -> BudgetOutcome {
+    equal_shares_with(projects, total, ballots, CompletionStep::default())
+}
 
 /// The Method of Equal Shares for approval ballots, with completion.
 ///
-/// Equal shares alone may leave money unspent. Completion, as commonly done:
-/// the budget per voter is raised in steps of 1% of the real share (up to
-/// double it) and the method run again; the last outcome whose total cost
-/// still fits in the real budget is kept, with the smallest budget per voter
-/// that gave it. Money still left is then spent
-/// greedily (see [`greedy`]) on the remaining projects.
-pub fn equal_shares(projects: &[Candidate], total: u64, ballots: &[Vec<String>]) -> BudgetOutcome {
+/// Equal shares alone ([`equal_shares_run`] with each voter's real share)
+/// often leaves money unspent. Completion is the variant its authors
+/// recommend, "Add1" (equalshares.net, *Completion*, "Recommended completion
+/// method"; in pabutools, `method_of_equal_shares` with a
+/// `voter_budget_increment`): starting from the real share, the method is
+/// run again with every voter's budget raised by one `step` at a time. It
+/// stops at the first outcome that is exhaustive — no approved project left
+/// out fits in what the outcome leaves of the real budget — or, when the
+/// next raise would give an outcome that costs more than the real budget,
+/// keeps the last outcome that fits. This ends at the latest once each
+/// voter's budget covers all approved projects together, when every one of
+/// them is funded (or after [`MAX_COMPLETION_RAISES`]). Money still left is
+/// then spent greedily (see [`greedy`]) on the remaining projects, as in
+/// "Add1u" (pabutools: `completion_by_rule_combination` with
+/// `greedy_utilitarian_welfare`); projects nobody approved are never funded.
+///
+/// The step matters: a finer one can stop at an exhaustive outcome that a
+/// coarser one jumps over, so each gives other outcomes in some elections.
+/// The reference's step is one unit of the budget's currency per voter
+/// ([`CompletionStep::CurrencyUnit`]). Baraza's default is 1% of the share
+/// ([`CompletionStep::SharePercent`]): it means the same in every currency,
+/// and the work grows with how far the share is raised, not with the
+/// currency's size (by one shilling, a share of 20,000 shillings takes 20,000
+/// runs to double). Like pabutools, the count starts from the exact share;
+/// the equalshares.net tool rounds it down to whole units first.
+///
+/// Ties: equal ρ goes to more approvals, then the cheaper project, then the
+/// one listed first (pabutools, by default, to the first name in alphabetical
+/// order); the greedy fill-up takes the most approved first, then the
+/// cheaper, then the one listed first.
+///
+/// Amounts are whole hundredths of the units of [`equal_shares_run`], with ρ
+/// rounded up, where pabutools counts in exact fractions; on random elections
+/// (`tests/counting/differential.py`) the two have not differed.
+pub fn equal_shares_with(
+    projects: &[Candidate],
+    total: u64,
+    ballots: &[Vec<String>],
+    step: CompletionStep,
+) -> BudgetOutcome {
     let supporters = supporters(projects, ballots);
     let approvals = approvals(&supporters);
     if ballots.is_empty() {
         return outcome(projects, &approvals, Vec::new(), None);
     }
     let voters = ballots.len() as u128;
-    // In units of 1/voters of the currency, each voter's share is `total`.
-    let share = u128::from(total);
-    let cost_of = |run: &EqualSharesRun| run.selected.iter().map(|&i| projects[i].cost).sum::<u64>();
-    let run = |budget_per_voter| run_equal_shares(projects, &supporters, ballots.len(), budget_per_voter);
+    // In units of 1/(voters × COMPLETION_PARTS) of the currency, each voter's
+    // share is `total × COMPLETION_PARTS` and 1% of it is `total`.
+    let share = u128::from(total) * COMPLETION_PARTS;
+    let raise = match step {
+        CompletionStep::SharePercent => u128::from(total),
+        CompletionStep::CurrencyUnit => voters * COMPLETION_PARTS,
+    };
+    let run =
+        |budget_per_voter| run_equal_shares(projects, &supporters, ballots.len(), budget_per_voter, COMPLETION_PARTS);
+    let cost_of = |selected: &[usize]| selected.iter().map(|&i| projects[i].cost).sum::<u64>();
+    let exhaustive = |selected: &[usize]| {
+        let left = total - cost_of(selected);
+        (0..projects.len()).all(|i| approvals[i] == 0 || selected.contains(&i) || projects[i].cost > left)
+    };
     let mut kept = run(share);
-    for step in 1..=COMPLETION_STEPS {
-        if kept.selected.len() == projects.len() {
+    for _ in 0..MAX_COMPLETION_RAISES {
+        if exhaustive(&kept.selected) {
             break;
         }
-        let raised = run(share + share * u128::from(step) / 100);
-        if cost_of(&raised) > total {
+        let raised = run(kept.budget_per_voter + raise);
+        if cost_of(&raised.selected) > total {
             break;
         }
-        if raised.selected != kept.selected {
-            kept = raised;
-        }
+        kept = raised;
     }
-    let share_per_voter = kept.budget_per_voter as f64 / voters as f64;
+    let share_per_voter = kept.budget_per_voter as f64 / (voters * COMPLETION_PARTS) as f64;
     let selected = greedy_fill(projects, &approvals, total, kept.selected);
     outcome(projects, &approvals, selected, Some(share_per_voter))
 }

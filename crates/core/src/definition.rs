@@ -1,4 +1,4 @@
-//! The consultation definition a publisher writes as a JSON file (DESIGN §4).
+//! The consultation definition a publisher writes as a JSON file.
 //!
 //! Unknown fields are refused so that a typo in a definition cannot pass
 //! silently; [`crate::validate::parse_definition`] reports them with their path.
@@ -198,6 +198,21 @@ impl BudgetMethod {
     }
 }
 
+/// How completion raises every voter's budget between two runs of the
+/// Method of Equal Shares (see `count::equal_shares_with`). The two steps give
+/// other outcomes in some elections.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompletionStep {
+    /// 1% of the equal share each time, whatever the currency: the default.
+    #[default]
+    SharePercent,
+    /// One unit of the budget's currency each time, as the method's
+    /// authors compute it; slow where a share is many thousand units.
+    CurrencyUnit,
+}
+
 /// An item of a consultation, by type. Every variant has an `id` and a
 /// `title`; the accessors below read them without matching. It is read by
 /// hand ([`ItemVisitor`]) and written by the derive.
@@ -255,6 +270,10 @@ pub enum Item {
         id: String,
         title: Localized,
         method: BudgetMethod,
+        /// Equal shares only: how completion raises budgets; 1% of the
+        /// share when left out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        completion_step: Option<CompletionStep>,
         total: u64,
         currency: String,
         projects: Vec<Project>,
@@ -357,6 +376,7 @@ const ITEM_FIELDS: &[&str] = &[
     "min_label",
     "max_label",
     "method",
+    "completion_step",
     "total",
     "currency",
     "projects",
@@ -373,7 +393,7 @@ impl ItemType {
             ItemType::YesNo => &["id", "title"],
             ItemType::Scale => &["id", "title", "min", "max", "min_label", "max_label"],
             ItemType::Ranking => &["id", "title", "method", "options"],
-            ItemType::Budget => &["id", "title", "method", "total", "currency", "projects"],
+            ItemType::Budget => &["id", "title", "method", "completion_step", "total", "currency", "projects"],
             ItemType::Text => &["id", "title", "max_length"],
         }
     }
@@ -393,6 +413,7 @@ struct ItemFields {
     min_label: Option<Localized>,
     max_label: Option<Localized>,
     method: Option<String>,
+    completion_step: Option<CompletionStep>,
     total: Option<u64>,
     currency: Option<String>,
     projects: Option<Vec<Project>>,
@@ -410,6 +431,7 @@ impl ItemFields {
             ("min_label", self.min_label.is_some()),
             ("max_label", self.max_label.is_some()),
             ("method", self.method.is_some()),
+            ("completion_step", self.completion_step.is_some()),
             ("total", self.total.is_some()),
             ("currency", self.currency.is_some()),
             ("projects", self.projects.is_some()),
@@ -485,6 +507,7 @@ impl<'de> Visitor<'de> for ItemVisitor {
                 "min_label" => set(&mut f.min_label, "min_label", map.next_value()?)?,
                 "max_label" => set(&mut f.max_label, "max_label", map.next_value()?)?,
                 "method" => set(&mut f.method, "method", map.next_value()?)?,
+                "completion_step" => set(&mut f.completion_step, "completion_step", map.next_value()?)?,
                 "total" => set(&mut f.total, "total", map.next_value()?)?,
                 "currency" => set(&mut f.currency, "currency", map.next_value()?)?,
                 "projects" => set(&mut f.projects, "projects", map.next_value()?)?,
@@ -534,6 +557,7 @@ impl<'de> Visitor<'de> for ItemVisitor {
                 id,
                 title,
                 method: method(f.method)?,
+                completion_step: f.completion_step,
                 total: required(f.total, "total")?,
                 currency: required(f.currency, "currency")?,
                 projects: required(f.projects, "projects")?,
@@ -588,6 +612,7 @@ mod tests {
                 id: "f".into(),
                 title: label(),
                 method: BudgetMethod::EqualShares,
+                completion_step: Some(CompletionStep::CurrencyUnit),
                 total: 1000,
                 currency: "KES".into(),
                 projects: vec![Project { id: "p".into(), cost: 400, label: label(), description: Some(label()) }],

@@ -1,4 +1,4 @@
-//! The JSON Schema of the definition format (DESIGN §4), derived from the
+//! The JSON Schema of the definition format, derived from the
 //! definition types themselves so it can never drift from what the server
 //! accepts. Publishers point their editor at it (`baraza schema`, or
 //! `/api/v1/schema/consultation.json`) to get completion and early errors.
@@ -52,5 +52,13 @@ mod tests {
         for item_type in ["info", "single_choice", "multiple_choice", "yes_no", "scale", "ranking", "budget", "text"] {
             assert!(text.contains(&format!("\"{item_type}\"")), "{item_type} is missing");
         }
+    }
+
+    #[test]
+    fn the_schema_offers_both_completion_steps_of_equal_shares() {
+        let schema = serde_json::to_value(consultation_schema()).unwrap();
+        let step = &schema["$defs"]["CompletionStep"];
+        let names: Vec<&str> = step["oneOf"].as_array().unwrap().iter().map(|v| v["const"].as_str().unwrap()).collect();
+        assert_eq!(names, ["share_percent", "currency_unit"], "{step}");
     }
 }

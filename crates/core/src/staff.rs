@@ -1,4 +1,4 @@
-//! Staff roles (DESIGN §7): what each kind of staff token may do.
+//! Staff roles: what each kind of staff token may do.
 //!
 //! A **publisher** publishes and changes consultations (definitions, closing,
 //! archiving, outcome, participation codes). An **analyst** reads full

@@ -1,4 +1,4 @@
-//! The sync contract (DESIGN §6, §9): the actions a citizen's device sends,
+//! The sync contract: the actions a citizen's device sends,
 //! the per-action answers, and the rules that admit or reject an action.
 
 use serde::{Deserialize, Serialize};
@@ -152,7 +152,7 @@ impl Rejection {
     }
 }
 
-/// The deadline rule of DESIGN §6: whether an action received at
+/// The deadline rule: whether an action received at
 /// `received_at` still counts.
 ///
 /// Before `closes_at` everything counts. After it, only a ballot cast (by the

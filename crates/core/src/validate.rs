@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::definition::{Consultation, Eligibility, Item, Level};
+use crate::definition::{BudgetMethod, Consultation, Eligibility, Item, Level};
 use crate::localized::Localized;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +117,8 @@ pub enum Rule {
     BudgetTotalZero,
     CurrencyMissing,
     BudgetWithoutProjects,
+    /// A completion step on a budget whose method has no completion.
+    CompletionStepWithoutEqualShares,
     ProjectCostZero,
     ProjectCostOverTotal {
         cost: u64,
@@ -227,6 +229,9 @@ impl Rule {
             Rule::BudgetTotalZero => plain("budget_total_zero", "the budget total must be more than 0"),
             Rule::CurrencyMissing => plain("currency_missing", "a currency code such as \"TZS\" is required"),
             Rule::BudgetWithoutProjects => plain("budget_without_projects", "a budget needs at least 1 project"),
+            Rule::CompletionStepWithoutEqualShares => {
+                plain("completion_step_without_equal_shares", "completion_step applies only to the equal_shares method")
+            }
             Rule::ProjectCostZero => plain("project_cost_zero", "a project's cost must be more than 0"),
             Rule::ProjectCostOverTotal { cost, total } => Described {
                 code: "project_cost_over_total",
@@ -269,6 +274,7 @@ impl Rule {
             Rule::BudgetTotalZero,
             Rule::CurrencyMissing,
             Rule::BudgetWithoutProjects,
+            Rule::CompletionStepWithoutEqualShares,
             Rule::ProjectCostZero,
             Rule::ProjectCostOverTotal { cost: 6_000_000, total: 5_000_000 },
             Rule::MaxLengthZero,
@@ -409,7 +415,10 @@ fn check_item(report: &mut Report<'_>, path: &str, item: &Item) {
                 report.localized(&format!("{path}.max_label"), label);
             }
         }
-        Item::Budget { total, projects, currency, .. } => {
+        Item::Budget { total, projects, currency, method, completion_step, .. } => {
+            if completion_step.is_some() && *method != BudgetMethod::EqualShares {
+                report.error(format!("{path}.completion_step"), Rule::CompletionStepWithoutEqualShares);
+            }
             if *total == 0 {
                 report.error(format!("{path}.total"), Rule::BudgetTotalZero);
             }
@@ -543,6 +552,7 @@ mod tests {
             Rule::ProjectCostOverTotal { .. } => 21,
             Rule::MaxLengthZero => 22,
             Rule::ChangedAfterOpening { .. } => 23,
+            Rule::CompletionStepWithoutEqualShares => 24,
         }
     }
 
@@ -551,7 +561,7 @@ mod tests {
         let rules = Rule::one_of_each();
         let mut numbers: Vec<usize> = rules.iter().map(number).collect();
         numbers.sort();
-        assert_eq!(numbers, (0..24).collect::<Vec<_>>());
+        assert_eq!(numbers, (0..25).collect::<Vec<_>>());
         let mut codes: Vec<&str> = rules.iter().map(|rule| rule.describe().code).collect();
         codes.sort();
         codes.dedup();

@@ -1,7 +1,13 @@
 //! Counting methods: examples worked by hand and properties over random ballots.
 
-use baraza_core::count::{borda, equal_shares, equal_shares_run, greedy, instant_runoff, Candidate};
+use baraza_core::api::ItemResult;
+use baraza_core::ballot::Ballot;
+use baraza_core::count::{
+    borda, equal_shares, equal_shares_run, equal_shares_with, greedy, instant_runoff, Candidate, CompletionStep,
+};
+use baraza_core::definition::Item;
 use proptest::prelude::*;
+use serde_json::json;
 
 fn names(ids: &[&str]) -> Vec<String> {
     ids.iter().map(|s| s.to_string()).collect()
@@ -82,6 +88,118 @@ fn equal_shares_funds_the_minority_that_greedy_leaves_out() {
     assert_eq!(outcome.share_per_voter, Some(12.5));
     assert_eq!(outcome.projects[2].approvals, 4);
     assert!(outcome.projects[2].selected && !outcome.projects[1].selected);
+}
+
+fn projects(costs: &[(&str, u64)]) -> Vec<Candidate> {
+    costs.iter().map(|&(id, cost)| Candidate { id: id.into(), cost }).collect()
+}
+
+#[test]
+fn completion_stops_at_the_first_exhaustive_outcome_instead_of_trading_a_project_for_a_dearer_one() {
+    // 4 voters, 11 to spend: each share is 2.75. Nobody wants "p2".
+    let projects = projects(&[("p0", 8), ("p1", 3), ("p2", 10), ("p3", 2)]);
+    let ballots = vec![names(&["p0", "p3"]), names(&["p0", "p1"]), names(&["p3"]), names(&["p0", "p3"])];
+    // At 2.75 the three supporters of p3 pay 2/3 each; p0's supporters then
+    // hold 2.08 + 2.75 + 2.08 < 8, and p1's lone supporter 2.75 < 3.
+    assert_eq!(equal_shares_run(&projects, &ballots, 11).selected, [3]);
+    // From a share of 3 on, p1's supporter pays for it alone: {p3, p1} costs
+    // 5, and the 6 left cannot pay for p0 (8). That outcome is exhaustive, so
+    // completion stops there (at 3.025, the first 1% step past 3). Raising on,
+    // from 3.2 p0 would come before p1 and {p3, p0} would still fit.
+    let outcome = equal_shares(&projects, 11, &ballots);
+    assert_eq!(outcome.selected, ["p3", "p1"]);
+    assert_eq!(outcome.spent, 5);
+    assert_eq!(outcome.share_per_voter, Some(3.025));
+}
+
+#[test]
+fn completion_stops_at_once_when_the_share_alone_gives_an_exhaustive_outcome() {
+    // 5 voters, 55 to spend: each share is 11. Nobody wants "p2".
+    let projects = projects(&[("p0", 27), ("p1", 28), ("p2", 37), ("p3", 6)]);
+    let ballots =
+        vec![names(&["p1", "p0"]), names(&["p1"]), names(&["p0", "p3"]), names(&["p1", "p0"]), names(&["p0", "p1"])];
+    // p3's supporter pays 6; then p1 costs its 4 supporters 7 each, while p0
+    // would cost 7.33 (p3's supporter has only 5 left). {p3, p1} costs 34 and
+    // the 21 left cannot pay for p0: exhaustive with the real share. With
+    // shares over 12, p0 would come first and leave p1 unpaid: {p3, p0}
+    // costs 33, less of the budget.
+    let outcome = equal_shares(&projects, 55, &ballots);
+    assert_eq!(outcome.selected, ["p3", "p1"]);
+    assert_eq!(outcome.spent, 34);
+    assert_eq!(outcome.share_per_voter, Some(11.0));
+}
+
+#[test]
+fn the_completion_step_can_change_the_outcome() {
+    // 4 voters, 11 to spend: each share is 2.75. p1 needs its lone supporter
+    // to hold 4; p0 needs its two to hold 4.5 each.
+    let projects = projects(&[("p0", 9), ("p1", 4)]);
+    let ballots = vec![names(&["p1"]), names(&["p0"]), names(&[]), names(&["p0"])];
+    // By 1% of the share, 4.015 is reached first: p1 alone, and then p0 no
+    // longer fits. Exhaustive.
+    let by_percent = equal_shares_with(&projects, 11, &ballots, CompletionStep::SharePercent);
+    assert_eq!((by_percent.selected, by_percent.share_per_voter), (names(&["p1"]), Some(4.015)));
+    // By one unit, 3.75 funds nothing and 4.75 both (13, over 11): the empty
+    // outcome of 3.75 is kept, and the greedy fill-up takes the most approved.
+    let by_unit = equal_shares_with(&projects, 11, &ballots, CompletionStep::CurrencyUnit);
+    assert_eq!((by_unit.selected, by_unit.share_per_voter), (names(&["p0"]), Some(3.75)));
+    assert_eq!(
+        equal_shares(&projects, 11, &ballots),
+        equal_shares_with(&projects, 11, &ballots, CompletionStep::default())
+    );
+}
+
+#[test]
+fn completion_gives_up_raising_after_its_safeguard() {
+    // One voter of 200 wants the one project, which costs the whole budget:
+    // equal shares would fund it only at 200 times the share (19,900 raises).
+    let projects = projects(&[("dear", 100)]);
+    let mut ballots = many(1, &["dear"]);
+    ballots.extend(many(199, &[]));
+    let outcome = equal_shares(&projects, 100, &ballots);
+    // Stopped at 101 times the share of 0.5; the greedy fill-up funds it.
+    assert_eq!(outcome.share_per_voter, Some(50.5));
+    assert_eq!(outcome.selected, ["dear"]);
+}
+
+#[test]
+fn a_budget_item_is_counted_with_the_completion_step_it_declares() {
+    // The election of the_completion_step_can_change_the_outcome, as a definition's item.
+    let item = |step: Option<&str>| -> Item {
+        let mut item = json!({
+            "type": "budget", "id": "q", "title": {"en": "Q"}, "method": "equal_shares", "total": 11,
+            "currency": "KES",
+            "projects": [{"id": "p0", "cost": 9, "label": {"en": "p0"}}, {"id": "p1", "cost": 4, "label": {"en": "p1"}}]
+        });
+        if let Some(step) = step {
+            item["completion_step"] = json!(step);
+        }
+        serde_json::from_value(item).unwrap()
+    };
+    let ballots: Vec<Ballot> = [&["p1"][..], &["p0"], &[], &["p0"]]
+        .iter()
+        .map(|projects| Ballot::Projects { projects: names(projects) })
+        .collect();
+    let counted = |item: Item| {
+        let mut result = ItemResult::default();
+        result.count_ballots(&item, &ballots);
+        (result.selected.unwrap(), result.share_per_voter.unwrap())
+    };
+    assert_eq!(counted(item(Some("currency_unit"))), (names(&["p0"]), 3.75));
+    assert_eq!(counted(item(Some("share_percent"))), (names(&["p1"]), 4.015));
+    assert_eq!(counted(item(None)), (names(&["p1"]), 4.015));
+}
+
+#[test]
+fn equal_shares_breaks_ties_by_approvals_then_by_definition_order() {
+    // 7 voters, 70 to spend: each share is 10, and every project costs its
+    // supporters exactly 10 each.
+    let projects = projects(&[("a", 20), ("b", 30), ("c", 20)]);
+    let mut ballots = many(2, &["a"]);
+    ballots.extend(many(3, &["b"]));
+    ballots.extend(many(2, &["c"]));
+    // b has the most supporters; a and c tie in everything, a is listed first.
+    assert_eq!(equal_shares_run(&projects, &ballots, 70).selected, [1, 0, 2]);
 }
 
 #[test]

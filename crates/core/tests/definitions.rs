@@ -361,7 +361,7 @@ fn every_rule_reports_its_path_code_values_and_message() {
     }
     codes.insert("format");
 
-    let budget: [(Breakage, Expected); 6] = [
+    let budget: [(Breakage, Expected); 7] = [
         (
             |d| d["items"][0]["total"] = json!(0),
             expect("items[0].total", "budget_total_zero", &[], "the budget total must be more than 0"),
@@ -381,6 +381,18 @@ fn every_rule_reports_its_path_code_values_and_message() {
                 "duplicate_option_id",
                 &[("id", "well")],
                 "another option of this item already has the id \"well\"",
+            ),
+        ),
+        (
+            |d| {
+                d["items"][0]["method"] = json!("greedy");
+                d["items"][0]["completion_step"] = json!("currency_unit");
+            },
+            expect(
+                "items[0].completion_step",
+                "completion_step_without_equal_shares",
+                &[],
+                "completion_step applies only to the equal_shares method",
             ),
         ),
         (

@@ -30,7 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/admin/consultations", get(list).post(publish))
         .route("/v1/admin/consultations/{id}/close", post(close))
         .route("/v1/admin/consultations/{id}/archive", post(archive))
-        // PUT as the app sends it; POST as the API was first described.
+        // PUT as the app sends it; POST as the API contract lists it.
         .route("/v1/admin/consultations/{id}/outcome", put(outcome).post(outcome))
         .route("/v1/admin/consultations/{id}/changes", get(change_log))
         .route("/v1/admin/consultations/{id}/codes", post(issue_codes))
