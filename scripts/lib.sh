@@ -93,13 +93,12 @@ postgres_bin() {
 }
 
 # Starts a throwaway PostgreSQL cluster in a temporary folder, on a free
-# loopback port, for the server tests; exports its URL as
-# BARAZA_TEST_POSTGRES and stops it and removes the folder when the script
-# exits. PostgreSQL refuses to run as root, so as root the cluster runs as
-# the `postgres` user. It is made for speed, not for keeping data: no
-# fsync (the tests stop the server, never the database's machine).
-start_test_postgres() {
-  local bin folder as port
+# loopback port, with the server settings given (`-c name=value` …); exports
+# its URL as POSTGRES_URL and stops it and removes the folder when the
+# script exits. PostgreSQL refuses to run as root, so as root the cluster
+# runs as the `postgres` user.
+start_postgres() {
+  local settings=$1 bin folder as port
   bin=$(postgres_bin)
   folder=$(mktemp -d "${TMPDIR:-/tmp}/baraza-postgres.XXXXXX")
   as=()
@@ -115,14 +114,22 @@ start_test_postgres() {
   for _ in $(seq 1 20); do
     port=$((20000 + RANDOM % 40000))
     if "${as[@]}" "$bin/pg_ctl" --pgdata "$folder/data" --log "$folder/log" --wait --silent start \
-      --options "-c listen_addresses=127.0.0.1 -p $port -k $folder -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400"; then
-      export BARAZA_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres"
-      echo "PostgreSQL for the tests: $BARAZA_TEST_POSTGRES"
+      --options "-c listen_addresses=127.0.0.1 -p $port -k $folder -c max_connections=400 $settings"; then
+      POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
       return
     fi
   done
   cat "$folder/log" >&2
   return 1
+}
+
+# A cluster for the server tests, as BARAZA_TEST_POSTGRES. It is made for
+# speed, not for keeping data: no flush to disk (the tests stop the server,
+# never the database's machine).
+start_test_postgres() {
+  start_postgres "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  export BARAZA_TEST_POSTGRES=$POSTGRES_URL
+  echo "PostgreSQL for the tests: $BARAZA_TEST_POSTGRES"
 }
 
 stop_test_postgres() {

@@ -28,6 +28,7 @@ async fn sync(
     if request.actions.len() > MAX_ACTIONS_PER_BATCH {
         return Err(Error::TooManyActions(MAX_ACTIONS_PER_BATCH));
     }
-    let results = state.writer.record(Received { request, at: OffsetDateTime::now_utc() }).await?;
+    let received = Received::new(request, OffsetDateTime::now_utc(), state.store.key());
+    let results = state.writer.record(received).await?;
     Ok(Json(SyncResponse { results }))
 }

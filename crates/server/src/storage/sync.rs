@@ -41,11 +41,52 @@ use crate::receipts::{hex, ReceiptKey};
 
 /// A sync request as the server received it, at `at`: the deadline rule
 /// and the day it counts on go by this time, however long it waited to be
-/// written.
-#[derive(Debug, Clone)]
+/// written. Its actions are read and signed when it arrives ([`Received::new`]),
+/// so that the writer, which all requests share, only checks and stores.
+#[derive(Debug)]
 pub struct Received {
-    pub request: SyncRequest,
-    pub at: OffsetDateTime,
+    participant: Uuid,
+    code: Option<String>,
+    at: OffsetDateTime,
+    actions: Vec<Result<Signed, ActionResult>>,
+}
+
+/// An action as it is stored and signed: core's reading of it, its cast
+/// time taken to the millisecond in UTC; the receipt of that; and what its
+/// row stores besides the columns every action has ([`content`]).
+#[derive(Debug)]
+struct Signed {
+    action: Action,
+    receipt: String,
+    content: Option<String>,
+}
+
+impl Received {
+    pub fn new(request: SyncRequest, at: OffsetDateTime, key: &ReceiptKey) -> Received {
+        let actions = request
+            .actions
+            .iter()
+            .map(|raw| {
+                let mut action = Action::parse(raw).map_err(|(id, rejection)| ActionResult::rejected(id, rejection))?;
+                if let ActionKind::Ballot { cast_at: Some(cast_at), .. } = &mut action.kind {
+                    *cast_at = to_millisecond(*cast_at).to_offset(time::UtcOffset::UTC);
+                }
+                let payload = serde_json::to_string(&action).expect("an action always serializes");
+                let receipt = key.sign(&action.id.to_string(), &payload);
+                Ok(Signed { content: content(&action.kind), action, receipt })
+            })
+            .collect();
+        Received { participant: request.participant, code: request.code, at, actions }
+    }
+
+    /// How many actions the request holds.
+    pub fn len(&self) -> usize {
+        self.actions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.actions.is_empty()
+    }
 }
 
 /// How often a transaction that PostgreSQL broke off (two servers' writers
@@ -72,38 +113,20 @@ pub async fn record(store: &Store, requests: &[Received]) -> Result<Vec<Vec<Acti
 /// Records `requests` in `tx`, which the caller commits.
 async fn record_in(store: &Store, tx: &mut Tx, requests: &[Received]) -> Result<Vec<Vec<ActionResult>>, StoreError> {
     let mut group = Group::new(store);
-    let parsed: Vec<Vec<Result<Action, ActionResult>>> = requests.iter().map(parse_actions).collect();
-    group.prepare(tx, requests, &parsed).await?;
+    group.prepare(tx, requests).await?;
     let mut results = Vec::with_capacity(requests.len());
-    for (received, actions) in requests.iter().zip(parsed) {
-        let mut answers = Vec::with_capacity(actions.len());
-        for action in actions {
+    for received in requests {
+        let mut answers = Vec::with_capacity(received.actions.len());
+        for action in &received.actions {
             answers.push(match action {
-                Ok(action) => group.record(tx, received, action).await?,
-                Err(rejected) => rejected,
+                Ok(signed) => group.record(tx, received, signed).await?,
+                Err(rejected) => rejected.clone(),
             });
         }
         results.push(answers);
     }
     group.flush(tx).await?;
     Ok(results)
-}
-
-/// Reads each action of a request as core's contract says, its cast time
-/// taken to the millisecond in UTC, as it is stored and signed.
-fn parse_actions(received: &Received) -> Vec<Result<Action, ActionResult>> {
-    received
-        .request
-        .actions
-        .iter()
-        .map(|raw| {
-            let mut action = Action::parse(raw).map_err(|(id, rejection)| ActionResult::rejected(id, rejection))?;
-            if let ActionKind::Ballot { cast_at: Some(cast_at), .. } = &mut action.kind {
-                *cast_at = to_millisecond(*cast_at).to_offset(time::UtcOffset::UTC);
-            }
-            Ok(action)
-        })
-        .collect()
 }
 
 /// What each kind of action is stored as.
@@ -259,18 +282,13 @@ impl<'s> Group<'s> {
 
     /// Reads at once what the requests will need: their consultations'
     /// definitions, their participants' rows and the comments they name.
-    async fn prepare(
-        &mut self,
-        tx: &mut Tx,
-        requests: &[Received],
-        parsed: &[Vec<Result<Action, ActionResult>>],
-    ) -> Result<(), StoreError> {
+    async fn prepare(&mut self, tx: &mut Tx, requests: &[Received]) -> Result<(), StoreError> {
         let mut wanted: Vec<(i64, Participant)> = Vec::new();
         let mut comments: HashSet<Uuid> = HashSet::new();
-        for (received, actions) in requests.iter().zip(parsed) {
-            for action in actions.iter().flatten() {
+        for received in requests {
+            for Signed { action, .. } in received.actions.iter().flatten() {
                 let Some(definition) = self.definition(tx, &action.consultation).await? else { continue };
-                if let Some(participant) = participant(self.store.key(), &definition, &received.request, action) {
+                if let Some(participant) = participant(self.store.key(), &definition, received, action) {
                     wanted.push((definition.n, participant));
                 }
                 match &action.kind {
@@ -298,31 +316,38 @@ impl<'s> Group<'s> {
         Ok(read)
     }
 
-    /// Reads the stored rows of each (consultation, participant), a
-    /// thousand at a time.
+    /// Reads the stored rows of each (consultation, participant): one
+    /// query per consultation and thousand participants, which looks each
+    /// up by the primary key.
     async fn load_participants(&mut self, tx: &mut Tx, wanted: &[(i64, Participant)]) -> Result<(), StoreError> {
-        for chunk in wanted.chunks(1000) {
-            let read: Vec<ParticipantRow> = on!(tx, |c| {
-                let mut query = QueryBuilder::new(
-                    "SELECT consultation, participant, id, kind, item, standing, content, cast_at, received_at,
-                            receipt
-                     FROM actions WHERE (consultation, participant) IN (",
-                );
-                query.push_values(chunk, |mut pair, (consultation, participant)| {
-                    pair.push_bind(*consultation).push_bind(participant.to_bytes());
-                });
-                query.push(")");
-                query.build_query_as().fetch_all(c).await
-            })?;
-            for key in chunk {
-                self.participants.entry(key.clone()).or_default();
-            }
-            for read in read {
-                let key = (read.consultation, Participant::from_bytes(&read.participant)?);
-                let rows = self.participants.entry(key).or_default();
-                // Stored rows come before the ones this transaction adds.
-                rows.rows.insert(rows.stored, read.row);
-                rows.stored += 1;
+        let mut by_consultation: BTreeMap<i64, Vec<&Participant>> = BTreeMap::new();
+        for (consultation, participant) in wanted {
+            by_consultation.entry(*consultation).or_default().push(participant);
+            self.participants.entry((*consultation, participant.clone())).or_default();
+        }
+        for (consultation, participants) in by_consultation {
+            for chunk in participants.chunks(1000) {
+                let read: Vec<ParticipantRow> = on!(tx, |c| {
+                    let mut query = QueryBuilder::new(
+                        "SELECT consultation, participant, id, kind, item, standing, content, cast_at, received_at,
+                                receipt
+                         FROM actions WHERE consultation = ",
+                    );
+                    query.push_bind(consultation).push(" AND participant IN (");
+                    let mut separated = query.separated(", ");
+                    for participant in chunk {
+                        separated.push_bind(participant.to_bytes());
+                    }
+                    query.push(")");
+                    query.build_query_as().fetch_all(c).await
+                })?;
+                for read in read {
+                    let key = (read.consultation, Participant::from_bytes(&read.participant)?);
+                    let rows = self.participants.entry(key).or_default();
+                    // Stored rows come before the ones this transaction adds.
+                    rows.rows.insert(rows.stored, read.row);
+                    rows.stored += 1;
+                }
             }
         }
         Ok(())
@@ -358,7 +383,8 @@ impl<'s> Group<'s> {
     }
 
     /// Checks and stages one action; answers its result.
-    async fn record(&mut self, tx: &mut Tx, received: &Received, action: Action) -> Result<ActionResult, StoreError> {
+    async fn record(&mut self, tx: &mut Tx, received: &Received, signed: &Signed) -> Result<ActionResult, StoreError> {
+        let action = &signed.action;
         let id = action.id.to_string();
         let Some(definition) = self.definition(tx, &action.consultation).await? else {
             let rejection = Rejection::new(
@@ -367,8 +393,7 @@ impl<'s> Group<'s> {
             );
             return Ok(ActionResult::rejected(id, rejection));
         };
-        let request = &received.request;
-        let Some(participant) = participant(self.store.key(), &definition, request, &action) else {
+        let Some(participant) = participant(self.store.key(), &definition, received, action) else {
             let rejection =
                 Rejection::new(RejectCode::InvalidCode, "this is not a participation code of this consultation");
             return Ok(ActionResult::rejected(id, rejection));
@@ -379,16 +404,16 @@ impl<'s> Group<'s> {
             return Ok(ActionResult::counted(action.id, ActionStatus::Duplicate, hex(&earlier.receipt)));
         }
         let consultation = &definition.consultation;
-        if let Err(rejection) = admit(consultation, &action, request.code.is_some(), received.at) {
+        if let Err(rejection) = admit(consultation, action, received.code.is_some(), received.at) {
             return Ok(ActionResult::rejected(id, rejection));
         }
-        if let Some(rejection) = self.missing_reference(&definition, &action, request.participant) {
+        if let Some(rejection) = self.missing_reference(&definition, action, received.participant) {
             return Ok(ActionResult::rejected(id, rejection));
         }
-        if let (ActionKind::Ballot { .. }, Some(code)) = (&action.kind, request.code.as_deref()) {
+        if let (ActionKind::Ballot { .. }, Some(code)) = (&action.kind, received.code.as_deref()) {
             if consultation.eligibility == Eligibility::Codes {
                 let code = codes::normalize(code).expect("a code that reads: its voter was made from it");
-                match redeem(tx, self.store.key(), &definition, &code, request.participant, received.at).await? {
+                match redeem(tx, self.store.key(), &definition, &code, received.participant, received.at).await? {
                     Redemption::Refused(rejection) => return Ok(ActionResult::rejected(id, rejection)),
                     Redemption::Voter { moved: true } => {
                         // Rows that stood under the code's hash now stand
@@ -400,10 +425,8 @@ impl<'s> Group<'s> {
                 }
             }
         }
-        let payload = serde_json::to_string(&action).expect("an action always serializes");
-        let receipt = self.store.key().sign(&id, &payload);
-        self.stage(tx, &definition, key, received, &action, &receipt).await?;
-        Ok(ActionResult::counted(action.id, ActionStatus::Accepted, receipt))
+        self.stage(tx, &definition, key, received, signed).await?;
+        Ok(ActionResult::counted(action.id, ActionStatus::Accepted, signed.receipt.clone()))
     }
 
     /// The rules that need storage besides codes: the comment replied or
@@ -435,9 +458,9 @@ impl<'s> Group<'s> {
         definition: &Definition,
         key: (i64, Participant),
         received: &Received,
-        action: &Action,
-        receipt: &str,
+        signed: &Signed,
     ) -> Result<(), StoreError> {
+        let action = &signed.action;
         let received_at = millis(received.at);
         let kind = Kind::of(&action.kind);
         let item = match &action.kind {
@@ -451,13 +474,13 @@ impl<'s> Group<'s> {
             kind: kind as i16,
             item,
             standing: None,
-            content: content(&action.kind),
+            content: signed.content.clone(),
             cast_at: match &action.kind {
                 ActionKind::Ballot { cast_at, .. } => cast_at.map(millis),
                 _ => None,
             },
             received_at,
-            receipt: decode_receipt(receipt),
+            receipt: decode_receipt(&signed.receipt),
         };
         let consultation = definition.n;
         let today = day(received.at);
@@ -501,20 +524,20 @@ impl<'s> Group<'s> {
         rows.rows.push(row);
         match &action.kind {
             ActionKind::Comment { item, reply_to, body, language } => {
-                self.comments.insert(action.id, (consultation, received.request.participant));
+                self.comments.insert(action.id, (consultation, received.participant));
                 self.new_comments.push(NewComment {
                     id: action.id,
                     consultation,
                     item: item.clone(),
                     reply_to: *reply_to,
-                    participant: received.request.participant,
+                    participant: received.participant,
                     body: body.clone(),
                     language: language.clone(),
                     created_at: received_at,
                 });
             }
             ActionKind::Reaction { comment, value } => {
-                self.reactions.push((*comment, received.request.participant, *value));
+                self.reactions.push((*comment, received.participant, *value));
             }
             _ => {}
         }
@@ -606,64 +629,70 @@ struct ParticipantRow {
     row: Row,
 }
 
+/// `INSERT … VALUES (…), (…) ON CONFLICT …` of every row of `$rows`, a
+/// thousand at a time, each row's values bound by `$push` (written once,
+/// compiled for each database).
+macro_rules! upsert {
+    ($tx:expr, $insert:expr, $rows:expr, $on_conflict:expr, |$values:ident, $row:pat_param| $push:expr) => {
+        for chunk in $rows.chunks(1000) {
+            on!($tx, |c| {
+                let mut query = QueryBuilder::new($insert);
+                query.push_values(chunk, |mut $values, $row| {
+                    $push;
+                });
+                query.push(" ").push($on_conflict);
+                query.build().execute(c).await.map(drop)
+            })?;
+        }
+    };
+}
+
 impl Counters {
+    /// Writes the counters, one statement per table (a thousand rows at a
+    /// time), each in key order.
     async fn write(&self, tx: &mut Tx) -> Result<(), StoreError> {
         // A new ballot adds one to its item's count; any change moves the
         // item's version, so counts made from whole ballots are made again.
-        for (item, added) in &self.items {
-            on!(tx, |c| sqlx::query(
-                "INSERT INTO item_stats (item, ballots, version) VALUES ($1, $2, 1)
-                 ON CONFLICT (item) DO UPDATE
-                 SET ballots = item_stats.ballots + excluded.ballots, version = item_stats.version + 1",
-            )
-            .bind(item)
-            .bind(added)
-            .execute(c)
-            .await
-            .map(|done| done.rows_affected()))?;
-        }
-        for ((item, key), delta) in &self.tallies {
-            if *delta == 0 {
-                continue;
-            }
-            on!(tx, |c| sqlx::query(
-                "INSERT INTO tallies (item, key, count) VALUES ($1, $2, $3)
-                 ON CONFLICT (item, key) DO UPDATE SET count = tallies.count + excluded.count",
-            )
-            .bind(item)
-            .bind(key)
-            .bind(delta)
-            .execute(c)
-            .await
-            .map(|done| done.rows_affected()))?;
-        }
-        for (consultation, added) in &self.participants {
-            on!(tx, |c| sqlx::query(
-                "INSERT INTO consultation_stats (consultation, participants) VALUES ($1, $2)
-                 ON CONFLICT (consultation) DO UPDATE
-                 SET participants = consultation_stats.participants + excluded.participants",
-            )
-            .bind(consultation)
-            .bind(added)
-            .execute(c)
-            .await
-            .map(|done| done.rows_affected()))?;
-        }
-        for ((consultation, day), (participants, actions)) in &self.days {
-            on!(tx, |c| sqlx::query(
-                "INSERT INTO daily_stats (consultation, day, participants, actions) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (consultation, day) DO UPDATE
-                 SET participants = daily_stats.participants + excluded.participants,
-                     actions = daily_stats.actions + excluded.actions",
-            )
-            .bind(consultation)
-            .bind(day)
-            .bind(participants)
-            .bind(actions)
-            .execute(c)
-            .await
-            .map(|done| done.rows_affected()))?;
-        }
+        let items: Vec<(i64, i64)> = self.items.iter().map(|(item, added)| (*item, *added)).collect();
+        upsert!(
+            tx,
+            "INSERT INTO item_stats (item, ballots, version) ",
+            items,
+            "ON CONFLICT (item) DO UPDATE
+             SET ballots = item_stats.ballots + excluded.ballots, version = item_stats.version + 1",
+            |values, (item, added)| values.push_bind(*item).push_bind(*added).push_bind(1i64)
+        );
+        let tallies: Vec<(&(i64, String), &i64)> = self.tallies.iter().filter(|(_, delta)| **delta != 0).collect();
+        upsert!(
+            tx,
+            "INSERT INTO tallies (item, key, count) ",
+            tallies,
+            "ON CONFLICT (item, key) DO UPDATE SET count = tallies.count + excluded.count",
+            |values, ((item, key), delta)| values.push_bind(*item).push_bind(key.as_str()).push_bind(**delta)
+        );
+        let participants: Vec<(i64, i64)> = self.participants.iter().map(|(n, added)| (*n, *added)).collect();
+        upsert!(
+            tx,
+            "INSERT INTO consultation_stats (consultation, participants) ",
+            participants,
+            "ON CONFLICT (consultation) DO UPDATE
+             SET participants = consultation_stats.participants + excluded.participants",
+            |values, (consultation, added)| values.push_bind(*consultation).push_bind(*added)
+        );
+        let days: Vec<_> = self.days.iter().collect();
+        upsert!(
+            tx,
+            "INSERT INTO daily_stats (consultation, day, participants, actions) ",
+            days,
+            "ON CONFLICT (consultation, day) DO UPDATE
+             SET participants = daily_stats.participants + excluded.participants,
+                 actions = daily_stats.actions + excluded.actions",
+            |values, ((consultation, day), (participants, actions))| values
+                .push_bind(*consultation)
+                .push_bind(day.as_str())
+                .push_bind(*participants)
+                .push_bind(*actions)
+        );
         Ok(())
     }
 }
@@ -672,19 +701,14 @@ impl Counters {
 /// participation code's voter for ballots in `codes` consultations (see
 /// [`super::codes`]; never the device, which the code's own row holds), the
 /// device everywhere else. `None`: a code that is no code at all.
-fn participant(
-    key: &ReceiptKey,
-    definition: &Definition,
-    request: &SyncRequest,
-    action: &Action,
-) -> Option<Participant> {
+fn participant(key: &ReceiptKey, definition: &Definition, received: &Received, action: &Action) -> Option<Participant> {
     let consultation = &definition.consultation;
-    match (&action.kind, &request.code) {
+    match (&action.kind, &received.code) {
         (ActionKind::Ballot { .. }, Some(code)) if consultation.eligibility == Eligibility::Codes => {
             let code = codes::normalize(code)?;
             Some(Participant::Voter(key.code_voter(&consultation.id, &code)))
         }
-        _ => Some(Participant::Device(request.participant)),
+        _ => Some(Participant::Device(received.participant)),
     }
 }
 

@@ -131,7 +131,7 @@ impl Writer {
     /// once they are committed.
     pub async fn record(&self, received: Received) -> Result<Vec<ActionResult>, StoreError> {
         // An empty request still waits its turn, to be answered in order.
-        let actions = received.request.actions.len().max(1);
+        let actions = received.len().max(1);
         let waiting = (self.stats.waiting.inc_by(actions as i64) as usize) + actions;
         if waiting > self.capacity && waiting > actions {
             self.stats.waiting.dec_by(actions as i64);

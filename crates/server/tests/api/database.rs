@@ -215,13 +215,8 @@ async fn a_database_written_before_lean_rows_keeps_every_ballot_receipt_comment_
     assert_eq!(stolen[0]["error"]["code"], "code_used");
     let village =
         server.send_as("GET", &format!("/api/v1/admin/consultations/{VILLAGE}/results"), Some(analyst), None).await;
-    let market_day = village.json()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == "market-day")
-        .unwrap()
-        .clone();
+    let market_day =
+        village.json()["items"].as_array().unwrap().iter().find(|i| i["id"] == "market-day").unwrap().clone();
     assert_eq!(market_day["counts"], json!({"yes": 1, "no": 0, "abstain": 2}));
     assert_eq!(market_day["ballots"], 3, "three codes, three voters");
     assert_eq!(server.send_as("GET", "/api/v1/admin/me", Some(publisher), None).await.status, StatusCode::OK);
