@@ -59,6 +59,12 @@ struct Args {
     /// Ballots the database holds when size, memory and results are measured.
     #[arg(long, default_value_t = 1_000_000)]
     fill: usize,
+    /// Rankings cast for the counting figures (instant-runoff, 8 options).
+    #[arg(long, default_value_t = 100_000)]
+    rankings: usize,
+    /// Budget ballots cast for the counting figures (equal shares, 50 projects).
+    #[arg(long, default_value_t = 10_000)]
+    budgets: usize,
     /// Rows written straight into a new database for the insert ceiling.
     #[arg(long, default_value_t = 200_000)]
     ceiling_rows: usize,
@@ -174,7 +180,6 @@ async fn bench(args: &Args, title: &str, database: &str, folder: &std::path::Pat
         ms(reads[reads.len() - 1])
     );
     let peak = server.peak_memory()?;
-    server.stop()?;
     let size = disk_size(database).await?;
     println!(
         "disk: {:.0} bytes per ballot ({:.0} MiB); server peak memory: {:.0} MiB",
@@ -182,6 +187,8 @@ async fn bench(args: &Args, title: &str, database: &str, folder: &std::path::Pat
         size as f64 / (1024.0 * 1024.0),
         peak as f64 / (1024.0 * 1024.0)
     );
+    counting(&address, args).await?;
+    server.stop()?;
     let ceiling = insert_ceiling(database, folder, args.ceiling_rows).await?;
     println!(
         "raw insert ceiling of the same rows, same settings, 1,000 rows a transaction: {ceiling:.0} rows/s; best HTTP run {best:.0} ballots/s = {:.2} of it",
@@ -190,27 +197,164 @@ async fn bench(args: &Args, title: &str, database: &str, folder: &std::path::Pat
     Ok(())
 }
 
-/// Publishes the benchmark's consultation: 20 single-choice questions.
+/// Publishes the benchmark's consultations: `bench`, 20 single-choice
+/// questions; `bench-ranking`, an instant-runoff ranking of 8 sites;
+/// `bench-budget`, a budget of 200,000 over 50 projects by equal shares.
 async fn publish(database: &str) -> Result<(), Failure> {
     let text = json!({ "en": "Benchmark" });
-    let items: Vec<Value> = (0..ITEMS)
-        .map(|i| {
-            let options: Vec<Value> =
-                (0..OPTIONS).map(|o| json!({ "id": format!("option-{o}"), "label": text })).collect();
-            json!({ "id": format!("q{i}"), "type": "single_choice", "title": text, "options": options })
-        })
+    let options = |prefix: &str, n: usize| -> Vec<Value> {
+        (0..n).map(|o| json!({ "id": format!("{prefix}-{o}"), "label": text })).collect()
+    };
+    let questions: Vec<Value> = (0..ITEMS)
+        .map(|i| json!({ "id": format!("q{i}"), "type": "single_choice", "title": text, "options": options("option", OPTIONS) }))
         .collect();
-    let definition = json!({
-        "id": "bench", "level": "consult", "default_language": "en",
-        "title": text, "summary": text, "body": text,
-        "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z",
-        "eligibility": "open", "results": "live", "comments": false, "items": items,
-    });
-    let consultation =
-        parse_definition(&definition.to_string()).map_err(|problems| format!("{problems:?}"))?.consultation;
+    let ranking = vec![json!({ "id": "sites", "type": "ranking", "method": "instant_runoff", "title": text,
+                                "options": options("site", SITES) })];
+    let projects: Vec<Value> = (0..PROJECTS)
+        .map(|i| json!({ "id": format!("project-{i}"), "cost": project_cost(i), "label": text }))
+        .collect();
+    let budget = vec![json!({ "id": "projects", "type": "budget", "method": "equal_shares", "total": BUDGET,
+                               "currency": "KES", "title": text, "projects": projects })];
     let store = Store::open(database).await?;
-    consultations::store(&store, &consultation, OffsetDateTime::now_utc()).await?;
+    for (id, items) in [("bench", questions), ("bench-ranking", ranking), ("bench-budget", budget)] {
+        let definition = json!({
+            "id": id, "level": "consult", "default_language": "en",
+            "title": text, "summary": text, "body": text,
+            "opens_at": "2020-01-01T00:00:00Z", "closes_at": "2099-01-01T00:00:00Z",
+            "eligibility": "open", "results": "live", "comments": false, "items": items,
+        });
+        let checked = parse_definition(&definition.to_string()).map_err(|problems| format!("{problems:?}"))?;
+        consultations::store(&store, &checked.consultation, OffsetDateTime::now_utc()).await?;
+    }
     store.close().await;
+    Ok(())
+}
+
+/// Options of the ranking, projects of the budget, and the budget.
+const SITES: usize = 8;
+const PROJECTS: usize = 50;
+const BUDGET: u64 = 200_000;
+
+fn project_cost(i: usize) -> u64 {
+    10_000 + 1_000 * (i as u64 % 17)
+}
+
+/// A small deterministic generator: every run casts the same rankings and
+/// budget ballots.
+struct Random(u64);
+
+impl Random {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    /// Skewed towards the first ids, as real preferences are.
+    fn skewed(&mut self, n: usize) -> usize {
+        self.below(n).min(self.below(n))
+    }
+
+    /// A ranking of 1 to 8 sites.
+    fn ranking(&mut self) -> Value {
+        let mut sites: Vec<usize> = (0..SITES).collect();
+        let length = 1 + self.below(SITES);
+        for i in 0..length {
+            let j = i + self.skewed(SITES - i);
+            sites.swap(i, j);
+        }
+        json!({ "ranking": sites[..length].iter().map(|s| format!("site-{s}")).collect::<Vec<_>>() })
+    }
+
+    /// Up to 6 projects, within the budget.
+    fn projects(&mut self) -> Value {
+        let mut chosen: Vec<usize> = Vec::new();
+        for _ in 0..1 + self.below(6) {
+            let project = self.skewed(PROJECTS);
+            if !chosen.contains(&project) {
+                chosen.push(project);
+            }
+        }
+        json!({ "projects": chosen.iter().map(|p| format!("project-{p}")).collect::<Vec<_>>() })
+    }
+}
+
+/// Casts `args.rankings` rankings and `args.budgets` budget ballots, each
+/// from its own participant, then times results reads: the first (the
+/// profile read and counted), the next (the count kept), and after one more
+/// ballot (the profile's change read, counted again).
+async fn counting(address: &str, args: &Args) -> Result<(), Failure> {
+    let random = Arc::new(std::sync::Mutex::new(Random(0x9e37_79b9_7f4a_7c15)));
+    for (consultation, item, count) in
+        [("bench-ranking", "sites", args.rankings), ("bench-budget", "projects", args.budgets)]
+    {
+        let loading = Instant::now();
+        let left = Arc::new(std::sync::atomic::AtomicUsize::new(count));
+        let random = random.clone();
+        let tasks = spawn_phones(address, 256, move |mut phone, _| {
+            let (left, random) = (left.clone(), random.clone());
+            async move {
+                let mut run = Run::default();
+                while left
+                    .fetch_update(std::sync::atomic::Ordering::SeqCst, std::sync::atomic::Ordering::SeqCst, |n| {
+                        n.checked_sub(1)
+                    })
+                    .is_ok()
+                {
+                    let cast = {
+                        let mut random = random.lock().expect("not poisoned");
+                        if item == "sites" {
+                            random.ranking()
+                        } else {
+                            random.projects()
+                        }
+                    };
+                    let asked = Instant::now();
+                    let status = phone.post(vec![ballot(consultation, item, cast)]).await;
+                    run.record(status, 1, asked.elapsed());
+                }
+                run
+            }
+        })
+        .await?;
+        let loaded = collect(tasks, loading).await?;
+        if !loaded.errors.is_empty() {
+            return Err(format!("casting {consultation}: {:?}", loaded.errors).into());
+        }
+        let path = format!("/api/v1/consultations/{consultation}/results");
+        let timed = |address: String, path: String| async move {
+            let started = Instant::now();
+            let results = get(&address, &path).await?;
+            Ok::<_, Failure>((started.elapsed(), results))
+        };
+        let (first, _) = timed(address.to_owned(), path.clone()).await?;
+        let (next, _) = timed(address.to_owned(), path.clone()).await?;
+        let one_more = match item {
+            "sites" => json!({ "ranking": ["site-2", "site-1"] }),
+            _ => json!({ "projects": ["project-3"] }),
+        };
+        let mut phone = Phone::connect(address).await?;
+        if phone.post(vec![ballot(consultation, item, one_more)]).await != 200 {
+            return Err("one more ballot was refused".into());
+        }
+        let (after, results) = timed(address.to_owned(), path).await?;
+        let counted = &results["items"][0];
+        let mut summary = format!("{} ballots", counted["ballots"]);
+        if let Some(winner) = counted["winner"].as_str() {
+            summary += &format!(", winner {winner} after {} rounds", counted["rounds"].as_array().map_or(0, Vec::len));
+        }
+        if let Some(selected) = counted["selected"].as_array() {
+            summary += &format!(", {} projects funded", selected.len());
+        }
+        println!(
+            "{consultation}: {count} cast in {:.0} s; results first {}, next {}, after one more ballot {} ({summary})",
+            loaded.took.as_secs_f64(),
+            ms(first),
+            ms(next),
+            ms(after)
+        );
+    }
     Ok(())
 }
 
@@ -355,11 +499,16 @@ impl Phone {
     async fn sync(&mut self, ballots: usize, first_item: usize) -> u16 {
         let actions: Vec<Value> = (0..ballots)
             .map(|i| {
-                json!({ "id": Uuid::new_v4(), "consultation": "bench", "kind": "ballot",
-                        "item": format!("q{}", (first_item + i) % ITEMS),
-                        "ballot": { "choice": format!("option-{}", (first_item + i) % OPTIONS) } })
+                let choice = json!({ "choice": format!("option-{}", (first_item + i) % OPTIONS) });
+                ballot("bench", &format!("q{}", (first_item + i) % ITEMS), choice)
             })
             .collect();
+        self.post(actions).await
+    }
+
+    /// POSTs `actions` as a new participant's: the status, or 0 if the
+    /// connection failed.
+    async fn post(&mut self, actions: Vec<Value>) -> u16 {
         let body = json!({ "participant": Uuid::new_v4(), "actions": actions }).to_string();
         let request = Request::post("/api/v1/sync")
             .header("host", &self.address)
@@ -380,6 +529,11 @@ impl Phone {
             Err(_) => 0,
         }
     }
+}
+
+/// A ballot action with a new id.
+fn ballot(consultation: &str, item: &str, ballot: Value) -> Value {
+    json!({ "id": Uuid::new_v4(), "consultation": consultation, "kind": "ballot", "item": item, "ballot": ballot })
 }
 
 async fn get_text(address: &str, path: &str) -> Result<String, Failure> {
@@ -544,7 +698,8 @@ async fn collect(tasks: Vec<tokio::task::JoinHandle<Run>>, started: Instant) -> 
     Ok(total)
 }
 
-/// What the database takes on disk once the server has stopped.
+/// What the database takes on disk. SQLite's write-ahead log is copied
+/// into the database and emptied first, as it is when the server stops.
 async fn disk_size(database: &str) -> Result<u64, Failure> {
     if database.starts_with("postgres") {
         let pool = sqlx::PgPool::connect(database).await?;
@@ -552,6 +707,9 @@ async fn disk_size(database: &str) -> Result<u64, Failure> {
         pool.close().await;
         return Ok(size as u64);
     }
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{database}")).await?;
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&pool).await?;
+    pool.close().await;
     let mut size = 0;
     for suffix in ["", "-wal", "-shm"] {
         size += std::fs::metadata(format!("{database}{suffix}")).map_or(0, |meta| meta.len());

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use baraza_core::admin::{AdminConsultation, ChangeAction};
-use baraza_core::api::ConsultationSummary;
+use baraza_core::api::{ConsultationSummary, ItemResult};
 use baraza_core::lifecycle::check_update;
 use baraza_core::validate::{check, Problem, Severity};
 use baraza_core::{Consultation, Localized, Status};
@@ -35,6 +35,15 @@ impl Definition {
     /// The number of the item with `id`, if the definition has it.
     pub fn item(&self, id: &str) -> Option<i64> {
         self.items.get(id).copied()
+    }
+
+    /// Whether the item numbered `n` is counted from its profile (a ranking
+    /// or a budget), which sync then keeps.
+    pub fn keeps_profile(&self, n: i64) -> bool {
+        self.consultation
+            .items
+            .iter()
+            .any(|item| ItemResult::needs_ballots(item) && self.items.get(item.id()) == Some(&n))
     }
 }
 

@@ -48,7 +48,7 @@ impl<'s> Snapshot<'s> {
     }
 
     pub async fn results(&mut self, definition: &Definition) -> Result<ResultsResponse, StoreError> {
-        read_in(&mut self.tx, &self.store.counts, definition).await?.count(&self.store.counts, definition).await
+        read_in(&mut self.tx, definition).await?.count(self.store, definition).await
     }
 
     /// Every standing ballot on `item`, read as it streams: a million

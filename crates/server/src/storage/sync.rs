@@ -24,11 +24,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use baraza_core::ballot::{tally_keys, useful_key, Ballot};
-use baraza_core::codes;
 use baraza_core::definition::Eligibility;
 use baraza_core::sync::{
     admit, Action, ActionKind, ActionResult, ActionStatus, ReactionValue, RejectCode, Rejection, SyncRequest,
 };
+use baraza_core::{codes, count};
 use sha2::{Digest, Sha256};
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
@@ -206,6 +206,16 @@ impl Row {
         self.cast_at.unwrap_or(self.received_at)
     }
 
+    /// What the ballot is counted as in its item's profile, as stored
+    /// there: core's `count::counted_as`, as JSON.
+    fn counted_as(&self) -> Result<String, StoreError> {
+        let unreadable = || StoreError::unreadable(format!("the content of action {}", hex(&self.id)));
+        let ballot: Ballot =
+            serde_json::from_str(self.content.as_deref().ok_or_else(unreadable)?).map_err(|_| unreadable())?;
+        let counted = count::counted_as(&ballot).ok_or_else(unreadable)?;
+        Ok(serde_json::to_string(&counted).expect("strings always serialize"))
+    }
+
     /// The tally counters this ballot or useful-mark moves.
     fn tally_keys(&self) -> Result<Vec<String>, StoreError> {
         let unreadable = || StoreError::unreadable(format!("the content of action {}", hex(&self.id)));
@@ -248,6 +258,9 @@ struct Counters {
     /// has had a ballot stored or replaced, and its version moves.
     items: BTreeMap<i64, i64>,
     tallies: BTreeMap<(i64, String), i64>,
+    /// Voters added to (or taken from) each distinct ballot of ranking and
+    /// budget items ([`Row::counted_as`]).
+    profiles: BTreeMap<(i64, String), i64>,
     /// Participants counted for the first time, per consultation.
     participants: BTreeMap<i64, i64>,
     /// Per consultation and UTC day: participants counted for the first
@@ -499,6 +512,9 @@ impl<'s> Group<'s> {
                     for key in rows.rows[index].tally_keys()? {
                         *counters.tallies.entry((item, key)).or_default() -= 1;
                     }
+                    if definition.keeps_profile(item) {
+                        *counters.profiles.entry((item, rows.rows[index].counted_as()?)).or_default() -= 1;
+                    }
                     rows.rows[index].standing = Some(false);
                     if index < rows.stored {
                         rows.replaced.push(index);
@@ -518,6 +534,9 @@ impl<'s> Group<'s> {
             if row.standing == Some(true) {
                 for key in row.tally_keys()? {
                     *counters.tallies.entry((item, key)).or_default() += 1;
+                }
+                if definition.keeps_profile(item) {
+                    *counters.profiles.entry((item, row.counted_as()?)).or_default() += 1;
                 }
             }
         }
@@ -652,15 +671,41 @@ impl Counters {
     /// time), each in key order.
     async fn write(&self, tx: &mut Tx) -> Result<(), StoreError> {
         // A new ballot adds one to its item's count; any change moves the
-        // item's version, so counts made from whole ballots are made again.
+        // item's version, so that counts made before are made again.
         let items: Vec<(i64, i64)> = self.items.iter().map(|(item, added)| (*item, *added)).collect();
+        let mut versions: HashMap<i64, i64> = HashMap::new();
+        for chunk in items.chunks(1000) {
+            let moved: Vec<(i64, i64)> = on!(tx, |c| {
+                let mut query = QueryBuilder::new("INSERT INTO item_stats (item, ballots, version) ");
+                query.push_values(chunk, |mut values, (item, added)| {
+                    values.push_bind(*item).push_bind(*added).push_bind(1i64);
+                });
+                query.push(
+                    " ON CONFLICT (item) DO UPDATE
+                     SET ballots = item_stats.ballots + excluded.ballots, version = item_stats.version + 1
+                     RETURNING item, version",
+                );
+                query.build_query_as().fetch_all(c).await
+            })?;
+            versions.extend(moved);
+        }
+        // Each changed entry of a profile carries the version its item moved to.
+        let profiles: Vec<(i64, &str, i64, i64)> = self
+            .profiles
+            .iter()
+            .map(|((item, ballot), delta)| (*item, ballot.as_str(), *delta, versions[item]))
+            .collect();
         upsert!(
             tx,
-            "INSERT INTO item_stats (item, ballots, version) ",
-            items,
-            "ON CONFLICT (item) DO UPDATE
-             SET ballots = item_stats.ballots + excluded.ballots, version = item_stats.version + 1",
-            |values, (item, added)| values.push_bind(*item).push_bind(*added).push_bind(1i64)
+            "INSERT INTO profiles (item, ballot, voters, version) ",
+            profiles,
+            "ON CONFLICT (item, ballot) DO UPDATE
+             SET voters = profiles.voters + excluded.voters, version = excluded.version",
+            |values, (item, ballot, delta, version)| values
+                .push_bind(*item)
+                .push_bind(*ballot)
+                .push_bind(*delta)
+                .push_bind(*version)
         );
         let tallies: Vec<(&(i64, String), &i64)> = self.tallies.iter().filter(|(_, delta)| **delta != 0).collect();
         upsert!(

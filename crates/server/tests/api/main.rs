@@ -26,6 +26,7 @@ mod openapi;
 mod publisher_routes;
 mod receipts_check;
 mod results;
+mod results_kept;
 mod results_replay;
 mod schema;
 mod static_app;
