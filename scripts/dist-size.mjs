@@ -1,50 +1,191 @@
-// The size of the built app as it is downloaded: every file raw and
-// gzip-compressed (level 9, as a server would send it), and the total, for
-// the citizen side (dist/ without dist/staff/) and the staff side
-// (dist/staff/) apart. Run directly, it prints both tables; the size test
-// imports `measure`.
+// The size of the built app as phones download it, printed by every build
+// (scripts/lib.sh build_app) and read by the size test, per side: the
+// citizen side (dist/ without dist/staff/) and the staff side (dist/staff/).
+//
+// Each file is measured raw, gzip (level 9) and brotli (quality 11): the
+// `.gz` and `.br` copies the build writes beside it when they are there,
+// else compressed here the same way; a file that is not compressed (an
+// image) counts as sent as it is.
+//
+// The first load is every byte a browser fetches before the side's start
+// page is ready to use: the page, the stylesheets, scripts and wasm it names
+// (and the scripts those import), and one language's texts, the largest of
+// the side's `texts/*.json`. Everything else is fetched later: a subfolder
+// with its own `index.html` is a bundle of its own, one later part; each
+// other file (icons, manifests, the service worker, other languages' texts)
+// is a later part by itself.
+//
+// Run directly (`node scripts/dist-size.mjs [dist]`), it prints every side
+// and fails when a page names a file the build lacks.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotli, builtFiles, COPIES, gzip, isCompressible } from './compress.mjs';
 
-/// The files under `dir`, except the subfolders named in `skip`.
-export function measure(dir, { skip = [] } = {}) {
-  const files = [];
-  const walk = (folder) => {
-    for (const name of readdirSync(folder).sort()) {
-      const path = join(folder, name);
-      if (statSync(path).isDirectory()) {
-        if (!skip.includes(relative(dir, path))) walk(path);
-      } else {
-        const bytes = readFileSync(path);
-        files.push({ path: relative(dir, path), raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length });
-      }
-    }
+/// The sides of the app: the folder each is built into (relative to dist/),
+/// and the folders inside it that belong to another side.
+export const SIDES = [
+  { name: 'citizen', folder: '', skip: ['staff'] },
+  { name: 'staff', folder: 'staff', skip: [] },
+];
+
+const PAGE = 'index.html';
+const TEXTS = 'texts';
+
+/// `path` (relative to `dist`) raw and as sent gzip- and brotli-compressed.
+export function measureFile(dist, path) {
+  const full = join(dist, path);
+  const bytes = readFileSync(full);
+  const copy = (suffix, compress) => {
+    if (!isCompressible(path)) return bytes.length;
+    return existsSync(full + suffix) ? statSync(full + suffix).size : compress(bytes, full).length;
   };
-  walk(dir);
-  return {
-    files,
-    raw: files.reduce((sum, f) => sum + f.raw, 0),
-    gzip: files.reduce((sum, f) => sum + f.gzip, 0),
-  };
+  return { path, raw: bytes.length, gzip: copy(COPIES.gzip, gzip), brotli: copy(COPIES.br, brotli) };
 }
 
-/// What a citizen downloads: everything but the staff side.
-export const citizenSide = (dist) => measure(dist, { skip: ['staff'] });
-export const staffSide = (dist) => measure(join(dist, 'staff'));
+/// `files` with their sums.
+function part(name, files) {
+  const sum = (key) => files.reduce((total, file) => total + file[key], 0);
+  return { name, files, raw: sum('raw'), gzip: sum('gzip'), brotli: sum('brotli') };
+}
 
-const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`.padStart(10);
+/// The attributes of an HTML start tag's text, names in lower case; values
+/// quoted or not, as a minifier writes them. The pages read here are trunk's
+/// own output, a few known tags: no HTML parser package is worth installing
+/// into every build for them.
+function attributes(tag) {
+  const found = {};
+  const pattern = /([^\s"'=<>`/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+  for (const [, name, ...values] of tag.replace(/^<\w+/, '').replace(/\/?>$/, '').matchAll(pattern)) {
+    found[name.toLowerCase()] = values.find((value) => value !== undefined) ?? '';
+  }
+  return found;
+}
 
-function print(title, { files, raw, gzip }) {
-  console.log(`${title.padEnd(48)}${'raw'.padStart(10)}${'gzip'.padStart(10)}`);
-  for (const f of files) console.log(`  ${f.path.padEnd(46)}${kb(f.raw)}${kb(f.gzip)}`);
-  console.log(`${'  total'.padEnd(48)}${kb(raw)}${kb(gzip)}`);
+/// The URLs a page makes the browser fetch before it runs: stylesheets,
+/// module preloads and preloads, scripts, and the scripts and wasm an inline
+/// module script loads (trunk's loader names both).
+export function pageReferences(html) {
+  const urls = [];
+  for (const [tag] of html.matchAll(/<link\b[^>]*>/gi)) {
+    const { rel = '', href } = attributes(tag);
+    const rels = rel.toLowerCase().split(/\s+/);
+    if (href && ['stylesheet', 'modulepreload', 'preload'].some((kind) => rels.includes(kind))) urls.push(href);
+  }
+  for (const [, tag, body] of html.matchAll(/(<script\b[^>]*>)([\s\S]*?)<\/script>/gi)) {
+    const { src } = attributes(tag);
+    if (src) urls.push(src);
+    for (const [, url] of body.matchAll(/["']([^"'\s]+\.(?:m?js|wasm))["']/g)) urls.push(url);
+  }
+  return urls;
+}
+
+/// The modules a script imports statically (`import … from "x"`, `import "x"`),
+/// which load before it runs; dynamic `import()` loads later and is left out.
+export function scriptImports(source) {
+  return [...source.matchAll(/(?:\bfrom|\bimport)\s*["']([^"']+)["']/g)].map(([, url]) => url);
+}
+
+/// The files (relative to `dist`) a browser fetches to show the page `page`
+/// (relative to `dist`), and the URLs it names that the build lacks. URLs on
+/// other hosts are not the app's and are left out.
+export function firstLoadPaths(dist, page) {
+  const site = 'http://app.invalid';
+  const paths = [page];
+  const missing = [];
+  const pending = pageReferences(readFileSync(join(dist, page), 'utf8')).map((url) => [url, `/${page}`]);
+  while (pending.length) {
+    const [url, from] = pending.shift();
+    const resolved = new URL(url, site + from);
+    if (resolved.origin !== site) continue;
+    const path = decodeURIComponent(resolved.pathname).slice(1);
+    if (paths.includes(path)) continue;
+    if (!existsSync(join(dist, path)) || !statSync(join(dist, path)).isFile()) {
+      missing.push(url);
+      continue;
+    }
+    paths.push(path);
+    if (/\.m?js$/.test(path)) {
+      for (const imported of scriptImports(readFileSync(join(dist, path), 'utf8'))) pending.push([imported, `/${path}`]);
+    }
+  }
+  return { paths, missing };
+}
+
+/// One side's sizes: every file, the first load, and the parts fetched later.
+export function sideSizes(dist, { name, folder, skip }) {
+  const root = join(dist, folder);
+  const inSide = (path) => (folder ? posix.join(folder, path) : path);
+  const files = builtFiles(root)
+    .filter((path) => !skip.some((other) => path.startsWith(`${other}/`)))
+    .map((path) => measureFile(dist, inSide(path)));
+  const byPath = new Map(files.map((file) => [file.path, file]));
+
+  const { paths, missing } = firstLoadPaths(dist, inSide(PAGE));
+  const textsPrefix = `${inSide(TEXTS)}/`;
+  const texts = files
+    .filter((file) => file.path.startsWith(textsPrefix) && file.path.endsWith('.json'))
+    .sort((a, b) => b.brotli - a.brotli || b.raw - a.raw);
+  const pageFiles = paths.map((path) => byPath.get(path) ?? measureFile(dist, path));
+  const firstLoad = part('first load', [...pageFiles, ...texts.slice(0, 1)]);
+  firstLoad.missing = missing;
+
+  // A folder inside the side with a page of its own is a bundle loaded later
+  // (the outermost such folder, when they nest).
+  const bundleOf = (path) => {
+    const folders = path.slice(inSide('').length).split('/').slice(0, -1);
+    for (let depth = 1; depth <= folders.length; depth += 1) {
+      const candidate = inSide(folders.slice(0, depth).join('/'));
+      if (byPath.has(`${candidate}/${PAGE}`)) return `${candidate}/`;
+    }
+    return null;
+  };
+  const loaded = new Set(firstLoad.files.map((file) => file.path));
+  const bundles = new Map();
+  const singles = [];
+  for (const file of files.filter((file) => !loaded.has(file.path))) {
+    const bundle = bundleOf(file.path);
+    if (bundle) bundles.set(bundle, [...(bundles.get(bundle) ?? []), file]);
+    else singles.push(part(file.path, [file]));
+  }
+  const later = [...[...bundles].map(([bundle, inBundle]) => ({ ...part(bundle, inBundle), bundle: true })), ...singles];
+  return { name, folder, files, firstLoad, later, total: part('everything', files) };
+}
+
+export const citizenSide = (dist) => sideSizes(dist, SIDES[0]);
+export const staffSide = (dist) => sideSizes(dist, SIDES[1]);
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`.padStart(11);
+const row = (label, { raw, gzip, brotli }) => `${label.padEnd(62)}${kb(raw)}${kb(gzip)}${kb(brotli)}`;
+
+/// A side's sizes as lines of text (1 KB = 1024 bytes).
+export function formatSide({ name, folder, firstLoad, later, total }) {
+  const where = folder ? `dist/${folder}/` : 'dist/';
+  const lines = [`${`${name} side (${where})`.padEnd(62)}${'raw'.padStart(11)}${'gzip'.padStart(11)}${'brotli'.padStart(11)}`];
+  lines.push(row('  first load, in total', firstLoad));
+  for (const file of firstLoad.files) lines.push(row(`    ${file.path}`, file));
+  for (const url of firstLoad.missing) lines.push(`    MISSING: ${url} (named by the page, not built)`);
+  lines.push(`  later, each when needed${later.length ? '' : ': nothing'}`);
+  for (const laterPart of later) {
+    lines.push(row(`    ${laterPart.name}${laterPart.bundle ? ' (bundle)' : ''}`, laterPart));
+    if (laterPart.bundle) for (const file of laterPart.files) lines.push(row(`      ${file.path}`, file));
+  }
+  lines.push(row('  every file of the side', total));
+  return lines;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dist = process.argv[2] ?? 'dist';
-  print('citizen side (dist/)', citizenSide(dist));
-  print('staff side (dist/staff/)', staffSide(dist));
+  let missing = 0;
+  for (const side of SIDES) {
+    if (!existsSync(join(dist, side.folder, PAGE))) continue;
+    const sizes = sideSizes(dist, side);
+    console.log(`\n${formatSide(sizes).join('\n')}`);
+    missing += sizes.firstLoad.missing.length;
+  }
+  if (missing) {
+    console.error(`${basename(process.argv[1])}: ${missing} file(s) named by a page are not in the build`);
+    process.exitCode = 1;
+  }
 }

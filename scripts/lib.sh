@@ -10,6 +10,7 @@ TOOLS="${BARAZA_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/baraza-tools}"
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
 ESBUILD_VERSION=0.25.12
+TWIGGY_VERSION=0.8.0
 # The Python packages of the tests (tests/requirements.txt) live here, outside
 # the clone, so every clone on this machine reuses them.
 PYTHON_VENV="${BARAZA_PYTHON_VENV:-$TOOLS/python-venv}"
@@ -68,6 +69,15 @@ ensure_esbuild() {
     npm install --prefix "$TOOLS" --no-audit --no-fund "esbuild@$ESBUILD_VERSION"
   fi
   [ "$(esbuild --version)" = "$ESBUILD_VERSION" ]
+}
+
+# twiggy tells what each function and crate weighs in a wasm (scripts/wasm-size).
+ensure_twiggy() {
+  # It names itself twiggy-opt.
+  if [ "$(twiggy --version 2>/dev/null)" != "twiggy-opt $TWIGGY_VERSION" ]; then
+    step "installing twiggy $TWIGGY_VERSION"
+    cargo install twiggy --version "$TWIGGY_VERSION" --locked
+  fi
 }
 
 ensure_chromium() {
@@ -167,8 +177,9 @@ ensure_python_venv() {
   fi
 }
 
-# Builds the citizen app into dist/ exactly as citizens get it, then prints
-# the size of every file and the compressed total.
+# Builds the citizen app into dist/ and the staff side into dist/staff/
+# exactly as they are served, then prints what each side's first load and
+# each later part weigh (scripts/dist-size.mjs).
 build_app() {
   ensure_wasm_target
   ensure_trunk

@@ -1,13 +1,18 @@
 // Writes into a built `sw.js` the files its worker keeps on the phone and a
 // version made from their contents, from the build output itself: every file
-// of the citizen build but the worker and the staff side.
+// of the citizen build but the worker, the staff side and the compressed
+// copies (`.br`, `.gz`), which are the same files in another encoding that
+// the server chooses per request.
 //
-// Run by scripts/post-build.mjs, last. The staff build copies no `sw.js`
-// and is left as it is: staff screens are never kept on phones.
+// Run by scripts/post-build.mjs once every file is final, before the
+// compressed copies are written (the worker's own among them). The staff
+// build copies no `sw.js` and is left as it is: staff screens are never kept
+// on phones.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { isCompressedCopy } from './compress.mjs';
 
 const WORKER = 'sw.js';
 const STAFF = 'staff';
@@ -21,7 +26,7 @@ export function shellFiles(dir) {
       const inside = relative(dir, path).split(sep).join('/');
       if (statSync(path).isDirectory()) {
         if (inside !== STAFF) walk(path);
-      } else if (inside !== WORKER) {
+      } else if (inside !== WORKER && !isCompressedCopy(name)) {
         files.push(inside);
       }
     }

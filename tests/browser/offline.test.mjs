@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeCompressedCopies } from '../../scripts/compress.mjs';
 import { writePrecache } from '../../scripts/precache.mjs';
 import {
   axeViolations, controlled, copyOfBuild, launchBrowser, launchPhoneProfile, openPhonePage, recordsOnPhone, startServer,
@@ -247,11 +248,13 @@ describe('the app offline', () => {
     const [oldCache] = Object.keys(await shellCaches(page));
     assert.equal(await page.locator('[data-update-ready="true"]').count(), 0);
 
-    // A new build: another page, and the worker's list written again from it.
+    // A new build: another page, the worker's list written again from it, and
+    // both compressed again, as the server sends them.
     const marker = `<!-- build ${Date.now()} -->`;
     const index = join(dist, 'index.html');
     writeFileSync(index, readFileSync(index, 'utf8').replace('</body>', `${marker}</body>`));
     const version = writePrecache(dist);
+    writeCompressedCopies(dist, ['index.html', 'sw.js']);
     assert.ok(version && !oldCache.endsWith(version));
 
     // The next visit finds it; it waits, and the old version keeps running.

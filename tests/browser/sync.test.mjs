@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeCompressedCopies } from '../../scripts/compress.mjs';
 import { writePrecache } from '../../scripts/precache.mjs';
 import {
   axeViolations, controlled, copyOfBuild, launchBrowser, openPhonePage, recordsOnPhone, startServer, waitUntil,
@@ -262,6 +263,7 @@ describe('sync', () => {
     const index = join(dist, 'index.html');
     writeFileSync(index, readFileSync(index, 'utf8').replace('</body>', `${marker}</body>`));
     const version = writePrecache(dist);
+    writeCompressedCopies(dist, ['index.html', 'sw.js']);
     await page.reload();
     const notice = page.locator('[data-update-ready="true"]');
     await notice.waitFor();

@@ -2,9 +2,19 @@
 //! path so the app's own routes (`/c/water-services-2027`) load directly.
 //! Paths under `/staff` get the staff side's page, `dist/staff/index.html`:
 //! the staff screens are a bundle of their own that citizens never download.
+//!
+//! The build writes a brotli (`.br`) and a gzip (`.gz`) copy beside every
+//! file that compresses, at the tightest settings; each answer is the copy
+//! the client accepts (brotli first), or the file itself for a client that
+//! accepts neither, with the file's own `Content-Type`. Nothing here is
+//! compressed per request: that would cost CPU on every visit and give
+//! larger files.
+//!
 //! Files whose name carries a content hash are cached for good; everything
-//! else, the service worker `sw.js` above all, is checked on every visit, so
-//! that phones learn of a new version of the app as soon as it is deployed.
+//! else — every page, the service worker `sw.js` above all, the manifests,
+//! the language files — is revalidated on every visit (`Last-Modified`,
+//! answered `304` when unchanged), so that phones learn of a new version of
+//! the app as soon as it is deployed.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -12,6 +22,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use baraza_core::staff::is_staff_path;
 use tower::ServiceExt;
+use tower_http::services::fs::ServeFileSystemResponseBody;
 use tower_http::services::{ServeDir, ServeFile};
 
 use super::error::Error;
@@ -21,8 +32,13 @@ const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\
 <p>The app is not built. Run <code>scripts/run</code>, or <code>trunk build --release</code> and pass its \
 <code>dist/</code> to <code>baraza serve --dist</code>. The API is served under <code>/api/v1</code>.</p></html>";
 
-/// The citizen app's service worker (`public/sw.js`), which keeps the app on phones.
-const SERVICE_WORKER: &str = "/sw.js";
+const CACHED_FOR_GOOD: &str = "public, max-age=31536000, immutable";
+const REVALIDATED: &str = "no-cache";
+
+/// Marks the page answered for one of the app's own routes: a page is never
+/// cached for good, however much its path looks like a hashed file name.
+#[derive(Clone, Copy)]
+struct AppPage;
 
 pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
     // The API router answers its own unknown paths, except `/api/` itself,
@@ -36,22 +52,32 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     if !tokio::fs::metadata(&index).await.is_ok_and(|meta| meta.is_file()) {
         return (StatusCode::SERVICE_UNAVAILABLE, Html(NOT_BUILT)).into_response();
     }
+    let page = ServiceExt::<Request>::map_response(
+        ServeFile::new(index).precompressed_br().precompressed_gzip(),
+        |mut response: Response<ServeFileSystemResponseBody>| {
+            response.extensions_mut().insert(AppPage);
+            response
+        },
+    );
     // Folders are not files to serve: `/staff` is the staff page, not a
     // redirect to `/staff/`.
-    let files =
-        ServeDir::new(state.dist.as_path()).append_index_html_on_directories(false).fallback(ServeFile::new(index));
+    let files = ServeDir::new(state.dist.as_path())
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false)
+        .fallback(page);
     let mut response = match files.oneshot(request).await {
         Ok(response) => response.map(Body::new),
         Err(never) => match never {},
     };
-    let is_html =
-        response.headers().get(header::CONTENT_TYPE).is_some_and(|value| value.as_bytes().starts_with(b"text/html"));
-    let cache = if response.status().is_success() && !is_html && path != SERVICE_WORKER && is_fingerprinted(&path) {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // A 304 carries the caching of the answer it stands for.
+    let answered = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+    let is_page = response.extensions().get::<AppPage>().is_some() || path.ends_with(".html");
+    let cache = if answered && !is_page && is_fingerprinted(&path) { CACHED_FOR_GOOD } else { REVALIDATED };
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // Caches between the server and the phone must keep each encoding apart.
+    headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     response
 }
 

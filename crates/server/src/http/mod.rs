@@ -117,14 +117,14 @@ pub fn router(state: AppState) -> Router {
         .merge(sync::router())
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
-        .layer(middleware::from_fn_with_state(state.clone(), limits::limit_writes));
+        .layer(middleware::from_fn_with_state(state.clone(), limits::limit_writes))
+        // The API's JSON is compressed per answer (gzip or brotli, as the
+        // phone accepts); the app's files are compressed once by the build.
+        .layer(CompressionLayer::new());
     Router::new()
         .nest("/api", api)
         .merge(health::router())
         .fallback(app::serve)
-        // Every answer is compressed (gzip or brotli, as the phone accepts):
-        // the app's wasm and the JSON both shrink several times over.
-        .layer(CompressionLayer::new())
         // With RUST_LOG=tower_http=debug: method, path, status and time of
         // each request; never the client's address.
         .layer(TraceLayer::new_for_http())

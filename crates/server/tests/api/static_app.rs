@@ -1,40 +1,320 @@
-//! Serving the built app beside the API.
+//! Serving the built app beside the API: each file as the build compressed
+//! it, chosen by `Accept-Encoding`; cached for good when its name carries a
+//! content hash, revalidated on every visit otherwise.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::time::{Duration, SystemTime};
 
 use rstest::rstest;
 use rstest_reuse::apply;
 
-use crate::common::{databases, Database};
-
 use crate::common::*;
-use axum::http::{header, StatusCode};
+use crate::common::{databases, Database};
+use axum::body::Body;
+use axum::http::{header, HeaderName, Method, Request, StatusCode};
+
+/// What Chromium sends.
+const BROWSER: &str = "gzip, deflate, br, zstd";
+const CACHED_FOR_GOOD: &str = "public, max-age=31536000, immutable";
+
+const WASM: &str = "baraza-app-0123456789abcdef_bg.wasm";
+const JS: &str = "baraza-app-0123456789abcdef.js";
+const CSS: &str = "main-0123456789abcdef.css";
+const STAFF_WASM: &str = "staff/baraza-staff-0123456789abcdef_bg.wasm";
+
+/// The files of the built app that compress, each with the start of the
+/// `Content-Type` it is sent with.
+const COMPRESSED: [(&str, &str); 11] = [
+    ("index.html", "text/html"),
+    (WASM, "application/wasm"),
+    (JS, "text/javascript"),
+    (CSS, "text/css"),
+    ("sw.js", "text/javascript"),
+    ("manifest.webmanifest", "application/manifest+json"),
+    ("manifest.fr.webmanifest", "application/manifest+json"),
+    ("texts/fr.json", "application/json"),
+    ("staff/index.html", "text/html"),
+    (STAFF_WASM, "application/wasm"),
+    ("staff/texts/fr.json", "application/json"),
+];
+
+/// An image: compressed already, so the build writes no copies of it.
+const ICON: &str = "icons/icon-192.png";
+
+/// The bytes of a built file: the two pages as the server's tests know them,
+/// and something long enough to compress for the others.
+fn contents(path: &str) -> Vec<u8> {
+    match path {
+        "index.html" => INDEX_HTML.into(),
+        "staff/index.html" => STAFF_HTML.into(),
+        _ if path.ends_with(".wasm") => [&b"\0asm\x01\0\0\0"[..], &path.repeat(40).into_bytes()].concat(),
+        _ => format!("/* {path} */ {}", "{\"texte\": \"Participez à la consultation\"}".repeat(40)).into_bytes(),
+    }
+}
+
+fn brotli(bytes: &[u8]) -> Vec<u8> {
+    let mut compressed = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams::default();
+    brotli::BrotliCompress(&mut &bytes[..], &mut compressed, &params).unwrap();
+    compressed
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// Writes `bytes` as `path` in `dist`, with its `.br` and `.gz` copies.
+fn write_with_copies(dist: &Path, path: &str, bytes: &[u8]) {
+    let file = dist.join(path);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, bytes).unwrap();
+    std::fs::write(dist.join(format!("{path}.br")), brotli(bytes)).unwrap();
+    std::fs::write(dist.join(format!("{path}.gz")), gzip(bytes)).unwrap();
+}
+
+/// A server whose `dist/` holds a built app as the build writes it.
+async fn server_with_built_app(database: Database) -> TestServer {
+    let server = TestServer::start(database).await;
+    let dist = server.dir.path().join("dist");
+    for (path, _) in COMPRESSED {
+        write_with_copies(&dist, path, &contents(path));
+    }
+    std::fs::create_dir_all(dist.join("icons")).unwrap();
+    std::fs::write(dist.join(ICON), b"\x89PNG\r\n\x1a\n").unwrap();
+    server
+}
+
+async fn fetch(server: &TestServer, method: Method, path: &str, headers: &[(HeaderName, &str)]) -> Answer {
+    let mut request = Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        request = request.header(name, *value);
+    }
+    server.send(request.body(Body::empty()).unwrap()).await
+}
+
+async fn get_accepting(server: &TestServer, path: &str, accept_encoding: Option<&str>) -> Answer {
+    let headers: Vec<_> = accept_encoding.map(|accepted| (header::ACCEPT_ENCODING, accepted)).into_iter().collect();
+    fetch(server, Method::GET, path, &headers).await
+}
+
+fn header(answer: &Answer, name: HeaderName) -> Option<&str> {
+    answer.headers.get(name).map(|value| value.to_str().unwrap())
+}
+
+/// The body as the client reads it, decoded as its `Content-Encoding` says.
+fn decoded(answer: &Answer) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    match header(answer, header::CONTENT_ENCODING) {
+        None => bytes.clone_from(&answer.body),
+        Some("br") => {
+            brotli::Decompressor::new(&answer.body[..], 4096).read_to_end(&mut bytes).unwrap();
+        }
+        Some("gzip") => {
+            flate2::read::GzDecoder::new(&answer.body[..]).read_to_end(&mut bytes).unwrap();
+        }
+        Some(other) => panic!("unexpected Content-Encoding {other}"),
+    }
+    bytes
+}
+
+fn varies_by_encoding(answer: &Answer) -> bool {
+    answer
+        .headers
+        .get_all(header::VARY)
+        .iter()
+        .any(|value| value.to_str().unwrap().eq_ignore_ascii_case("accept-encoding"))
+}
 
 #[apply(databases)]
 #[tokio::test]
-async fn client_routes_get_index_html_uncached(#[case] database: Database) {
-    let server = TestServer::start(database).await;
-    for path in ["/", "/c/water-services-2027", "/index.html", "/levels/decide/"] {
-        let answer = server.get(path).await;
+async fn each_file_is_sent_as_the_copy_the_client_accepts_with_its_own_type(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
+    let dist = server.dir.path().join("dist");
+    let choices = [
+        (Some(BROWSER), Some("br")),
+        (Some("gzip, deflate"), Some("gzip")),
+        (Some("br;q=0, gzip"), Some("gzip")),
+        (Some("deflate"), None),
+        (Some("identity"), None),
+        (None, None),
+    ];
+    for (path, content_type) in COMPRESSED {
+        for (accepted, encoding) in choices {
+            let answer = get_accepting(&server, &format!("/{path}"), accepted).await;
+            let case = format!("{path} accepting {accepted:?}");
+            assert_eq!(answer.status, StatusCode::OK, "{case}");
+            assert_eq!(header(&answer, header::CONTENT_ENCODING), encoding, "{case}");
+            let sent = match encoding {
+                Some("br") => format!("{path}.br"),
+                Some(_) => format!("{path}.gz"),
+                None => path.to_owned(),
+            };
+            assert_eq!(answer.body, std::fs::read(dist.join(&sent)).unwrap(), "{case}: not {sent}");
+            assert_eq!(header(&answer, header::CONTENT_LENGTH), Some(answer.body.len().to_string().as_str()), "{case}");
+            assert!(header(&answer, header::CONTENT_TYPE).unwrap().starts_with(content_type), "{case}");
+            assert!(varies_by_encoding(&answer), "{case}");
+            assert_eq!(decoded(&answer), contents(path), "{case}");
+        }
+    }
+}
+
+#[apply(databases)]
+#[tokio::test]
+async fn files_the_build_did_not_compress_are_sent_as_they_are(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
+    let text = "User-agent: *\n".repeat(50);
+    std::fs::write(server.dir.path().join("dist/robots.txt"), &text).unwrap();
+    for path in ["/robots.txt", &format!("/{ICON}")] {
+        let answer = get_accepting(&server, path, Some(BROWSER)).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
-        assert_eq!(String::from_utf8_lossy(&answer.body), INDEX_HTML, "{path}");
-        assert!(answer.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"), "{path}");
-        assert_eq!(answer.headers[header::CACHE_CONTROL], "no-cache", "{path}");
+        assert_eq!(header(&answer, header::CONTENT_ENCODING), None, "{path}");
+        assert!(varies_by_encoding(&answer), "{path}");
+    }
+    assert_eq!(get_accepting(&server, "/robots.txt", Some(BROWSER)).await.body, text.as_bytes());
+}
+
+#[apply(databases)]
+#[tokio::test]
+async fn app_routes_get_the_page_compressed_and_revalidated(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
+    // The last looks like a hashed file name but names no file: it is a page.
+    for path in ["/", "/c/water-services-2027", "/levels/decide/", "/c/budget-0123456789abcdef"] {
+        for (accepted, encoding) in [(Some(BROWSER), Some("br")), (Some("gzip"), Some("gzip")), (None, None)] {
+            let answer = get_accepting(&server, path, accepted).await;
+            assert_eq!(answer.status, StatusCode::OK, "{path}");
+            assert_eq!(header(&answer, header::CONTENT_ENCODING), encoding, "{path} accepting {accepted:?}");
+            assert_eq!(decoded(&answer), INDEX_HTML.as_bytes(), "{path}");
+            assert!(header(&answer, header::CONTENT_TYPE).unwrap().starts_with("text/html"), "{path}");
+            assert_eq!(header(&answer, header::CACHE_CONTROL), Some("no-cache"), "{path}");
+            assert!(varies_by_encoding(&answer), "{path}");
+        }
     }
 }
 
 #[apply(databases)]
 #[tokio::test]
 async fn staff_routes_get_the_staff_page_and_its_own_files(#[case] database: Database) {
-    let server = TestServer::start(database).await;
+    let server = server_with_built_app(database).await;
     for path in ["/staff", "/staff/", "/staff/c/water-services-2027"] {
-        let answer = server.get(path).await;
+        let answer = get_accepting(&server, path, Some(BROWSER)).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
-        assert_eq!(String::from_utf8_lossy(&answer.body), STAFF_HTML, "{path}");
-        assert_eq!(answer.headers[header::CACHE_CONTROL], "no-cache", "{path}");
+        assert_eq!(header(&answer, header::CONTENT_ENCODING), Some("br"), "{path}");
+        assert_eq!(decoded(&answer), STAFF_HTML.as_bytes(), "{path}");
+        assert_eq!(header(&answer, header::CACHE_CONTROL), Some("no-cache"), "{path}");
     }
-    assert_eq!(String::from_utf8_lossy(&server.get("/staffroom").await.body), INDEX_HTML);
-    let wasm = server.get("/staff/baraza-staff-0123456789abcdef_bg.wasm").await;
+    assert_eq!(decoded(&get_accepting(&server, "/staffroom", Some(BROWSER)).await), INDEX_HTML.as_bytes());
+    let wasm = get_accepting(&server, &format!("/{STAFF_WASM}"), Some(BROWSER)).await;
     assert_eq!(wasm.status, StatusCode::OK);
-    assert_eq!(wasm.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(decoded(&wasm), contents(STAFF_WASM));
+    assert_eq!(header(&wasm, header::CACHE_CONTROL), Some(CACHED_FOR_GOOD));
+}
+
+#[apply(databases)]
+#[tokio::test]
+async fn hashed_files_are_cached_for_good_and_every_other_file_revalidated(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
+    for path in [WASM, JS, CSS, STAFF_WASM] {
+        let answer = get_accepting(&server, &format!("/{path}"), Some(BROWSER)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        assert_eq!(header(&answer, header::CACHE_CONTROL), Some(CACHED_FOR_GOOD), "{path}");
+    }
+    let revalidated = [
+        "index.html",
+        "sw.js",
+        "manifest.webmanifest",
+        "manifest.fr.webmanifest",
+        "texts/fr.json",
+        "staff/index.html",
+        "staff/texts/fr.json",
+        ICON,
+    ];
+    for path in revalidated {
+        let answer = get_accepting(&server, &format!("/{path}"), Some(BROWSER)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        assert_eq!(header(&answer, header::CACHE_CONTROL), Some("no-cache"), "{path}");
+    }
+}
+
+#[apply(databases)]
+#[tokio::test]
+async fn an_unchanged_file_is_answered_304_and_a_changed_one_sent_again(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
+    let paths = [
+        "/",
+        "/c/water-services-2027",
+        "/staff/c/water-services-2027",
+        "/sw.js",
+        "/texts/fr.json",
+        &format!("/{WASM}"),
+    ];
+    for path in paths {
+        for accepted in [Some(BROWSER), None] {
+            let first = get_accepting(&server, path, accepted).await;
+            let last_modified = header(&first, header::LAST_MODIFIED).expect("a Last-Modified date");
+            let mut headers = vec![(header::IF_MODIFIED_SINCE, last_modified)];
+            headers.extend(accepted.map(|accepted| (header::ACCEPT_ENCODING, accepted)));
+            let again = fetch(&server, Method::GET, path, &headers).await;
+            let case = format!("{path} accepting {accepted:?}");
+            assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{case}");
+            assert!(again.body.is_empty(), "{case}");
+            assert_eq!(header(&again, header::CACHE_CONTROL), header(&first, header::CACHE_CONTROL), "{case}");
+            assert!(varies_by_encoding(&again), "{case}");
+        }
+    }
+
+    // A new build of the page, written a minute later.
+    let first = get_accepting(&server, "/c/water-services-2027", Some(BROWSER)).await;
+    let last_modified = header(&first, header::LAST_MODIFIED).unwrap().to_owned();
+    let dist = server.dir.path().join("dist");
+    let page = format!("{INDEX_HTML}<!-- next build -->");
+    write_with_copies(&dist, "index.html", page.as_bytes());
+    for copy in ["index.html", "index.html.br", "index.html.gz"] {
+        let file = std::fs::File::options().write(true).open(dist.join(copy)).unwrap();
+        file.set_modified(SystemTime::now() + Duration::from_secs(60)).unwrap();
+    }
+    let headers = [(header::IF_MODIFIED_SINCE, last_modified.as_str()), (header::ACCEPT_ENCODING, BROWSER)];
+    let again = fetch(&server, Method::GET, "/c/water-services-2027", &headers).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(decoded(&again), page.as_bytes());
+}
+
+#[apply(databases)]
+#[tokio::test]
+async fn head_answers_what_get_would_without_the_body(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
+    let dist = server.dir.path().join("dist");
+    for (path, sent, content_type) in [
+        (format!("/{WASM}"), format!("{WASM}.br"), "application/wasm"),
+        ("/c/road".into(), "index.html.br".into(), "text/html"),
+    ] {
+        let answer = fetch(&server, Method::HEAD, &path, &[(header::ACCEPT_ENCODING, BROWSER)]).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        assert!(answer.body.is_empty(), "{path}");
+        assert_eq!(header(&answer, header::CONTENT_ENCODING), Some("br"), "{path}");
+        let length = std::fs::metadata(dist.join(&sent)).unwrap().len().to_string();
+        assert_eq!(header(&answer, header::CONTENT_LENGTH), Some(length.as_str()), "{path}");
+        assert!(header(&answer, header::CONTENT_TYPE).unwrap().starts_with(content_type), "{path}");
+        assert!(varies_by_encoding(&answer), "{path}");
+    }
+}
+
+#[apply(databases)]
+#[tokio::test]
+async fn api_answers_are_compressed_as_the_phone_accepts(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
+    for encoding in ["gzip", "br"] {
+        let answer = get_accepting(&server, "/api/v1/consultations", Some(encoding)).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(header(&answer, header::CONTENT_ENCODING), Some(encoding));
+        let json: serde_json::Value = serde_json::from_slice(&decoded(&answer)).unwrap();
+        assert!(json["consultations"].is_array());
+    }
+    let plain = server.get("/api/v1/consultations").await;
+    assert_eq!(header(&plain, header::CONTENT_ENCODING), None);
+    assert!(plain.json()["consultations"].is_array());
 }
 
 #[apply(databases)]
@@ -53,37 +333,6 @@ async fn unknown_api_paths_and_methods_are_json_errors(#[case] database: Databas
 
 #[apply(databases)]
 #[tokio::test]
-async fn fingerprinted_assets_are_cached_for_good_and_other_files_revalidated(#[case] database: Database) {
-    let server = TestServer::start(database).await;
-    let wasm = server.get("/baraza-app-0123456789abcdef_bg.wasm").await;
-    assert_eq!(wasm.status, StatusCode::OK);
-    assert_eq!(wasm.headers[header::CONTENT_TYPE], "application/wasm");
-    assert_eq!(wasm.headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
-
-    let manifest = server.get("/manifest.webmanifest").await;
-    assert_eq!(manifest.status, StatusCode::OK);
-    assert_eq!(manifest.body, b"{}");
-    assert_eq!(manifest.headers[header::CACHE_CONTROL], "no-cache");
-}
-
-#[apply(databases)]
-#[tokio::test]
-async fn answers_are_compressed_as_the_phone_accepts(#[case] database: Database) {
-    let server = TestServer::start(database).await;
-    for encoding in ["gzip", "br"] {
-        for path in ["/", "/api/v1/consultations"] {
-            let answer = server.get_with(path, (header::ACCEPT_ENCODING, encoding)).await;
-            assert_eq!(answer.status, StatusCode::OK, "{path}");
-            assert_eq!(answer.headers[header::CONTENT_ENCODING], encoding, "{path}");
-        }
-    }
-    let plain = server.get("/api/v1/consultations").await;
-    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
-    assert!(plain.json()["consultations"].is_array());
-}
-
-#[apply(databases)]
-#[tokio::test]
 async fn an_unbuilt_app_is_said_plainly_while_the_api_works(#[case] database: Database) {
     let server = TestServer::start(database).await;
     std::fs::remove_file(server.dir.path().join("dist/index.html")).unwrap();
@@ -91,21 +340,4 @@ async fn an_unbuilt_app_is_said_plainly_while_the_api_works(#[case] database: Da
     assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(String::from_utf8_lossy(&answer.body).contains("The app is not built"));
     assert_eq!(server.get("/api/v1/consultations").await.status, StatusCode::OK);
-}
-
-#[apply(databases)]
-#[tokio::test]
-async fn the_service_worker_and_manifest_are_revalidated_on_every_visit(#[case] database: Database) {
-    let server = TestServer::start(database).await;
-    let worker = "const VERSION = \"0123456789abcdef\";\n";
-    std::fs::write(server.dir.path().join("dist/sw.js"), worker).unwrap();
-    let answer = server.get("/sw.js").await;
-    assert_eq!(answer.status, StatusCode::OK);
-    assert_eq!(String::from_utf8_lossy(&answer.body), worker);
-    assert!(answer.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/javascript"));
-    assert_eq!(answer.headers[header::CACHE_CONTROL], "no-cache");
-
-    let manifest = server.get("/manifest.webmanifest").await;
-    assert_eq!(manifest.headers[header::CONTENT_TYPE], "application/manifest+json");
-    assert_eq!(manifest.headers[header::CACHE_CONTROL], "no-cache");
 }
