@@ -154,32 +154,33 @@ pub async fn hide(
     by: &str,
     now: OffsetDateTime,
 ) -> Result<ModeratedComment, StoreError> {
-    let mut tx = store.begin_write().await?;
-    on!(&mut tx, |c| sqlx::query(
-        "UPDATE comments SET hidden = TRUE, hidden_reason = $2, hidden_by = $3, hidden_at = $4 WHERE id = $1"
-    )
-    .bind(id.as_bytes().as_slice())
-    .bind(reason)
-    .bind(by)
-    .bind(millis(now))
-    .execute(c)
-    .await
-    .map(|done| done.rows_affected()))?;
-    let comment = one(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(comment)
+    moderate(store, id, Some((reason, by, now))).await
 }
 
 /// Shows a hidden comment again.
 pub async fn restore(store: &Store, id: Uuid) -> Result<ModeratedComment, StoreError> {
+    moderate(store, id, None).await
+}
+
+/// Hides the comment `id` (why, by whom, when) or shows it again (`None`),
+/// and answers it as it then is.
+async fn moderate(
+    store: &Store,
+    id: Uuid,
+    hidden: Option<(&str, &str, OffsetDateTime)>,
+) -> Result<ModeratedComment, StoreError> {
     let mut tx = store.begin_write().await?;
     on!(&mut tx, |c| sqlx::query(
-        "UPDATE comments SET hidden = FALSE, hidden_reason = NULL, hidden_by = NULL, hidden_at = NULL WHERE id = $1",
+        "UPDATE comments SET hidden = $2, hidden_reason = $3, hidden_by = $4, hidden_at = $5 WHERE id = $1"
     )
     .bind(id.as_bytes().as_slice())
+    .bind(hidden.is_some())
+    .bind(hidden.map(|(reason, _, _)| reason))
+    .bind(hidden.map(|(_, by, _)| by))
+    .bind(hidden.map(|(_, _, at)| millis(at)))
     .execute(c)
     .await
-    .map(|done| done.rows_affected()))?;
+    .map(drop))?;
     let comment = one(&mut tx, id).await?;
     tx.commit().await?;
     Ok(comment)

@@ -43,13 +43,9 @@ fn vote(n: usize) -> (String, serde_json::Value) {
     (participant, ballot(&new_id(), WATER, "tariff", json!({"choice": "flat"})))
 }
 
-#[apply(databases)]
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn requests_that_wait_share_one_transaction(#[case] database: Database) {
-    const PHONES: usize = 20;
-    let server = Arc::new(TestServer::start(database).await);
-    let blocker = block_the_writer(&server).await;
-    let phones: Vec<_> = (0..PHONES)
+/// `phones` phones voting at once: their answers, when they come.
+fn phones_voting(server: &Arc<TestServer>, phones: usize) -> Vec<tokio::task::JoinHandle<Vec<serde_json::Value>>> {
+    (0..phones)
         .map(|n| {
             let server = server.clone();
             tokio::spawn(async move {
@@ -57,7 +53,16 @@ async fn requests_that_wait_share_one_transaction(#[case] database: Database) {
                 server.sync(&participant, &[ballot]).await
             })
         })
-        .collect();
+        .collect()
+}
+
+#[apply(databases)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn requests_that_wait_share_one_transaction(#[case] database: Database) {
+    const PHONES: usize = 20;
+    let server = Arc::new(TestServer::start(database).await);
+    let blocker = block_the_writer(&server).await;
+    let phones = phones_voting(&server, PHONES);
     until_waiting(&server, PHONES as f64).await;
     blocker.commit().await.unwrap();
     for phone in phones {
@@ -75,15 +80,7 @@ async fn requests_that_wait_share_one_transaction(#[case] database: Database) {
 async fn a_full_queue_answers_503_with_retry_after_and_stores_nothing_of_it(#[case] database: Database) {
     let server = Arc::new(TestServer::start(database).await.with_write_queue(2));
     let blocker = block_the_writer(&server).await;
-    let waiting: Vec<_> = (0..2)
-        .map(|n| {
-            let server = server.clone();
-            tokio::spawn(async move {
-                let (participant, ballot) = vote(n);
-                server.sync(&participant, &[ballot]).await
-            })
-        })
-        .collect();
+    let waiting = phones_voting(&server, 2);
     until_waiting(&server, 2.0).await;
     let (participant, refused) = vote(2);
     let body = json!({ "participant": participant, "actions": [refused] }).to_string();
