@@ -96,12 +96,11 @@ async fn run(args: Args) -> Result<(), Failure> {
     std::fs::create_dir_all(&folder)?;
     let sqlite = folder.join("bench.db");
     let outcome =
-        bench(&args, "SQLite (WAL, synchronous=FULL)", sqlite.to_str().ok_or("a path that is not UTF-8")?, &folder)
-            .await;
+        bench(&args, "SQLite (WAL, synchronous=FULL)", sqlite.to_str().ok_or("a path that is not UTF-8")?).await;
     let outcome = match (outcome, &args.postgres) {
         (Ok(()), Some(server)) => {
-            let (url, drop) = new_postgres_database(server, "bench").await?;
-            let outcome = bench(&args, "PostgreSQL", &url, &folder).await;
+            let (url, drop) = new_postgres_database(server).await?;
+            let outcome = bench(&args, "PostgreSQL", &url).await;
             drop.await?;
             outcome
         }
@@ -114,9 +113,8 @@ async fn run(args: Args) -> Result<(), Failure> {
 /// A new database in the PostgreSQL server `server`: its URL, and what drops it.
 async fn new_postgres_database(
     server: &str,
-    purpose: &str,
 ) -> Result<(String, impl std::future::Future<Output = Result<(), Failure>>), Failure> {
-    let name = format!("baraza_{purpose}_{}", std::process::id());
+    let name = format!("baraza_bench_{}", std::process::id());
     let admin = sqlx::PgPool::connect(server).await?;
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await?;
     let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
@@ -127,8 +125,12 @@ async fn new_postgres_database(
     }))
 }
 
-async fn bench(args: &Args, title: &str, database: &str, folder: &std::path::Path) -> Result<(), Failure> {
-    println!("\n== {title}");
+async fn bench(args: &Args, title: &str, database: &str) -> Result<(), Failure> {
+    println!(
+        "\n== {title} ({} cores, load average {})",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        load()
+    );
     publish(database).await?;
     let mut server = Server::start(database)?;
     let address = server.address.clone();
@@ -153,15 +155,16 @@ async fn bench(args: &Args, title: &str, database: &str, folder: &std::path::Pat
         stored += run.ballots;
         println!("  {phones:>4} phones, {per_second:>6} ballots/s due: {} | {}", run.line(), writer.line());
     }
-    let filling = Instant::now();
-    let fill = args.fill.saturating_sub(stored);
-    let run = fill_up(&address, fill).await?;
-    stored += run.ballots;
-    println!(
-        "filled to {stored} ballots in {:.0} s ({:.0} ballots/s, 256 phones, 20 per request)",
-        filling.elapsed().as_secs_f64(),
-        run.rate()
-    );
+    if stored < args.fill {
+        let filling = Instant::now();
+        let run = fill_up(&address, args.fill - stored).await?;
+        stored += run.ballots;
+        println!(
+            "filled to {stored} ballots in {:.0} s ({:.0} ballots/s, 256 phones, 20 per request)",
+            filling.elapsed().as_secs_f64(),
+            run.rate()
+        );
+    }
     let mut reads = Vec::new();
     for _ in 0..21 {
         let started = Instant::now();
@@ -189,10 +192,11 @@ async fn bench(args: &Args, title: &str, database: &str, folder: &std::path::Pat
     );
     counting(&address, args).await?;
     server.stop()?;
-    let ceiling = insert_ceiling(database, folder, args.ceiling_rows).await?;
+    let ceiling = insert_ceiling(database, args.ceiling_rows).await?;
     println!(
-        "raw insert ceiling of the same rows, same settings, 1,000 rows a transaction: {ceiling:.0} rows/s; best HTTP run {best:.0} ballots/s = {:.2} of it",
-        best / ceiling
+        "raw insert ceiling of the same rows into the same database, same settings, 1,000 rows a transaction: {ceiling:.0} rows/s; best HTTP run {best:.0} ballots/s = {:.2} of it (load average now {})",
+        best / ceiling,
+        load()
     );
     Ok(())
 }
@@ -718,41 +722,32 @@ async fn disk_size(database: &str) -> Result<u64, Failure> {
 }
 
 /// Rows per second when the same rows as the server's are written straight
-/// into a new database, opened with the same settings, 1,000 rows to a
-/// transaction, through one connection.
-async fn insert_ceiling(database: &str, folder: &std::path::Path, rows: usize) -> Result<f64, Failure> {
-    let (target, dropping) = if database.starts_with("postgres") {
-        let server = database.rsplit_once('/').map_or(database, |(base, _)| base).to_owned() + "/postgres";
-        let (url, dropping) = new_postgres_database(&server, "ceiling").await?;
-        (url, Some(dropping))
-    } else {
-        (folder.join("ceiling.db").to_str().ok_or("a path that is not UTF-8")?.to_owned(), None)
-    };
-    let store = Store::open(&target).await?;
+/// into the database the server used, once it has stopped, opened with the
+/// same settings: 1,000 rows to a transaction, through one connection.
+async fn insert_ceiling(database: &str, rows: usize) -> Result<f64, Failure> {
+    let store = Store::open(database).await?;
     let content = r#"{"choice":"option-3"}"#;
     let started = Instant::now();
     let mut written = 0;
     while written < rows {
         let now = OffsetDateTime::now_utc().unix_timestamp() * 1000;
-        let chunk: Vec<(Vec<u8>, Vec<u8>, Vec<u8>)> = (0..1000)
+        let chunk: Vec<(Uuid, Uuid, [u8; 8])> = (0..1000)
             .map(|_| {
-                (
-                    Uuid::new_v4().as_bytes().to_vec(),
-                    Uuid::new_v4().as_bytes().to_vec(),
-                    Uuid::new_v4().as_bytes()[..8].to_vec(),
-                )
+                let receipt = Uuid::new_v4();
+                (Uuid::new_v4(), Uuid::new_v4(), receipt.as_bytes()[..8].try_into().expect("8 of 16 bytes"))
             })
             .collect();
         let mut tx = store.begin_write().await?;
         baraza_server::on!(&mut tx, |c| {
             let mut query = sqlx::QueryBuilder::new(
-                "INSERT INTO actions (consultation, participant, id, kind, item, standing, content, cast_at, received_at, receipt) ",
+                "INSERT INTO actions
+                 (consultation, participant, id, kind, item, standing, content, cast_at, received_at, receipt) ",
             );
             query.push_values(&chunk, |mut values, (participant, id, receipt)| {
                 values
                     .push_bind(1i64)
-                    .push_bind(participant.as_slice())
-                    .push_bind(id.as_slice())
+                    .push_bind(participant.as_bytes().as_slice())
+                    .push_bind(id.as_bytes().as_slice())
                     .push_bind(0i16)
                     .push_bind(1i64)
                     .push_bind(true)
@@ -768,10 +763,15 @@ async fn insert_ceiling(database: &str, folder: &std::path::Path, rows: usize) -
     }
     let rate = written as f64 / started.elapsed().as_secs_f64();
     store.close().await;
-    if let Some(dropping) = dropping {
-        dropping.await?;
-    }
     Ok(rate)
+}
+
+/// The machine's load averages (1, 5 and 15 minutes): the benchmark's
+/// figures are worth what the machine gave it.
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".to_owned())
 }
 
 fn ms(took: Duration) -> String {
