@@ -185,7 +185,7 @@ mod reference {
             for &v in &supporters[i] {
                 let pay = rho.min(left[v]);
                 left[v] -= pay;
-                }
+            }
             selected.push(i);
         }
         EqualSharesRun { selected, budget_per_voter }
