@@ -88,6 +88,65 @@ ensure_chromium() {
   fi
 }
 
+# The newest PostgreSQL server programs Debian installed, installing them
+# first if there are none.
+postgres_bin() {
+  local initdb
+  initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -z "$initdb" ]; then
+    step "installing PostgreSQL from Debian"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+    initdb=$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)
+  fi
+  dirname "$initdb"
+}
+
+# Starts a throwaway PostgreSQL cluster in a temporary folder, on a free
+# loopback port, with the server settings given (`-c name=value` …); exports
+# its URL as POSTGRES_URL and stops it and removes the folder when the
+# script exits. PostgreSQL refuses to run as root, so as root the cluster
+# runs as the `postgres` user.
+start_postgres() {
+  local settings=$1 bin folder as port
+  bin=$(postgres_bin)
+  folder=$(mktemp -d "${TMPDIR:-/tmp}/baraza-postgres.XXXXXX")
+  as=()
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres: "$folder"
+    as=(runuser -u postgres --)
+  fi
+  "${as[@]}" "$bin/initdb" --pgdata "$folder/data" --username postgres --auth trust --no-sync >/dev/null
+  POSTGRES_STOP=("${as[@]}" "$bin/pg_ctl" --pgdata "$folder/data" --mode immediate --silent stop)
+  POSTGRES_FOLDER=$folder
+  trap stop_test_postgres EXIT
+  # A port that another program holds makes the start fail: try another.
+  for _ in $(seq 1 20); do
+    port=$((20000 + RANDOM % 40000))
+    if "${as[@]}" "$bin/pg_ctl" --pgdata "$folder/data" --log "$folder/log" --wait --silent start \
+      --options "-c listen_addresses=127.0.0.1 -p $port -k $folder -c max_connections=400 $settings"; then
+      POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+      return
+    fi
+  done
+  cat "$folder/log" >&2
+  return 1
+}
+
+# A cluster for the server tests, as BARAZA_TEST_POSTGRES. It is made for
+# speed, not for keeping data: no flush to disk (the tests stop the server,
+# never the database's machine).
+start_test_postgres() {
+  start_postgres "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  export BARAZA_TEST_POSTGRES=$POSTGRES_URL
+  echo "PostgreSQL for the tests: $BARAZA_TEST_POSTGRES"
+}
+
+stop_test_postgres() {
+  "${POSTGRES_STOP[@]}" || true
+  rm -rf "$POSTGRES_FOLDER"
+}
+
 ensure_node_packages() {
   if [ ! -d "$ROOT/tests/node_modules/playwright-core" ] ||
      [ "$ROOT/tests/package-lock.json" -nt "$ROOT/tests/node_modules/.package-lock.json" ]; then

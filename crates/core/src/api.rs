@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::ballot::Ballot;
 use crate::count::{self, Candidate, Round};
 use crate::definition::{BudgetMethod, Consultation, Item, Level, RankingMethod, Status};
 use crate::localized::Localized;
@@ -178,35 +177,28 @@ impl ItemResult {
         result
     }
 
-    /// Whether [`ItemResult::count_ballots`] needs this item's ballots: the
+    /// Whether [`ItemResult::count_profile`] needs this item's ballots: the
     /// methods of rankings and budgets read every ballot, not counters.
     pub fn needs_ballots(item: &Item) -> bool {
         matches!(item, Item::Ranking { .. } | Item::Budget { .. })
     }
 
     /// Adds the outcome of a ranking's or budget's declared counting method,
-    /// computed from every standing ballot of the item. Ballots of another
-    /// shape are not counted (they cannot be stored: the server checks them).
-    pub fn count_ballots(&mut self, item: &Item, ballots: &[Ballot]) {
+    /// counted from the item's profile: each distinct ballot as
+    /// [`count::counted_as`] writes it, with how many voters cast it.
+    pub fn count_profile(&mut self, item: &Item, profile: &[(Vec<String>, u64)]) {
         match item {
             Item::Ranking { options, method, .. } => {
                 let candidates: Vec<String> = options.iter().map(|o| o.id.clone()).collect();
-                let rankings: Vec<Vec<String>> = ballots
-                    .iter()
-                    .filter_map(|b| match b {
-                        Ballot::Ranking { ranking } => Some(ranking.clone()),
-                        _ => None,
-                    })
-                    .collect();
                 self.method = Some(method.as_str().to_owned());
                 match method {
                     RankingMethod::InstantRunoff => {
-                        let counted = count::instant_runoff(&candidates, &rankings);
+                        let counted = count::instant_runoff_of(&candidates, profile);
                         self.rounds = Some(counted.rounds);
                         self.winner = counted.winner;
                     }
                     RankingMethod::Borda => {
-                        let counted = count::borda(&candidates, &rankings);
+                        let counted = count::borda_of(&candidates, profile);
                         self.scores = Some(counted.scores);
                         self.winner = counted.winner;
                     }
@@ -215,17 +207,10 @@ impl ItemResult {
             Item::Budget { projects, method, completion_step, total, .. } => {
                 let candidates: Vec<Candidate> =
                     projects.iter().map(|p| Candidate { id: p.id.clone(), cost: p.cost }).collect();
-                let approvals: Vec<Vec<String>> = ballots
-                    .iter()
-                    .filter_map(|b| match b {
-                        Ballot::Projects { projects } => Some(projects.clone()),
-                        _ => None,
-                    })
-                    .collect();
                 let counted = match method {
-                    BudgetMethod::Greedy => count::greedy(&candidates, *total, &approvals),
+                    BudgetMethod::Greedy => count::greedy_of(&candidates, *total, profile),
                     BudgetMethod::EqualShares => {
-                        count::equal_shares_with(&candidates, *total, &approvals, completion_step.unwrap_or_default())
+                        count::equal_shares_of(&candidates, *total, profile, completion_step.unwrap_or_default())
                     }
                 };
                 self.method = Some(method.as_str().to_owned());

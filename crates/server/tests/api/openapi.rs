@@ -2,6 +2,11 @@
 //! lists is called and must reach a handler; and the problems of a refused
 //! definition as core writes them.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use axum::http::StatusCode;
 use baraza_core::staff::Role;
 use baraza_core::validate::{Problem, Rule, Severity};
@@ -9,9 +14,10 @@ use serde_json::Value;
 
 use crate::common::*;
 
+#[apply(databases)]
 #[tokio::test]
-async fn every_documented_operation_reaches_a_route() {
-    let server = TestServer::start().await;
+async fn every_documented_operation_reaches_a_route(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let answer = server.get("/api/v1/openapi.json").await;
     assert_eq!(answer.status, StatusCode::OK);
     let document = answer.json();
@@ -36,9 +42,10 @@ async fn every_documented_operation_reaches_a_route() {
     assert!(operations >= 22, "{operations} operations");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn the_problem_schema_has_every_field_core_writes() {
-    let server = TestServer::start().await;
+async fn the_problem_schema_has_every_field_core_writes(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let document = server.get("/api/v1/openapi.json").await.json();
     let schema = &document["components"]["schemas"]["Problem"];
     let problem = Problem::new(Severity::Error, "items[1].min", Rule::MinOverMax { min: 3, max: 2 });
