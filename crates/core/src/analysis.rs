@@ -104,7 +104,7 @@ impl HideRequest {
     /// hidden without a reason its author could be told.
     pub fn checked_reason(&self) -> Result<&str, ReasonError> {
         let reason = self.reason.trim();
-        if reason.is_empty() {
+        if crate::bounds::is_blank(reason) {
             Err(ReasonError::Missing)
         } else if reason.chars().count() > HIDE_REASON_MAX_CHARS {
             Err(ReasonError::TooLong)
@@ -267,6 +267,7 @@ mod tests {
         let request = |reason: &str| HideRequest { reason: reason.to_owned() };
         assert_eq!(request("  spam ").checked_reason(), Ok("spam"));
         assert_eq!(request(" \n\t").checked_reason(), Err(ReasonError::Missing));
+        assert_eq!(request("\u{200B}\u{2060}").checked_reason(), Err(ReasonError::Missing));
         assert_eq!(request(&"x".repeat(HIDE_REASON_MAX_CHARS + 1)).checked_reason(), Err(ReasonError::TooLong));
         assert!(request(&"é".repeat(HIDE_REASON_MAX_CHARS)).checked_reason().is_ok());
     }

@@ -168,7 +168,7 @@ impl ItemResult {
             Item::Scale { min, max, .. } => {
                 let counts = zeroed((*min..=*max).map(|v| v.to_string()).collect());
                 let distribution: Vec<(i64, u64)> =
-                    (*min..=*max).map(|v| (i64::from(v), counts[&v.to_string()])).collect();
+                    (*min..=*max).map(|v| (i64::from(v), counts.get(&v.to_string()).copied().unwrap_or(0))).collect();
                 result.mean = mean(&distribution);
                 result.median = median(&distribution);
                 result.counts = Some(counts);

@@ -81,7 +81,7 @@ impl Batch<'_> {
         tx: &mut Transaction<'_, Sqlite>,
         raw: &serde_json::Value,
     ) -> sqlx::Result<ActionResult> {
-        let action = match Action::parse(raw) {
+        let action = match Action::parse(raw, self.now) {
             Ok(action) => action,
             Err((id, rejection)) => return Ok(ActionResult::rejected(id, rejection)),
         };

@@ -30,3 +30,4 @@ mod sync_concurrency;
 mod sync_deadlines;
 mod sync_rate_limit;
 mod sync_requests;
+mod sync_times;
