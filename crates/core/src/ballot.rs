@@ -9,6 +9,7 @@ use crate::bounds::{check_text, TextFault};
 use crate::definition::{selection_bounds, Item};
 use crate::sync::{RejectCode, Rejection};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Answer {
@@ -30,6 +31,7 @@ impl Answer {
 /// A citizen's answer to one item. The JSON shape tells the variant apart:
 /// `{"choice": "id"}`, `{"choices": […]}`, `{"answer": "yes"}`, `{"value": 4}`,
 /// `{"ranking": […]}`, `{"projects": […]}`, `{"text": "…"}`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged, deny_unknown_fields)]
 pub enum Ballot {

@@ -17,11 +17,15 @@ pub const MAX_ACTIONS_PER_BATCH: usize = 500;
 
 /// `POST /api/v1/sync`. Actions stay raw JSON here so that one malformed
 /// action is rejected on its own while the rest of the batch is still counted.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SyncRequest {
     pub participant: Uuid,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// Each one an [`Action`]; read one at a time, so that one the server
+    /// cannot read is refused on its own.
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<Action>", length(max = MAX_ACTIONS_PER_BATCH)))]
     pub actions: Vec<serde_json::Value>,
 }
 
@@ -35,6 +39,7 @@ impl SyncRequest {
 
 /// One citizen action, identified by a UUID the device made, so that sending
 /// it twice counts once.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     pub id: Uuid,
@@ -43,6 +48,7 @@ pub struct Action {
     pub kind: ActionKind,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ActionKind {
@@ -51,6 +57,7 @@ pub enum ActionKind {
         ballot: Ballot,
         /// When the citizen cast it, by the device's clock.
         #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::DateTime>"))]
         cast_at: Option<OffsetDateTime>,
     },
     Comment {
@@ -71,6 +78,7 @@ pub enum ActionKind {
     },
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReactionValue {
@@ -116,6 +124,7 @@ impl Action {
 
 /// Why an action was not counted. The code is stable; the app shows its own
 /// translation of it, the message is for people reading the API.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RejectCode {
@@ -293,11 +302,13 @@ fn find_item<'a>(consultation: &'a Consultation, item: &str) -> Result<&'a Item,
 }
 
 /// The server's answer to a sync: one result per action, in order.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncResponse {
     pub results: Vec<ActionResult>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionStatus {
@@ -309,6 +320,7 @@ pub enum ActionStatus {
     Rejected,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionResult {
     pub id: String,
@@ -320,6 +332,7 @@ pub struct ActionResult {
 }
 
 /// The reason an action was rejected, as sent to the device.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionError {
     pub code: RejectCode,

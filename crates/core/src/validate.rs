@@ -15,6 +15,7 @@ use crate::bounds::{self, TextFault};
 use crate::definition::{BudgetMethod, Consultation, Eligibility, Item, Level};
 use crate::localized::Localized;
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -25,6 +26,10 @@ pub enum Severity {
 }
 
 /// One thing wrong with a definition, at a JSON path such as `items[2].options`.
+/// Its `code` names the rule broken and `values` the values its message
+/// names, so a client can say it in its own language; codes may be added,
+/// and a client shows `message` for one it does not know.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     pub severity: Severity,
