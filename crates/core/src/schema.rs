@@ -95,27 +95,12 @@ mod tests {
         }
     }
 
-    /// Every `$ref` of the API's schemas names one of them.
+    /// The bodies the API reads and writes are there by their types' names,
+    /// with the types they are made of (the server's tests check that every
+    /// reference of its document resolves).
     #[test]
-    fn every_api_schema_refers_only_to_api_schemas() {
+    fn the_api_schemas_are_named_after_their_types() {
         let schemas = api_schemas();
-        fn refs<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
-            match value {
-                Value::Object(fields) => {
-                    found.extend(fields.get("$ref").and_then(Value::as_str));
-                    fields.values().for_each(|field| refs(field, found));
-                }
-                Value::Array(values) => values.iter().for_each(|value| refs(value, found)),
-                _ => {}
-            }
-        }
-        let mut found = Vec::new();
-        schemas.values().for_each(|schema| refs(schema, &mut found));
-        assert!(found.len() > 10, "{found:?}");
-        for reference in found {
-            let name = reference.strip_prefix("#/components/schemas/").unwrap_or_else(|| panic!("{reference}"));
-            assert!(schemas.contains_key(name), "{reference} names no schema");
-        }
         for name in ["SyncRequest", "Action", "Ballot", "ApiError", "Problem", "ReceiptCheck", "Consultation"] {
             assert!(schemas.contains_key(name), "{name} is missing");
         }
