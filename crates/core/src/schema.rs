@@ -65,6 +65,7 @@ pub fn api_schemas() -> Map<String, Value> {
         api::CommentsPage,
         api::ApiError,
         sync::SyncRequest,
+        sync::Action,
         sync::SyncResponse,
         staff::StaffMember,
         admin::AdminConsultationList,

@@ -23,9 +23,10 @@ pub struct SyncRequest {
     pub participant: Uuid,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// Each one an [`Action`]; read one at a time, so that one the server
-    /// cannot read is refused on its own.
-    #[cfg_attr(feature = "schema", schemars(with = "Vec<Action>", length(max = MAX_ACTIONS_PER_BATCH)))]
+    /// Each one an `Action` (see its schema). Any JSON value is taken here:
+    /// each is read on its own, and one that is not an action is answered
+    /// `rejected` with `invalid_action` while the others are counted.
+    #[cfg_attr(feature = "schema", schemars(length(max = MAX_ACTIONS_PER_BATCH)))]
     pub actions: Vec<serde_json::Value>,
 }
 
