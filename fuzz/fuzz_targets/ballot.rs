@@ -44,7 +44,8 @@ fn admitted(item: &Item, ballot: &Ballot) {
             assert!((i64::from(*min)..=i64::from(*max)).contains(&value));
         }
         Item::Budget { projects, total, .. } => {
-            let cost: u64 = keys.iter().map(|key| projects.iter().find(|p| &p.id == key).expect("a project").cost).sum();
+            let cost: u64 =
+                keys.iter().map(|key| projects.iter().find(|p| &p.id == key).expect("a project").cost).sum();
             assert!(cost <= *total);
         }
         Item::YesNo { .. } => assert_eq!(keys.len(), 1),
@@ -73,7 +74,14 @@ fn item(input: &mut Unstructured) -> Result<Item> {
         1 => Item::SingleChoice { id, title, options },
         2 => Item::MultipleChoice { id, title, min: input.arbitrary()?, max: input.arbitrary()?, options },
         3 => Item::YesNo { id, title },
-        4 => Item::Scale { id, title, min: input.arbitrary()?, max: input.arbitrary()?, min_label: None, max_label: None },
+        4 => Item::Scale {
+            id,
+            title,
+            min: input.arbitrary()?,
+            max: input.arbitrary()?,
+            min_label: None,
+            max_label: None,
+        },
         5 => Item::Ranking {
             id,
             title,
@@ -83,13 +91,19 @@ fn item(input: &mut Unstructured) -> Result<Item> {
         6 => {
             let total = amount(input)?;
             let projects = (0..count)
-                .map(|n| Ok(Project { id: format!("p{n}"), cost: amount(input)?, label: text("Project"), description: None }))
+                .map(|n| {
+                    Ok(Project { id: format!("p{n}"), cost: amount(input)?, label: text("Project"), description: None })
+                })
                 .collect::<Result<_>>()?;
             Item::Budget {
                 id,
                 title,
                 method: *input.choose(&[BudgetMethod::Greedy, BudgetMethod::EqualShares])?,
-                completion_step: *input.choose(&[None, Some(CompletionStep::SharePercent), Some(CompletionStep::CurrencyUnit)])?,
+                completion_step: *input.choose(&[
+                    None,
+                    Some(CompletionStep::SharePercent),
+                    Some(CompletionStep::CurrencyUnit),
+                ])?,
                 total,
                 currency: "TZS".to_owned(),
                 projects,
