@@ -5,6 +5,8 @@
 //! against them where they are read, so that no count, sum, deadline or
 //! stored time downstream can overflow or leave the calendar.
 
+use icu_properties::props::DefaultIgnorableCodePoint;
+use icu_properties::CodePointSetData;
 use time::macros::datetime;
 use time::OffsetDateTime;
 
@@ -86,41 +88,13 @@ fn is_forbidden_control(c: char) -> bool {
 }
 
 /// Whether a text shows nothing: every character is white space, a control
-/// character, or invisible (Unicode's default-ignorable code points, such as
-/// zero-width spaces, joiners, direction marks, variation selectors and the
-/// Hangul fillers, and the blank Braille pattern).
+/// character, or invisible: one of Unicode's default-ignorable code points
+/// (zero-width spaces and joiners, direction marks, variation selectors,
+/// the Hangul fillers, tags…), or U+2800, the blank Braille pattern, which
+/// is a symbol yet draws nothing.
 pub fn is_blank(text: &str) -> bool {
-    text.chars().all(|c| c.is_whitespace() || c.is_control() || is_invisible(c))
-}
-
-/// Unicode's `Default_Ignorable_Code_Point` property (DerivedCoreProperties,
-/// stable since Unicode 4: new ones are only ever assigned inside these
-/// ranges), plus U+2800, the blank Braille pattern, which draws nothing yet
-/// is a symbol. Written out because these twenty ranges are all that is
-/// needed of Unicode's tables, and the citizen app, which runs this check
-/// before sending a comment, downloads every byte of what core uses.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        u32::from(c),
-        0x00AD
-            | 0x034F
-            | 0x061C
-            | 0x115F..=0x1160
-            | 0x17B4..=0x17B5
-            | 0x180B..=0x180F
-            | 0x200B..=0x200F
-            | 0x202A..=0x202E
-            | 0x2060..=0x206F
-            | 0x2800
-            | 0x3164
-            | 0xFE00..=0xFE0F
-            | 0xFEFF
-            | 0xFFA0
-            | 0xFFF0..=0xFFF8
-            | 0x1BCA0..=0x1BCA3
-            | 0x1D173..=0x1D17A
-            | 0xE0000..=0xE0FFF
-    )
+    let invisible = CodePointSetData::new::<DefaultIgnorableCodePoint>();
+    text.chars().all(|c| c.is_whitespace() || c.is_control() || c == '\u{2800}' || invisible.contains(c))
 }
 
 #[cfg(test)]
