@@ -11,6 +11,7 @@ TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
 ESBUILD_VERSION=0.25.12
 TWIGGY_VERSION=0.8.0
+CARGO_FUZZ_VERSION=0.13.2
 # The Python packages of the tests (tests/requirements.txt) live here, outside
 # the clone, so every clone on this machine reuses them.
 PYTHON_VENV="${BARAZA_PYTHON_VENV:-$TOOLS/python-venv}"
@@ -78,6 +79,36 @@ ensure_twiggy() {
     step "installing twiggy $TWIGGY_VERSION"
     cargo install twiggy --version "$TWIGGY_VERSION" --locked
   fi
+}
+
+# cargo-fuzz drives the fuzz targets in fuzz/ (libFuzzer), which need the
+# nightly toolchain this kind of machine has beside stable; the product
+# itself builds on stable.
+ensure_cargo_fuzz() {
+  if ! cargo +nightly --version >/dev/null 2>&1; then
+    echo "the fuzz targets need the nightly Rust toolchain (cargo +nightly); it is not installed" >&2
+    return 1
+  fi
+  if [ "$(cargo +nightly fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    step "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+    cargo +nightly install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
+}
+
+# Runs one fuzz target of fuzz/ with its seeds, passing libFuzzer the
+# options given (-runs=N, -max_total_time=S). What it finds is written to
+# fuzz/artifacts/<target>/, and the run fails.
+fuzz_target() {
+  local target=$1
+  shift
+  local seeds=() options=()
+  case $target in
+    definition) seeds=("$ROOT/demo/consultations"); options=(-dict="$ROOT/fuzz/json.dict") ;;
+    sync) seeds=("$ROOT/fuzz/seeds/sync"); options=(-dict="$ROOT/fuzz/json.dict") ;;
+  esac
+  mkdir -p "$ROOT/fuzz/corpus/$target"
+  (cd "$ROOT/fuzz" &&
+    cargo +nightly fuzz run "$target" "$ROOT/fuzz/corpus/$target" "${seeds[@]}" -- "${options[@]}" "$@")
 }
 
 ensure_chromium() {

@@ -13,12 +13,14 @@ use crate::localized::Localized;
 use crate::validate::Problem;
 
 /// `GET /api/v1/consultations`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsultationList {
     pub consultations: Vec<ConsultationSummary>,
 }
 
 /// What the home screen needs of a consultation, without its items.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsultationSummary {
     pub id: String,
@@ -34,8 +36,10 @@ pub struct ConsultationSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub opens_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub closes_at: OffsetDateTime,
 }
 
@@ -167,7 +171,7 @@ impl ItemResult {
             Item::Scale { min, max, .. } => {
                 let counts = zeroed((*min..=*max).map(|v| v.to_string()).collect());
                 let distribution: Vec<(i64, u64)> =
-                    (*min..=*max).map(|v| (i64::from(v), counts[&v.to_string()])).collect();
+                    (*min..=*max).map(|v| (i64::from(v), counts.get(&v.to_string()).copied().unwrap_or(0))).collect();
                 result.mean = mean(&distribution);
                 result.median = median(&distribution);
                 result.counts = Some(counts);
@@ -256,6 +260,7 @@ fn median(distribution: &[(i64, u64)]) -> Option<f64> {
 }
 
 /// One public comment.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comment {
     pub id: Uuid,
@@ -266,6 +271,7 @@ pub struct Comment {
     pub body: String,
     pub language: String,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub created_at: OffsetDateTime,
     pub agree: u64,
     pub disagree: u64,
@@ -273,6 +279,7 @@ pub struct Comment {
 
 /// `GET /api/v1/consultations/{id}/comments`: newest first. `next` is the
 /// cursor to pass as `?before=` for the following page, absent on the last.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommentsPage {
     pub comments: Vec<Comment>,
@@ -281,11 +288,13 @@ pub struct CommentsPage {
 }
 
 /// Every API error: `{"error": {"code": "…", "message": "…"}}`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub error: ErrorBody,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub code: String,

@@ -38,4 +38,5 @@ mod sync_crash;
 mod sync_deadlines;
 mod sync_rate_limit;
 mod sync_requests;
+mod sync_times;
 mod sync_writer;
