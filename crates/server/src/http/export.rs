@@ -26,7 +26,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -39,6 +39,7 @@ use tokio::sync::mpsc;
 
 use super::auth::Analyst;
 use super::error::Error;
+use super::extract::Path;
 use super::AppState;
 use crate::storage::consultations::Definition;
 use crate::storage::exports::Snapshot;

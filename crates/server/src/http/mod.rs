@@ -46,6 +46,7 @@ pub mod auth;
 mod consultations;
 pub mod error;
 mod export;
+pub mod extract;
 mod health;
 pub mod limits;
 pub mod metrics;
@@ -56,6 +57,7 @@ mod sync;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -80,6 +82,8 @@ pub struct AppState {
     dist: Arc<PathBuf>,
     /// How often one client address may write ([`limits`]); `None`: no limit.
     write_limit: Option<WriteLimit>,
+    /// How long a request's body may take to arrive in full ([`extract`]).
+    body_timeout: Duration,
 }
 
 impl AppState {
@@ -87,7 +91,7 @@ impl AppState {
     pub fn new(store: Store, dist: PathBuf) -> Self {
         let write_limit = WriteLimit::new(limits::DEFAULT_WRITES_PER_MINUTE, None);
         let writer = Writer::start(store.clone(), DEFAULT_QUEUE_ACTIONS);
-        AppState { store, writer, dist: Arc::new(dist), write_limit }
+        AppState { store, writer, dist: Arc::new(dist), write_limit, body_timeout: extract::DEFAULT_BODY_TIMEOUT }
     }
 
     /// Replaces the sync writer by one whose queue holds `actions` actions.
@@ -102,6 +106,11 @@ impl AppState {
     /// Replaces the default write limit ([`limits`]).
     pub fn with_write_limit(self, write_limit: Option<WriteLimit>) -> Self {
         AppState { write_limit, ..self }
+    }
+
+    /// Replaces the default body timeout ([`extract`]).
+    pub fn with_body_timeout(self, body_timeout: Duration) -> Self {
+        AppState { body_timeout, ..self }
     }
 }
 

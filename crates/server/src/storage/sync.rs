@@ -67,7 +67,8 @@ impl Received {
             .actions
             .iter()
             .map(|raw| {
-                let mut action = Action::parse(raw, at).map_err(|(id, rejection)| ActionResult::rejected(id, rejection))?;
+                let mut action =
+                    Action::parse(raw, at).map_err(|(id, rejection)| ActionResult::rejected(id, rejection))?;
                 if let ActionKind::Ballot { cast_at: Some(cast_at), .. } = &mut action.kind {
                     *cast_at = to_millisecond(*cast_at).to_offset(time::UtcOffset::UTC);
                 }

@@ -25,6 +25,7 @@ mod health;
 mod openapi;
 mod publisher_routes;
 mod receipts_check;
+mod refusals;
 mod results;
 mod results_kept;
 mod results_replay;
