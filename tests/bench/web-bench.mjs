@@ -12,6 +12,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeCompressedCopies } from '../../scripts/compress.mjs';
 import { controlled, copyOfBuild, launchBrowser, openPhonePage, startServer, waitUntil } from '../browser/harness.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -155,43 +156,56 @@ async function asPhone(page, screen) {
   };
 }
 
-/// The bytes the service workers of `context` fetched over the network since
-/// `since` (milliseconds since the epoch), from their Resource Timing
-/// (`transferSize`: headers and compressed body, 0 from the HTTP cache).
-/// The page's own session does not see a worker's requests.
-async function workerBytes(context, since) {
-  const bytes = await Promise.all(
+/// What the service workers of `context` fetched over the network, from
+/// their Resource Timing: when each fetch started and ended (milliseconds
+/// since the epoch) and its `transferSize` (compressed body and, as Chromium
+/// tells it to scripts, 300 bytes of headers; 0 from the HTTP cache). The
+/// page's own session does not see a worker's requests.
+async function workerFetches(context) {
+  const fetches = await Promise.all(
     context.serviceWorkers().map((worker) =>
       withTimeout(
-        worker.evaluate(
-          (since) =>
-            performance
-              .getEntriesByType('resource')
-              .filter((entry) => performance.timeOrigin + entry.startTime >= since)
-              .reduce((sum, entry) => sum + entry.transferSize, 0),
-          since,
+        worker.evaluate(() =>
+          performance.getEntriesByType('resource').map((entry) => ({
+            start: performance.timeOrigin + entry.startTime,
+            end: performance.timeOrigin + entry.responseEnd,
+            bytes: entry.transferSize,
+          })),
         ),
         30_000,
         'the service worker to say what it fetched',
       ),
     ),
   );
-  return bytes.reduce((sum, b) => sum + b, 0);
+  return fetches.flat();
 }
 
 /// Runs `navigate` in `phone` and measures the visit it starts: milliseconds
-/// until the screen is usable, and bytes over the network for the whole
-/// visit (until `settled` resolves and the page's network is quiet).
+/// until the screen is usable, bytes over the network until then, and bytes
+/// of the whole visit (until `settled` resolves and the page's network is
+/// quiet).
 async function measureVisit(phone, navigate, settled = async () => {}) {
   const { page } = phone;
   const since = Date.now();
   const bytesBefore = phone.bytes();
   await navigate();
-  const usableAt = await page.waitForFunction(() => window.usableAt, null, { timeout: VISIT_TIMEOUT_MS, polling: 50 });
-  const ms = await usableAt.jsonValue();
+  const usable = await page.waitForFunction(
+    () => window.usableAt && { ms: window.usableAt, at: performance.timeOrigin + window.usableAt },
+    null,
+    { timeout: VISIT_TIMEOUT_MS, polling: 50 },
+  );
+  const { ms, at } = await usable.jsonValue();
+  const pageBytesToUsable = phone.bytes() - bytesBefore;
   await withTimeout(settled(), VISIT_TIMEOUT_MS, 'the visit to settle');
   await phone.quiet();
-  return { ms, bytes: phone.bytes() - bytesBefore + (await workerBytes(page.context(), since)) };
+  const pageBytes = phone.bytes() - bytesBefore;
+  const workers = (await workerFetches(page.context())).filter((request) => request.start >= since);
+  const sum = (requests) => requests.reduce((total, request) => total + request.bytes, 0);
+  return {
+    ms,
+    bytesToUsable: pageBytesToUsable + sum(workers.filter((request) => request.end <= at)),
+    bytesInAll: pageBytes + sum(workers),
+  };
 }
 
 /// The floor: the one-file page, in a new browser profile.
@@ -285,7 +299,9 @@ async function encodings(browser, server, screen) {
 /// The one-file page of the floor, written into the served copy of the
 /// build: the consultation's title, summary and body, styled by the app's
 /// own stylesheet inline, and no script. Its empty icon keeps the browser
-/// from asking for `/favicon.ico`, so the page is the one request.
+/// from asking for `/favicon.ico`, so the page is the one request. Its
+/// compressed copies are made as the build makes every page's, so the server
+/// sends it the same way.
 function writeFloorPage(dist) {
   const text = (localized) => localized[CONSULTATION.default_language];
   const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -311,7 +327,9 @@ function writeFloorPage(dist) {
 </body>
 </html>
 `;
-  writeFileSync(join(dist, FLOOR.path.slice(1)), html);
+  const file = FLOOR.path.slice(1);
+  writeFileSync(join(dist, file), html);
+  writeCompressedCopies(dist, [file]);
 }
 
 const median = (values) => {
@@ -334,18 +352,19 @@ function row(name, results, floorMs, target) {
     name,
     figure(ms),
     `${ratio.toFixed(2)}×`,
-    figure(median(results.map((r) => r.bytes))),
+    figure(median(results.map((r) => r.bytesToUsable))),
+    figure(median(results.map((r) => r.bytesInAll))),
     goal,
     results.map((r) => figure(r.ms)).join(' '),
   ];
 }
 
 function printTable(rows) {
-  const header = ['visit', 'ms', 'floor', 'bytes', 'target', 'each run (ms)'];
+  const header = ['visit', 'ms', 'floor', 'bytes to usable', 'bytes in all', 'target', 'each run (ms)'];
   const all = [header, ...rows];
   const widths = header.map((_, column) => Math.max(...all.map((cells) => cells[column].length)));
   // Names and targets read left-aligned, figures right-aligned.
-  const left = new Set([0, 4, 5]);
+  const left = new Set([0, 5, 6]);
   for (const cells of all) {
     const line = cells.map((cell, column) => (left.has(column) ? cell.padEnd(widths[column]) : cell.padStart(widths[column])));
     console.log(line.join('  ').trimEnd());
