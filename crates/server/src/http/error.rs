@@ -112,6 +112,10 @@ pub enum Error {
 pub enum InternalError {
     #[error("{0}")]
     Storage(StoreError),
+    /// A handler panicked: caught, so that the client gets this answer
+    /// rather than a closed connection.
+    #[error("a handler panicked: {0}")]
+    Panic(String),
 }
 
 impl From<StoreError> for Error {
@@ -134,7 +138,8 @@ impl From<StoreError> for Error {
             fault @ (StoreError::Database(_)
             | StoreError::Unreadable(_)
             | StoreError::CountFailed(..)
-            | StoreError::WriterStopped) => Error::Internal(InternalError::Storage(fault)),
+            | StoreError::WriterStopped
+            | StoreError::Panicked(_)) => Error::Internal(InternalError::Storage(fault)),
         }
     }
 }

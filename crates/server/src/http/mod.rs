@@ -64,13 +64,14 @@ use axum::response::{IntoResponse, Response};
 use axum::{middleware, Router};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::receipts::hex;
 use crate::storage::writer::{Writer, DEFAULT_QUEUE_ACTIONS};
 use crate::storage::Store;
-use error::Error;
+use error::{Error, InternalError};
 use limits::WriteLimit;
 
 #[derive(Clone)]
@@ -130,14 +131,21 @@ pub fn router(state: AppState) -> Router {
         // The API's JSON is compressed per answer (gzip or brotli, as the
         // phone accepts); the app's files are compressed once by the build.
         .layer(CompressionLayer::new());
-    Router::new()
-        .nest("/api", api)
-        .merge(health::router())
-        .fallback(app::serve)
+    let routes = Router::new().nest("/api", api).merge(health::router()).fallback(app::serve).with_state(state);
+    guarded(routes)
+}
+
+/// `routes` behind the layers every answer of the server passes through:
+/// a handler that panics is answered 500 `internal` in the API's error
+/// shape (and the panic logged), never a closed connection.
+pub fn guarded(routes: Router) -> Router {
+    routes
+        .layer(CatchPanicLayer::custom(|panic: Box<dyn std::any::Any + Send>| {
+            Error::Internal(InternalError::Panic(crate::panic_message(panic.as_ref()))).into_response()
+        }))
         // With RUST_LOG=tower_http=debug: method, path, status and time of
         // each request; never the client's address.
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }
 
 /// A JSON answer with a strong `ETag`, so a phone that already has this exact

@@ -82,7 +82,11 @@ impl Profile {
                     self.position.insert(stored, at);
                 }
             }
-            (Some(at), voters) => self.entries[at].1 = voters,
+            (Some(at), voters) => {
+                if let Some(entry) = self.entries.get_mut(at) {
+                    entry.1 = voters;
+                }
+            }
             (None, 0) => {}
             (None, voters) => {
                 let ids: Vec<String> = serde_json::from_str(&ballot)

@@ -23,6 +23,7 @@ mod database;
 mod exports;
 mod health;
 mod openapi;
+mod panics;
 mod publisher_routes;
 mod receipts_check;
 mod refusals;
