@@ -53,7 +53,7 @@ use crate::storage::StoreError;
 /// `sync::RejectCode`s (`invalid_action`, `unknown_consultation`,
 /// `unknown_item`, `unknown_comment`, `consultation_not_open`,
 /// `consultation_closed`, `code_required`, `invalid_code`, `code_used`, `invalid_ballot`,
-/// `unknown_option`, `comments_disabled`, `invalid_comment`).
+/// `unknown_option`, `comments_disabled`, `invalid_comment`, `action_id_taken`).
 ///
 /// Outside `/api`, a server whose `--dist` holds no built app answers 503
 /// with a short HTML page.

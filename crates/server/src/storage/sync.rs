@@ -36,7 +36,7 @@ use uuid::Uuid;
 
 use super::codes::{redeem, Redemption};
 use super::consultations::{definition, Definition, Read};
-use super::{day, millis, on, to_millisecond, Participant, Store, StoreError, Tx};
+use super::{day, millis, on, stored_time, to_millisecond, Participant, Store, StoreError, Tx};
 use crate::receipts::{hex, ReceiptKey};
 
 /// A sync request as the server received it, at `at`: the deadline rule
@@ -75,9 +75,7 @@ impl Received {
                         ActionResult::rejected(action.id.to_string(), rejection)
                     })?;
                 }
-                let payload = serde_json::to_string(&action).expect("an action always serializes");
-                let receipt = key.receipt(&action.id.to_string(), &payload);
-                Ok(Signed { content: content(&action.kind), action, receipt })
+                Ok(Signed { content: content(&action.kind), receipt: sign(key, &action), action })
             })
             .collect();
         Received { participant: request.participant, code: request.code, at, actions }
@@ -91,6 +89,26 @@ impl Received {
     pub fn is_empty(&self) -> bool {
         self.actions.is_empty()
     }
+}
+
+/// The receipt of `action`: the server's signature of its text as stored.
+fn sign(key: &ReceiptKey, action: &Action) -> [u8; 8] {
+    let payload = serde_json::to_string(action).expect("an action always serializes");
+    key.receipt(&action.id.to_string(), &payload)
+}
+
+/// Whether `signed` is the action `earlier` stored under the same id by the
+/// same participant — a batch sent again — rather than another action
+/// under a used id: it signs to the same receipt once given the stored cast
+/// time (a clock running ahead is read as the arrival time, which is later
+/// on each retry; the ballot is the same).
+fn sent_again(key: &ReceiptKey, signed: &Signed, earlier: &Row) -> Result<bool, StoreError> {
+    let mut action = signed.action.clone();
+    if let ActionKind::Ballot { cast_at, .. } = &mut action.kind {
+        let of = || format!("the cast time of action {}", hex(&earlier.id));
+        *cast_at = earlier.cast_at.map(|at| stored_time(at, of)).transpose()?;
+    }
+    Ok(sign(key, &action).as_slice() == earlier.receipt.as_slice())
 }
 
 /// How often a transaction that PostgreSQL broke off (two servers' writers
@@ -284,6 +302,9 @@ struct Group<'s> {
     store: &'s Store,
     definitions: HashMap<String, Option<Arc<Definition>>>,
     participants: HashMap<(i64, Participant), Rows>,
+    /// Whom the ids of these requests' actions belong to, per consultation:
+    /// the participant who stored or staged an action under the id first.
+    owners: HashMap<(i64, Uuid), Participant>,
     /// Comments known to exist, with their consultation.
     comments: HashMap<Uuid, (i64, Uuid)>,
     new_comments: Vec<NewComment>,
@@ -297,6 +318,7 @@ impl<'s> Group<'s> {
             store,
             definitions: HashMap::new(),
             participants: HashMap::new(),
+            owners: HashMap::new(),
             comments: HashMap::new(),
             new_comments: Vec::new(),
             reactions: Vec::new(),
@@ -309,9 +331,11 @@ impl<'s> Group<'s> {
     async fn prepare(&mut self, tx: &mut Tx, requests: &[Received]) -> Result<(), StoreError> {
         let mut wanted: Vec<(i64, Participant)> = Vec::new();
         let mut comments: HashSet<Uuid> = HashSet::new();
+        let mut ids: BTreeMap<i64, Vec<Uuid>> = BTreeMap::new();
         for received in requests {
             for Signed { action, .. } in received.actions.iter().flatten() {
                 let Some(definition) = self.definition(tx, &action.consultation).await? else { continue };
+                ids.entry(definition.n).or_default().push(action.id);
                 if let Some((participant, _)) = participant(self.store.key(), &definition, received, action) {
                     wanted.push((definition.n, participant));
                 }
@@ -328,7 +352,32 @@ impl<'s> Group<'s> {
         wanted.dedup();
         lock_participants(tx, &wanted).await?;
         self.load_participants(tx, &wanted).await?;
+        self.load_owners(tx, ids).await?;
         self.load_comments(tx, comments.into_iter().collect()).await
+    }
+
+    /// Reads whom each of `ids` belongs to in its consultation, where it is
+    /// stored already.
+    async fn load_owners(&mut self, tx: &mut Tx, ids: BTreeMap<i64, Vec<Uuid>>) -> Result<(), StoreError> {
+        for (consultation, ids) in ids {
+            for chunk in ids.chunks(1000) {
+                let found: Vec<(Vec<u8>, Vec<u8>)> = on!(tx, |c| {
+                    let mut query = QueryBuilder::new("SELECT id, participant FROM actions WHERE consultation = ");
+                    query.push_bind(consultation).push(" AND id IN (");
+                    let mut separated = query.separated(", ");
+                    for id in chunk {
+                        separated.push_bind(id.as_bytes().to_vec());
+                    }
+                    query.push(")");
+                    query.build_query_as().fetch_all(c).await
+                })?;
+                for (id, participant) in found {
+                    let id = Uuid::from_slice(&id).map_err(|_| StoreError::unreadable("an action id"))?;
+                    self.owners.entry((consultation, id)).or_insert(Participant::from_bytes(&participant)?);
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn definition(&mut self, tx: &mut Tx, id: &str) -> Result<Option<Arc<Definition>>, StoreError> {
@@ -424,9 +473,25 @@ impl<'s> Group<'s> {
             return Ok(ActionResult::rejected(id, rejection));
         };
         let key = (definition.n, participant);
+        let taken = || {
+            let message = "this id is already another action's: send the action under a new id";
+            Ok(ActionResult::rejected(id.clone(), Rejection::new(RejectCode::ActionIdTaken, message)))
+        };
+        let receipt_key = self.store.key();
         let rows = self.rows(tx, key.clone()).await?;
+        // A receipt answers only the participant who sent the action, for
+        // that very action: it proves the action was theirs.
         if let Some(earlier) = rows.rows.iter().find(|row| row.id == action.id.as_bytes()) {
+            if !sent_again(receipt_key, signed, earlier)? {
+                return taken();
+            }
             return Ok(ActionResult::counted(action.id, ActionStatus::Duplicate, hex(&earlier.receipt)));
+        }
+        // Ballots stored under a code's hash belong to whoever holds the
+        // code, which redeeming it checks ([`super::codes`]).
+        let owner = self.owners.get(&(definition.n, action.id));
+        if owner.is_some_and(|owner| *owner != key.1 && !matches!(owner, Participant::CodeHash(_))) {
+            return taken();
         }
         let consultation = &definition.consultation;
         if let Err(rejection) = admit(consultation, action, received.code.is_some(), received.at) {
@@ -508,6 +573,7 @@ impl<'s> Group<'s> {
         let today = day(received.at);
         self.counters.days.entry((consultation, today.clone())).or_default().1 += 1;
         self.rows(tx, key.clone()).await?;
+        self.owners.entry((consultation, action.id)).or_insert_with(|| key.1.clone());
         let Group { participants, counters, .. } = self;
         let rows = participants.entry(key).or_default();
         // Ballots and useful-marks, which name an item, stand.

@@ -32,6 +32,7 @@ mod results_kept;
 mod results_replay;
 mod schema;
 mod static_app;
+mod sync_action_ids;
 mod sync_ballots;
 mod sync_codes;
 mod sync_comments;
