@@ -106,12 +106,18 @@ export function launchPhoneProfile(profile) {
 }
 
 /// A new phone-sized page (390 px wide unless `width` says otherwise) that
-/// records every page error and console error,
-/// so a test can fail on them. Responses with an error status are expected
+/// records every page error, console error and anything the server's
+/// Content-Security-Policy refused, so a test can fail on them. Responses with an error status are expected
 /// in some flows and reported by the app itself, so Chromium's own
 /// "Failed to load resource" lines are not counted.
 export async function openPhonePage(browser, { locale = 'en-US', width = PHONE.viewport.width } = {}) {
   const context = await browser.newContext({ ...PHONE, viewport: { ...PHONE.viewport, width }, locale });
+  // Every page of the context, before its own scripts run.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} refused ${event.blockedURI || 'inline code'}`);
+    });
+  });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

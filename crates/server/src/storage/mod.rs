@@ -270,6 +270,12 @@ impl Store {
         &self.key
     }
 
+    /// The counts of ranking and budget items this server keeps, and their
+    /// metrics.
+    pub fn counts(&self) -> &results::CountCache {
+        &self.counts
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(self.reads, Pool::Postgres(_))
     }

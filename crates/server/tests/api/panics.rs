@@ -14,7 +14,8 @@ use tower::ServiceExt;
 async fn a_panicking_handler_is_answered_500_internal_in_json() {
     // Indexing past the end, as a handler that trusted its input would.
     let routes = Router::new().route("/fails", get(|| async { Vec::<String>::new()[0].clone() }));
-    let response = http::guarded(routes).oneshot(Request::get("/fails").body(Body::empty()).unwrap()).await.unwrap();
+    let response =
+        http::guarded(routes, false).oneshot(Request::get("/fails").body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     let body = response.into_body().collect().await.unwrap().to_bytes();
     let error: serde_json::Value = serde_json::from_slice(&body).unwrap();
