@@ -14,6 +14,7 @@ use crate::definition::Level;
 /// `GET /api/v1/admin/consultations/{id}/results`: the public results
 /// (whatever the definition's `results` rule), participation per day and how
 /// many comments there are.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminResults {
     #[serde(flatten)]
