@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ModerationPage};
+use serde::de::IntoDeserializer;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -36,7 +37,8 @@ async fn admin_results(
 
 #[derive(Deserialize)]
 struct ModerationQuery {
-    order: Option<CommentOrder>,
+    /// Read as a [`CommentOrder`], blank as the default.
+    order: Option<String>,
     item: Option<String>,
     language: Option<String>,
     before: Option<String>,
@@ -55,12 +57,15 @@ async fn list_comments(
     }
     // A form that leaves a filter blank sends `item=`: no filter.
     let given = |value: Option<String>| value.filter(|v| !v.is_empty());
-    let filter = comments::Filter {
-        order: query.order.unwrap_or_default(),
-        item: given(query.item),
-        language: given(query.language),
-        include_hidden: true,
-    };
+    let order =
+        match given(query.order) {
+            Some(order) => CommentOrder::deserialize(order.as_str().into_deserializer()).map_err(
+                |_: serde::de::value::Error| Error::InvalidParameter("order must be newest or agreed".to_owned()),
+            )?,
+            None => CommentOrder::default(),
+        };
+    let filter =
+        comments::Filter { order, item: given(query.item), language: given(query.language), include_hidden: true };
     let before = match given(query.before) {
         Some(cursor) => Some(comments::Cursor::parse(filter.order, &cursor).ok_or_else(|| {
             Error::InvalidParameter("before is not a cursor this server gave for this order".to_owned())
