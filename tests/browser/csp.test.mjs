@@ -3,23 +3,12 @@
 // inline loaders are allowed by the hashes the build wrote), and inline
 // code anything else slips into a page is refused.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPhonePage, startServer, waitUntil } from './harness.mjs';
+import { openPhonePage, serverAndBrowser, waitUntil } from './harness.mjs';
 
 describe('the Content-Security-Policy of the app', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.stop();
-  });
+  const running = serverAndBrowser();
 
   for (const [page, path, ready] of [
     ['citizen', '/', 'section[data-level] a'],
@@ -27,8 +16,8 @@ describe('the Content-Security-Policy of the app', () => {
     ['staff', '/staff/', '#staff-token'],
   ]) {
     test(`the ${page} page starts under it and refuses injected inline code`, async () => {
-      const { page: tab, problems, context } = await openPhonePage(browser);
-      const response = await tab.goto(`${server.url}${path}`);
+      const { page: tab, problems, context } = await openPhonePage(running.browser);
+      const response = await tab.goto(`${running.server.url}${path}`);
       const policy = response.headers()['content-security-policy'];
       assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
       assert.doesNotMatch(policy, /unsafe-inline|'unsafe-eval'/);

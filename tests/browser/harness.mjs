@@ -2,6 +2,7 @@
 // headless Chromium at a phone's viewport. Nothing here is mocked.
 
 import { spawn, execFileSync } from 'node:child_process';
+import { after, before } from 'node:test';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,22 @@ export async function startServer({ dist = DIST, addr } = {}) {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/// The server and a browser for the tests of the `describe` this is called
+/// in: started before them, stopped after them; read `.server` and
+/// `.browser` inside the tests.
+export function serverAndBrowser() {
+  const running = { server: null, browser: null };
+  before(async () => {
+    running.server = await startServer();
+    running.browser = await launchBrowser();
+  });
+  after(async () => {
+    await running.browser?.close();
+    running.server?.stop();
+  });
+  return running;
 }
 
 const CHROMIUM_ARGS = [

@@ -363,12 +363,8 @@ impl<'s> Group<'s> {
             for chunk in ids.chunks(1000) {
                 let found: Vec<(Vec<u8>, Vec<u8>)> = on!(tx, |c| {
                     let mut query = QueryBuilder::new("SELECT id, participant FROM actions WHERE consultation = ");
-                    query.push_bind(consultation).push(" AND id IN (");
-                    let mut separated = query.separated(", ");
-                    for id in chunk {
-                        separated.push_bind(id.as_bytes().to_vec());
-                    }
-                    query.push(")");
+                    query.push_bind(consultation).push(" AND id IN ");
+                    push_ids(&mut query, chunk);
                     query.build_query_as().fetch_all(c).await
                 })?;
                 for (id, participant) in found {
@@ -439,12 +435,8 @@ impl<'s> Group<'s> {
     async fn load_comments(&mut self, tx: &mut Tx, ids: Vec<Uuid>) -> Result<(), StoreError> {
         for chunk in ids.chunks(1000) {
             let found: Vec<(Vec<u8>, i64, Vec<u8>)> = on!(tx, |c| {
-                let mut query = QueryBuilder::new("SELECT id, consultation, participant FROM comments WHERE id IN (");
-                let mut ids = query.separated(", ");
-                for id in chunk {
-                    ids.push_bind(id.as_bytes().to_vec());
-                }
-                query.push(")");
+                let mut query = QueryBuilder::new("SELECT id, consultation, participant FROM comments WHERE id IN ");
+                push_ids(&mut query, chunk);
                 query.build_query_as().fetch_all(c).await
             })?;
             for (id, consultation, participant) in found {
@@ -715,6 +707,20 @@ impl<'s> Group<'s> {
         }
         self.counters.write(tx).await
     }
+}
+
+/// Adds `($1, $2, …)` to `query`, each the bytes of one of `ids`.
+fn push_ids<'q, DB>(query: &mut QueryBuilder<'q, DB>, ids: &[Uuid])
+where
+    DB: sqlx::Database,
+    Vec<u8>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query.push("(");
+    let mut separated = query.separated(", ");
+    for id in ids {
+        separated.push_bind(id.as_bytes().to_vec());
+    }
+    query.push(")");
 }
 
 /// A stored row with the keys it was read by.
