@@ -1,6 +1,7 @@
 //! The connections the server takes: HTTP/1.1 over TCP, each closed when
 //! its client does not send a request's headers in full within the header
-//! timeout (however slowly it trickles them), and at most a set number at
+//! timeout (however slowly it trickles them; a kept-alive connection idle
+//! that long is closed too), and at most a set number at
 //! once: past it the server takes no new connection until one ends, and
 //! the ones waiting stay in the system's queue. A body that does not
 //! arrive within the body timeout is answered 408 ([`super::extract`]).
