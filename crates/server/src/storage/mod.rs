@@ -20,6 +20,7 @@ pub mod codes;
 pub mod comments;
 pub mod consultations;
 pub mod exports;
+pub mod key;
 pub mod receipts;
 pub mod results;
 pub mod sync;
@@ -126,8 +127,8 @@ pub enum OpenError {
     Open(String, sqlx::Error),
     #[error("cannot bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("cannot read the database's receipt key: {0}")]
-    Key(StoreError),
+    #[error(transparent)]
+    Key(#[from] key::KeyError),
 }
 
 /// Everything storage answers instead of what was asked: a fault of the
@@ -207,11 +208,27 @@ pub struct Store {
 /// How many connections serve reads at once.
 const READ_CONNECTIONS: u32 = 8;
 
+impl Pool {
+    async fn acquire(&self) -> Result<Conn, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
+            Pool::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+        })
+    }
+}
+
 impl Store {
     /// Opens the database `--database` names and brings its schema up to
     /// date: a `postgres://` (or `postgresql://`) URL, or a SQLite file path
-    /// (created if missing; a `sqlite:` URL works too).
+    /// (created if missing; a `sqlite:` URL works too). Its key is the one
+    /// it holds.
     pub async fn open(database: &str) -> Result<Store, OpenError> {
+        Store::open_with_key(database, None).await
+    }
+
+    /// [`Store::open`], with the key given at start (`--key-file`) when
+    /// there is one, which must be the database's own ([`key::server_key`]).
+    pub async fn open_with_key(database: &str, given: Option<ReceiptKey>) -> Result<Store, OpenError> {
         let open_error = |error| OpenError::Open(database.to_owned(), error);
         let (reads, writes) = if database.starts_with("postgres://") || database.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(database).map_err(open_error)?;
@@ -253,16 +270,13 @@ impl Store {
                 .map_err(open_error)?;
             (Pool::Sqlite(reads), Pool::Sqlite(writes))
         };
-        let key = receipt_key(&writes).await.map_err(OpenError::Key)?;
+        let key = key::server_key(&mut writes.acquire().await.map_err(key::KeyError::from)?, given).await?;
         Ok(Store { reads, writes, key, definitions: Arc::default(), counts: Arc::default() })
     }
 
     /// A connection for reads, which never wait for writes.
     pub async fn read(&self) -> Result<Conn, StoreError> {
-        Ok(match &self.reads {
-            Pool::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
-            Pool::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
-        })
+        self.reads.acquire().await
     }
 
     /// The key receipts, pseudonyms and code voters are made with.
@@ -321,29 +335,6 @@ impl Store {
             }
         }
     }
-}
-
-/// The database's receipt key, made on first use. Two servers starting at
-/// once on a new database agree: the first insert wins.
-async fn receipt_key(pool: &Pool) -> Result<ReceiptKey, StoreError> {
-    // Two v4 UUIDs are 244 bits from the operating system's secure random
-    // source (uuid uses getrandom), without another dependency.
-    let fresh = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
-    let mut conn = match pool {
-        Pool::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
-        Pool::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
-    };
-    on!(&mut conn, |db| sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('receipt_key', $1) ON CONFLICT (key) DO NOTHING"
-    )
-    .bind(&fresh)
-    .execute(db)
-    .await
-    .map(drop))?;
-    let key: String = on!(&mut conn, |db| sqlx::query_scalar("SELECT value FROM settings WHERE key = 'receipt_key'")
-        .fetch_one(db)
-        .await)?;
-    Ok(ReceiptKey::new(key.into_bytes()))
 }
 
 /// Times are stored as milliseconds since 1970 UTC.
