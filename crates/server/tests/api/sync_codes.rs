@@ -13,7 +13,7 @@ use crate::common::*;
 const THIRD_PARTICIPANT: &str = "0b7c3e55-1f2a-4d6b-9c8e-3a4f5b6c7d80";
 
 /// The village budget, with results shown live so the tests can read them.
-async fn village_with_codes(database: Database, count: u32) -> (TestServer, Vec<String>) {
+pub(crate) async fn village_with_codes(database: Database, count: u32) -> (TestServer, Vec<String>) {
     let server = TestServer::empty(database).await;
     let mut village = definition(VILLAGE);
     village["results"] = json!("live");
@@ -27,7 +27,7 @@ async fn village_with_codes(database: Database, count: u32) -> (TestServer, Vec<
     (server, codes)
 }
 
-async fn vote(server: &TestServer, participant: &str, code: Option<&str>, answer: &str) -> Value {
+pub(crate) async fn vote(server: &TestServer, participant: &str, code: Option<&str>, answer: &str) -> Value {
     let action = ballot(&new_id(), VILLAGE, "market-day", json!({ "answer": answer }));
     server.sync_with_code(participant, code, &[action]).await.remove(0)
 }
