@@ -397,8 +397,7 @@ async fn export_key(database: &Database, to: &Path) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(false) => fail(format!(
-            "the database's key changed while it was being exported; {} holds a key this database does not, \
-             delete it",
+            "another `baraza key export` moved the key out meanwhile; {} holds the same key as the file it wrote",
             to.display()
         )),
         Err(error) => {
