@@ -17,6 +17,7 @@ use crate::http;
 use crate::http::limits::WriteLimit;
 use crate::http::transport::{self, Transport};
 use crate::key_file;
+use crate::receipts::ReceiptKey;
 use crate::storage::changes::Author;
 use crate::storage::consultations::Publication;
 use crate::storage::{self, codes, consultations, tokens, writer, Store, StoreError};
@@ -104,6 +105,14 @@ enum Command {
 
 #[derive(Subcommand)]
 enum KeyCommand {
+    /// Make a new key into a new file, readable by its owner only, for a
+    /// new database whose servers are given it from their first start
+    /// (--key-file): the database then never holds it.
+    New {
+        /// The new file; an existing one is never overwritten.
+        #[arg(long, value_name = "PATH")]
+        to: PathBuf,
+    },
     /// Move the key out of the database into a new file, readable by its
     /// owner only; the database keeps only a value to check it against.
     /// From then on every server and command on this database must be
@@ -190,6 +199,13 @@ impl Cli {
             }
             Command::Codes(CodesCommand::Issue { id, count }) => block_on(issue_codes(&database, &id, count)),
             Command::Key(KeyCommand::Export { to }) => block_on(export_key(&database, &to)),
+            Command::Key(KeyCommand::New { to }) => match key_file::create(&to, &ReceiptKey::fresh()) {
+                Ok(()) => {
+                    println!("made a new key into {}", to.display());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => fail(error),
+            },
         }
     }
 }

@@ -190,3 +190,19 @@ async fn serve_refuses_a_key_file_that_is_missing_malformed_wrong_or_readable_by
     let output = baraza(url, dir).args(["token", "list"]).env("BARAZA_KEY_FILE", "baraza.key").output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{output:?}");
 }
+
+#[test]
+fn key_new_makes_a_key_file_only_its_owner_reads_and_never_overwrites_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = baraza("unused.db", dir.path()).args(["key", "new", "--to", "new.key"]).output().unwrap();
+    assert_eq!(made.status.code(), Some(0), "{made:?}");
+    let path = dir.path().join("new.key");
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    let key = key_file::read(&path).unwrap();
+    assert!(!dir.path().join("unused.db").exists(), "making a key touches no database");
+
+    let again = baraza("unused.db", dir.path()).args(["key", "new", "--to", "new.key"]).output().unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"), "{again:?}");
+    assert_eq!(key_file::read(&path).unwrap().text(), key.text());
+}
