@@ -18,6 +18,19 @@ PYTHON_VENV="${BARAZA_PYTHON_VENV:-$TOOLS/python-venv}"
 export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 
+# Panic messages in the wasm name the source file they come from. Crates from
+# the registry are named from their own folder (`tachys-0.2.19/src/…`), not
+# from this machine's cargo home: the same build on every machine, and shorter
+# names in every citizen's download. Only the wasm target: native builds and
+# their backtraces keep full paths.
+wasm_rustflags=""
+for registry in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+  case "$registry" in *" "*) continue ;; esac
+  wasm_rustflags+=" --remap-path-prefix=$registry="
+done
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${wasm_rustflags# }"
+unset wasm_rustflags
+
 step() { printf '\n==> %s\n' "$*"; }
 
 as_root() {
