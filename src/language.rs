@@ -37,7 +37,7 @@ async fn load(locale: Locale) -> bool {
         return true;
     }
     match browser::loader_texts(locale.as_str()).await {
-        Some(file) => text::install(locale, &file).is_ok(),
+        Some(file) => text::install(locale, &file),
         None => false,
     }
 }

@@ -16,6 +16,7 @@ pub mod browser;
 pub mod chart;
 pub mod components;
 pub mod input;
+pub mod json;
 pub mod kept;
 pub mod language;
 pub mod load;

@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::api::{self, AppError, Fetched};
 use crate::browser;
+use crate::json;
 use crate::kept::{self, Next};
 use crate::storage::{self, Shelf};
 
@@ -92,7 +93,7 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Load<T> {
             leptos::task::spawn_local(async move {
                 let record = storage::read(shelf, &key).await;
                 let kept = record.as_deref().and_then(kept::read);
-                let kept_value = kept.and_then(|kept| serde_json::from_str::<T>(kept.body).ok());
+                let kept_value = kept.and_then(|kept| json::parse::<T>(kept.body));
                 let kept = kept.filter(|_| kept_value.is_some());
                 if let (Some(kept), Some(value)) = (kept, kept_value) {
                     if latest.is(number) && load.state.with_untracked(Option::is_none) {
@@ -106,9 +107,9 @@ impl<T: Clone + DeserializeOwned + Send + Sync + 'static> Load<T> {
                     return;
                 }
                 let (body, etag, shown) = match next {
-                    Next::Fresh { body, etag } => match serde_json::from_str::<T>(&body) {
-                        Ok(value) => (body, etag, Some(value)),
-                        Err(_) => {
+                    Next::Fresh { body, etag } => match json::parse::<T>(&body) {
+                        Some(value) => (body, etag, Some(value)),
+                        None => {
                             load.fail(AppError::Server);
                             return;
                         }

@@ -32,6 +32,7 @@ use uuid::Uuid;
 
 use crate::api::{self, AppError};
 use crate::browser;
+use crate::json;
 use crate::storage::{self, Shelf};
 use crate::sync::{AfterRound, Engine};
 
@@ -172,7 +173,7 @@ impl ActionRecord {
         };
         ActionRecord {
             id: action.id.to_string(),
-            action: serde_json::to_string(action).expect("an action always serializes"),
+            action: json::write(action),
             code,
             made_at,
             consultation: action.consultation.clone(),
@@ -233,7 +234,7 @@ fn sync_body(participant: Uuid, code: Option<&str>, actions: &[&str]) -> String 
     let mut body = format!("{{\"participant\":\"{participant}\"");
     if let Some(code) = code {
         body.push_str(",\"code\":");
-        body.push_str(&serde_json::to_string(code).expect("a text always serializes"));
+        body.push_str(&json::write(code));
     }
     body.push_str(",\"actions\":[");
     body.push_str(&actions.join(","));
@@ -276,7 +277,7 @@ async fn on_phone() -> Vec<(Uuid, ActionRecord)> {
     storage::read_all(Shelf::Outbox)
         .await
         .iter()
-        .filter_map(|record| serde_json::from_str::<ActionRecord>(record).ok())
+        .filter_map(|record| json::parse::<ActionRecord>(record))
         .filter_map(|record| Some((record.action_id()?, record)))
         .collect()
 }
@@ -319,7 +320,7 @@ impl Outbox {
         let id = new_uuid();
         let record =
             ActionRecord::new(&Action { id, consultation: consultation.to_owned(), kind }, code, browser::now_ms());
-        let text = serde_json::to_string(&record).expect("an action always serializes");
+        let text = json::write(&record);
         self.deliveries.update(|d| {
             d.insert(id, Delivery::Sending);
         });
@@ -545,7 +546,7 @@ impl Outbox {
     /// Reads the answers kept on the phone.
     async fn read_answers(self) {
         let kept = storage::read_all(Shelf::Answers).await;
-        self.answers.try_set(kept.iter().filter_map(|record| serde_json::from_str(record).ok()).collect());
+        self.answers.try_set(kept.iter().filter_map(|record| json::parse(record)).collect());
     }
 
     /// Records the server's answer for action `id`: on screen, and on the
@@ -553,7 +554,7 @@ impl Outbox {
     async fn settle(self, id: Uuid, delivery: Delivery) {
         let Some(record) = self.actions.with_untracked(|actions| find(actions, id).cloned()) else { return };
         if let Some(answered) = record.answered(&delivery) {
-            let text = serde_json::to_string(&answered).expect("an action always serializes");
+            let text = json::write(&answered);
             storage::write(Shelf::Answers, &record.key(), &text).await;
             self.answers.update(|answers| {
                 answers.retain(|kept| kept.id != answered.id);

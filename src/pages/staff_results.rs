@@ -14,6 +14,7 @@ use super::not_found::not_found;
 use super::page_title;
 use crate::api::{self, AppError, CommentQuery, Export};
 use crate::browser;
+use crate::json;
 use crate::components::charts::participation;
 use crate::components::results::item_results;
 use crate::components::staff_gate::staff_gate;
@@ -41,7 +42,7 @@ fn results_screen(id: String, signed_in: SignedIn) -> impl IntoView {
             let (id, token) = (id.clone(), token.clone());
             async move {
                 let body = api::consultation_body(&id).await?;
-                let definition = serde_json::from_str::<Consultation>(&body).map_err(|_| AppError::Server)?;
+                let definition = json::parse::<Consultation>(&body).ok_or(AppError::Server)?;
                 Ok((definition, api::admin_results(&token, &id).await?))
             }
         })
