@@ -94,15 +94,16 @@ impl Language {
     }
 }
 
+/// Provides the interface language, and the reading language that holds it:
+/// one context for both, as each type of context read is code of its own.
 pub fn provide_language(initial: Locale) -> Language {
     let language = Language { current: RwSignal::new(initial), unavailable: RwSignal::new(None) };
-    provide_context(language);
     provide_context(Reading { chosen: RwSignal::new(browser::stored(READING_STORAGE_KEY)), ui: language });
     language
 }
 
 pub fn use_language() -> Language {
-    expect_context()
+    use_reading().ui
 }
 
 /// The language the citizen reads consultations' own texts in, which may be
