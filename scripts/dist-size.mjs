@@ -13,7 +13,8 @@
 // the side's `texts/*.json`. Everything else is fetched later: a subfolder
 // with its own `index.html` is a bundle of its own, one later part; each
 // other file (icons, manifests, the service worker, other languages' texts)
-// is a later part by itself.
+// is a later part by itself; a bundle with texts of its own counts one
+// language's, the largest, as a first load does.
 //
 // Run directly (`node scripts/dist-size.mjs [dist]`), it prints every side
 // and fails when a page names a file the build lacks.
@@ -148,6 +149,14 @@ export function sideSizes(dist, { name, folder, skip }) {
     const bundle = bundleOf(file.path);
     if (bundle) bundles.set(bundle, [...(bundles.get(bundle) ?? []), file]);
     else singles.push(part(file.path, [file]));
+  }
+  // A bundle with texts of its own loads one language's, as a first load
+  // does: the largest counts in the bundle, the others stand alone.
+  for (const [bundle, inBundle] of bundles) {
+    const isTexts = (file) => file.path.startsWith(`${bundle}${TEXTS}/`) && file.path.endsWith('.json');
+    const [largest, ...others] = inBundle.filter(isTexts).sort((a, b) => b.brotli - a.brotli || b.raw - a.raw);
+    bundles.set(bundle, inBundle.filter((file) => !isTexts(file) || file === largest));
+    singles.push(...others.map((file) => part(file.path, [file])));
   }
   const later = [...[...bundles].map(([bundle, inBundle]) => ({ ...part(bundle, inBundle), bundle: true })), ...singles];
   return { name, folder, files, firstLoad, later, total: part('everything', files) };

@@ -1,12 +1,15 @@
 // Writes each interface language's texts for a built side of the app, and
 // fills in the page's language loader (public/texts.js, inlined by trunk):
 //
-// - `texts/<lang>.json` beside the citizen build's page (`dist/texts/`) and
-//   the staff build's (`dist/staff/texts/`): the texts of `locales/<lang>.json`
-//   with dotted keys, the form the app reads (src/text.rs). Citizens get only
-//   the texts citizen screens use; the staff file has every text.
+// - `texts/<lang>.json` beside each built page: the citizen's first load
+//   (`dist/texts/`), its later screens (`dist/later/texts/`) and the staff
+//   side (`dist/staff/texts/`): the texts of `locales/<lang>.json` with
+//   dotted keys, the form the app reads (src/text.rs). The first load's file
+//   leaves out the texts only the later screens show (2 KB of every
+//   citizen's first load), the later screens' file the staff texts; the
+//   staff file has every text.
 // - in the built `index.html`, the list of languages and where their texts
-//   are. Other citizen bundles (later screens) read the citizen side's texts.
+//   are.
 //
 // Run by scripts/post-build.mjs, before the files phones keep are listed.
 
@@ -18,6 +21,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCALES = join(ROOT, 'locales');
 /// Top-level groups of texts that only the staff screens show.
 const STAFF_ONLY = ['staff', 'problem'];
+/// Top-level groups of texts that only the citizen's later screens (and
+/// staff) show: `/mine`, `/device` and the results with their charts.
+const LATER_ONLY = ['mine', 'device', 'results'];
 const PAGE = 'index.html';
 
 /// Whether a text of a locale file is written per plural category.
@@ -47,18 +53,16 @@ export const readLocale = (language) => JSON.parse(readFileSync(join(LOCALES, `$
 /// Writes the texts of the side built into `dir` (served at `publicUrl`)
 /// and fills in its page's loader; answers the languages written.
 export function writeTexts(dir, publicUrl = '/') {
-  const staff = publicUrl.startsWith('/staff');
-  const ownTexts = staff || publicUrl === '/';
-  const url = staff ? '/staff/texts/' : '/texts/';
+  const base = publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`;
+  const url = `${base}texts/`;
+  const left = base === '/' ? [...STAFF_ONLY, ...LATER_ONLY] : base.startsWith('/staff/') ? [] : STAFF_ONLY;
   const tags = languages();
-  if (ownTexts) {
-    mkdirSync(join(dir, 'texts'), { recursive: true });
-    for (const tag of tags) {
-      const texts = Object.fromEntries(
-        Object.entries(flatten(readLocale(tag))).filter(([key]) => staff || !STAFF_ONLY.includes(key.split('.')[0])),
-      );
-      writeFileSync(join(dir, 'texts', `${tag}.json`), JSON.stringify(texts));
-    }
+  mkdirSync(join(dir, 'texts'), { recursive: true });
+  for (const tag of tags) {
+    const texts = Object.fromEntries(
+      Object.entries(flatten(readLocale(tag))).filter(([key]) => !left.includes(key.split('.')[0])),
+    );
+    writeFileSync(join(dir, 'texts', `${tag}.json`), JSON.stringify(texts));
   }
   const page = join(dir, PAGE);
   if (existsSync(page)) {
@@ -68,5 +72,5 @@ export function writeTexts(dir, publicUrl = '/') {
     }
     writeFileSync(page, html.replaceAll('%LANGUAGES%', tags.join(' ')).replaceAll('%TEXTS%', url));
   }
-  return ownTexts ? tags : [];
+  return tags;
 }

@@ -28,7 +28,7 @@ use crate::text::{fill, tr, Key};
 
 pub fn staff_results_page(id: String) -> impl IntoView {
     let ui = use_language();
-    page_title(move || text!(ui.get(), results.title).to_owned());
+    page_title(move || text!(ui.get(), consultation.results_title).to_owned());
     staff_gate(move |signed_in| results_screen(id.clone(), signed_in).into_any())
 }
 
@@ -93,7 +93,7 @@ fn screen(
         </p>
         {downloads(token.clone(), id.clone())}
         <section class="results" aria-labelledby="results-title">
-            <h2 id="results-title">{tr!(results.title)}</h2>
+            <h2 id="results-title">{tr!(consultation.results_title)}</h2>
             {items}
         </section>
         <section class="results" aria-labelledby="participation-title">

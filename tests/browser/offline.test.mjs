@@ -71,6 +71,12 @@ describe('the app offline', () => {
     assert.deepEqual(shell.filter((path) => path.startsWith('/staff')), [], 'the staff side is never kept');
     assert.ok(shell.includes('/later/index.html'), 'the later screens are kept after the first load');
     assert.ok(shell.includes('/texts/en.json') && !shell.includes('/texts/fr.json'), 'the language in use is kept, no other');
+    // Kept beside them, maybe a moment later (the worker fetches them once
+    // it has answered the page's own).
+    await waitUntil("the later screens' texts in the language in use", async () =>
+      Object.values(await shellCaches(page))[0].includes('/later/texts/en.json'),
+    );
+    assert.ok(!Object.values(await shellCaches(page))[0].includes('/later/texts/fr.json'), 'no other language');
 
     await context.setOffline(true);
     await page.reload();
