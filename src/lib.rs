@@ -32,6 +32,12 @@ pub mod sync;
 use leptos::prelude::*;
 use text::Locale;
 
+/// The allocator of the wasm: talc, made for single-threaded WebAssembly and
+/// smaller than Rust's default (dlmalloc).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use components::connection::connection_status;
 use components::language_switch::language_switch;
 use components::offline::update_notice;
