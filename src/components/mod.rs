@@ -251,7 +251,7 @@ pub fn more_pages<P: Page + Clone + Send + Sync + 'static>(
 
 /// `view` drawn by a closure that reads no signal, so drawn once. Erasing
 /// its type (`into_any`) then copies one closure into its owned form rather
-/// than every part of the view: for a consultation's page 3.6 KB less wasm.
+/// than every part of the view: for a consultation's page 3.5 KB less wasm.
 /// Only for very large views: for smaller ones the closure's own code costs
 /// more than the copy it saves (measured on the home page, comments and
 /// ballot forms: 13 KB more).
