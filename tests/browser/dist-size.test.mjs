@@ -14,8 +14,8 @@ import { DIST } from './harness.mjs';
 // Guards at today's size so that growth is caught. The budgets are 150 KB
 // for the citizen first load and 200 KB for the staff first load, brotli:
 // these guards come down to them as the app is made to fit.
-const CITIZEN_FIRST_LOAD_GUARD_BYTES = 207 * 1024;
-const STAFF_FIRST_LOAD_GUARD_BYTES = 245 * 1024;
+const CITIZEN_FIRST_LOAD_GUARD_BYTES = 196 * 1024;
+const STAFF_FIRST_LOAD_GUARD_BYTES = 237 * 1024;
 
 const SIDES = [
   ['citizen', citizenSide, CITIZEN_FIRST_LOAD_GUARD_BYTES],
