@@ -11,6 +11,7 @@ TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
 ESBUILD_VERSION=0.25.12
 TWIGGY_VERSION=0.8.0
+CARGO_FUZZ_VERSION=0.13.2
 # The Python packages of the tests (tests/requirements.txt) live here, outside
 # the clone, so every clone on this machine reuses them.
 PYTHON_VENV="${BARAZA_PYTHON_VENV:-$TOOLS/python-venv}"
@@ -93,12 +94,101 @@ ensure_twiggy() {
   fi
 }
 
+# cargo-fuzz drives the fuzz targets in fuzz/ (libFuzzer), which need the
+# nightly toolchain this kind of machine has beside stable; the product
+# itself builds on stable.
+ensure_cargo_fuzz() {
+  if ! cargo +nightly --version >/dev/null 2>&1; then
+    echo "the fuzz targets need the nightly Rust toolchain (cargo +nightly); it is not installed" >&2
+    return 1
+  fi
+  if [ "$(cargo +nightly fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    step "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+    cargo +nightly install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
+}
+
+# Runs one fuzz target of fuzz/ with its seeds, passing libFuzzer the
+# options given (-runs=N, -max_total_time=S). What it finds is written to
+# fuzz/artifacts/<target>/, and the run fails.
+fuzz_target() {
+  local target=$1
+  shift
+  local seeds=() options=()
+  case $target in
+    definition) seeds=("$ROOT/demo/consultations"); options=(-dict="$ROOT/fuzz/json.dict") ;;
+    sync) seeds=("$ROOT/fuzz/seeds/sync"); options=(-dict="$ROOT/fuzz/json.dict") ;;
+  esac
+  mkdir -p "$ROOT/fuzz/corpus/$target"
+  (cd "$ROOT/fuzz" &&
+    cargo +nightly fuzz run "$target" "$ROOT/fuzz/corpus/$target" "${seeds[@]}" -- "${options[@]}" "$@")
+}
+
 ensure_chromium() {
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     step "installing Chromium from Debian"
     as_root apt-get update
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
   fi
+}
+
+# The newest PostgreSQL server programs Debian installed, installing them
+# first if there are none.
+postgres_bin() {
+  local initdb
+  initdb=$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1 || true)
+  if [ -z "$initdb" ]; then
+    step "installing PostgreSQL from Debian"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+    initdb=$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)
+  fi
+  dirname "$initdb"
+}
+
+# Starts a throwaway PostgreSQL cluster in a temporary folder, on a free
+# loopback port, with the server settings given (`-c name=value` …); exports
+# its URL as POSTGRES_URL and stops it and removes the folder when the
+# script exits. PostgreSQL refuses to run as root, so as root the cluster
+# runs as the `postgres` user.
+start_postgres() {
+  local settings=$1 bin folder as port
+  bin=$(postgres_bin)
+  folder=$(mktemp -d "${TMPDIR:-/tmp}/baraza-postgres.XXXXXX")
+  as=()
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres: "$folder"
+    as=(runuser -u postgres --)
+  fi
+  "${as[@]}" "$bin/initdb" --pgdata "$folder/data" --username postgres --auth trust --no-sync >/dev/null
+  POSTGRES_STOP=("${as[@]}" "$bin/pg_ctl" --pgdata "$folder/data" --mode immediate --silent stop)
+  POSTGRES_FOLDER=$folder
+  trap stop_test_postgres EXIT
+  # A port that another program holds makes the start fail: try another.
+  for _ in $(seq 1 20); do
+    port=$((20000 + RANDOM % 40000))
+    if "${as[@]}" "$bin/pg_ctl" --pgdata "$folder/data" --log "$folder/log" --wait --silent start \
+      --options "-c listen_addresses=127.0.0.1 -p $port -k $folder -c max_connections=400 $settings"; then
+      POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres"
+      return
+    fi
+  done
+  cat "$folder/log" >&2
+  return 1
+}
+
+# A cluster for the server tests, as BARAZA_TEST_POSTGRES. It is made for
+# speed, not for keeping data: no flush to disk (the tests stop the server,
+# never the database's machine).
+start_test_postgres() {
+  start_postgres "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  export BARAZA_TEST_POSTGRES=$POSTGRES_URL
+  echo "PostgreSQL for the tests: $BARAZA_TEST_POSTGRES"
+}
+
+stop_test_postgres() {
+  "${POSTGRES_STOP[@]}" || true
+  rm -rf "$POSTGRES_FOLDER"
 }
 
 ensure_node_packages() {

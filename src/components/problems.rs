@@ -38,6 +38,12 @@ pub fn problem_text_of(code: &str) -> Option<Key> {
         "project_cost_zero" => key!(problem.project_cost_zero),
         "project_cost_over_total" => key!(problem.project_cost_over_total),
         "max_length_zero" => key!(problem.max_length_zero),
+        "time_out_of_range" => key!(problem.time_out_of_range),
+        "too_large" => key!(problem.too_large),
+        "too_many" => key!(problem.too_many),
+        "text_too_long" => key!(problem.text_too_long),
+        "text_blank" => key!(problem.text_blank),
+        "control_character" => key!(problem.control_character),
         "changed_after_opening" => key!(problem.changed_after_opening),
         _ => return None,
     };

@@ -55,16 +55,17 @@ export async function waitUntil(what, check, timeoutMs = 15_000) {
   throw new Error(`timed out waiting for ${what} (last: ${last})`);
 }
 
-/// The real server on a fresh database, serving the built app from `dist`.
-export async function startServer({ dist = DIST } = {}) {
+/// The real server on a fresh database, serving the built app from `dist`,
+/// on `addr` (a free loopback port unless given).
+export async function startServer({ dist = DIST, addr } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'baraza-e2e-'));
   const env = { ...process.env, BARAZA_DATABASE: join(dir, 'baraza.db') };
   execFileSync(BARAZA, ['publish', ...writeOpenDefinitions(dir)], { env, stdio: 'inherit' });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const address = addr ?? `127.0.0.1:${await freePort()}`;
+  const url = `http://${address}`;
   // Every phone of the tests shares one address: no write limit here (the
   // server's own tests check it).
-  const args = ['serve', '--addr', `127.0.0.1:${port}`, '--dist', dist, '--writes-per-minute', '0'];
+  const args = ['serve', '--addr', address, '--dist', dist, '--writes-per-minute', '0'];
   const child = spawn(BARAZA, args, {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -11,12 +11,14 @@ use crate::staff::Role;
 use crate::validate::Problem;
 
 /// `GET /api/v1/admin/consultations`: every consultation, archived ones too.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminConsultationList {
     pub consultations: Vec<AdminConsultation>,
 }
 
 /// A consultation as staff see it in their list.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminConsultation {
     #[serde(flatten)]
@@ -25,8 +27,10 @@ pub struct AdminConsultation {
     /// Participants with at least one counted action.
     pub participants: u64,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub published_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub updated_at: OffsetDateTime,
     #[serde(default)]
     pub outcome: Option<Localized>,
@@ -36,6 +40,7 @@ pub struct AdminConsultation {
 
 /// `POST /api/v1/admin/consultations`: what was stored, with the warnings
 /// the definition still carries.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Published {
     pub id: String,
@@ -46,27 +51,33 @@ pub struct Published {
 }
 
 /// `PUT /api/v1/admin/consultations/{id}/outcome`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutcomeRequest {
     pub outcome: Localized,
 }
 
 /// `POST /api/v1/admin/consultations/{id}/codes`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodesRequest {
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = MAX_CODES_PER_REQUEST)))]
     pub count: u32,
 }
 
 /// `GET /api/v1/admin/consultations/{id}/changes`: newest first.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeLog {
     pub changes: Vec<Change>,
 }
 
 /// One recorded change: who, when, what.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub at: OffsetDateTime,
     pub by: String,
     #[serde(default)]
@@ -78,6 +89,7 @@ pub struct Change {
     pub detail: String,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeAction {
@@ -122,6 +134,7 @@ pub const MAX_CODES_PER_REQUEST: u32 = 10_000;
 
 /// `GET /api/v1/admin/receipts/{receipt}`: the action a citizen's receipt
 /// stands for, so staff can show them their input was counted.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptCheck {
     pub receipt: String,
@@ -130,6 +143,7 @@ pub struct ReceiptCheck {
     /// `ballot`, `feedback`, `comment` or `reaction`.
     pub kind: String,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub received_at: OffsetDateTime,
     /// Whether the receipt is the server's signature of the action as stored:
     /// `false` means the stored action was altered after it was received.

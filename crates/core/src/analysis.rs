@@ -23,6 +23,7 @@ pub struct AdminResults {
     pub comments: CommentTotals,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayParticipation {
     /// The UTC day, `YYYY-MM-DD`.
@@ -35,6 +36,7 @@ pub struct DayParticipation {
     pub actions: u64,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommentTotals {
     pub total: u64,
@@ -42,6 +44,7 @@ pub struct CommentTotals {
 }
 
 /// A comment as moderators see it: hidden ones included.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModeratedComment {
     #[serde(flatten)]
@@ -51,11 +54,13 @@ pub struct ModeratedComment {
     pub hidden_reason: Option<String>,
     pub hidden_by: Option<String>,
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::DateTime>"))]
     pub hidden_at: Option<OffsetDateTime>,
 }
 
 /// `GET /api/v1/admin/consultations/{id}/comments`. `next` is the cursor to
 /// pass as `?before=` (with the same `order`) for the following page.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModerationPage {
     pub comments: Vec<ModeratedComment>,
@@ -65,6 +70,7 @@ pub struct ModerationPage {
 
 /// The order of a comment list: newest first, or most agreed first (ties:
 /// newest first).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommentOrder {
@@ -74,6 +80,7 @@ pub enum CommentOrder {
 }
 
 /// `POST /api/v1/admin/comments/{id}/hide`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HideRequest {
     #[serde(default)]
@@ -104,7 +111,7 @@ impl HideRequest {
     /// hidden without a reason its author could be told.
     pub fn checked_reason(&self) -> Result<&str, ReasonError> {
         let reason = self.reason.trim();
-        if reason.is_empty() {
+        if crate::bounds::is_blank(reason) {
             Err(ReasonError::Missing)
         } else if reason.chars().count() > HIDE_REASON_MAX_CHARS {
             Err(ReasonError::TooLong)
@@ -125,6 +132,7 @@ pub fn exports_identify_ballots(level: Level) -> bool {
 /// One standing ballot of an export. For `decide` consultations (see
 /// [`exports_identify_ballots`]) `ballot_id`, `participant`, `cast_at` and
 /// `received_at` are `null`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExportedBallot {
     pub item: String,
@@ -135,14 +143,17 @@ pub struct ExportedBallot {
     /// consultation and unrelated to it in any other; never the device's id.
     pub participant: Option<String>,
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::DateTime>"))]
     pub cast_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::DateTime>"))]
     pub received_at: Option<OffsetDateTime>,
     pub ballot: Cast,
 }
 
 /// What was cast on an item: a ballot, or a useful-mark on an information
 /// section.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Cast {
@@ -267,6 +278,7 @@ mod tests {
         let request = |reason: &str| HideRequest { reason: reason.to_owned() };
         assert_eq!(request("  spam ").checked_reason(), Ok("spam"));
         assert_eq!(request(" \n\t").checked_reason(), Err(ReasonError::Missing));
+        assert_eq!(request("\u{200B}\u{2060}").checked_reason(), Err(ReasonError::Missing));
         assert_eq!(request(&"x".repeat(HIDE_REASON_MAX_CHARS + 1)).checked_reason(), Err(ReasonError::TooLong));
         assert!(request(&"é".repeat(HIDE_REASON_MAX_CHARS)).checked_reason().is_ok());
     }

@@ -7,19 +7,20 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::ballot::Ballot;
 use crate::count::{self, Candidate, Round};
 use crate::definition::{BudgetMethod, Consultation, Item, Level, RankingMethod, Status};
 use crate::localized::Localized;
 use crate::validate::Problem;
 
 /// `GET /api/v1/consultations`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsultationList {
     pub consultations: Vec<ConsultationSummary>,
 }
 
 /// What the home screen needs of a consultation, without its items.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConsultationSummary {
     pub id: String,
@@ -35,8 +36,10 @@ pub struct ConsultationSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub opens_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub closes_at: OffsetDateTime,
 }
 
@@ -168,7 +171,7 @@ impl ItemResult {
             Item::Scale { min, max, .. } => {
                 let counts = zeroed((*min..=*max).map(|v| v.to_string()).collect());
                 let distribution: Vec<(i64, u64)> =
-                    (*min..=*max).map(|v| (i64::from(v), counts[&v.to_string()])).collect();
+                    (*min..=*max).map(|v| (i64::from(v), counts.get(&v.to_string()).copied().unwrap_or(0))).collect();
                 result.mean = mean(&distribution);
                 result.median = median(&distribution);
                 result.counts = Some(counts);
@@ -178,35 +181,28 @@ impl ItemResult {
         result
     }
 
-    /// Whether [`ItemResult::count_ballots`] needs this item's ballots: the
+    /// Whether [`ItemResult::count_profile`] needs this item's ballots: the
     /// methods of rankings and budgets read every ballot, not counters.
     pub fn needs_ballots(item: &Item) -> bool {
         matches!(item, Item::Ranking { .. } | Item::Budget { .. })
     }
 
     /// Adds the outcome of a ranking's or budget's declared counting method,
-    /// computed from every standing ballot of the item. Ballots of another
-    /// shape are not counted (they cannot be stored: the server checks them).
-    pub fn count_ballots(&mut self, item: &Item, ballots: &[Ballot]) {
+    /// counted from the item's profile: each distinct ballot as
+    /// [`count::counted_as`] writes it, with how many voters cast it.
+    pub fn count_profile(&mut self, item: &Item, profile: &[(Vec<String>, u64)]) {
         match item {
             Item::Ranking { options, method, .. } => {
                 let candidates: Vec<String> = options.iter().map(|o| o.id.clone()).collect();
-                let rankings: Vec<Vec<String>> = ballots
-                    .iter()
-                    .filter_map(|b| match b {
-                        Ballot::Ranking { ranking } => Some(ranking.clone()),
-                        _ => None,
-                    })
-                    .collect();
                 self.method = Some(method.as_str().to_owned());
                 match method {
                     RankingMethod::InstantRunoff => {
-                        let counted = count::instant_runoff(&candidates, &rankings);
+                        let counted = count::instant_runoff_of(&candidates, profile);
                         self.rounds = Some(counted.rounds);
                         self.winner = counted.winner;
                     }
                     RankingMethod::Borda => {
-                        let counted = count::borda(&candidates, &rankings);
+                        let counted = count::borda_of(&candidates, profile);
                         self.scores = Some(counted.scores);
                         self.winner = counted.winner;
                     }
@@ -215,17 +211,10 @@ impl ItemResult {
             Item::Budget { projects, method, completion_step, total, .. } => {
                 let candidates: Vec<Candidate> =
                     projects.iter().map(|p| Candidate { id: p.id.clone(), cost: p.cost }).collect();
-                let approvals: Vec<Vec<String>> = ballots
-                    .iter()
-                    .filter_map(|b| match b {
-                        Ballot::Projects { projects } => Some(projects.clone()),
-                        _ => None,
-                    })
-                    .collect();
                 let counted = match method {
-                    BudgetMethod::Greedy => count::greedy(&candidates, *total, &approvals),
+                    BudgetMethod::Greedy => count::greedy_of(&candidates, *total, profile),
                     BudgetMethod::EqualShares => {
-                        count::equal_shares_with(&candidates, *total, &approvals, completion_step.unwrap_or_default())
+                        count::equal_shares_of(&candidates, *total, profile, completion_step.unwrap_or_default())
                     }
                 };
                 self.method = Some(method.as_str().to_owned());
@@ -271,6 +260,7 @@ fn median(distribution: &[(i64, u64)]) -> Option<f64> {
 }
 
 /// One public comment.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comment {
     pub id: Uuid,
@@ -281,6 +271,7 @@ pub struct Comment {
     pub body: String,
     pub language: String,
     #[serde(with = "time::serde::rfc3339")]
+    #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub created_at: OffsetDateTime,
     pub agree: u64,
     pub disagree: u64,
@@ -288,6 +279,7 @@ pub struct Comment {
 
 /// `GET /api/v1/consultations/{id}/comments`: newest first. `next` is the
 /// cursor to pass as `?before=` for the following page, absent on the last.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommentsPage {
     pub comments: Vec<Comment>,
@@ -296,11 +288,13 @@ pub struct CommentsPage {
 }
 
 /// Every API error: `{"error": {"code": "…", "message": "…"}}`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub error: ErrorBody,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub code: String,

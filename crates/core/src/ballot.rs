@@ -5,9 +5,11 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::definition::Item;
+use crate::bounds::{check_text, TextFault};
+use crate::definition::{selection_bounds, Item};
 use crate::sync::{RejectCode, Rejection};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Answer {
@@ -29,6 +31,7 @@ impl Answer {
 /// A citizen's answer to one item. The JSON shape tells the variant apart:
 /// `{"choice": "id"}`, `{"choices": […]}`, `{"answer": "yes"}`, `{"value": 4}`,
 /// `{"ranking": […]}`, `{"projects": […]}`, `{"text": "…"}`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged, deny_unknown_fields)]
 pub enum Ballot {
@@ -50,13 +53,14 @@ pub fn check_ballot(item: &Item, ballot: &Ballot) -> Result<(), Rejection> {
         (Item::SingleChoice { options, .. }, Ballot::Choice { choice }) => {
             known_option(options.iter().map(|o| o.id.as_str()), choice)
         }
-        (Item::MultipleChoice { options, .. }, Ballot::Choices { choices }) => {
+        (Item::MultipleChoice { options, min, max, .. }, Ballot::Choices { choices }) => {
+            at_most_all(choices, options.len())?;
             no_repeats(choices)?;
             for choice in choices {
                 known_option(options.iter().map(|o| o.id.as_str()), choice)?;
             }
-            let count = choices.len() as u32;
-            let (min, max) = item.selection_bounds().expect("a multiple choice has selection bounds");
+            let count = choices.len();
+            let (min, max) = selection_bounds(*min, *max, options.len());
             if count < min || count > max {
                 return Err(Rejection::new(
                     RejectCode::InvalidBallot,
@@ -80,6 +84,7 @@ pub fn check_ballot(item: &Item, ballot: &Ballot) -> Result<(), Rejection> {
             if ranking.is_empty() {
                 return Err(Rejection::new(RejectCode::InvalidBallot, "a ranking needs at least one option"));
             }
+            at_most_all(ranking, options.len())?;
             no_repeats(ranking)?;
             for choice in ranking {
                 known_option(options.iter().map(|o| o.id.as_str()), choice)?;
@@ -87,29 +92,39 @@ pub fn check_ballot(item: &Item, ballot: &Ballot) -> Result<(), Rejection> {
             Ok(())
         }
         (Item::Budget { projects, total, .. }, Ballot::Projects { projects: chosen }) => {
+            at_most_all(chosen, projects.len())?;
             no_repeats(chosen)?;
-            let mut cost: u64 = 0;
+            // Checked: a sum past u64 is over any budget, never wrapped to fit.
+            let mut cost = Some(0u64);
             for id in chosen {
                 known_option(projects.iter().map(|p| p.id.as_str()), id)?;
-                cost += projects.iter().find(|p| &p.id == id).map_or(0, |p| p.cost);
+                let project_cost = projects.iter().find(|p| &p.id == id).map_or(0, |p| p.cost);
+                cost = cost.and_then(|cost| cost.checked_add(project_cost));
             }
-            if cost > *total {
-                return Err(Rejection::new(
+            match cost {
+                Some(cost) if cost <= *total => Ok(()),
+                Some(cost) => Err(Rejection::new(
                     RejectCode::InvalidBallot,
                     format!("the chosen projects cost {cost}, more than the budget of {total}"),
-                ));
+                )),
+                None => Err(Rejection::new(
+                    RejectCode::InvalidBallot,
+                    format!("the chosen projects cost more than the budget of {total}"),
+                )),
             }
-            Ok(())
         }
         (Item::Text { max_length, .. }, Ballot::Text { text }) => {
-            let limit = max_length.unwrap_or(DEFAULT_TEXT_MAX_CHARS) as usize;
-            if text.trim().is_empty() {
-                Err(Rejection::new(RejectCode::InvalidBallot, "the answer is empty"))
-            } else if text.chars().count() > limit {
-                Err(Rejection::new(RejectCode::InvalidBallot, format!("the answer is longer than {limit} characters")))
-            } else {
-                Ok(())
-            }
+            let limit = usize::try_from(max_length.unwrap_or(DEFAULT_TEXT_MAX_CHARS)).unwrap_or(usize::MAX);
+            check_text(text, limit).map_err(|fault| {
+                let message = match fault {
+                    TextFault::Blank => "the answer is empty".to_owned(),
+                    TextFault::TooLong { max } => format!("the answer is longer than {max} characters"),
+                    TextFault::ControlCharacter => {
+                        "the answer holds a control character; only line breaks and tabs may be used".to_owned()
+                    }
+                };
+                Rejection::new(RejectCode::InvalidBallot, message)
+            })
         }
         (Item::Info { .. }, _) => {
             Err(Rejection::new(RejectCode::InvalidBallot, "an information section takes useful-marks, not ballots"))
@@ -118,6 +133,19 @@ pub fn check_ballot(item: &Item, ballot: &Ballot) -> Result<(), Rejection> {
             RejectCode::InvalidBallot,
             format!("this is not the shape of a ballot for a {} item", item.type_name()),
         )),
+    }
+}
+
+/// Refuses a list longer than the options it picks from before reading
+/// it: such a list must repeat or invent an option.
+fn at_most_all(chosen: &[String], options: usize) -> Result<(), Rejection> {
+    if chosen.len() > options {
+        Err(Rejection::new(
+            RejectCode::InvalidBallot,
+            format!("{} options are chosen, but this item has only {options}", chosen.len()),
+        ))
+    } else {
+        Ok(())
     }
 }
 

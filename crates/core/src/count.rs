@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::ballot::Ballot;
 pub use crate::definition::CompletionStep;
 
 /// One round of an instant-runoff count.
@@ -43,39 +44,93 @@ pub struct InstantRunoff {
 /// exactly half of the ballots still counted; where no tie needs breaking,
 /// both elect the same candidate.)
 pub fn instant_runoff(candidates: &[String], ballots: &[Vec<String>]) -> InstantRunoff {
-    let mut continuing: Vec<&String> = candidates.iter().collect();
+    instant_runoff_of(candidates, &alike(ballots))
+}
+
+/// [`instant_runoff`] of the distinct rankings of a profile, each counted
+/// for the voters who cast it: the same rule, in time that grows with the
+/// distinct rankings rather than with the ballots.
+pub fn instant_runoff_of(candidates: &[String], profile: &[(Vec<String>, u64)]) -> InstantRunoff {
+    let index: HashMap<&str, usize> = candidates.iter().enumerate().map(|(i, c)| (c.as_str(), i)).collect();
+    // Each ranking as candidate numbers, ids that name no candidate left out.
+    let orders: Vec<(Vec<usize>, u64)> = profile
+        .iter()
+        .filter(|(_, voters)| *voters > 0)
+        .map(|(ranking, voters)| (ranking.iter().filter_map(|id| index.get(id.as_str()).copied()).collect(), *voters))
+        .collect();
+    let ballots: u64 = orders.iter().map(|(_, voters)| voters).sum();
     let mut rounds: Vec<Round> = Vec::new();
-    if candidates.is_empty() || ballots.is_empty() {
+    if candidates.is_empty() || ballots == 0 {
         return InstantRunoff { rounds, winner: None };
     }
+    let mut continuing = vec![true; candidates.len()];
+    // Each round's votes by candidate number, for the tie-break.
+    let mut earlier: Vec<Vec<u64>> = Vec::new();
     loop {
-        let mut counts: BTreeMap<String, u64> = continuing.iter().map(|c| ((*c).clone(), 0)).collect();
+        let mut votes = vec![0u64; candidates.len()];
         let mut exhausted = 0;
-        for ballot in ballots {
-            match ballot.iter().find(|choice| counts.contains_key(*choice)) {
-                Some(choice) => *counts.get_mut(choice).expect("a continuing candidate") += 1,
-                None => exhausted += 1,
+        for (order, voters) in &orders {
+            match order.iter().find(|&&c| continuing[c]) {
+                Some(&c) => votes[c] += voters,
+                None => exhausted += voters,
             }
         }
-        let active = ballots.len() as u64 - exhausted;
-        let leader = continuing.iter().max_by_key(|c| counts[**c]).map(|c| (*c).clone());
-        let has_majority = leader.as_ref().is_some_and(|l| counts[l] * 2 > active);
-        if continuing.len() == 1 || has_majority {
+        let left: Vec<usize> = (0..candidates.len()).filter(|&c| continuing[c]).collect();
+        let counts: BTreeMap<String, u64> = left.iter().map(|&c| (candidates[c].clone(), votes[c])).collect();
+        let active = ballots - exhausted;
+        // The last of the candidates with most votes, in definition order.
+        let leader = left.iter().copied().max_by_key(|&c| votes[c]).expect("candidates remain");
+        if left.len() == 1 || votes[leader] * 2 > active {
             rounds.push(Round { counts, eliminated: Vec::new(), exhausted });
-            return InstantRunoff { rounds, winner: leader };
+            return InstantRunoff { rounds, winner: Some(candidates[leader].clone()) };
         }
-        let fewest = continuing.iter().map(|c| counts[*c]).min().expect("candidates remain");
-        let mut tied: Vec<&String> = continuing.iter().copied().filter(|c| counts[*c] == fewest).collect();
-        for earlier in rounds.iter().rev() {
+        let fewest = left.iter().map(|&c| votes[c]).min().expect("candidates remain");
+        let mut tied: Vec<usize> = left.iter().copied().filter(|&c| votes[c] == fewest).collect();
+        for before in earlier.iter().rev() {
             if tied.len() == 1 {
                 break;
             }
-            let least = tied.iter().map(|c| earlier.counts[*c]).min().expect("tied is not empty");
-            tied.retain(|c| earlier.counts[*c] == least);
+            let least = tied.iter().map(|&c| before[c]).min().expect("tied is not empty");
+            tied.retain(|&c| before[c] == least);
         }
-        let loser = (*tied.last().expect("tied is not empty")).clone();
-        continuing.retain(|c| **c != loser);
-        rounds.push(Round { counts, eliminated: vec![loser], exhausted });
+        let loser = *tied.last().expect("tied is not empty");
+        continuing[loser] = false;
+        rounds.push(Round { counts, eliminated: vec![candidates[loser].clone()], exhausted });
+        earlier.push(votes);
+    }
+}
+
+/// The distinct ballots of `ballots`, each with how many voters cast it, in
+/// the order each first appears.
+pub fn alike(ballots: &[Vec<String>]) -> Vec<(Vec<String>, u64)> {
+    let mut position: HashMap<&[String], usize> = HashMap::new();
+    let mut profile: Vec<(Vec<String>, u64)> = Vec::new();
+    for ballot in ballots {
+        match position.get(ballot.as_slice()) {
+            Some(&i) => profile[i].1 += 1,
+            None => {
+                position.insert(ballot, profile.len());
+                profile.push((ballot.clone(), 1));
+            }
+        }
+    }
+    profile
+}
+
+/// What a ranking or budget ballot is counted as, so that ballots counted
+/// alike are kept together: a ranking's order as cast, or the set of a
+/// budget ballot's projects (sorted, each once). `None` for ballots the
+/// counting methods do not read.
+pub fn counted_as(ballot: &Ballot) -> Option<Vec<String>> {
+    match ballot {
+        Ballot::Ranking { ranking } => Some(ranking.clone()),
+        Ballot::Projects { projects } => {
+            let mut set = projects.clone();
+            set.sort_unstable();
+            set.dedup();
+            Some(set)
+        }
+        _ => None,
     }
 }
 
@@ -94,20 +149,26 @@ pub struct Borda {
 /// Tie-break: more first preferences, then the candidate listed first in the
 /// definition.
 pub fn borda(candidates: &[String], ballots: &[Vec<String>]) -> Borda {
+    borda_of(candidates, &alike(ballots))
+}
+
+/// [`borda`] of the distinct rankings of a profile, each counted for the
+/// voters who cast it.
+pub fn borda_of(candidates: &[String], profile: &[(Vec<String>, u64)]) -> Borda {
     let n = candidates.len() as u64;
     let mut scores: BTreeMap<String, u64> = candidates.iter().map(|c| (c.clone(), 0)).collect();
     let mut firsts: BTreeMap<&str, u64> = BTreeMap::new();
-    for ballot in ballots {
+    for (ballot, voters) in profile {
         for (rank, choice) in ballot.iter().enumerate() {
             if let Some(score) = scores.get_mut(choice) {
-                *score += n.saturating_sub(1 + rank as u64);
+                *score += voters * n.saturating_sub(1 + rank as u64);
             }
         }
         if let Some(first) = ballot.first() {
-            *firsts.entry(first.as_str()).or_default() += 1;
+            *firsts.entry(first.as_str()).or_default() += voters;
         }
     }
-    let winner = if ballots.is_empty() {
+    let winner = if profile.iter().all(|(_, voters)| *voters == 0) {
         None
     } else {
         // max_by_key keeps the last maximum: iterate in reverse so the first listed wins ties.
@@ -145,26 +206,52 @@ pub struct BudgetOutcome {
     pub share_per_voter: Option<f64>,
 }
 
-/// Each project's supporters, as ascending voter indexes, read in one pass
-/// over the ballots. A ballot naming a project twice supports it once; ids
+/// Voters that stand alike: those who approve the same projects, whose
+/// shares the Method of Equal Shares always spends alike. Read in one pass
+/// over a profile; a ballot naming a project twice supports it once, ids
 /// that name no project are ignored.
-fn supporters(projects: &[Candidate], ballots: &[Vec<String>]) -> Vec<Vec<usize>> {
-    let index: HashMap<&str, usize> = projects.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-    let mut supporters = vec![Vec::new(); projects.len()];
-    for (voter, ballot) in ballots.iter().enumerate() {
-        for id in ballot {
-            if let Some(&i) = index.get(id.as_str()) {
-                if supporters[i].last() != Some(&voter) {
-                    supporters[i].push(voter);
-                }
-            }
-        }
-    }
-    supporters
+struct Classes {
+    /// How many voters each class has.
+    voters: Vec<u64>,
+    /// Each project's supporting classes, ascending.
+    supporters: Vec<Vec<usize>>,
+    /// The class of each entry of the profile read.
+    of_entry: Vec<usize>,
 }
 
-fn approvals(supporters: &[Vec<usize>]) -> Vec<u64> {
-    supporters.iter().map(|s| s.len() as u64).collect()
+impl Classes {
+    fn of(projects: &[Candidate], profile: &[(Vec<String>, u64)]) -> Classes {
+        let index: HashMap<&str, usize> = projects.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+        let mut class_of_set: HashMap<Vec<usize>, usize> = HashMap::new();
+        let mut classes =
+            Classes { voters: Vec::new(), supporters: vec![Vec::new(); projects.len()], of_entry: Vec::new() };
+        for (ballot, voters) in profile {
+            let mut set: Vec<usize> = ballot.iter().filter_map(|id| index.get(id.as_str()).copied()).collect();
+            set.sort_unstable();
+            set.dedup();
+            let next = classes.voters.len();
+            let class = *class_of_set.entry(set.clone()).or_insert(next);
+            if class == next {
+                classes.voters.push(0);
+                for &i in &set {
+                    classes.supporters[i].push(class);
+                }
+            }
+            classes.voters[class] += voters;
+            classes.of_entry.push(class);
+        }
+        classes
+    }
+
+    /// How many voters there are in all.
+    fn total(&self) -> u64 {
+        self.voters.iter().sum()
+    }
+
+    /// How many voters approve each project.
+    fn approvals(&self) -> Vec<u64> {
+        self.supporters.iter().map(|classes| classes.iter().map(|&c| self.voters[c]).sum()).collect()
+    }
 }
 
 /// Funding order for greedy choices: most approvals first; ties go to the
@@ -181,7 +268,12 @@ fn greedy_order(projects: &[Candidate], approvals: &[u64]) -> Vec<usize> {
 /// the one listed first); each is funded if it still fits in what is left of
 /// the budget, otherwise skipped. Projects nobody approved are never funded.
 pub fn greedy(projects: &[Candidate], total: u64, ballots: &[Vec<String>]) -> BudgetOutcome {
-    let approvals = approvals(&supporters(projects, ballots));
+    greedy_of(projects, total, &alike(ballots))
+}
+
+/// [`greedy`] of a profile: each distinct ballot with the voters who cast it.
+pub fn greedy_of(projects: &[Candidate], total: u64, profile: &[(Vec<String>, u64)]) -> BudgetOutcome {
+    let approvals = Classes::of(projects, profile).approvals();
     let selected = greedy_fill(projects, &approvals, total, Vec::new());
     outcome(projects, &approvals, selected, None)
 }
@@ -245,38 +337,67 @@ pub struct EqualSharesRun {
 /// This is the method with approval utilities: a funded project is worth
 /// the same to each of its supporters, whatever it costs.
 pub fn equal_shares_run(projects: &[Candidate], ballots: &[Vec<String>], budget_per_voter: u128) -> EqualSharesRun {
-    run_equal_shares(projects, &supporters(projects, ballots), ballots.len(), budget_per_voter, 1)
+    // Every ballot its own entry, so that payments come back voter by voter.
+    let profile: Vec<(Vec<String>, u64)> = ballots.iter().map(|ballot| (ballot.clone(), 1)).collect();
+    let classes = Classes::of(projects, &profile);
+    let run = run_equal_shares(projects, &classes, budget_per_voter, 1);
+    let mut of_class: Vec<Vec<u128>> = vec![vec![0; run.selected.len()]; classes.voters.len()];
+    for (k, paid) in run.paid.iter().enumerate() {
+        for &(class, pay) in paid {
+            of_class[class][k] = pay;
+        }
+    }
+    let payments = classes.of_entry.iter().map(|&class| of_class[class].clone()).collect();
+    EqualSharesRun { selected: run.selected, payments, budget_per_voter }
 }
 
-/// [`equal_shares_run`] on supporters already read from `voter_count`
-/// ballots, so that completion's many runs read the ballots only once, with
-/// amounts in units of 1/(`voter_count` × `parts`) of the currency.
-fn run_equal_shares(
-    projects: &[Candidate],
-    supporters: &[Vec<usize>],
-    voter_count: usize,
+/// What one run of the method decided, for classes of voters.
+struct ClassRun {
+    selected: Vec<usize>,
+    /// For each of `selected`, what each paying class's voters paid each.
+    paid: Vec<Vec<(usize, u128)>>,
     budget_per_voter: u128,
-    parts: u128,
-) -> EqualSharesRun {
-    let unit_cost = voter_count as u128 * parts;
-    let mut left = vec![budget_per_voter; voter_count];
+}
+
+/// [`equal_shares_run`] on classes of voters that stand alike, so that
+/// completion's many runs read the ballots only once and each run's work
+/// grows with the classes rather than the voters, with amounts in units of
+/// 1/(voters × `parts`) of the currency. The voters of a class start alike
+/// and pay alike, so the rule needs only each class's remaining budget and
+/// its number of voters.
+///
+/// Classes that have paid alike have the same budget left, and there are
+/// few such budgets: each class is kept at one of a short list of budget
+/// values, so that finding a project's ρ adds its supporters up by budget
+/// rather than sorting them.
+fn run_equal_shares(projects: &[Candidate], classes: &Classes, budget_per_voter: u128, parts: u128) -> ClassRun {
+    let unit_cost = u128::from(classes.total()) * parts;
+    let approvals = classes.approvals();
+    let mut budgets = Budgets { values: vec![budget_per_voter], of_class: vec![0; classes.voters.len()] };
+    let mut weights: Vec<u128> = Vec::new();
     let mut selected = Vec::new();
-    let mut payments: Vec<Vec<u128>> = vec![Vec::new(); voter_count];
+    let mut paid = Vec::new();
     loop {
+        let ascending = budgets.ascending();
+        weights.clear();
+        weights.resize(budgets.values.len(), 0);
         let mut best: Option<(u128, usize)> = None;
         for (i, project) in projects.iter().enumerate() {
-            if selected.contains(&i) || supporters[i].is_empty() {
+            if selected.contains(&i) || approvals[i] == 0 {
                 continue;
             }
+            for &class in &classes.supporters[i] {
+                weights[budgets.of_class[class]] += u128::from(classes.voters[class]);
+            }
             let cost = u128::from(project.cost) * unit_cost;
-            let Some(rho) = smallest_share(&supporters[i], &left, cost) else {
+            let Some(rho) = smallest_share(&ascending, &budgets.values, &mut weights, cost) else {
                 continue;
             };
             let better = match best {
                 None => true,
                 Some((best_rho, j)) => {
-                    (rho, std::cmp::Reverse(supporters[i].len()), project.cost, i)
-                        < (best_rho, std::cmp::Reverse(supporters[j].len()), projects[j].cost, j)
+                    (rho, std::cmp::Reverse(approvals[i]), project.cost, i)
+                        < (best_rho, std::cmp::Reverse(approvals[j]), projects[j].cost, j)
                 }
             };
             if better {
@@ -284,41 +405,81 @@ fn run_equal_shares(
             }
         }
         let Some((rho, i)) = best else { break };
-        for payment in payments.iter_mut() {
-            payment.push(0);
-        }
         // Everyone pays the same ρ (or all they have left). ρ is rounded up to
         // a whole unit, so a project may be overpaid by under one unit per
         // supporter; capping the last payers instead would make the outcome
         // depend on the order of the ballots.
-        for &v in &supporters[i] {
-            let pay = rho.min(left[v]);
-            left[v] -= pay;
-            *payments[v].last_mut().expect("pushed above") = pay;
-        }
+        paid.push(budgets.pay(&classes.supporters[i], rho));
         selected.push(i);
     }
-    EqualSharesRun { selected, payments, budget_per_voter }
+    ClassRun { selected, paid, budget_per_voter }
 }
 
-/// The smallest whole ρ with Σ min(ρ, left[v]) ≥ cost over the supporters, or
-/// `None` if all they have left is not enough.
-fn smallest_share(supporters: &[usize], left: &[u128], cost: u128) -> Option<u128> {
-    let mut budgets: Vec<u128> = supporters.iter().map(|&v| left[v]).collect();
-    if budgets.iter().sum::<u128>() < cost {
-        return None;
+/// Each class's budget left, as one of a few values.
+struct Budgets {
+    values: Vec<u128>,
+    /// The index in `values` of each class's budget.
+    of_class: Vec<usize>,
+}
+
+impl Budgets {
+    /// The indexes of `values`, by ascending value.
+    fn ascending(&self) -> Vec<usize> {
+        let mut ascending: Vec<usize> = (0..self.values.len()).collect();
+        ascending.sort_unstable_by_key(|&at| self.values[at]);
+        ascending
     }
-    budgets.sort_unstable();
-    let mut paid_in_full = 0u128;
-    for (k, &budget) in budgets.iter().enumerate() {
-        let payers = (budgets.len() - k) as u128;
-        let rho = (cost - paid_in_full).div_ceil(payers);
-        if rho <= budget {
-            return Some(rho);
+
+    /// Each of `classes` pays ρ per voter, or all it has left if less:
+    /// answers what each paid. Classes at one budget all go to the same new
+    /// one.
+    fn pay(&mut self, classes: &[usize], rho: u128) -> Vec<(usize, u128)> {
+        let mut moved: HashMap<usize, usize> = HashMap::new();
+        let mut paid = Vec::with_capacity(classes.len());
+        for &class in classes {
+            let before = self.of_class[class];
+            let pay = rho.min(self.values[before]);
+            let after = *moved.entry(before).or_insert_with(|| {
+                self.values.push(self.values[before] - pay);
+                self.values.len() - 1
+            });
+            self.of_class[class] = after;
+            paid.push((class, pay));
         }
-        paid_in_full += budget;
+        paid
     }
-    None
+}
+
+/// The smallest whole ρ with Σ min(ρ, budget) ≥ cost over the supporters,
+/// whose voters are added up in `weights` by their budget (an index of
+/// `values`, visited in `ascending` order), or `None` if all they have left
+/// is not enough. Leaves `weights` at naught. Voters with one budget are
+/// alike: where one of them cannot pay ρ in full, none of them can.
+fn smallest_share(ascending: &[usize], values: &[u128], weights: &mut [u128], cost: u128) -> Option<u128> {
+    let mut payers: u128 = 0;
+    let mut all_they_have: u128 = 0;
+    for &at in ascending {
+        payers += weights[at];
+        all_they_have += weights[at] * values[at];
+    }
+    let mut share = None;
+    if all_they_have >= cost {
+        let mut paid_in_full = 0u128;
+        for &at in ascending {
+            if weights[at] == 0 {
+                continue;
+            }
+            let rho = (cost - paid_in_full).div_ceil(payers);
+            if rho <= values[at] {
+                share = Some(rho);
+                break;
+            }
+            paid_in_full += values[at] * weights[at];
+            payers -= weights[at];
+        }
+    }
+    weights.iter_mut().for_each(|weight| *weight = 0);
+    share
 }
 
 /// Completion keeps amounts in hundredths of the units of
@@ -382,12 +543,24 @@ pub fn equal_shares_with(
     ballots: &[Vec<String>],
     step: CompletionStep,
 ) -> BudgetOutcome {
-    let supporters = supporters(projects, ballots);
-    let approvals = approvals(&supporters);
-    if ballots.is_empty() {
+    equal_shares_of(projects, total, &alike(ballots), step)
+}
+
+/// [`equal_shares_with`] of a profile: each distinct ballot with the voters
+/// who cast it. The method runs on classes of voters that stand alike, so
+/// its work grows with the distinct sets of approved projects.
+pub fn equal_shares_of(
+    projects: &[Candidate],
+    total: u64,
+    profile: &[(Vec<String>, u64)],
+    step: CompletionStep,
+) -> BudgetOutcome {
+    let classes = Classes::of(projects, profile);
+    let approvals = classes.approvals();
+    let voters = u128::from(classes.total());
+    if voters == 0 {
         return outcome(projects, &approvals, Vec::new(), None);
     }
-    let voters = ballots.len() as u128;
     // In units of 1/(voters × COMPLETION_PARTS) of the currency, each voter's
     // share is `total × COMPLETION_PARTS` and 1% of it is `total`.
     let share = u128::from(total) * COMPLETION_PARTS;
@@ -395,8 +568,7 @@ pub fn equal_shares_with(
         CompletionStep::SharePercent => u128::from(total),
         CompletionStep::CurrencyUnit => voters * COMPLETION_PARTS,
     };
-    let run =
-        |budget_per_voter| run_equal_shares(projects, &supporters, ballots.len(), budget_per_voter, COMPLETION_PARTS);
+    let run = |budget_per_voter| run_equal_shares(projects, &classes, budget_per_voter, COMPLETION_PARTS);
     let cost_of = |selected: &[usize]| selected.iter().map(|&i| projects[i].cost).sum::<u64>();
     let exhaustive = |selected: &[usize]| {
         let left = total - cost_of(selected);

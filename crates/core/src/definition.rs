@@ -35,6 +35,7 @@ impl Level {
 }
 
 /// Where a consultation stands at a given moment.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -79,6 +80,7 @@ pub struct Consultation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<Localized>,
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(length(max = crate::bounds::MAX_TOPICS)))]
     pub topics: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
@@ -99,7 +101,9 @@ pub struct Consultation {
     /// Hours after `closes_at` during which a ballot cast (by the device's
     /// clock) before the close is still counted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(max = crate::bounds::MAX_OFFLINE_GRACE_HOURS)))]
     pub offline_grace_hours: Option<u32>,
+    #[cfg_attr(feature = "schema", schemars(length(max = crate::bounds::MAX_ITEMS)))]
     pub items: Vec<Item>,
     #[serde(default)]
     pub outcome: Option<Localized>,
@@ -213,6 +217,7 @@ pub struct Choice {
 pub struct Project {
     #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
     pub id: String,
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = crate::bounds::MAX_BUDGET_TOTAL)))]
     pub cost: u64,
     pub label: Localized,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -331,8 +336,10 @@ pub enum Item {
         /// share when left out.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         completion_step: Option<CompletionStep>,
+        #[cfg_attr(feature = "schema", schemars(range(min = 1, max = crate::bounds::MAX_BUDGET_TOTAL)))]
         total: u64,
         currency: String,
+        #[cfg_attr(feature = "schema", schemars(length(min = 1, max = crate::bounds::MAX_OPTIONS)))]
         projects: Vec<Project>,
     },
     Text {
@@ -340,6 +347,7 @@ pub enum Item {
         id: String,
         title: Localized,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(range(min = 1, max = crate::bounds::MAX_TEXT_ANSWER_CHARS)))]
         max_length: Option<u32>,
     },
 }
@@ -398,14 +406,20 @@ impl Item {
     /// How many options a multiple choice ballot picks, `(min, max)`: by
     /// default at least one and at most all. `None` for other item types.
     /// [`crate::ballot::check_ballot`] enforces it; the app shows it.
-    pub fn selection_bounds(&self) -> Option<(u32, u32)> {
+    pub fn selection_bounds(&self) -> Option<(usize, usize)> {
         match self {
-            Item::MultipleChoice { options, min, max, .. } => {
-                Some((min.unwrap_or(1), max.unwrap_or(options.len() as u32)))
-            }
+            Item::MultipleChoice { options, min, max, .. } => Some(selection_bounds(*min, *max, options.len())),
             _ => None,
         }
     }
+}
+
+/// A multiple choice's `(min, max)` selections: by default at least one and
+/// at most all of its `options`.
+pub(crate) fn selection_bounds(min: Option<u32>, max: Option<u32>, options: usize) -> (usize, usize) {
+    // A u32 always fits a usize on the platforms Baraza runs on (32 and 64 bits).
+    let count = |bound: u32| usize::try_from(bound).unwrap_or(usize::MAX);
+    (min.map_or(1, count), max.map_or(options, count))
 }
 
 /// The `type` tag of an item.
@@ -644,6 +658,7 @@ mod tests {
     #[test]
     fn selection_bounds_default_to_one_and_all_options() {
         assert_eq!(multiple_choice(None, None).selection_bounds(), Some((1, 3)));
+        assert_eq!(multiple_choice(None, Some(u32::MAX)).selection_bounds(), Some((1, u32::MAX as usize)));
         assert_eq!(multiple_choice(Some(2), Some(2)).selection_bounds(), Some((2, 2)));
         let yes_no = Item::YesNo { id: "q".to_owned(), title: Localized::default() };
         assert_eq!(yes_no.selection_bounds(), None);

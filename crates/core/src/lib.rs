@@ -8,6 +8,7 @@ pub mod admin;
 pub mod analysis;
 pub mod api;
 pub mod ballot;
+pub mod bounds;
 pub mod codes;
 pub mod count;
 pub mod definition;

@@ -40,8 +40,10 @@ impl Localized {
         }
     }
 
+    /// Whether the text is written in `language`: present, and not blank
+    /// ([`crate::bounds::is_blank`]).
     pub fn has(&self, language: &str) -> bool {
-        self.0.get(language).is_some_and(|text| !text.trim().is_empty())
+        self.0.get(language).is_some_and(|text| !crate::bounds::is_blank(text))
     }
 
     pub fn languages(&self) -> impl Iterator<Item = &str> {
@@ -79,5 +81,7 @@ mod tests {
     fn blank_text_does_not_count_as_present() {
         let blank = Localized(BTreeMap::from([("en".to_owned(), "  ".to_owned())]));
         assert!(!blank.has("en"));
+        let invisible = Localized(BTreeMap::from([("en".to_owned(), "\u{200B}\u{200E}".to_owned())]));
+        assert!(!invisible.has("en"));
     }
 }

@@ -9,9 +9,12 @@
 
 use std::borrow::Cow;
 
+use schemars::generate::SchemaSettings;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde_json::{Map, Value};
 
 use crate::definition::Consultation;
+use crate::{admin, analysis, api, staff, sync};
 
 /// What [`crate::validate::is_slug`] accepts, for editors.
 pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
@@ -40,6 +43,45 @@ pub fn consultation_schema() -> Schema {
     schema
 }
 
+/// Where [`api_schemas`] puts each schema, as a JSON pointer.
+pub const API_SCHEMAS_PATH: &str = "/components/schemas";
+
+/// The JSON Schema (draft 2020-12, as OpenAPI 3.1 takes it) of every body
+/// the HTTP API reads or writes, by the name of its type, for an OpenAPI
+/// document's `components.schemas`: each refers to the others at
+/// `#/components/schemas/<name>`. Derived from the types the server and the
+/// app read and write, so the document cannot drift from them.
+pub fn api_schemas() -> Map<String, Value> {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.definitions_path = API_SCHEMAS_PATH.into();
+    settings.meta_schema = None;
+    let mut generator = settings.into_generator();
+    macro_rules! named {
+        ($($type:ty),* $(,)?) => { $( generator.subschema_for::<$type>(); )* };
+    }
+    named!(
+        Consultation,
+        api::ConsultationList,
+        api::CommentsPage,
+        api::ApiError,
+        sync::SyncRequest,
+        sync::Action,
+        sync::SyncResponse,
+        staff::StaffMember,
+        admin::AdminConsultationList,
+        admin::AdminConsultation,
+        admin::Published,
+        admin::OutcomeRequest,
+        admin::CodesRequest,
+        admin::ChangeLog,
+        admin::ReceiptCheck,
+        analysis::ModerationPage,
+        analysis::ModeratedComment,
+        analysis::HideRequest,
+    );
+    generator.take_definitions(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +93,17 @@ mod tests {
         let text = schema.to_string();
         for item_type in ["info", "single_choice", "multiple_choice", "yes_no", "scale", "ranking", "budget", "text"] {
             assert!(text.contains(&format!("\"{item_type}\"")), "{item_type} is missing");
+        }
+    }
+
+    /// The bodies the API reads and writes are there by their types' names,
+    /// with the types they are made of (the server's tests check that every
+    /// reference of its document resolves).
+    #[test]
+    fn the_api_schemas_are_named_after_their_types() {
+        let schemas = api_schemas();
+        for name in ["SyncRequest", "Action", "Ballot", "ApiError", "Problem", "ReceiptCheck", "Consultation"] {
+            assert!(schemas.contains_key(name), "{name} is missing");
         }
     }
 

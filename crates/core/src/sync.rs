@@ -6,6 +6,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::ballot::{check_ballot, Ballot};
+use crate::bounds::{self, check_text, TextFault};
 use crate::definition::{Consultation, Eligibility, Item, Status};
 use crate::validate::is_language_tag;
 
@@ -16,11 +17,16 @@ pub const MAX_ACTIONS_PER_BATCH: usize = 500;
 
 /// `POST /api/v1/sync`. Actions stay raw JSON here so that one malformed
 /// action is rejected on its own while the rest of the batch is still counted.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SyncRequest {
     pub participant: Uuid,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// Each one an `Action` (see its schema). Any JSON value is taken here:
+    /// each is read on its own, and one that is not an action is answered
+    /// `rejected` with `invalid_action` while the others are counted.
+    #[cfg_attr(feature = "schema", schemars(length(max = MAX_ACTIONS_PER_BATCH)))]
     pub actions: Vec<serde_json::Value>,
 }
 
@@ -34,6 +40,7 @@ impl SyncRequest {
 
 /// One citizen action, identified by a UUID the device made, so that sending
 /// it twice counts once.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     pub id: Uuid,
@@ -42,6 +49,7 @@ pub struct Action {
     pub kind: ActionKind,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ActionKind {
@@ -50,6 +58,7 @@ pub enum ActionKind {
         ballot: Ballot,
         /// When the citizen cast it, by the device's clock.
         #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::DateTime>"))]
         cast_at: Option<OffsetDateTime>,
     },
     Comment {
@@ -70,6 +79,7 @@ pub enum ActionKind {
     },
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReactionValue {
@@ -89,18 +99,33 @@ impl ReactionValue {
 }
 
 impl Action {
-    /// Reads one action of a batch. On failure, answers the action's id (when
-    /// it has one) with the reason, so the device can show it.
-    pub fn parse(value: &serde_json::Value) -> Result<Action, (String, Rejection)> {
-        serde_json::from_value(value.clone()).map_err(|error| {
-            let id = value.get("id").and_then(|id| id.as_str()).unwrap_or_default().to_owned();
-            (id, Rejection::new(RejectCode::InvalidAction, error.to_string()))
-        })
+    /// Reads one action of a batch received at `received_at`, and checks the
+    /// one value it carries that no definition bounds: the device's clock.
+    /// A `cast_at` outside the calendar window ([`crate::bounds`]) is
+    /// refused; one later than the arrival is read as the arrival, since a
+    /// cheap phone's clock may run ahead and its owner must not lose their
+    /// vote for it. The time is kept in UTC. On failure, answers the
+    /// action's id (when it has one) with the reason, so the device can
+    /// show it.
+    pub fn parse(value: &serde_json::Value, received_at: OffsetDateTime) -> Result<Action, (String, Rejection)> {
+        let id = || value.get("id").and_then(|id| id.as_str()).unwrap_or_default().to_owned();
+        let mut action: Action = serde_json::from_value(value.clone())
+            .map_err(|error| (id(), Rejection::new(RejectCode::InvalidAction, error.to_string())))?;
+        if let ActionKind::Ballot { cast_at: Some(cast_at), .. } = &mut action.kind {
+            if !bounds::in_calendar(*cast_at) {
+                let (earliest, latest) = (bounds::EARLIEST.date(), bounds::LATEST.date());
+                let message = format!("cast_at must be from {earliest} to before {latest} (UTC)");
+                return Err((id(), Rejection::new(RejectCode::InvalidAction, message)));
+            }
+            *cast_at = (*cast_at).min(received_at).to_offset(time::UtcOffset::UTC);
+        }
+        Ok(action)
     }
 }
 
 /// Why an action was not counted. The code is stable; the app shows its own
 /// translation of it, the message is for people reading the API.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RejectCode {
@@ -168,19 +193,26 @@ pub fn within_deadline(
         Status::Open => Ok(()),
         Status::Archived => Err(Rejection::new(RejectCode::ConsultationClosed, "this consultation is archived")),
         Status::Closed => {
-            let grace = Duration::hours(i64::from(consultation.offline_grace_hours.unwrap_or(0)));
             let cast_before_close = matches!(
                 kind,
                 ActionKind::Ballot { cast_at: Some(cast_at), .. }
                     if *cast_at < consultation.closes_at && *cast_at >= consultation.opens_at
             );
-            if cast_before_close && received_at < consultation.closes_at + grace {
+            if cast_before_close && received_at < deliver_by(consultation) {
                 Ok(())
             } else {
                 Err(Rejection::new(RejectCode::ConsultationClosed, "this consultation is closed"))
             }
         }
     }
+}
+
+/// The end of the offline grace: the close plus `offline_grace_hours`.
+/// Saturating: a definition stored before the grace was bounded may grant
+/// more hours than the calendar holds.
+fn deliver_by(consultation: &Consultation) -> OffsetDateTime {
+    let grace = Duration::hours(i64::from(consultation.offline_grace_hours.unwrap_or(0)));
+    consultation.closes_at.saturating_add(grace)
 }
 
 /// How long before the close the app warns a citizen about the deadline
@@ -203,13 +235,10 @@ pub struct DeadlineNotice {
 pub fn deadline_notice(consultation: &Consultation, now: OffsetDateTime) -> Option<DeadlineNotice> {
     let open = consultation.status_at(now) == Status::Open;
     let near = consultation.closes_at - now <= Duration::hours(DEADLINE_NOTICE_HOURS);
-    (open && near).then(|| {
-        let grace_hours = consultation.offline_grace_hours.unwrap_or(0);
-        DeadlineNotice {
-            closes_at: consultation.closes_at,
-            deliver_by: consultation.closes_at + Duration::hours(i64::from(grace_hours)),
-            grace_hours,
-        }
+    (open && near).then(|| DeadlineNotice {
+        closes_at: consultation.closes_at,
+        deliver_by: deliver_by(consultation),
+        grace_hours: consultation.offline_grace_hours.unwrap_or(0),
     })
 }
 
@@ -247,17 +276,15 @@ pub fn admit(
 
 /// A comment's own rules, also used by the app before it accepts the text.
 pub fn check_comment(body: &str, language: &str) -> Result<(), Rejection> {
-    if body.trim().is_empty() {
-        Err(Rejection::new(RejectCode::InvalidComment, "the comment is empty"))
-    } else if body.chars().count() > COMMENT_MAX_CHARS {
-        Err(Rejection::new(
-            RejectCode::InvalidComment,
-            format!("the comment is longer than {COMMENT_MAX_CHARS} characters"),
-        ))
-    } else if !is_language_tag(language) {
-        Err(Rejection::new(RejectCode::InvalidComment, "the comment's language is not a language code"))
-    } else {
-        Ok(())
+    let refused = |message: String| Err(Rejection::new(RejectCode::InvalidComment, message));
+    match check_text(body, COMMENT_MAX_CHARS) {
+        Err(TextFault::Blank) => refused("the comment is empty".to_owned()),
+        Err(TextFault::TooLong { max }) => refused(format!("the comment is longer than {max} characters")),
+        Err(TextFault::ControlCharacter) => {
+            refused("the comment holds a control character; only line breaks and tabs may be used".to_owned())
+        }
+        Ok(()) if !is_language_tag(language) => refused("the comment's language is not a language code".to_owned()),
+        Ok(()) => Ok(()),
     }
 }
 
@@ -276,11 +303,13 @@ fn find_item<'a>(consultation: &'a Consultation, item: &str) -> Result<&'a Item,
 }
 
 /// The server's answer to a sync: one result per action, in order.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncResponse {
     pub results: Vec<ActionResult>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionStatus {
@@ -292,6 +321,7 @@ pub enum ActionStatus {
     Rejected,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionResult {
     pub id: String,
@@ -303,6 +333,7 @@ pub struct ActionResult {
 }
 
 /// The reason an action was rejected, as sent to the device.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionError {
     pub code: RejectCode,

@@ -11,9 +11,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::bounds::{self, TextFault};
 use crate::definition::{BudgetMethod, Consultation, Eligibility, Item, Level};
 use crate::localized::Localized;
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -24,6 +26,10 @@ pub enum Severity {
 }
 
 /// One thing wrong with a definition, at a JSON path such as `items[2].options`.
+/// Its `code` names the rule broken and `values` the values its message
+/// names, so a client can say it in its own language; codes may be added,
+/// and a client shows `message` for one it does not know.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     pub severity: Severity,
@@ -125,6 +131,25 @@ pub enum Rule {
         total: u64,
     },
     MaxLengthZero,
+    /// A date outside the calendar window ([`bounds::EARLIEST`] to [`bounds::LATEST`]).
+    TimeOutOfRange,
+    /// A number over its bound (see [`crate::bounds`]).
+    TooLarge {
+        max: u64,
+    },
+    /// A list with more entries than its bound (see [`crate::bounds`]).
+    TooMany {
+        max: usize,
+    },
+    /// A text longer than its bound, in characters.
+    TextTooLong {
+        max: usize,
+    },
+    /// A text, or a translation of one, that shows nothing: empty, or only
+    /// spaces and invisible characters.
+    TextBlank,
+    /// A text with a control character other than a line break or a tab.
+    ControlCharacter,
     /// An update changes what ballots already refer to (see `lifecycle`).
     ChangedAfterOpening {
         opened_on: time::Date,
@@ -239,6 +264,33 @@ impl Rule {
                 message: format!("the cost ({cost}) is more than the whole budget ({total})"),
             },
             Rule::MaxLengthZero => plain("max_length_zero", "max_length must be at least 1"),
+            Rule::TimeOutOfRange => {
+                let (earliest, latest) = (bounds::EARLIEST.date().to_string(), bounds::LATEST.date().to_string());
+                Described {
+                    code: "time_out_of_range",
+                    message: format!("must be from {earliest} to before {latest} (UTC)"),
+                    values: vec![("earliest", earliest), ("latest", latest)],
+                }
+            }
+            Rule::TooLarge { max } => Described {
+                code: "too_large",
+                values: vec![("max", max.to_string())],
+                message: format!("must be at most {max}"),
+            },
+            Rule::TooMany { max } => Described {
+                code: "too_many",
+                values: vec![("max", max.to_string())],
+                message: format!("there can be at most {max} here"),
+            },
+            Rule::TextTooLong { max } => Described {
+                code: "text_too_long",
+                values: vec![("max", max.to_string())],
+                message: format!("is longer than {max} characters"),
+            },
+            Rule::TextBlank => plain("text_blank", "shows nothing: write the text or leave it out"),
+            Rule::ControlCharacter => {
+                plain("control_character", "holds a control character; only line breaks and tabs may be used")
+            }
             Rule::ChangedAfterOpening { opened_on } => Described {
                 code: "changed_after_opening",
                 values: vec![("opened_on", opened_on.to_string())],
@@ -278,6 +330,12 @@ impl Rule {
             Rule::ProjectCostZero,
             Rule::ProjectCostOverTotal { cost: 6_000_000, total: 5_000_000 },
             Rule::MaxLengthZero,
+            Rule::TimeOutOfRange,
+            Rule::TooLarge { max: 720 },
+            Rule::TooMany { max: 100 },
+            Rule::TextTooLong { max: 300 },
+            Rule::TextBlank,
+            Rule::ControlCharacter,
             Rule::ChangedAfterOpening { opened_on: time::macros::date!(2026 - 12 - 01) },
         ]
     }
@@ -342,27 +400,39 @@ pub fn check(consultation: &Consultation) -> Vec<Problem> {
     if !is_language_tag(&c.default_language) {
         report.error("default_language", Rule::DefaultLanguageTag);
     }
-    report.localized("title", &c.title);
-    report.localized("summary", &c.summary);
-    report.localized("body", &c.body);
-    if let Some(organization) = &c.organization {
-        report.localized("organization", organization);
+    for (path, text) in c.localized_texts() {
+        report.localized(&path, text, text_bound(&path));
     }
-    if let Some(outcome) = &c.outcome {
-        report.localized("outcome", outcome);
+    if c.topics.len() > bounds::MAX_TOPICS {
+        report.error("topics", Rule::TooMany { max: bounds::MAX_TOPICS });
     }
     for (index, topic) in c.topics.iter().enumerate() {
-        if topic.trim().is_empty() {
-            report.error(format!("topics[{index}]"), Rule::TopicBlank);
+        report.text(format!("topics[{index}]"), topic, bounds::LABEL_MAX_CHARS, Rule::TopicBlank);
+    }
+    if let Some(region) = &c.region {
+        report.text("region".to_owned(), region, bounds::LABEL_MAX_CHARS, Rule::TextBlank);
+    }
+    if let Some(contact) = &c.contact {
+        report.text("contact".to_owned(), contact, bounds::LABEL_MAX_CHARS, Rule::TextBlank);
+    }
+    for (path, at) in [("opens_at", c.opens_at), ("closes_at", c.closes_at)] {
+        if !bounds::in_calendar(at) {
+            report.error(path, Rule::TimeOutOfRange);
         }
     }
     if c.closes_at <= c.opens_at {
         report.error("closes_at", Rule::ClosesNotAfterOpens);
     }
+    if c.offline_grace_hours.is_some_and(|hours| hours > bounds::MAX_OFFLINE_GRACE_HOURS) {
+        report.error("offline_grace_hours", Rule::TooLarge { max: u64::from(bounds::MAX_OFFLINE_GRACE_HOURS) });
+    }
     if c.level == Level::Decide && c.eligibility == Eligibility::Open {
         report.warning("eligibility", Rule::DecideWithoutCodes);
     }
 
+    if c.items.len() > bounds::MAX_ITEMS {
+        report.error("items", Rule::TooMany { max: bounds::MAX_ITEMS });
+    }
     let mut item_ids = HashSet::new();
     for (index, item) in c.items.iter().enumerate() {
         let path = format!("items[{index}]");
@@ -371,20 +441,29 @@ pub fn check(consultation: &Consultation) -> Vec<Problem> {
         } else if !item_ids.insert(item.id()) {
             report.error(format!("{path}.id"), Rule::DuplicateItemId { id: item.id().to_owned() });
         }
-        report.localized(&format!("{path}.title"), item.title());
         check_item(&mut report, &path, item);
     }
     report.problems
 }
 
+/// The longest a localized text may be, by the field that holds it (the
+/// last part of its path, as [`Consultation::localized_texts`] writes it).
+fn text_bound(path: &str) -> usize {
+    match path.rsplit('.').next().unwrap_or(path) {
+        "summary" => bounds::SUMMARY_MAX_CHARS,
+        "body" | "description" | "outcome" => bounds::BODY_MAX_CHARS,
+        _ => bounds::LABEL_MAX_CHARS,
+    }
+}
+
 fn check_item(report: &mut Report<'_>, path: &str, item: &Item) {
     match item {
-        Item::Info { body, .. } => report.localized(&format!("{path}.body"), body),
+        Item::Info { .. } | Item::YesNo { .. } => {}
         Item::SingleChoice { options, .. } => report.choices(path, options, ChoiceItem::SingleChoice),
         Item::Ranking { options, .. } => report.choices(path, options, ChoiceItem::Ranking),
         Item::MultipleChoice { options, min, max, .. } => {
             report.choices(path, options, ChoiceItem::MultipleChoice);
-            let count = options.len() as u32;
+            let count = u32::try_from(options.len()).unwrap_or(u32::MAX);
             if let (Some(min), Some(max)) = (min, max) {
                 if min > max {
                     report.error(format!("{path}.min"), Rule::MinOverMax { min: *min, max: *max });
@@ -401,18 +480,12 @@ fn check_item(report: &mut Report<'_>, path: &str, item: &Item) {
                 }
             }
         }
-        Item::Scale { min, max, min_label, max_label, .. } => {
+        Item::Scale { min, max, .. } => {
             if min >= max {
                 report.error(format!("{path}.max"), Rule::ScaleMaxNotOverMin { min: *min, max: *max });
             } else if i64::from(*max) - i64::from(*min) + 1 > MAX_SCALE_POINTS {
                 // In i64: the ends may be as far apart as i32 allows.
                 report.error(format!("{path}.max"), Rule::ScaleTooManyPoints);
-            }
-            if let Some(label) = min_label {
-                report.localized(&format!("{path}.min_label"), label);
-            }
-            if let Some(label) = max_label {
-                report.localized(&format!("{path}.max_label"), label);
             }
         }
         Item::Budget { total, projects, currency, method, completion_step, .. } => {
@@ -421,23 +494,23 @@ fn check_item(report: &mut Report<'_>, path: &str, item: &Item) {
             }
             if *total == 0 {
                 report.error(format!("{path}.total"), Rule::BudgetTotalZero);
+            } else if *total > bounds::MAX_BUDGET_TOTAL {
+                report.error(format!("{path}.total"), Rule::TooLarge { max: bounds::MAX_BUDGET_TOTAL });
             }
-            if currency.trim().is_empty() {
-                report.error(format!("{path}.currency"), Rule::CurrencyMissing);
-            }
+            report.text(format!("{path}.currency"), currency, bounds::CURRENCY_MAX_CHARS, Rule::CurrencyMissing);
             if projects.is_empty() {
                 report.error(format!("{path}.projects"), Rule::BudgetWithoutProjects);
+            } else if projects.len() > bounds::MAX_OPTIONS {
+                report.error(format!("{path}.projects"), Rule::TooMany { max: bounds::MAX_OPTIONS });
             }
             let mut ids = HashSet::new();
             for (index, project) in projects.iter().enumerate() {
                 let project_path = format!("{path}.projects[{index}]");
                 report.option_id(&project_path, &project.id, &mut ids);
-                report.localized(&format!("{project_path}.label"), &project.label);
-                if let Some(description) = &project.description {
-                    report.localized(&format!("{project_path}.description"), description);
-                }
                 if project.cost == 0 {
                     report.error(format!("{project_path}.cost"), Rule::ProjectCostZero);
+                } else if project.cost > bounds::MAX_BUDGET_TOTAL {
+                    report.error(format!("{project_path}.cost"), Rule::TooLarge { max: bounds::MAX_BUDGET_TOTAL });
                 } else if project.cost > *total && *total > 0 {
                     report.error(
                         format!("{project_path}.cost"),
@@ -446,12 +519,12 @@ fn check_item(report: &mut Report<'_>, path: &str, item: &Item) {
                 }
             }
         }
-        Item::Text { max_length, .. } => {
-            if *max_length == Some(0) {
-                report.error(format!("{path}.max_length"), Rule::MaxLengthZero);
-            }
-        }
-        Item::YesNo { .. } => {}
+        Item::Text { max_length, .. } => match *max_length {
+            Some(0) => report.error(format!("{path}.max_length"), Rule::MaxLengthZero),
+            Some(length) if length > bounds::MAX_TEXT_ANSWER_CHARS => report
+                .error(format!("{path}.max_length"), Rule::TooLarge { max: u64::from(bounds::MAX_TEXT_ANSWER_CHARS) }),
+            _ => {}
+        },
     }
 }
 
@@ -469,26 +542,44 @@ impl Report<'_> {
         self.problems.push(Problem::new(Severity::Warning, path, rule));
     }
 
-    fn localized(&mut self, path: &str, text: &Localized) {
+    /// A localized text: written in the default language, keyed by
+    /// language codes, and each translation a text of at most `max_chars`.
+    fn localized(&mut self, path: &str, text: &Localized, max_chars: usize) {
         if !text.has(self.default_language) {
             self.error(path, Rule::DefaultTextMissing { language: self.default_language.to_owned() });
         }
-        for language in text.languages() {
+        for (language, translation) in &text.0 {
+            let language_path = format!("{path}.{language}");
             if !is_language_tag(language) {
-                self.error(format!("{path}.{language}"), Rule::LanguageTag { language: language.to_owned() });
+                self.error(language_path.clone(), Rule::LanguageTag { language: language.to_owned() });
             }
+            // A blank text in the default language is reported as missing above.
+            if language != self.default_language || !bounds::is_blank(translation) {
+                self.text(language_path, translation, max_chars, Rule::TextBlank);
+            }
+        }
+    }
+
+    /// A text of at most `max_chars`, without control characters, refused
+    /// by `blank` when it shows nothing.
+    fn text(&mut self, path: String, text: &str, max_chars: usize, blank: Rule) {
+        match bounds::check_text(text, max_chars) {
+            Ok(()) => {}
+            Err(TextFault::TooLong { max }) => self.error(path, Rule::TextTooLong { max }),
+            Err(TextFault::ControlCharacter) => self.error(path, Rule::ControlCharacter),
+            Err(TextFault::Blank) => self.error(path, blank),
         }
     }
 
     fn choices(&mut self, path: &str, options: &[crate::definition::Choice], item: ChoiceItem) {
         if options.len() < 2 {
             self.error(format!("{path}.options"), Rule::TooFewOptions { item });
+        } else if options.len() > bounds::MAX_OPTIONS {
+            self.error(format!("{path}.options"), Rule::TooMany { max: bounds::MAX_OPTIONS });
         }
         let mut ids = HashSet::new();
         for (index, option) in options.iter().enumerate() {
-            let option_path = format!("{path}.options[{index}]");
-            self.option_id(&option_path, &option.id, &mut ids);
-            self.localized(&format!("{option_path}.label"), &option.label);
+            self.option_id(&format!("{path}.options[{index}]"), &option.id, &mut ids);
         }
     }
 
@@ -511,8 +602,12 @@ pub fn is_slug(id: &str) -> bool {
 }
 
 /// A loose BCP 47 check: subtags of 1 to 8 ASCII letters or digits, the first
-/// one 2 or 3 letters.
+/// one 2 or 3 letters, at most 35 characters in all (what BCP 47 asks every
+/// implementation to take).
 pub fn is_language_tag(tag: &str) -> bool {
+    if tag.len() > 35 {
+        return false;
+    }
     let mut subtags = tag.split('-');
     let primary_ok =
         subtags.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
@@ -553,6 +648,12 @@ mod tests {
             Rule::MaxLengthZero => 22,
             Rule::ChangedAfterOpening { .. } => 23,
             Rule::CompletionStepWithoutEqualShares => 24,
+            Rule::TimeOutOfRange => 25,
+            Rule::TooLarge { .. } => 26,
+            Rule::TooMany { .. } => 27,
+            Rule::TextTooLong { .. } => 28,
+            Rule::TextBlank => 29,
+            Rule::ControlCharacter => 30,
         }
     }
 
@@ -561,7 +662,7 @@ mod tests {
         let rules = Rule::one_of_each();
         let mut numbers: Vec<usize> = rules.iter().map(number).collect();
         numbers.sort();
-        assert_eq!(numbers, (0..25).collect::<Vec<_>>());
+        assert_eq!(numbers, (0..31).collect::<Vec<_>>());
         let mut codes: Vec<&str> = rules.iter().map(|rule| rule.describe().code).collect();
         codes.sort();
         codes.dedup();

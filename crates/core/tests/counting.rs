@@ -3,7 +3,8 @@
 use baraza_core::api::ItemResult;
 use baraza_core::ballot::Ballot;
 use baraza_core::count::{
-    borda, equal_shares, equal_shares_run, equal_shares_with, greedy, instant_runoff, Candidate, CompletionStep,
+    alike, borda, counted_as, equal_shares, equal_shares_run, equal_shares_with, greedy, instant_runoff, Candidate,
+    CompletionStep,
 };
 use baraza_core::definition::Item;
 use proptest::prelude::*;
@@ -180,9 +181,10 @@ fn a_budget_item_is_counted_with_the_completion_step_it_declares() {
         .iter()
         .map(|projects| Ballot::Projects { projects: names(projects) })
         .collect();
+    let profile = alike(&ballots.iter().filter_map(counted_as).collect::<Vec<_>>());
     let counted = |item: Item| {
         let mut result = ItemResult::default();
-        result.count_ballots(&item, &ballots);
+        result.count_profile(&item, &profile);
         (result.selected.unwrap(), result.share_per_voter.unwrap())
     };
     assert_eq!(counted(item(Some("currency_unit"))), (names(&["p0"]), 3.75));

@@ -177,7 +177,7 @@ impl Expected {
 #[test]
 fn every_rule_reports_its_path_code_values_and_message() {
     type Breakage = fn(&mut Value);
-    let consult: [(Breakage, Expected); 22] = [
+    let consult: [(Breakage, Expected); 35] = [
         (|d| d["id"] = json!("Water_2027"), expect("id", "slug", &[], SLUG)),
         (
             |d| d["default_language"] = json!("english!"),
@@ -327,6 +327,77 @@ fn every_rule_reports_its_path_code_values_and_message() {
             |d| d["items"][4]["max_length"] = json!(0),
             expect("items[4].max_length", "max_length_zero", &[], "max_length must be at least 1"),
         ),
+        (
+            |d| d["items"][4]["max_length"] = json!(10_001),
+            expect("items[4].max_length", "too_large", &[("max", "10000")], "must be at most 10000"),
+        ),
+        (
+            |d| d["offline_grace_hours"] = json!(721),
+            expect("offline_grace_hours", "too_large", &[("max", "720")], "must be at most 720"),
+        ),
+        (|d| d["opens_at"] = json!("1969-12-31T00:00:00Z"), expect("opens_at", "time_out_of_range", CALENDAR, OUTSIDE)),
+        (
+            // Its UTC time is in the year 10000, past what the calendar holds.
+            |d| d["closes_at"] = json!("9999-12-31T23:00:00-05:00"),
+            expect("closes_at", "time_out_of_range", CALENDAR, OUTSIDE),
+        ),
+        (
+            |d| d["topics"] = json!((0..21).map(|n| format!("topic {n}")).collect::<Vec<_>>()),
+            expect("topics", "too_many", &[("max", "20")], "there can be at most 20 here"),
+        ),
+        (
+            |d| {
+                let item = d["items"][4].clone();
+                let items = d["items"].as_array_mut().unwrap();
+                items.extend((0..100).map(|n| {
+                    let mut copy = item.clone();
+                    copy["id"] = json!(format!("copy-{n}"));
+                    copy
+                }));
+            },
+            expect("items", "too_many", &[("max", "100")], "there can be at most 100 here"),
+        ),
+        (
+            |d| {
+                let options = (0..201).map(|n| json!({"id": format!("o{n}"), "label": {"en": "O"}})).collect();
+                d["items"][0]["options"] = Value::Array(options);
+            },
+            expect("items[0].options", "too_many", &[("max", "200")], "there can be at most 200 here"),
+        ),
+        (
+            |d| d["title"]["en"] = json!("x".repeat(301)),
+            expect("title.en", "text_too_long", &[("max", "300")], "is longer than 300 characters"),
+        ),
+        (
+            |d| d["summary"]["en"] = json!("x".repeat(1001)),
+            expect("summary.en", "text_too_long", &[("max", "1000")], "is longer than 1000 characters"),
+        ),
+        (
+            |d| d["title"]["sw"] = json!("\u{200B}\u{200E}"),
+            expect("title.sw", "text_blank", &[], "shows nothing: write the text or leave it out"),
+        ),
+        (
+            |d| d["region"] = json!(" "),
+            expect("region", "text_blank", &[], "shows nothing: write the text or leave it out"),
+        ),
+        (
+            |d| d["body"]["en"] = json!("Water\u{0}"),
+            expect(
+                "body.en",
+                "control_character",
+                &[],
+                "holds a control character; only line breaks and tabs may be used",
+            ),
+        ),
+        (
+            |d| d["title"]["en-abcdefgh-abcdefgh-abcdefgh-abcdefgh"] = json!("x"),
+            expect(
+                "title.en-abcdefgh-abcdefgh-abcdefgh-abcdefgh",
+                "language_tag",
+                &[("language", "en-abcdefgh-abcdefgh-abcdefgh-abcdefgh")],
+                "is not a language code such as \"en\" or \"pt-BR\"",
+            ),
+        ),
     ];
     let mut codes = BTreeSet::new();
     for (break_it, expected) in consult {
@@ -361,7 +432,7 @@ fn every_rule_reports_its_path_code_values_and_message() {
     }
     codes.insert("format");
 
-    let budget: [(Breakage, Expected); 7] = [
+    let budget: [(Breakage, Expected); 10] = [
         (
             |d| d["items"][0]["total"] = json!(0),
             expect("items[0].total", "budget_total_zero", &[], "the budget total must be more than 0"),
@@ -398,6 +469,23 @@ fn every_rule_reports_its_path_code_values_and_message() {
         (
             |d| d["items"][0]["projects"][1]["cost"] = json!(0),
             expect("items[0].projects[1].cost", "project_cost_zero", &[], "a project's cost must be more than 0"),
+        ),
+        (
+            |d| d["items"][0]["total"] = json!(1_000_000_000_000_001_u64),
+            expect("items[0].total", "too_large", &[("max", "1000000000000000")], "must be at most 1000000000000000"),
+        ),
+        (
+            |d| d["items"][0]["projects"][1]["cost"] = json!(u64::MAX),
+            expect(
+                "items[0].projects[1].cost",
+                "too_large",
+                &[("max", "1000000000000000")],
+                "must be at most 1000000000000000",
+            ),
+        ),
+        (
+            |d| d["items"][0]["currency"] = json!("Tanzanian shillings"),
+            expect("items[0].currency", "text_too_long", &[("max", "16")], "is longer than 16 characters"),
         ),
         (
             |d| d["items"][0]["projects"][2]["cost"] = json!(6_000_000),
@@ -447,6 +535,9 @@ fn every_rule_reports_its_path_code_values_and_message() {
         Rule::one_of_each().into_iter().map(|rule| Problem::new(Severity::Error, "", rule).code).collect();
     assert_eq!(codes.into_iter().map(str::to_owned).collect::<BTreeSet<_>>(), every_code);
 }
+
+const CALENDAR: &[(&str, &str)] = &[("earliest", "1970-01-01"), ("latest", "3000-01-01")];
+const OUTSIDE: &str = "must be from 1970-01-01 to before 3000-01-01 (UTC)";
 
 const SLUG: &str = "must be 1 to 64 lowercase letters, digits and single hyphens, such as \"water-2027\"";
 

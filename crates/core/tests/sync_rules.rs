@@ -68,6 +68,8 @@ fn other_item_types_check_their_ballots() {
     assert!(check_ballot(satisfaction, &Ballot::Value { value: 6 }).is_err());
     let ideas = water.item("ideas").unwrap();
     assert!(check_ballot(ideas, &Ballot::Text { text: "  ".into() }).is_err());
+    assert!(check_ballot(ideas, &Ballot::Text { text: "\u{200B}\u{FEFF}".into() }).is_err());
+    assert!(check_ballot(ideas, &Ballot::Text { text: "fix\u{7}".into() }).is_err());
     assert!(check_ballot(ideas, &Ballot::Text { text: "x".repeat(2001) }).is_err());
 
     let village = village();
@@ -76,6 +78,26 @@ fn other_item_types_check_their_ballots() {
     assert!(check_ballot(projects, &chosen(&["well", "classroom"])).is_ok());
     let over = check_ballot(projects, &chosen(&["well", "classroom", "solar"])).unwrap_err();
     assert_eq!(over.message, "the chosen projects cost 6500000, more than the budget of 5000000");
+    let too_many = check_ballot(projects, &chosen(&["well"; 6])).unwrap_err();
+    assert_eq!(too_many.message, "6 options are chosen, but this item has only 5");
+}
+
+/// Costs a definition checked today cannot carry, as stored earlier: the
+/// sum of the chosen projects' costs must never wrap around to fit.
+#[test]
+fn costs_that_overflow_when_summed_are_over_the_budget() {
+    let mut village = village();
+    let Some(baraza_core::Item::Budget { projects, total, .. }) =
+        village.items.iter_mut().find(|item| item.id() == "projects")
+    else {
+        panic!("the village budget has its projects item");
+    };
+    *total = u64::MAX;
+    projects[0].cost = u64::MAX;
+    projects[1].cost = 2;
+    let projects_item = village.item("projects").unwrap();
+    let chosen = Ballot::Projects { projects: vec!["well".into(), "classroom".into()] };
+    assert_eq!(check_ballot(projects_item, &chosen).unwrap_err().code, RejectCode::InvalidBallot);
 }
 
 #[test]
@@ -123,10 +145,13 @@ fn comments_follow_the_definition() {
         kind: ActionKind::Comment { item: None, reply_to: None, body: body.into(), language: "en".into() },
     };
     assert_eq!(code_of(admit(&water(), &comment("water-services-2027", "Kiosks close early."), false, DURING)), None);
-    assert_eq!(
-        code_of(admit(&water(), &comment("water-services-2027", " \n"), false, DURING)),
-        Some(RejectCode::InvalidComment)
-    );
+    for unseen in [" \n", "\u{200B}\u{200B}", "\u{200E}\u{3164}", "\u{0}", "Hello\u{0}"] {
+        assert_eq!(
+            code_of(admit(&water(), &comment("water-services-2027", unseen), false, DURING)),
+            Some(RejectCode::InvalidComment),
+            "{unseen:?}"
+        );
+    }
     assert_eq!(
         code_of(admit(&village(), &comment("kijiji-budget-2027", "Hello"), false, DURING)),
         Some(RejectCode::CommentsDisabled)
@@ -137,13 +162,54 @@ fn comments_follow_the_definition() {
 fn an_action_is_read_from_the_wire_format_of_the_design() {
     let wire = json!({ "id": "5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11", "consultation": "water-services-2027",
         "kind": "ballot", "item": "tariff", "ballot": { "choice": "blocks" }, "cast_at": "2026-11-20T10:00:00Z" });
-    let action = Action::parse(&wire).unwrap();
+    let action = Action::parse(&wire, DURING).unwrap();
     assert_eq!(serde_json::to_value(&action).unwrap(), wire);
 
     let broken = json!({ "id": "abc", "kind": "vote" });
-    let (id, rejection) = Action::parse(&broken).unwrap_err();
+    let (id, rejection) = Action::parse(&broken, DURING).unwrap_err();
     assert_eq!(id, "abc");
     assert_eq!(rejection.code, RejectCode::InvalidAction);
+}
+
+fn cast_at_read(cast_at: &str, received_at: OffsetDateTime) -> Result<OffsetDateTime, RejectCode> {
+    let wire = json!({ "id": "5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11", "consultation": "water-services-2027",
+        "kind": "ballot", "item": "tariff", "ballot": { "choice": "blocks" }, "cast_at": cast_at });
+    match Action::parse(&wire, received_at) {
+        Ok(Action { kind: ActionKind::Ballot { cast_at: Some(cast_at), .. }, .. }) => Ok(cast_at),
+        Ok(other) => panic!("read as {other:?}"),
+        Err((_, rejection)) => Err(rejection.code),
+    }
+}
+
+#[test]
+fn a_clock_running_ahead_is_read_as_the_arrival_and_kept_in_utc() {
+    assert_eq!(cast_at_read("2026-12-01T15:00:00+03:00", DURING), Ok(datetime!(2026-12-01 12:00 UTC)));
+    assert_eq!(cast_at_read("2026-12-01T11:00:00+03:00", DURING), Ok(datetime!(2026-12-01 8:00 UTC)));
+    assert_eq!(cast_at_read("2026-12-01T11:00:00+03:00", DURING).unwrap().offset(), time::UtcOffset::UTC);
+    assert_eq!(cast_at_read("2999-12-31T23:59:59Z", DURING), Ok(DURING), "never refused for running ahead");
+}
+
+#[test]
+fn a_cast_at_outside_the_calendar_is_refused() {
+    // The UTC time of the first is in the year 10000.
+    for outside in ["9999-12-31T23:00:00-05:00", "3000-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "1969-12-31T23:59:59Z"]
+    {
+        assert_eq!(cast_at_read(outside, DURING), Err(RejectCode::InvalidAction), "{outside}");
+    }
+    assert!(cast_at_read("1970-01-01T00:00:00Z", DURING).is_ok(), "a phone whose clock lost its time");
+}
+
+#[test]
+fn a_grace_longer_than_the_calendar_never_overflows() {
+    // Stored before the grace was bounded: validation refuses it now.
+    let mut village = village();
+    village.offline_grace_hours = Some(u32::MAX);
+    let cast = Some(village.closes_at - time::Duration::hours(1));
+    let vote = ballot("kijiji-budget-2027", "market-day", json!({"answer": "yes"}), cast);
+    let much_later = village.closes_at + time::Duration::days(365 * 100);
+    assert_eq!(code_of(admit(&village, &vote, true, much_later)), None);
+    let notice = baraza_core::sync::deadline_notice(&village, village.closes_at - time::Duration::hours(1));
+    assert!(notice.is_some_and(|notice| notice.deliver_by > much_later));
 }
 
 #[test]

@@ -12,19 +12,19 @@ use time::OffsetDateTime;
 use baraza_core::admin::MAX_CODES_PER_REQUEST;
 use baraza_core::staff::Role;
 
-use crate::changes::Author;
-use crate::codes::{self, CodesRefusal};
-use crate::consultations::Publication;
+use crate::http;
 use crate::http::limits::WriteLimit;
-use crate::receipts::ReceiptKey;
-use crate::{consultations, db, http, tokens};
+use crate::storage::changes::Author;
+use crate::storage::consultations::Publication;
+use crate::storage::{self, codes, consultations, tokens, writer, Store, StoreError};
 
 /// The `baraza` command line. Exit codes: 0 done, 1 a definition has errors,
 /// 2 the command could not run (database, address, …).
 #[derive(Parser)]
 #[command(name = "baraza", version, about = "Citizen consultations that work on any phone, online or not.")]
 pub struct Cli {
-    /// A SQLite file path (created if missing). PostgreSQL URLs are not supported yet.
+    /// A SQLite file path (created if missing), or a PostgreSQL URL
+    /// (`postgres://user:password@host/database`) that several servers share.
     #[arg(long, global = true, env = "BARAZA_DATABASE", default_value = "baraza.db")]
     database: String,
     #[command(subcommand)]
@@ -48,6 +48,13 @@ enum Command {
         /// client's address (e.g. X-Forwarded-For; its last entry is used).
         #[arg(long)]
         client_address_header: Option<HeaderName>,
+        /// Sync actions that may wait to be written; past them a sync request
+        /// is answered 503 with Retry-After.
+        #[arg(long, default_value_t = writer::DEFAULT_QUEUE_ACTIONS)]
+        write_queue: usize,
+        /// Also serve Prometheus metrics at http://ADDR/metrics.
+        #[arg(long)]
+        metrics_addr: Option<SocketAddr>,
     },
     /// Check consultation definitions; print every problem with its JSON path.
     Validate {
@@ -108,9 +115,10 @@ impl Cli {
                 }
             }
             Command::Publish { files } => block_on(publish(&self.database, &files)),
-            Command::Serve { addr, dist, writes_per_minute, client_address_header } => {
+            Command::Serve { addr, dist, writes_per_minute, client_address_header, write_queue, metrics_addr } => {
                 let write_limit = WriteLimit::new(writes_per_minute, client_address_header);
-                block_on(serve(&self.database, addr, dist, write_limit))
+                let options = ServeOptions { addr, dist, write_limit, write_queue, metrics_addr };
+                block_on(serve(&self.database, options))
             }
             Command::Token(command) => block_on(token(&self.database, command)),
             Command::Schema => {
@@ -171,72 +179,45 @@ async fn publish(database: &str, files: &[PathBuf]) -> ExitCode {
         eprintln!("nothing was published");
         return ExitCode::from(1);
     };
-    let pool = match db::open(database).await {
-        Ok(pool) => pool,
+    let store = match Store::open(database).await {
+        Ok(store) => store,
         Err(error) => return fail(error),
     };
     // All or nothing: a failure or a refused update halfway leaves the
     // database as it was.
-    let published = async {
-        let mut tx = db::begin_write(&pool).await?;
-        let now = OffsetDateTime::now_utc();
-        let mut outcomes = Vec::new();
-        for Checked { consultation, .. } in &definitions {
-            outcomes.push(consultations::publish(&mut tx, consultation, &Author::CommandLine, now).await?);
+    let consultations: Vec<_> = definitions.into_iter().map(|checked| checked.consultation).collect();
+    match consultations::publish(&store, &consultations, &Author::CommandLine, OffsetDateTime::now_utc()).await {
+        Ok(publications) => {
+            for (consultation, publication) in consultations.iter().zip(publications) {
+                let done = match publication {
+                    Publication::Created => "published",
+                    Publication::Updated => "updated",
+                    Publication::Unchanged => "unchanged",
+                };
+                println!("{done} {}", consultation.id);
+            }
+            ExitCode::SUCCESS
         }
-        if outcomes.iter().all(Result::is_ok) {
-            tx.commit().await?;
-        }
-        Ok::<_, sqlx::Error>(outcomes)
-    };
-    let outcomes = match published.await {
-        Ok(outcomes) => outcomes,
-        Err(error) => return fail(format!("nothing was published: {error}")),
-    };
-    let refused = outcomes.iter().any(Result::is_err);
-    for (Checked { consultation, .. }, outcome) in definitions.iter().zip(outcomes) {
-        match outcome {
-            Ok(_) if refused => {}
-            Ok(Publication::Created) => println!("published {}", consultation.id),
-            Ok(Publication::Updated) => println!("updated {}", consultation.id),
-            Ok(Publication::Unchanged) => println!("unchanged {}", consultation.id),
-            Err(problems) => {
+        Err(StoreError::DefinitionLocked(locked)) => {
+            for (id, problems) in locked {
                 for problem in problems {
-                    println!("{}: {problem}", consultation.id);
+                    println!("{id}: {problem}");
                 }
             }
+            eprintln!("nothing was published");
+            ExitCode::from(1)
         }
+        Err(error) => fail(format!("nothing was published: {error}")),
     }
-    if refused {
-        eprintln!("nothing was published");
-        return ExitCode::from(1);
-    }
-    ExitCode::SUCCESS
 }
 
 async fn issue_codes(database: &str, id: &str, count: u32) -> ExitCode {
-    let pool = match db::open(database).await {
-        Ok(pool) => pool,
+    let store = match Store::open(database).await {
+        Ok(store) => store,
         Err(error) => return fail(error),
     };
-    let issued = async {
-        let Some(consultation) = consultations::load(&pool, id).await? else {
-            return Ok(Err(format!("there is no consultation \"{id}\"")));
-        };
-        let key = ReceiptKey::load_or_create(&pool).await?;
-        let now = OffsetDateTime::now_utc();
-        let mut tx = db::begin_write(&pool).await?;
-        let issued = codes::issue(&mut tx, &key, &consultation, count, &Author::CommandLine, now).await?;
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(issued.map_err(|refusal| match refusal {
-            CodesRefusal::NotUsed => {
-                format!("{id} does not use participation codes (its eligibility is not \"codes\")")
-            }
-            CodesRefusal::Count => format!("--count must be from 1 to {MAX_CODES_PER_REQUEST}"),
-        }))
-    };
-    match issued.await {
-        Ok(Ok(issued)) => {
+    match codes::issue(&store, id, count, &Author::CommandLine, OffsetDateTime::now_utc()).await {
+        Ok(issued) => {
             println!("code");
             for code in issued {
                 println!("{code}");
@@ -244,14 +225,17 @@ async fn issue_codes(database: &str, id: &str, count: u32) -> ExitCode {
             eprintln!("These {count} codes are shown only now; each lets one person vote once.");
             ExitCode::SUCCESS
         }
-        Ok(Err(refusal)) => fail(refusal),
+        Err(StoreError::CodesNotUsed) => {
+            fail(format!("{id} does not use participation codes (its eligibility is not \"codes\")"))
+        }
+        Err(StoreError::InvalidCodeCount) => fail(format!("--count must be from 1 to {MAX_CODES_PER_REQUEST}")),
         Err(error) => fail(error),
     }
 }
 
 async fn token(database: &str, command: TokenCommand) -> ExitCode {
-    let pool = match db::open(database).await {
-        Ok(pool) => pool,
+    let store = match Store::open(database).await {
+        Ok(store) => store,
         Err(error) => return fail(error),
     };
     let now = OffsetDateTime::now_utc();
@@ -261,7 +245,7 @@ async fn token(database: &str, command: TokenCommand) -> ExitCode {
             if name.is_empty() {
                 return fail("--name must not be blank: the change log names staff by it");
             }
-            match tokens::create(&pool, name, role, now).await {
+            match tokens::create(&store, name, role, now).await {
                 Ok(token) => {
                     println!("{token}");
                     eprintln!("This {role} token for {name} is shown only now; keep it somewhere safe.");
@@ -270,24 +254,24 @@ async fn token(database: &str, command: TokenCommand) -> ExitCode {
                 Err(error) => fail(error),
             }
         }
-        TokenCommand::List => match tokens::list(&pool).await {
+        TokenCommand::List => match tokens::list(&store).await {
             Ok(list) => {
                 println!("id\trole\tname\tcreated\trevoked");
                 for token in list {
-                    let revoked = token.revoked_at.map(db::timestamp).unwrap_or_else(|| "-".to_owned());
+                    let revoked = token.revoked_at.map(storage::timestamp).unwrap_or_else(|| "-".to_owned());
                     println!(
                         "{}\t{}\t{}\t{}\t{revoked}",
                         token.id,
                         token.role,
                         token.name,
-                        db::timestamp(token.created_at)
+                        storage::timestamp(token.created_at)
                     );
                 }
                 ExitCode::SUCCESS
             }
             Err(error) => fail(error),
         },
-        TokenCommand::Revoke { id } => match tokens::revoke(&pool, &id, now).await {
+        TokenCommand::Revoke { id } => match tokens::revoke(&store, &id, now).await {
             Ok(true) => {
                 println!("revoked {id}");
                 ExitCode::SUCCESS
@@ -298,22 +282,40 @@ async fn token(database: &str, command: TokenCommand) -> ExitCode {
     }
 }
 
-async fn serve(database: &str, addr: SocketAddr, dist: PathBuf, write_limit: Option<WriteLimit>) -> ExitCode {
+struct ServeOptions {
+    addr: SocketAddr,
+    dist: PathBuf,
+    write_limit: Option<WriteLimit>,
+    write_queue: usize,
+    metrics_addr: Option<SocketAddr>,
+}
+
+async fn serve(database: &str, options: ServeOptions) -> ExitCode {
+    let ServeOptions { addr, dist, write_limit, write_queue, metrics_addr } = options;
     if !dist.join("index.html").is_file() {
         tracing::warn!(dist = %dist.display(), "no built app here (no index.html); serving the API only");
     }
-    let pool = match db::open(database).await {
-        Ok(pool) => pool,
+    let store = match Store::open(database).await {
+        Ok(store) => store,
         Err(error) => return fail(error),
     };
-    let state = match http::AppState::new(pool, dist).await {
-        Ok(state) => state.with_write_limit(write_limit),
-        Err(error) => return fail(error),
-    };
+    let state = http::AppState::new(store, dist).with_write_limit(write_limit).with_write_queue(write_queue);
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
         Err(error) => return fail(format!("cannot listen on {addr}: {error}")),
     };
+    if let Some(metrics_addr) = metrics_addr {
+        let metrics = match tokio::net::TcpListener::bind(metrics_addr).await {
+            Ok(listener) => listener,
+            Err(error) => return fail(format!("cannot listen on {metrics_addr}: {error}")),
+        };
+        let router = http::metrics::router(&state);
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(metrics, router).await {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        });
+    }
     let local = listener.local_addr().unwrap_or(addr);
     println!("Baraza is serving on http://{local}");
     // The connection's address is what write limits count by.

@@ -8,35 +8,31 @@
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use sqlx::SqlitePool;
 
-/// The key receipts are signed with, made once per database.
+/// The key receipts are signed with, made once per database (see
+/// [`crate::storage::receipt_key`]).
 #[derive(Clone)]
 pub struct ReceiptKey(Vec<u8>);
 
 impl ReceiptKey {
-    /// Loads the database's receipt key, making it on first use. Two servers
-    /// starting at once on a new database agree: the first insert wins.
-    pub async fn load_or_create(pool: &SqlitePool) -> sqlx::Result<Self> {
-        // Two v4 UUIDs are 244 bits from the operating system's secure random
-        // source (uuid uses getrandom), without another dependency.
-        let fresh = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
-        sqlx::query("INSERT INTO settings (key, value) VALUES ('receipt_key', ?1) ON CONFLICT (key) DO NOTHING")
-            .bind(fresh)
-            .execute(pool)
-            .await?;
-        let key: String =
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'receipt_key'").fetch_one(pool).await?;
-        Ok(ReceiptKey(key.into_bytes()))
+    pub fn new(key: Vec<u8>) -> Self {
+        ReceiptKey(key)
     }
 
     /// The receipt of the action `id` stored as `payload`.
     pub fn sign(&self, id: &str, payload: &str) -> String {
+        hex(&self.mac(id, payload))
+    }
+
+    /// The first 64 bits of HMAC-SHA256 of `<label>\n<data>`.
+    fn mac(&self, label: &str, data: &str) -> [u8; 8] {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
-        mac.update(id.as_bytes());
+        mac.update(label.as_bytes());
         mac.update(b"\n");
-        mac.update(payload.as_bytes());
-        hex(&mac.finalize().into_bytes()[..8])
+        mac.update(data.as_bytes());
+        let mut first = [0; 8];
+        first.copy_from_slice(&mac.finalize().into_bytes()[..8]);
+        first
     }
 }
 
@@ -62,8 +58,8 @@ impl ReceiptKey {
     /// its own label: nothing stored with a ballot leads to the code's row
     /// (its hash, its device), so ballot content stays apart from who holds
     /// which code.
-    pub fn code_voter(&self, consultation: &str, code: &str) -> String {
-        format!("voter:{}", self.sign(&format!("voter\n{consultation}"), code))
+    pub fn code_voter(&self, consultation: &str, code: &str) -> [u8; 8] {
+        self.mac(&format!("voter\n{consultation}"), code)
     }
 }
 

@@ -11,10 +11,10 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::auth::Analyst;
-use super::consultations::{find, COMMENTS_PER_PAGE, COMMENTS_PER_PAGE_MAX};
+use super::consultations::{COMMENTS_PER_PAGE, COMMENTS_PER_PAGE_MAX};
 use super::error::Error;
 use super::AppState;
-use crate::{comments, results};
+use crate::storage::{comments, results};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -29,8 +29,8 @@ async fn admin_results(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<AdminResults>, Error> {
-    let consultation = find(&state.pool, &id).await?;
-    Ok(Json(results::admin(&state.pool, &state.counts, &consultation).await?))
+    let definition = state.store.definition(&id).await?;
+    Ok(Json(results::admin(&state.store, &definition).await?))
 }
 
 #[derive(Deserialize)]
@@ -67,8 +67,8 @@ async fn list_comments(
         })?),
         None => None,
     };
-    let consultation = find(&state.pool, &id).await?;
-    let (comments, next) = comments::page(&state.pool, &consultation.id, &filter, before.as_ref(), limit).await?;
+    let consultation = state.store.find(&id).await?;
+    let (comments, next) = comments::page(&state.store, &consultation.id, &filter, before.as_ref(), limit).await?;
     Ok(Json(ModerationPage { comments, next }))
 }
 
@@ -86,8 +86,7 @@ async fn hide(
     let id = comment_id(&comment)?;
     let Json(request) = request?;
     let reason = request.checked_reason().map_err(Error::InvalidReason)?;
-    let hidden = comments::hide(&state.pool, id, reason, &member.name, OffsetDateTime::now_utc()).await?;
-    hidden.map(Json).ok_or(Error::CommentNotFound(comment))
+    Ok(Json(comments::hide(&state.store, id, reason, &member.name, OffsetDateTime::now_utc()).await?))
 }
 
 async fn restore(
@@ -96,5 +95,5 @@ async fn restore(
     Path(comment): Path<String>,
 ) -> Result<Json<ModeratedComment>, Error> {
     let id = comment_id(&comment)?;
-    comments::restore(&state.pool, id).await?.map(Json).ok_or(Error::CommentNotFound(comment))
+    Ok(Json(comments::restore(&state.store, id).await?))
 }

@@ -12,7 +12,7 @@ use baraza_core::staff::{Role, StaffMember};
 
 use super::error::Error;
 use super::AppState;
-use crate::tokens;
+use crate::storage::tokens;
 
 /// A caller with a valid, unrevoked staff token.
 #[derive(Debug, Clone)]
@@ -37,7 +37,7 @@ impl FromRequestParts<AppState> for Staff {
             .and_then(|value| value.strip_prefix("Bearer "))
             .map(str::trim)
             .ok_or(Error::Unauthorized)?;
-        tokens::verify(&state.pool, token).await?.map(Staff).ok_or(Error::Unauthorized)
+        tokens::verify(&state.store, token).await?.map(Staff).ok_or(Error::Unauthorized)
     }
 }
 

@@ -6,14 +6,14 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use baraza_core::api::{CommentsPage, ConsultationList, ConsultationSummary, ResultsResponse};
-use baraza_core::definition::{Consultation, ResultsVisibility};
+use baraza_core::definition::ResultsVisibility;
 use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::error::Error;
 use super::{json_with_etag, AppState};
-use crate::{comments, consultations, results};
+use crate::storage::{comments, results};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
 
 async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Error> {
     let now = OffsetDateTime::now_utc();
-    let consultations = consultations::all(&state.pool).await?;
+    let consultations = state.store.all().await?;
     // Archived consultations stay readable at their address, off the list.
     let listed = consultations.iter().filter(|c| !c.archived);
     let list = ConsultationList { consultations: listed.map(|c| ConsultationSummary::of(c, now)).collect() };
@@ -37,16 +37,13 @@ async fn definition(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Error> {
-    let consultation = find(&state.pool, &id).await?;
-    Ok(json_with_etag(&headers, &consultation))
-}
-
-pub(super) async fn find<'e>(db: impl sqlx::SqliteExecutor<'e>, id: &str) -> Result<Consultation, Error> {
-    consultations::load(db, id).await?.ok_or_else(|| Error::ConsultationNotFound(id.to_owned()))
+    let definition = state.store.definition(&id).await?;
+    Ok(json_with_etag(&headers, &definition.consultation))
 }
 
 async fn results(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ResultsResponse>, Error> {
-    let consultation = find(&state.pool, &id).await?;
+    let definition = state.store.definition(&id).await?;
+    let consultation = &definition.consultation;
     if !consultation.results_are_public(OffsetDateTime::now_utc()) {
         return Err(Error::ResultsNotPublic(match consultation.results {
             ResultsVisibility::AfterClose => format!(
@@ -57,7 +54,7 @@ async fn results(State(state): State<AppState>, Path(id): Path<String>) -> Resul
             _ => "the results of this consultation are for staff only".to_owned(),
         }));
     }
-    Ok(Json(results::tally(&state.pool, &state.counts, &consultation).await?))
+    Ok(Json(results::tally(&state.store, &definition).await?))
 }
 
 pub(super) const COMMENTS_PER_PAGE: u32 = 20;
@@ -87,7 +84,7 @@ async fn comments(
         ),
         None => None,
     };
-    let consultation = find(&state.pool, &id).await?;
-    let (listed, next) = comments::page(&state.pool, &consultation.id, &filter, before.as_ref(), limit).await?;
+    let consultation = state.store.find(&id).await?;
+    let (listed, next) = comments::page(&state.store, &consultation.id, &filter, before.as_ref(), limit).await?;
     Ok(Json(CommentsPage { comments: listed.into_iter().map(|listed| listed.comment).collect(), next }))
 }

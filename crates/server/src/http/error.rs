@@ -4,10 +4,13 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use baraza_core::admin::MAX_CODES_PER_REQUEST;
 use baraza_core::analysis::ReasonError;
 use baraza_core::api::{ApiError, ErrorBody};
 use baraza_core::staff::Role;
 use baraza_core::validate::Problem;
+
+use crate::storage::StoreError;
 
 /// Every error of the API answers `{"error": {"code": "…", "message": "…"}}`
 /// (core's `api::ApiError`) with this status:
@@ -27,6 +30,7 @@ use baraza_core::validate::Problem;
 /// | `payload_too_large` | 413 | the body is over 1 MiB |
 /// | `too_many_actions` | 413 | a sync batch has more than core's `MAX_ACTIONS_PER_BATCH` actions |
 /// | `unsupported_media_type` | 415 | the body is not sent as `application/json` |
+/// | `busy` | 503 | the server has as many sync actions waiting to be written as it takes; `Retry-After` says in how many seconds to send them again |
 /// | `too_many_requests` | 429 | this client address sent more writes (POST, PUT) than `baraza serve --writes-per-minute` allows; `Retry-After` says in how many seconds to try again |
 /// | `definition_locked` | 409 | the update changes what may not change once a consultation has opened; `problems` lists each change at its path (code `changed_after_opening`) |
 /// | `consultation_not_open` | 409 | closing a consultation that has not opened yet or is already closed |
@@ -95,6 +99,8 @@ pub enum Error {
     UnsupportedMediaType,
     #[error("too many requests from this address; try again in {0} s")]
     TooManyRequests(u64),
+    #[error("the server is busy; send again in {0} s")]
+    Busy(u64),
     #[error("the server failed; try again later")]
     Internal(#[from] InternalError),
 }
@@ -102,13 +108,32 @@ pub enum Error {
 /// A fault of the server itself, logged with its cause.
 #[derive(Debug, thiserror::Error)]
 pub enum InternalError {
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Storage(StoreError),
 }
 
-impl From<sqlx::Error> for Error {
-    fn from(error: sqlx::Error) -> Self {
-        Error::Internal(InternalError::Database(error))
+impl From<StoreError> for Error {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::ConsultationNotFound(id) => Error::ConsultationNotFound(id),
+            StoreError::CommentNotFound(id) => Error::CommentNotFound(id),
+            StoreError::ReceiptNotFound => Error::ReceiptNotFound,
+            StoreError::DefinitionLocked(locked) => {
+                Error::DefinitionLocked(locked.into_iter().flat_map(|(_, problems)| problems).collect())
+            }
+            StoreError::InvalidOutcome(problems) => Error::InvalidDefinition(problems),
+            StoreError::NotOpenYet => Error::ConsultationNotOpen(
+                "this consultation has not opened yet: change its dates or archive it instead",
+            ),
+            StoreError::AlreadyClosed => Error::ConsultationNotOpen("this consultation is already closed"),
+            StoreError::CodesNotUsed => Error::CodesNotUsed,
+            StoreError::InvalidCodeCount => Error::InvalidCount(MAX_CODES_PER_REQUEST),
+            StoreError::Busy(seconds) => Error::Busy(seconds),
+            fault @ (StoreError::Database(_)
+            | StoreError::Unreadable(_)
+            | StoreError::CountFailed(..)
+            | StoreError::WriterStopped) => Error::Internal(InternalError::Storage(fault)),
+        }
     }
 }
 
@@ -136,6 +161,7 @@ impl Error {
             Error::TooManyActions(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_actions"),
             Error::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Error::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            Error::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -149,7 +175,7 @@ impl IntoResponse for Error {
         let (status, code) = self.status_and_code();
         let message = self.to_string();
         let retry_after = match self {
-            Error::TooManyRequests(seconds) => Some(seconds),
+            Error::TooManyRequests(seconds) | Error::Busy(seconds) => Some(seconds),
             _ => None,
         };
         let problems = match self {

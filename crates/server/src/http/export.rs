@@ -16,16 +16,14 @@
 //! leading `'`, so a citizen's text answer can never run in a staff member's
 //! spreadsheet.
 //!
-//! Ballots of `decide` consultations carry no ballot id, participant or time
-//! (core's `analysis::exports_identify_ballots`) and are listed in the order
-//! of their content, so that not even the order of rows tells when a ballot
-//! came. Others are listed by when they were cast, each with a keyed
-//! pseudonym of its participant (see `ReceiptKey::pseudonym`).
+//! Which ballots are listed, in which order and with what, is in
+//! [`crate::storage::exports`].
 //!
 //! Ballot exports stream: a million ballots are never held in memory. The
 //! results and the ballots come from one read transaction, so they agree.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -33,23 +31,18 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use baraza_core::analysis::{
-    exports_identify_ballots, tally_csv_rows, Cast, ExportedBallot, BALLOT_CSV_COLUMNS, EXPORT_SCHEMA,
-    TALLY_CSV_COLUMNS,
-};
-use baraza_core::definition::Consultation;
+use baraza_core::analysis::{tally_csv_rows, BALLOT_CSV_COLUMNS, EXPORT_SCHEMA, TALLY_CSV_COLUMNS};
 use futures_util::StreamExt;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
-use uuid::Uuid;
 
 use super::auth::Analyst;
-use super::consultations::find;
 use super::error::Error;
 use super::AppState;
-use crate::db::parse_timestamp;
-use crate::results;
+use crate::storage::consultations::Definition;
+use crate::storage::exports::Snapshot;
+use crate::storage::{results, StoreError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -82,8 +75,8 @@ pub(super) fn download(content_type: &'static str, filename: String, body: Body)
 }
 
 async fn tallies_csv(_: Analyst, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {
-    let consultation = find(&state.pool, &id).await?;
-    let results = results::tally(&state.pool, &state.counts, &consultation).await?;
+    let definition = state.store.definition(&id).await?;
+    let results = results::tally(&state.store, &definition).await?;
     let mut csv = String::from(BOM);
     csv_line(&mut csv, TALLY_CSV_COLUMNS.iter().copied());
     for row in tally_csv_rows(&results) {
@@ -93,14 +86,14 @@ async fn tallies_csv(_: Analyst, State(state): State<AppState>, Path(id): Path<S
 }
 
 async fn ballots_csv(_: Analyst, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {
-    let consultation = find(&state.pool, &id).await?;
-    let body = stream_ballots(state, consultation, Format::Csv);
+    let definition = state.store.definition(&id).await?;
+    let body = stream_ballots(state, definition, Format::Csv);
     Ok(download("text/csv; charset=utf-8", format!("{id}-ballots.csv"), body))
 }
 
 async fn export_json(_: Analyst, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {
-    let consultation = find(&state.pool, &id).await?;
-    let body = stream_ballots(state, consultation, Format::Json);
+    let definition = state.store.definition(&id).await?;
+    let body = stream_ballots(state, definition, Format::Json);
     Ok(download("application/json", format!("{id}-export.json"), body))
 }
 
@@ -116,12 +109,12 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// The body of a ballot export, written by a task as it reads the ballots.
 /// Should reading fail midway, the body ends with an error, so the client
 /// sees a broken download rather than a file that looks complete.
-fn stream_ballots(state: AppState, consultation: Consultation, format: Format) -> Body {
+fn stream_ballots(state: AppState, definition: Arc<Definition>, format: Format) -> Body {
     let (sender, receiver) = mpsc::channel::<Result<String, std::io::Error>>(4);
     tokio::spawn(async move {
         let mut out = Chunks { sender: &sender, buffer: String::with_capacity(CHUNK_BYTES) };
-        if let Err(cause) = write_ballots(&state, &consultation, format, &mut out).await {
-            tracing::error!(%cause, consultation = %consultation.id, "export failed");
+        if let Err(cause) = write_ballots(&state, &definition, format, &mut out).await {
+            tracing::error!(%cause, consultation = %definition.consultation.id, "export failed");
             let _ = sender.send(Err(std::io::Error::other("the export failed"))).await;
         }
     });
@@ -138,8 +131,8 @@ struct Chunks<'a> {
 
 #[derive(Debug, thiserror::Error)]
 enum ExportError {
-    #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Storage(#[from] StoreError),
     #[error("the client went away")]
     Gone,
 }
@@ -160,19 +153,19 @@ impl Chunks<'_> {
 
 async fn write_ballots(
     state: &AppState,
-    consultation: &Consultation,
+    definition: &Definition,
     format: Format,
     out: &mut Chunks<'_>,
 ) -> Result<(), ExportError> {
-    let mut tx = state.pool.begin().await?;
-    let identify = exports_identify_ballots(consultation.level);
+    let consultation = &definition.consultation;
+    let mut snapshot = Snapshot::begin(&state.store).await?;
     match format {
         Format::Csv => {
             out.buffer.push_str(BOM);
             csv_line(&mut out.buffer, BALLOT_CSV_COLUMNS.iter().copied());
         }
         Format::Json => {
-            let results = results::tally_in(&mut tx, &state.counts, consultation).await?;
+            let results = snapshot.results(definition).await?;
             let exported_at = OffsetDateTime::now_utc().format(&Rfc3339).expect("now formats as RFC 3339");
             out.buffer.push_str(&format!(
                 "{{\"format\":\"baraza-export/1\",\"exported_at\":\"{exported_at}\",\"consultation\":{},\"results\":{},\"ballots\":[",
@@ -183,40 +176,9 @@ async fn write_ballots(
     }
     let mut first = true;
     for item in &consultation.items {
-        let order = if identify { "cast_at, action_id" } else { "ballot" };
-        let sql = format!(
-            "SELECT participant, action_id, ballot, cast_at, received_at FROM ballots
-             WHERE consultation = ?1 AND item = ?2 ORDER BY {order}"
-        );
-        let mut rows = sqlx::query_as::<_, (String, String, String, String, String)>(&sql)
-            .bind(&consultation.id)
-            .bind(item.id())
-            .fetch(&mut *tx);
-        while let Some(row) = rows.next().await {
-            let (participant, action_id, ballot, cast_at, received_at) = row?;
-            let decode = |what: &str| sqlx::Error::Decode(format!("stored ballot {action_id}: {what}").into());
-            let ballot: Cast = serde_json::from_str(&ballot).map_err(|_| decode("ballot"))?;
-            let exported = if identify {
-                ExportedBallot {
-                    item: item.id().to_owned(),
-                    item_type: item.type_name().to_owned(),
-                    ballot_id: Some(Uuid::parse_str(&action_id).map_err(|_| decode("id"))?),
-                    participant: Some(state.receipt_key.pseudonym(&consultation.id, &participant)),
-                    cast_at: Some(parse_timestamp(&cast_at).ok_or_else(|| decode("cast_at"))?),
-                    received_at: Some(parse_timestamp(&received_at).ok_or_else(|| decode("received_at"))?),
-                    ballot,
-                }
-            } else {
-                ExportedBallot {
-                    item: item.id().to_owned(),
-                    item_type: item.type_name().to_owned(),
-                    ballot_id: None,
-                    participant: None,
-                    cast_at: None,
-                    received_at: None,
-                    ballot,
-                }
-            };
+        let mut ballots = snapshot.ballots(definition, item);
+        while let Some(exported) = ballots.next().await {
+            let exported = exported?;
             match format {
                 Format::Csv => {
                     let fields = exported.csv_fields(&consultation.id);
@@ -236,7 +198,7 @@ async fn write_ballots(
     if let Format::Json = format {
         out.buffer.push_str("]}");
     }
-    drop(tx);
+    drop(snapshot);
     out.flush().await
 }
 

@@ -13,6 +13,9 @@
 //! | GET | `/api/v1/schema/export.json` | the JSON Schema of the JSON export |
 //! | GET | `/api/v1/openapi.json` | this API as an OpenAPI 3.1 document ([`openapi`]) |
 //!
+//! `POST /api/v1/sync` answers 503 `busy` with `Retry-After` when the sync
+//! writer's queue is full (see [`crate::storage::writer`]).
+//!
 //! Staff routes under `/api/v1/admin/` take `Authorization: Bearer <token>`
 //! (see [`auth`]); each names the role it needs in its handler's arguments.
 //!
@@ -32,7 +35,9 @@
 //! | POST | `/api/v1/admin/comments/{id}/hide`, `/restore` | analyst | the moderated comment |
 //! | GET | `/api/v1/admin/consultations/{id}/export.csv`, `tallies.csv`, `export.json` | analyst | open-data downloads ([`export`]) |
 //!
-//! Any other path is a file of the built app, or its `index.html`.
+//! `GET /healthz` answers while the process runs, `GET /readyz` while it
+//! can reach its database ([`health`]). Any other path is a file of the
+//! built app, or its `index.html`.
 
 mod admin;
 mod analysis;
@@ -41,13 +46,13 @@ pub mod auth;
 mod consultations;
 pub mod error;
 mod export;
+mod health;
 pub mod limits;
+pub mod metrics;
 mod openapi;
 mod publishing;
 mod receipts;
 mod sync;
-
-pub use sync::record_in;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -57,33 +62,41 @@ use axum::response::{IntoResponse, Response};
 use axum::{middleware, Router};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::receipts::{hex, ReceiptKey};
-use crate::results::CountCache;
+use crate::receipts::hex;
+use crate::storage::writer::{Writer, DEFAULT_QUEUE_ACTIONS};
+use crate::storage::Store;
 use error::Error;
 use limits::WriteLimit;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: SqlitePool,
-    receipt_key: ReceiptKey,
+    store: Store,
+    /// Records sync requests, many in one transaction.
+    writer: Writer,
     /// The built app (trunk's `dist/`).
     dist: Arc<PathBuf>,
-    /// Counts of rankings and budgets, reused until their item's next ballot.
-    counts: Arc<CountCache>,
     /// How often one client address may write ([`limits`]); `None`: no limit.
     write_limit: Option<WriteLimit>,
 }
 
 impl AppState {
-    /// Loads the server's receipt key, making it on first start.
-    pub async fn new(pool: SqlitePool, dist: PathBuf) -> sqlx::Result<Self> {
-        let receipt_key = ReceiptKey::load_or_create(&pool).await?;
+    /// Starts the sync writer of `store` with a queue of the default size.
+    pub fn new(store: Store, dist: PathBuf) -> Self {
         let write_limit = WriteLimit::new(limits::DEFAULT_WRITES_PER_MINUTE, None);
-        Ok(AppState { pool, receipt_key, dist: Arc::new(dist), counts: Arc::default(), write_limit })
+        let writer = Writer::start(store.clone(), DEFAULT_QUEUE_ACTIONS);
+        AppState { store, writer, dist: Arc::new(dist), write_limit }
+    }
+
+    /// Replaces the sync writer by one whose queue holds `actions` actions.
+    pub fn with_write_queue(self, actions: usize) -> Self {
+        AppState { writer: Writer::start(self.store.clone(), actions), ..self }
+    }
+
+    pub fn writer(&self) -> &Writer {
+        &self.writer
     }
 
     /// Replaces the default write limit ([`limits`]).
@@ -110,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new());
     Router::new()
         .nest("/api", api)
+        .merge(health::router())
         .fallback(app::serve)
         // With RUST_LOG=tower_http=debug: method, path, status and time of
         // each request; never the client's address.

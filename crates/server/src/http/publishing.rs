@@ -12,20 +12,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use baraza_core::admin::{
-    AdminConsultation, AdminConsultationList, ChangeLog, CodesRequest, OutcomeRequest, Published, MAX_CODES_PER_REQUEST,
+    AdminConsultation, AdminConsultationList, ChangeLog, CodesRequest, OutcomeRequest, Published,
 };
 use baraza_core::validate::parse_definition;
 use time::OffsetDateTime;
 
 use super::auth::{Publisher, Staff};
-use super::consultations::find;
 use super::error::Error;
 use super::export::{csv_line, download, BOM};
 use super::AppState;
-use crate::changes::{self, Author};
-use crate::codes::{self, CodesRefusal};
-use crate::consultations::{self, CloseRefusal, Publication};
-use crate::db::begin_write;
+use crate::storage::changes::{self, Author};
+use crate::storage::codes;
+use crate::storage::consultations::{self, Publication};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -46,7 +44,7 @@ async fn schema() -> impl IntoResponse {
 }
 
 async fn list(State(state): State<AppState>, _: Staff) -> Result<Json<AdminConsultationList>, Error> {
-    let consultations = consultations::admin_list(&state.pool, OffsetDateTime::now_utc()).await?;
+    let consultations = consultations::admin_list(&state.store, OffsetDateTime::now_utc()).await?;
     Ok(Json(AdminConsultationList { consultations }))
 }
 
@@ -59,18 +57,12 @@ async fn publish(
     body: String,
 ) -> Result<(StatusCode, Json<Published>), Error> {
     let checked = parse_definition(&body).map_err(Error::InvalidDefinition)?;
-    let now = OffsetDateTime::now_utc();
-    let mut tx = begin_write(&state.pool).await?;
-    let publication = consultations::publish(&mut tx, &checked.consultation, &Author::Staff(member), now)
-        .await?
-        .map_err(Error::DefinitionLocked)?;
-    tx.commit().await?;
-    let status = if publication == Publication::Created { StatusCode::CREATED } else { StatusCode::OK };
-    let published = Published {
-        id: checked.consultation.id,
-        created: publication == Publication::Created,
-        warnings: checked.warnings,
-    };
+    let definitions = std::slice::from_ref(&checked.consultation);
+    let publications =
+        consultations::publish(&state.store, definitions, &Author::Staff(member), OffsetDateTime::now_utc()).await?;
+    let created = publications == [Publication::Created];
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    let published = Published { id: checked.consultation.id, created, warnings: checked.warnings };
     Ok((status, Json(published)))
 }
 
@@ -79,17 +71,8 @@ async fn close(
     Publisher(member): Publisher,
     Path(id): Path<String>,
 ) -> Result<Json<AdminConsultation>, Error> {
-    let now = OffsetDateTime::now_utc();
-    let mut tx = begin_write(&state.pool).await?;
-    let consultation = find(&mut *tx, &id).await?;
-    consultations::close(&mut tx, consultation, &Author::Staff(member), now).await?.map_err(|refusal| {
-        Error::ConsultationNotOpen(match refusal {
-            CloseRefusal::NotOpenYet => "this consultation has not opened yet: change its dates or archive it instead",
-            CloseRefusal::AlreadyClosed => "this consultation is already closed",
-        })
-    })?;
-    tx.commit().await?;
-    admin_view(&state, &id, now).await
+    let closed = consultations::close(&state.store, &id, &Author::Staff(member), OffsetDateTime::now_utc()).await?;
+    Ok(Json(closed))
 }
 
 async fn archive(
@@ -97,12 +80,8 @@ async fn archive(
     Publisher(member): Publisher,
     Path(id): Path<String>,
 ) -> Result<Json<AdminConsultation>, Error> {
-    let now = OffsetDateTime::now_utc();
-    let mut tx = begin_write(&state.pool).await?;
-    let consultation = find(&mut *tx, &id).await?;
-    consultations::archive(&mut tx, consultation, &Author::Staff(member), now).await?;
-    tx.commit().await?;
-    admin_view(&state, &id, now).await
+    let archived = consultations::archive(&state.store, &id, &Author::Staff(member), OffsetDateTime::now_utc()).await?;
+    Ok(Json(archived))
 }
 
 async fn outcome(
@@ -111,20 +90,14 @@ async fn outcome(
     Path(id): Path<String>,
     request: Result<Json<OutcomeRequest>, JsonRejection>,
 ) -> Result<Json<AdminConsultation>, Error> {
-    let now = OffsetDateTime::now_utc();
-    let mut tx = begin_write(&state.pool).await?;
-    let consultation = find(&mut *tx, &id).await?;
     let Json(OutcomeRequest { outcome }) = request?;
-    consultations::set_outcome(&mut tx, consultation, outcome, &Author::Staff(member), now)
-        .await?
-        .map_err(Error::InvalidDefinition)?;
-    tx.commit().await?;
-    admin_view(&state, &id, now).await
+    let now = OffsetDateTime::now_utc();
+    Ok(Json(consultations::set_outcome(&state.store, &id, outcome, &Author::Staff(member), now).await?))
 }
 
 async fn change_log(State(state): State<AppState>, _: Staff, Path(id): Path<String>) -> Result<Json<ChangeLog>, Error> {
-    find(&state.pool, &id).await?;
-    Ok(Json(ChangeLog { changes: changes::list(&state.pool, &id).await? }))
+    state.store.find(&id).await?;
+    Ok(Json(ChangeLog { changes: changes::list(&state.store, &id).await? }))
 }
 
 /// Answers the new codes as a CSV file with one `code` column, to print or
@@ -135,26 +108,13 @@ async fn issue_codes(
     Path(id): Path<String>,
     request: Result<Json<CodesRequest>, JsonRejection>,
 ) -> Result<Response, Error> {
-    let now = OffsetDateTime::now_utc();
-    let mut tx = begin_write(&state.pool).await?;
-    let consultation = find(&mut *tx, &id).await?;
     let Json(CodesRequest { count }) = request?;
-    let issued = codes::issue(&mut tx, &state.receipt_key, &consultation, count, &Author::Staff(member), now)
-        .await?
-        .map_err(|refusal| match refusal {
-            CodesRefusal::NotUsed => Error::CodesNotUsed,
-            CodesRefusal::Count => Error::InvalidCount(MAX_CODES_PER_REQUEST),
-        })?;
-    tx.commit().await?;
+    let by = Author::Staff(member);
+    let issued = codes::issue(&state.store, &id, count, &by, OffsetDateTime::now_utc()).await?;
     let mut csv = String::from(BOM);
     csv_line(&mut csv, ["code"].into_iter());
     for code in &issued {
         csv_line(&mut csv, [code.as_str()].into_iter());
     }
     Ok(download("text/csv; charset=utf-8", format!("{id}-codes.csv"), Body::from(csv)))
-}
-
-async fn admin_view(state: &AppState, id: &str, now: OffsetDateTime) -> Result<Json<AdminConsultation>, Error> {
-    let consultation = consultations::admin_one(&state.pool, id, now).await?;
-    consultation.map(Json).ok_or_else(|| Error::ConsultationNotFound(id.to_owned()))
 }

@@ -1,15 +1,21 @@
 //! Staff tokens at the door of the admin API: missing, wrong or revoked
 //! tokens get 401, a token of the other role 403.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use crate::common::TestServer;
 use axum::http::{header, StatusCode};
 use baraza_core::staff::Role;
-use baraza_server::tokens;
+use baraza_server::storage::tokens;
 use time::OffsetDateTime;
 
+#[apply(databases)]
 #[tokio::test]
-async fn me_names_the_holder_and_role_of_a_valid_token() {
-    let server = TestServer::empty().await;
+async fn me_names_the_holder_and_role_of_a_valid_token(#[case] database: Database) {
+    let server = TestServer::empty(database).await;
     for role in Role::ALL {
         let token = server.token(role).await;
         let answer = server.send_as("GET", "/api/v1/admin/me", Some(&token), None).await;
@@ -18,9 +24,10 @@ async fn me_names_the_holder_and_role_of_a_valid_token() {
     }
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_missing_malformed_or_unknown_token_is_unauthorized() {
-    let server = TestServer::empty().await;
+async fn a_missing_malformed_or_unknown_token_is_unauthorized(#[case] database: Database) {
+    let server = TestServer::empty(database).await;
     let real = server.token(Role::Publisher).await;
     let tampered = format!("{}x", &real[..real.len() - 1]);
     let answer = server.send_as("GET", "/api/v1/admin/me", None, None).await;
@@ -40,29 +47,28 @@ async fn a_missing_malformed_or_unknown_token_is_unauthorized() {
     assert_eq!(server.send(request).await.status, StatusCode::UNAUTHORIZED);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_revoked_token_stops_working_and_others_do_not() {
-    let server = TestServer::empty().await;
+async fn a_revoked_token_stops_working_and_others_do_not(#[case] database: Database) {
+    let server = TestServer::empty(database).await;
     let kept = server.token(Role::Analyst).await;
     let revoked = server.token(Role::Analyst).await;
-    let listed = tokens::list(&server.pool).await.unwrap();
+    let listed = tokens::list(&server.store).await.unwrap();
     let id = listed.iter().find(|t| revoked.contains(&t.id)).unwrap().id.clone();
-    assert!(tokens::revoke(&server.pool, &id, OffsetDateTime::now_utc()).await.unwrap());
-    assert!(!tokens::revoke(&server.pool, &id, OffsetDateTime::now_utc()).await.unwrap(), "revoked twice");
+    assert!(tokens::revoke(&server.store, &id, OffsetDateTime::now_utc()).await.unwrap());
+    assert!(!tokens::revoke(&server.store, &id, OffsetDateTime::now_utc()).await.unwrap(), "revoked twice");
     let answer = server.send_as("GET", "/api/v1/admin/me", Some(&revoked), None).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     let answer = server.send_as("GET", "/api/v1/admin/me", Some(&kept), None).await;
     assert_eq!(answer.status, StatusCode::OK);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn tokens_are_stored_only_as_hashes() {
-    let server = TestServer::empty().await;
+async fn tokens_are_stored_only_as_hashes(#[case] database: Database) {
+    let server = TestServer::empty(database).await;
     let token = server.token(Role::Publisher).await;
-    let stored: Vec<String> = sqlx::query_scalar("SELECT id || name || role || token_hash FROM staff_tokens")
-        .fetch_all(&server.pool)
-        .await
-        .unwrap();
+    let stored: Vec<String> = server.column("SELECT id || name || role || token_hash FROM staff_tokens").await;
     let secret = token.rsplit('_').next().unwrap();
     assert!(stored.iter().all(|row| !row.contains(secret)), "the secret is stored");
 }

@@ -1,14 +1,20 @@
 //! Every analyst route at the door: no token 401, a publisher's token 403, a
 //! revoked analyst's token 401, a valid analyst's token through.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use crate::common::*;
 use axum::http::StatusCode;
 use baraza_core::staff::Role;
 use serde_json::json;
 
+#[apply(databases)]
 #[tokio::test]
-async fn analyst_routes_need_a_valid_analyst_token() {
-    let server = TestServer::start().await;
+async fn analyst_routes_need_a_valid_analyst_token(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let comment_id = new_id();
     server.sync(PARTICIPANT, &[comment(&comment_id, WATER, "Hello.")]).await;
     let routes = [
@@ -42,9 +48,10 @@ async fn analyst_routes_need_a_valid_analyst_token() {
     assert_eq!(public["comments"].as_array().unwrap().len(), 1);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn the_export_schema_is_public() {
-    let server = TestServer::start().await;
+async fn the_export_schema_is_public(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let answer = server.get("/api/v1/schema/export.json").await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json(), serde_json::from_str::<serde_json::Value>(baraza_core::analysis::EXPORT_SCHEMA).unwrap());

@@ -1,9 +1,16 @@
-//! The `baraza` command line, run as the real binary.
+//! The `baraza` command line, run as the real binary, on each database.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+
+use baraza_server::storage::Store;
+use rstest::rstest;
+use rstest_reuse::apply;
+use tempfile::TempDir;
+
+use crate::common::{databases, Database, TestDatabase};
 
 const BARAZA: &str = env!("CARGO_BIN_EXE_baraza");
 const WATER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/consultations/consult-water-services.json");
@@ -12,12 +19,70 @@ const VILLAGE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/consultat
 
 /// Runs `baraza` in `dir` with `BARAZA_DATABASE` unset: (exit code, stdout, stderr).
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(BARAZA).args(args).current_dir(dir).env_remove("BARAZA_DATABASE").output().unwrap();
+    answer(Command::new(BARAZA).args(args).current_dir(dir).env_remove("BARAZA_DATABASE"))
+}
+
+fn answer(command: &mut Command) -> (i32, String, String) {
+    let output = command.output().unwrap();
     (
         output.status.code().unwrap(),
         String::from_utf8(output.stdout).unwrap(),
         String::from_utf8(output.stderr).unwrap(),
     )
+}
+
+/// A folder to run `baraza` in, on a new database: with SQLite, the default
+/// file `baraza.db` in the folder; with PostgreSQL, a database of its own,
+/// named by `BARAZA_DATABASE`.
+pub struct Cli {
+    pub database: TestDatabase,
+    pub dir: TempDir,
+}
+
+impl Cli {
+    pub async fn new(database: Database) -> Cli {
+        let dir = tempfile::tempdir().unwrap();
+        Cli { database: TestDatabase::new(database, dir.path()).await, dir }
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new(BARAZA);
+        command.current_dir(self.dir.path()).env_remove("BARAZA_DATABASE");
+        if self.database.url.starts_with("postgres") {
+            command.env("BARAZA_DATABASE", &self.database.url);
+        }
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        answer(self.command().args(args))
+    }
+
+    pub async fn store(&self) -> Store {
+        Store::open(&self.database.url).await.unwrap()
+    }
+
+    async fn published_ids(&self) -> Vec<String> {
+        self.store().await.all().await.unwrap().into_iter().map(|consultation| consultation.id).collect()
+    }
+
+    /// `baraza serve` on a free port, with no built app, once it says where
+    /// it serves: the process and that address.
+    pub fn serve(&self, extra_args: &[&str]) -> (Child, String) {
+        let mut server = self
+            .command()
+            .args(["serve", "--addr", "127.0.0.1:0", "--dist", "no-app-here"])
+            .args(extra_args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let addr =
+            line.trim().strip_prefix("Baraza is serving on http://").unwrap_or_else(|| panic!("{line}")).to_owned();
+        (server, addr)
+    }
 }
 
 fn write_json(dir: &Path, name: &str, definition: &serde_json::Value) -> PathBuf {
@@ -35,11 +100,6 @@ fn broken_copy(dir: &Path) -> PathBuf {
     definition["items"][0]["options"].as_array_mut().unwrap().truncate(1);
     definition["summary"].as_object_mut().unwrap().remove("en");
     write_json(dir, "broken.json", &definition)
-}
-
-async fn published_ids(database: &Path) -> Vec<String> {
-    let pool = baraza_server::db::open(database.to_str().unwrap()).await.unwrap();
-    sqlx::query_scalar("SELECT id FROM consultations ORDER BY id").fetch_all(&pool).await.unwrap()
 }
 
 #[test]
@@ -100,57 +160,60 @@ fn unreadable_files_and_bad_json_are_reported_not_panicked_on() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn publish_publishes_every_file_into_the_default_database() {
-    let dir = tempfile::tempdir().unwrap();
-    let (code, out, _) = run(dir.path(), &["publish", WATER, ROAD]);
+async fn publish_publishes_every_file_into_the_database(#[case] database: Database) {
+    let cli = Cli::new(database).await;
+    let (code, out, _) = cli.run(&["publish", WATER, ROAD]);
     assert_eq!((code, out.as_str()), (0, "published water-services-2027\npublished coastal-road-plan\n"));
-    let database = dir.path().join("baraza.db");
-    assert_eq!(published_ids(&database).await, ["coastal-road-plan", "water-services-2027"]);
+    assert_eq!(cli.published_ids().await, ["coastal-road-plan", "water-services-2027"]);
 
     // Publishing again replaces the stored definition.
     let mut revised = water();
     revised["title"]["en"] = "Water services, revised".into();
-    let revised = write_json(dir.path(), "revised.json", &revised);
-    let (code, out, _) = run(dir.path(), &["publish", revised.to_str().unwrap(), ROAD]);
+    let revised = write_json(cli.dir.path(), "revised.json", &revised);
+    let (code, out, _) = cli.run(&["publish", revised.to_str().unwrap(), ROAD]);
     assert_eq!((code, out.as_str()), (0, "updated water-services-2027\nunchanged coastal-road-plan\n"));
-    let pool = baraza_server::db::open(database.to_str().unwrap()).await.unwrap();
-    let stored = baraza_server::consultations::load(&pool, "water-services-2027").await.unwrap().unwrap();
+    let stored = cli.store().await.find("water-services-2027").await.unwrap();
     assert_eq!(stored.title.0["en"], "Water services, revised");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn publish_publishes_nothing_when_any_file_is_broken() {
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("chosen.db");
+async fn publish_publishes_nothing_when_any_file_is_broken(#[case] database: Database) {
+    let cli = Cli::new(database).await;
+    let chosen = match database {
+        Database::Sqlite => cli.dir.path().join("chosen.db").to_str().unwrap().to_owned(),
+        Database::Postgres => cli.database.url.clone(),
+    };
     // A database that already holds one consultation keeps just that one.
-    let output =
-        Command::new(BARAZA).args(["publish", ROAD, "--database", database.to_str().unwrap()]).output().unwrap();
-    assert!(output.status.success());
+    let (code, _, err) = answer(Command::new(BARAZA).args(["publish", ROAD, "--database", &chosen]));
+    assert_eq!(code, 0, "{err}");
 
-    let broken = broken_copy(dir.path());
-    let (code, out, err) =
-        run(dir.path(), &["--database", database.to_str().unwrap(), "publish", WATER, broken.to_str().unwrap()]);
+    let broken = broken_copy(cli.dir.path());
+    let (code, out, err) = run(cli.dir.path(), &["--database", &chosen, "publish", WATER, broken.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(out.contains("items[0].options: a single choice needs at least 2 options"), "{out}");
     assert!(!out.contains("published"), "{out}");
     assert!(err.contains("nothing was published"), "{err}");
-    assert_eq!(published_ids(&database).await, ["coastal-road-plan"]);
-    assert!(!dir.path().join("baraza.db").exists(), "--database was used, not the default");
+    let stored = Store::open(&chosen).await.unwrap().all().await.unwrap();
+    assert_eq!(stored.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["coastal-road-plan"]);
+    assert!(!cli.dir.path().join("baraza.db").exists(), "--database was used, not the default");
 }
 
 #[test]
-fn a_postgres_url_is_refused_plainly_with_exit_2() {
+fn a_database_that_cannot_be_reached_is_said_plainly_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(BARAZA)
-        .args(["publish", WATER])
-        .env("BARAZA_DATABASE", "postgres://localhost/baraza")
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("PostgreSQL is not supported yet"));
-    assert!(output.stdout.is_empty());
+    // Nothing listens on port 1.
+    let (code, out, err) = answer(
+        Command::new(BARAZA)
+            .args(["publish", WATER])
+            .env("BARAZA_DATABASE", "postgres://127.0.0.1:1/baraza")
+            .current_dir(dir.path()),
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot open the database postgres://127.0.0.1:1/baraza"), "{err}");
+    assert!(out.is_empty());
 }
 
 /// A raw HTTP/1.1 GET, so the test needs no HTTP client.
@@ -162,29 +225,12 @@ fn http_get(addr: &str, path: &str) -> String {
     answer
 }
 
-/// `baraza serve` on a free port in `dir`, with no built app, once it says
-/// where it serves: the process and that address.
-fn serve(dir: &Path, extra_args: &[&str]) -> (Child, String) {
-    let mut server = Command::new(BARAZA)
-        .args(["serve", "--addr", "127.0.0.1:0", "--dist", "no-app-here"])
-        .args(extra_args)
-        .current_dir(dir)
-        .env_remove("BARAZA_DATABASE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.trim().strip_prefix("Baraza is serving on http://").unwrap_or_else(|| panic!("{line}")).to_owned();
-    (server, addr)
-}
-
-#[test]
-fn serve_prints_its_address_serves_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(run(dir.path(), &["publish", WATER]).0, 0);
-    let (mut server, addr) = serve(dir.path(), &[]);
+#[apply(databases)]
+#[tokio::test]
+async fn serve_prints_its_address_serves_and_stops_on_sigterm(#[case] database: Database) {
+    let cli = Cli::new(database).await;
+    assert_eq!(cli.run(&["publish", WATER]).0, 0);
+    let (mut server, addr) = cli.serve(&[]);
 
     let list = http_get(&addr, "/api/v1/consultations");
     assert!(list.starts_with("HTTP/1.1 200"), "{list}");
@@ -197,10 +243,11 @@ fn serve_prints_its_address_serves_and_stops_on_sigterm() {
     assert_eq!(status.code(), Some(0), "a graceful stop");
 }
 
-#[test]
-fn serve_limits_writes_by_the_connection_address() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut server, addr) = serve(dir.path(), &["--writes-per-minute", "1"]);
+#[apply(databases)]
+#[tokio::test]
+async fn serve_limits_writes_by_the_connection_address(#[case] database: Database) {
+    let cli = Cli::new(database).await;
+    let (mut server, addr) = cli.serve(&["--writes-per-minute", "1"]);
     let sync = |addr: &str| {
         let body = r#"{"participant":"5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11","actions":[]}"#;
         let mut stream = TcpStream::connect(addr).unwrap();
@@ -228,26 +275,27 @@ fn serve_limits_writes_by_the_connection_address() {
     server.wait().unwrap();
 }
 
-#[test]
-fn token_create_prints_it_once_list_hides_it_and_revoke_ends_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let (code, token, stderr) = run(dir.path(), &["token", "create", "--role", "analyst", "--name", "Amina Diallo"]);
+#[apply(databases)]
+#[tokio::test]
+async fn token_create_prints_it_once_list_hides_it_and_revoke_ends_it(#[case] database: Database) {
+    let cli = Cli::new(database).await;
+    let (code, token, stderr) = cli.run(&["token", "create", "--role", "analyst", "--name", "Amina Diallo"]);
     assert_eq!(code, 0, "{stderr}");
     let token = token.trim();
     assert!(token.starts_with("baraza_") && token.len() > 60, "{token}");
     assert!(stderr.contains("shown only now"));
 
-    let (code, list, _) = run(dir.path(), &["token", "list"]);
+    let (code, list, _) = cli.run(&["token", "list"]);
     assert_eq!(code, 0);
     let row = list.lines().find(|line| line.contains("Amina Diallo")).expect("the token is listed");
     let id = row.split('\t').next().unwrap();
     assert!(token.contains(id) && row.contains("\tanalyst\t") && row.ends_with("\t-"));
     assert!(!list.contains(token), "list shows only ids");
 
-    assert_eq!(run(dir.path(), &["token", "revoke", id]).0, 0);
-    let (_, list, _) = run(dir.path(), &["token", "list"]);
+    assert_eq!(cli.run(&["token", "revoke", id]).0, 0);
+    let (_, list, _) = cli.run(&["token", "list"]);
     assert!(!list.lines().find(|line| line.contains("Amina Diallo")).unwrap().ends_with("\t-"));
-    let (code, _, stderr) = run(dir.path(), &["token", "revoke", id]);
+    let (code, _, stderr) = cli.run(&["token", "revoke", id]);
     assert_eq!(code, 2);
     assert!(stderr.contains("no valid token"), "{stderr}");
 }
@@ -263,33 +311,33 @@ fn token_create_refuses_an_unknown_role_or_a_blank_name() {
     assert!(stderr.contains("--name"), "{stderr}");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn publish_refuses_to_change_the_items_of_an_open_consultation() {
-    let dir = tempfile::tempdir().unwrap();
+async fn publish_refuses_to_change_the_items_of_an_open_consultation(#[case] database: Database) {
+    let cli = Cli::new(database).await;
     let mut open = water();
     open["opens_at"] = "2020-01-01T00:00:00Z".into();
-    let open_file = write_json(dir.path(), "open.json", &open);
-    assert_eq!(run(dir.path(), &["publish", open_file.to_str().unwrap()]).0, 0);
+    let open_file = write_json(cli.dir.path(), "open.json", &open);
+    assert_eq!(cli.run(&["publish", open_file.to_str().unwrap()]).0, 0);
 
     open["items"].as_array_mut().unwrap().pop();
     open["title"]["en"] = "Retitled".into();
-    let changed = write_json(dir.path(), "changed.json", &open);
-    let (code, out, err) = run(dir.path(), &["publish", changed.to_str().unwrap(), ROAD]);
+    let changed = write_json(cli.dir.path(), "changed.json", &open);
+    let (code, out, err) = cli.run(&["publish", changed.to_str().unwrap(), ROAD]);
     assert_eq!(code, 1);
     assert!(out.starts_with("water-services-2027: items: this cannot change"), "{out}");
     assert!(err.contains("nothing was published"), "{err}");
-    let database = dir.path().join("baraza.db");
-    assert_eq!(published_ids(&database).await, ["water-services-2027"], "the road was not published either");
-    let pool = baraza_server::db::open(database.to_str().unwrap()).await.unwrap();
-    let stored = baraza_server::consultations::load(&pool, "water-services-2027").await.unwrap().unwrap();
+    assert_eq!(cli.published_ids().await, ["water-services-2027"], "the road was not published either");
+    let stored = cli.store().await.find("water-services-2027").await.unwrap();
     assert_ne!(stored.title.0["en"], "Retitled");
 }
 
-#[test]
-fn codes_issue_prints_new_codes_as_csv_once() {
-    let dir = tempfile::tempdir().unwrap();
-    assert_eq!(run(dir.path(), &["publish", VILLAGE, WATER]).0, 0);
-    let (code, out, err) = run(dir.path(), &["codes", "issue", "kijiji-budget-2027", "--count", "3"]);
+#[apply(databases)]
+#[tokio::test]
+async fn codes_issue_prints_new_codes_as_csv_once(#[case] database: Database) {
+    let cli = Cli::new(database).await;
+    assert_eq!(cli.run(&["publish", VILLAGE, WATER]).0, 0);
+    let (code, out, err) = cli.run(&["codes", "issue", "kijiji-budget-2027", "--count", "3"]);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4);
@@ -297,13 +345,13 @@ fn codes_issue_prints_new_codes_as_csv_once() {
     assert!(lines[1..].iter().all(|code| baraza_core::codes::normalize(code).as_deref() == Some(*code)), "{out}");
     assert!(err.contains("shown only now"), "{err}");
 
-    let (code, _, err) = run(dir.path(), &["codes", "issue", "water-services-2027", "--count", "3"]);
+    let (code, _, err) = cli.run(&["codes", "issue", "water-services-2027", "--count", "3"]);
     assert_eq!(code, 2);
     assert!(err.contains("does not use participation codes"), "{err}");
-    let (code, _, err) = run(dir.path(), &["codes", "issue", "nope", "--count", "3"]);
+    let (code, _, err) = cli.run(&["codes", "issue", "nope", "--count", "3"]);
     assert_eq!(code, 2);
     assert!(err.contains("no consultation \"nope\""), "{err}");
-    let (code, _, err) = run(dir.path(), &["codes", "issue", "kijiji-budget-2027", "--count", "0"]);
+    let (code, _, err) = cli.run(&["codes", "issue", "kijiji-budget-2027", "--count", "0"]);
     assert_eq!(code, 2);
     assert!(err.contains("--count must be from 1 to 10000"), "{err}");
 }

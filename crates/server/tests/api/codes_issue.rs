@@ -1,6 +1,11 @@
 //! `POST …/{id}/codes`: participation codes as a CSV download, stored only
 //! as keyed hashes.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use axum::http::{header, StatusCode};
 use baraza_core::codes;
 use baraza_core::staff::Role;
@@ -8,9 +13,10 @@ use serde_json::json;
 
 use crate::common::*;
 
+#[apply(databases)]
 #[tokio::test]
-async fn codes_come_as_csv_and_are_stored_only_hashed() {
-    let server = TestServer::start().await;
+async fn codes_come_as_csv_and_are_stored_only_hashed(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let publisher = server.token(Role::Publisher).await;
     let path = format!("/api/v1/admin/consultations/{VILLAGE}/codes");
     let answer = server.send_as("POST", &path, Some(&publisher), Some(json!({ "count": 25 }))).await;
@@ -29,8 +35,7 @@ async fn codes_come_as_csv_and_are_stored_only_hashed() {
     issued.dedup();
     assert_eq!(issued.len(), 25, "all different");
 
-    let stored: Vec<String> =
-        sqlx::query_scalar("SELECT code_hash FROM participation_codes").fetch_all(&server.pool).await.unwrap();
+    let stored: Vec<String> = server.column("SELECT code_hash FROM participation_codes").await;
     assert_eq!(stored.len(), 25);
     for code in &issued {
         let bare = code.replace('-', "");
@@ -38,9 +43,10 @@ async fn codes_come_as_csv_and_are_stored_only_hashed() {
     }
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn codes_are_refused_for_open_eligibility_and_odd_counts() {
-    let server = TestServer::start().await;
+async fn codes_are_refused_for_open_eligibility_and_odd_counts(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let publisher = server.token(Role::Publisher).await;
     let open = server
         .send_as(
@@ -60,7 +66,6 @@ async fn codes_are_refused_for_open_eligibility_and_odd_counts() {
     }
     let negative = server.send_as("POST", &path, Some(&publisher), Some(json!({ "count": -1 }))).await;
     assert_eq!(negative.status, StatusCode::BAD_REQUEST);
-    let none: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM participation_codes").fetch_one(&server.pool).await.unwrap();
+    let none: i64 = server.scalar("SELECT COUNT(*) FROM participation_codes").await;
     assert_eq!(none, 0);
 }

@@ -1,5 +1,10 @@
 //! `GET /api/v1/consultations/{id}/comments`.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use crate::common::*;
 use axum::http::StatusCode;
 use serde_json::Value;
@@ -8,9 +13,10 @@ fn bodies(page: &Value) -> Vec<String> {
     page["comments"].as_array().unwrap().iter().map(|c| c["body"].as_str().unwrap().to_owned()).collect()
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn comments_come_newest_first_in_pages() {
-    let server = TestServer::start().await;
+async fn comments_come_newest_first_in_pages(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     for n in 1..=5 {
         server.sync(PARTICIPANT, &[comment(&new_id(), WATER, &format!("comment {n}"))]).await;
     }
@@ -34,9 +40,10 @@ async fn comments_come_newest_first_in_pages() {
     assert!(first.get("next").is_none());
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn the_default_page_holds_20_comments() {
-    let server = TestServer::start().await;
+async fn the_default_page_holds_20_comments(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let batch: Vec<_> = (0..21).map(|n| comment(&new_id(), WATER, &format!("comment {n}"))).collect();
     server.sync(PARTICIPANT, &batch).await;
     let page = server.get("/api/v1/consultations/water-services-2027/comments").await.json();
@@ -46,9 +53,10 @@ async fn the_default_page_holds_20_comments() {
     assert_eq!(rest["comments"].as_array().unwrap().len(), 1);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn hidden_comments_and_other_consultations_comments_are_not_listed() {
-    let server = TestServer::start().await;
+async fn hidden_comments_and_other_consultations_comments_are_not_listed(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let hidden = new_id();
     server
         .sync(
@@ -60,15 +68,18 @@ async fn hidden_comments_and_other_consultations_comments_are_not_listed() {
             ],
         )
         .await;
-    // Moderation has no API yet: hide it as staff will.
-    sqlx::query("UPDATE comments SET hidden = 1 WHERE id = ?1").bind(&hidden).execute(&server.pool).await.unwrap();
+    let analyst = server.token(baraza_core::staff::Role::Analyst).await;
+    let path = format!("/api/v1/admin/comments/{hidden}/hide");
+    let hide = server.send_as("POST", &path, Some(&analyst), Some(serde_json::json!({ "reason": "Off topic." }))).await;
+    assert_eq!(hide.status, StatusCode::OK);
     let page = server.get("/api/v1/consultations/water-services-2027/comments").await.json();
     assert_eq!(bodies(&page), ["Kiosks close too early."]);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn each_comment_carries_its_agree_and_disagree_counts() {
-    let server = TestServer::start().await;
+async fn each_comment_carries_its_agree_and_disagree_counts(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let id = new_id();
     let mut on_item = comment(&id, WATER, "Blocks are fairer.");
     on_item["item"] = "tariff".into();
@@ -86,9 +97,10 @@ async fn each_comment_carries_its_agree_and_disagree_counts() {
     assert!(listed["created_at"].as_str().unwrap().ends_with('Z'));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_bad_page_request_is_a_400() {
-    let server = TestServer::start().await;
+async fn a_bad_page_request_is_a_400(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     for query in
         ["limit=0", "limit=101", "limit=abc", "limit=-1", "before=yesterday", "before=2026-01-01T00:00:00.000000Z_x"]
     {
@@ -99,9 +111,10 @@ async fn a_bad_page_request_is_a_400() {
     assert_eq!(server.get("/api/v1/consultations/water-services-2027/comments?limit=100").await.status, StatusCode::OK);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn comments_of_an_unknown_consultation_are_a_404() {
-    let server = TestServer::start().await;
+async fn comments_of_an_unknown_consultation_are_a_404(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let answer = server.get("/api/v1/consultations/no-such-thing/comments").await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(answer.error_code(), "consultation_not_found");

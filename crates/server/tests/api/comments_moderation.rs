@@ -1,6 +1,11 @@
 //! Comment moderation: the analysts' list (hidden comments included, newest
 //! or most agreed first, by item and language), hide with a reason, restore.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use crate::common::*;
 use axum::http::StatusCode;
 use baraza_core::staff::Role;
@@ -56,9 +61,10 @@ async fn public_bodies(server: &TestServer) -> Vec<String> {
     bodies(&answer.json())
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_hidden_comment_leaves_the_public_list_at_once_and_comes_back_on_restore() {
-    let server = TestServer::start().await;
+async fn a_hidden_comment_leaves_the_public_list_at_once_and_comes_back_on_restore(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let analyst = server.token(Role::Analyst).await;
     let kept = post(&server, None, "en", "Kiosks close too early.").await;
     let rude = post(&server, None, "en", "Rude words.").await;
@@ -96,9 +102,10 @@ async fn a_hidden_comment_leaves_the_public_list_at_once_and_comes_back_on_resto
     assert_eq!(public_bodies(&server).await, ["Rude words.", "Kiosks close too early."]);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn hiding_needs_a_reason_and_an_existing_comment() {
-    let server = TestServer::start().await;
+async fn hiding_needs_a_reason_and_an_existing_comment(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let analyst = server.token(Role::Analyst).await;
     let id = post(&server, None, "en", "Hello.").await;
     let hide = format!("/api/v1/admin/comments/{id}/hide");
@@ -133,9 +140,10 @@ async fn hiding_needs_a_reason_and_an_existing_comment() {
     }
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn most_agreed_first_pages_through_every_comment_once() {
-    let server = TestServer::start().await;
+async fn most_agreed_first_pages_through_every_comment_once(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let analyst = server.token(Role::Analyst).await;
     let mut ids = Vec::new();
     for (body, agrees) in [("a", 2), ("b", 0), ("c", 2), ("d", 3), ("e", 0)] {
@@ -162,9 +170,10 @@ async fn most_agreed_first_pages_through_every_comment_once() {
     assert_eq!(answer.error_code(), "invalid_parameter");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn the_list_filters_by_item_and_language() {
-    let server = TestServer::start().await;
+async fn the_list_filters_by_item_and_language(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let analyst = server.token(Role::Analyst).await;
     post(&server, Some("tariff"), "en", "tariff in English").await;
     post(&server, Some("tariff"), "fr", "tarif en français").await;

@@ -1,17 +1,113 @@
-//! A real server on a real SQLite file in a temporary folder, called in-process
-//! through its router: the same HTTP handling and storage users get.
+//! A real server on a real database, called in-process through its router:
+//! the same HTTP handling and storage users get. Every test that stores
+//! anything runs twice, on a SQLite file in a temporary folder and on a
+//! database of its own in the PostgreSQL server `BARAZA_TEST_POSTGRES` names
+//! (`scripts/test` starts one): see [`databases`].
+
+use std::path::Path;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
 use baraza_core::staff::Role;
+use baraza_server::http;
 use baraza_server::http::limits::WriteLimit;
-use baraza_server::{consultations, db, http, tokens};
+use baraza_server::storage::{consultations, tokens, Store};
 use http_body_util::BodyExt;
+use rstest_reuse::template;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 use time::OffsetDateTime;
 use tower::ServiceExt;
+
+/// The databases the server runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Database {
+    Sqlite,
+    Postgres,
+}
+
+/// The cases of a test that runs on each database: `#[apply(databases)]`
+/// on a test that takes `#[case] database: Database`.
+#[template]
+#[rstest]
+#[case::sqlite(Database::Sqlite)]
+#[case::postgres(Database::Postgres)]
+pub fn databases(#[case] database: Database) {}
+
+/// The variable naming the PostgreSQL server tests make their databases in.
+const POSTGRES: &str = "BARAZA_TEST_POSTGRES";
+
+/// A new, empty database for one test: a file in `dir`, or a database of
+/// its own in the test PostgreSQL server, dropped when this is.
+pub struct TestDatabase {
+    pub url: String,
+    /// The PostgreSQL server's URL and this database's name in it.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// The SQLite file at `path`, as it is.
+    pub fn sqlite_file(path: &Path) -> TestDatabase {
+        TestDatabase { url: path.to_str().unwrap().to_owned(), postgres: None }
+    }
+
+    pub async fn new(database: Database, dir: &Path) -> TestDatabase {
+        match database {
+            Database::Sqlite => {
+                TestDatabase { url: dir.join("baraza.db").to_str().unwrap().to_owned(), postgres: None }
+            }
+            Database::Postgres => {
+                let server = std::env::var(POSTGRES).unwrap_or_else(|_| {
+                    panic!(
+                        "the PostgreSQL runs of the server tests need a PostgreSQL server: run them with \
+                         scripts/test, or start a throwaway one around them with `scripts/postgres cargo test \
+                         -p baraza-server`, or set {POSTGRES} to the URL of a server where they may create \
+                         databases (postgres://user@host:port/postgres). `cargo test -p baraza-server sqlite` \
+                         runs the SQLite runs alone."
+                    )
+                });
+                let name = format!("baraza_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = sqlx::PgPool::connect(&server).await.expect("the test PostgreSQL server answers");
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
+                admin.close().await;
+                let url = database_url(&server, &name);
+                TestDatabase { url, postgres: Some((server, name)) }
+            }
+        }
+    }
+}
+
+/// `server` (a PostgreSQL URL) with its database replaced by `name`.
+fn database_url(server: &str, name: &str) -> String {
+    let (base, query) = server.split_once('?').map_or((server, None), |(base, query)| (base, Some(query)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    let mut url = format!("{}/{name}", &base[..host_end]);
+    if let Some(query) = query {
+        url = format!("{url}?{query}");
+    }
+    url
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((server, name)) = self.postgres.take() else { return };
+        // Dropped from a thread of its own: this may run inside a test's runtime.
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                if let Ok(admin) = sqlx::PgPool::connect(&server).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await;
+                    admin.close().await;
+                }
+            });
+        })
+        .join()
+        .unwrap();
+    }
+}
 
 pub const WATER: &str = "water-services-2027";
 pub const ROAD: &str = "coastal-road-plan";
@@ -43,9 +139,12 @@ pub fn definition(id: &str) -> Value {
 }
 
 pub struct TestServer {
-    pub dir: TempDir,
-    pub pool: sqlx::SqlitePool,
+    pub store: Store,
+    state: http::AppState,
     router: Router,
+    /// Shared by every server on this database; dropped with the last.
+    pub database: Arc<TestDatabase>,
+    pub dir: Arc<TempDir>,
 }
 
 pub struct Answer {
@@ -68,16 +167,22 @@ impl Answer {
 impl TestServer {
     /// A server with the three demo consultations published and a small
     /// built app in its `dist/`.
-    pub async fn start() -> Self {
-        let server = Self::empty().await;
+    pub async fn start(database: Database) -> Self {
+        let server = Self::empty(database).await;
         for id in [WATER, ROAD, VILLAGE] {
             server.publish(definition(id)).await;
         }
         server
     }
 
-    pub async fn empty() -> Self {
+    pub async fn empty(database: Database) -> Self {
         let dir = tempfile::tempdir().unwrap();
+        let database = TestDatabase::new(database, dir.path()).await;
+        Self::on(database, dir).await
+    }
+
+    /// A server on `database`, as it is, with a small built app in `dir`.
+    pub async fn on(database: TestDatabase, dir: TempDir) -> Self {
         let dist = dir.path().join("dist");
         std::fs::create_dir(&dist).unwrap();
         std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
@@ -86,34 +191,87 @@ impl TestServer {
         std::fs::create_dir(dist.join("staff")).unwrap();
         std::fs::write(dist.join("staff/index.html"), STAFF_HTML).unwrap();
         std::fs::write(dist.join("staff/baraza-staff-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
-        let pool = db::open(dir.path().join("baraza.db").to_str().unwrap()).await.unwrap();
-        let router = Self::router(&pool, &dir).await;
-        TestServer { dir, pool, router }
+        let database = Arc::new(database);
+        let store = Store::open(&database.url).await.unwrap();
+        let state = http::AppState::new(store.clone(), dist);
+        TestServer { store, router: http::router(state.clone()), state, database, dir: Arc::new(dir) }
     }
 
     /// The same database and app served by a new server, as after a restart.
     pub async fn restart(self) -> Self {
-        let TestServer { dir, pool, .. } = self;
-        pool.close().await;
-        let pool = db::open(dir.path().join("baraza.db").to_str().unwrap()).await.unwrap();
-        let router = Self::router(&pool, &dir).await;
-        TestServer { dir, pool, router }
+        let TestServer { store, database, dir, .. } = self;
+        store.close().await;
+        let store = Store::open(&database.url).await.unwrap();
+        let state = http::AppState::new(store.clone(), dir.path().join("dist"));
+        TestServer { store, router: http::router(state.clone()), state, database, dir }
+    }
+
+    /// Another server on the same database, as when several serve one
+    /// PostgreSQL database behind a proxy.
+    pub async fn another(&self) -> TestServer {
+        let store = Store::open(&self.database.url).await.unwrap();
+        let state = http::AppState::new(store.clone(), self.dir.path().join("dist"));
+        TestServer {
+            store,
+            router: http::router(state.clone()),
+            state,
+            database: self.database.clone(),
+            dir: self.dir.clone(),
+        }
     }
 
     /// The same database and app, served with another write limit.
     pub async fn with_write_limit(self, write_limit: Option<WriteLimit>) -> Self {
-        let state = http::AppState::new(self.pool.clone(), self.dir.path().join("dist")).await.unwrap();
-        TestServer { router: http::router(state.with_write_limit(write_limit)), ..self }
+        let state = self.state.clone().with_write_limit(write_limit);
+        TestServer { router: http::router(state.clone()), state, ..self }
     }
 
-    async fn router(pool: &sqlx::SqlitePool, dir: &TempDir) -> Router {
-        let state = http::AppState::new(pool.clone(), dir.path().join("dist")).await.unwrap();
-        http::router(state)
+    /// The same database and app, with a sync queue of `actions` actions.
+    pub fn with_write_queue(self, actions: usize) -> Self {
+        let state = self.state.clone().with_write_queue(actions);
+        TestServer { router: http::router(state.clone()), state, ..self }
+    }
+
+    /// The text `GET /metrics` answers on `--metrics-addr`.
+    pub async fn metrics(&self) -> String {
+        let request = Request::get("/metrics").body(Body::empty()).unwrap();
+        let response = http::metrics::router(&self.state).oneshot(request).await.unwrap();
+        String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+    }
+
+    /// The value of one metric in [`TestServer::metrics`].
+    pub async fn metric(&self, name: &str) -> f64 {
+        let metrics = self.metrics().await;
+        let line = metrics.lines().find(|line| line.split(' ').next() == Some(name));
+        line.and_then(|line| line.split(' ').nth(1))
+            .and_then(|value| value.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {metrics}"))
+    }
+
+    /// The first column of every row `sql` answers, read alike from either
+    /// database.
+    pub async fn column<T: Column>(&self, sql: &str) -> Vec<T> {
+        let mut db = self.store.read().await.unwrap();
+        baraza_server::on!(&mut db, |c| sqlx::query_scalar(sql).fetch_all(c).await).unwrap()
+    }
+
+    /// The one value `sql` answers.
+    pub async fn scalar<T: Column>(&self, sql: &str) -> T {
+        let mut values = self.column(sql).await;
+        assert_eq!(values.len(), 1, "{sql}");
+        values.remove(0)
+    }
+
+    /// Runs statements that take no parameters, in one write transaction.
+    pub async fn execute(&self, sql: &str) {
+        let mut tx = self.store.begin_write().await.unwrap();
+        baraza_server::on!(&mut tx, |c| sqlx::raw_sql(sql).execute(c).await.map(drop)).unwrap();
+        tx.commit().await.unwrap();
     }
 
     pub async fn publish(&self, definition: Value) {
         let checked = baraza_core::validate::parse_definition(&definition.to_string()).unwrap();
-        consultations::store(&self.pool, &checked.consultation, OffsetDateTime::now_utc()).await.unwrap();
+        consultations::store(&self.store, &checked.consultation, OffsetDateTime::now_utc()).await.unwrap();
     }
 
     pub async fn send(&self, request: Request<Body>) -> Answer {
@@ -126,7 +284,7 @@ impl TestServer {
 
     /// A new staff token with this role.
     pub async fn token(&self, role: Role) -> String {
-        tokens::create(&self.pool, &format!("Test {role}"), role, OffsetDateTime::now_utc()).await.unwrap()
+        tokens::create(&self.store, &format!("Test {role}"), role, OffsetDateTime::now_utc()).await.unwrap()
     }
 
     /// A request as the holder of `token` (none: no Authorization header).
@@ -183,6 +341,27 @@ impl TestServer {
     }
 }
 
+/// What [`TestServer::column`] reads: a type both databases decode.
+pub trait Column:
+    for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+    + sqlx::Type<sqlx::Sqlite>
+    + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+    + sqlx::Type<sqlx::Postgres>
+    + Send
+    + Unpin
+{
+}
+
+impl<T> Column for T where
+    T: for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Sqlite>
+        + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+        + sqlx::Type<sqlx::Postgres>
+        + Send
+        + Unpin
+{
+}
+
 /// A new action id.
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
@@ -209,7 +388,7 @@ pub fn comment(id: &str, consultation: &str, body: &str) -> Value {
 /// Revokes a token made by [`TestServer::token`] (`baraza_<id>_<secret>`).
 pub async fn revoke(server: &TestServer, token: &str) {
     let id = token.strip_prefix("baraza_").and_then(|rest| rest.split('_').next()).unwrap();
-    assert!(tokens::revoke(&server.pool, id, OffsetDateTime::now_utc()).await.unwrap());
+    assert!(tokens::revoke(&server.store, id, OffsetDateTime::now_utc()).await.unwrap());
 }
 
 /// A ballot action cast at a given time, for replacement tests.

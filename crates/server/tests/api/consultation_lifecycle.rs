@@ -1,6 +1,11 @@
 //! Closing early, archiving and the outcome (`…/{id}/close`, `/archive`,
 //! `/outcome`): what citizens then see and may still do.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use axum::http::StatusCode;
 use baraza_core::staff::Role;
 use serde_json::json;
@@ -8,9 +13,10 @@ use time::OffsetDateTime;
 
 use crate::common::*;
 
+#[apply(databases)]
 #[tokio::test]
-async fn closing_early_stops_new_ballots_now() {
-    let server = TestServer::start().await;
+async fn closing_early_stops_new_ballots_now(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let publisher = server.token(Role::Publisher).await;
     let before = OffsetDateTime::now_utc();
     let answer =
@@ -30,9 +36,10 @@ async fn closing_early_stops_new_ballots_now() {
     assert_eq!(public["closes_at"], closed["closes_at"]);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn only_an_open_consultation_can_be_closed() {
-    let server = TestServer::start().await;
+async fn only_an_open_consultation_can_be_closed(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let publisher = server.token(Role::Publisher).await;
     let close = format!("/api/v1/admin/consultations/{WATER}/close");
     assert_eq!(server.send_as("POST", &close, Some(&publisher), None).await.status, StatusCode::OK);
@@ -52,9 +59,10 @@ async fn only_an_open_consultation_can_be_closed() {
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn an_archived_consultation_leaves_the_public_list_but_stays_readable() {
-    let server = TestServer::start().await;
+async fn an_archived_consultation_leaves_the_public_list_but_stays_readable(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let publisher = server.token(Role::Publisher).await;
     let archive = format!("/api/v1/admin/consultations/{ROAD}/archive");
     let answer = server.send_as("POST", &archive, Some(&publisher), None).await;
@@ -70,16 +78,14 @@ async fn an_archived_consultation_leaves_the_public_list_but_stays_readable() {
     let direct = server.get(&format!("/api/v1/consultations/{ROAD}")).await;
     assert_eq!(direct.status, StatusCode::OK);
     assert_eq!(direct.json()["archived"], true);
-    let archived: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes WHERE action = 'archived'")
-        .fetch_one(&server.pool)
-        .await
-        .unwrap();
+    let archived: i64 = server.scalar("SELECT COUNT(*) FROM changes WHERE action = 'archived'").await;
     assert_eq!(archived, 1, "archiving twice is recorded once");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn citizens_read_the_outcome_in_their_language() {
-    let server = TestServer::start().await;
+async fn citizens_read_the_outcome_in_their_language(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let publisher = server.token(Role::Publisher).await;
     let path = format!("/api/v1/admin/consultations/{WATER}/outcome");
     let outcome = json!({ "outcome": { "en": "Block tariffs start in March.", "fr": "Les tarifs par tranches commencent en mars." } });
@@ -97,9 +103,10 @@ async fn citizens_read_the_outcome_in_their_language() {
     assert_eq!(log.json()["changes"][1]["detail"], "en, fr");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn an_outcome_without_the_default_language_is_refused() {
-    let server = TestServer::start().await;
+async fn an_outcome_without_the_default_language_is_refused(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let publisher = server.token(Role::Publisher).await;
     let path = format!("/api/v1/admin/consultations/{WATER}/outcome");
     let answer = server

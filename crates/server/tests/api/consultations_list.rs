@@ -1,12 +1,18 @@
 //! `GET /api/v1/consultations`.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use crate::common::*;
 use axum::http::{header, StatusCode};
 use serde_json::json;
 
+#[apply(databases)]
 #[tokio::test]
-async fn the_list_has_every_consultation_with_level_and_status() {
-    let server = TestServer::start().await;
+async fn the_list_has_every_consultation_with_level_and_status(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let mut upcoming = definition(ROAD);
     upcoming["opens_at"] = json!("2098-01-01T00:00:00Z");
     server.publish(upcoming).await;
@@ -31,17 +37,19 @@ async fn the_list_has_every_consultation_with_level_and_status() {
     assert!(summary(WATER).get("items").is_none(), "the list carries no items");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn an_empty_database_lists_nothing() {
-    let server = TestServer::empty().await;
+async fn an_empty_database_lists_nothing(#[case] database: Database) {
+    let server = TestServer::empty(database).await;
     let answer = server.get("/api/v1/consultations").await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.json(), json!({ "consultations": [] }));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn an_unchanged_list_answers_304_to_its_etag() {
-    let server = TestServer::start().await;
+async fn an_unchanged_list_answers_304_to_its_etag(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let first = server.get("/api/v1/consultations").await;
     assert_eq!(first.headers[header::CACHE_CONTROL], "no-cache");
     let etag = first.headers[header::ETAG].to_str().unwrap().to_owned();
@@ -64,9 +72,10 @@ async fn an_unchanged_list_answers_304_to_its_etag() {
     assert_eq!(stale.body, first.body);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_change_of_content_changes_the_etag() {
-    let server = TestServer::start().await;
+async fn a_change_of_content_changes_the_etag(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let before = server.get("/api/v1/consultations").await.headers[header::ETAG].clone();
     let mut changed = definition(WATER);
     changed["title"]["en"] = json!("Water services, revised");

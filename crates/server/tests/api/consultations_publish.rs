@@ -1,6 +1,11 @@
 //! `POST /api/v1/admin/consultations`: publishing and updating a definition,
 //! with core's validation and lifecycle rules.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use axum::http::StatusCode;
 use baraza_core::staff::Role;
 use serde_json::{json, Value};
@@ -27,9 +32,10 @@ fn problem_paths(answer: &Answer) -> Vec<String> {
         .collect()
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_new_definition_is_published_with_its_warnings() {
-    let server = TestServer::empty().await;
+async fn a_new_definition_is_published_with_its_warnings(#[case] database: Database) {
+    let server = TestServer::empty(database).await;
     let publisher = server.token(Role::Publisher).await;
     let mut village = definition(VILLAGE);
     village["eligibility"] = json!("open");
@@ -47,9 +53,10 @@ async fn a_new_definition_is_published_with_its_warnings() {
     assert_eq!(decide[0]["id"], VILLAGE);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_broken_definition_reports_every_problem_and_saves_nothing() {
-    let server = TestServer::empty().await;
+async fn a_broken_definition_reports_every_problem_and_saves_nothing(#[case] database: Database) {
+    let server = TestServer::empty(database).await;
     let publisher = server.token(Role::Publisher).await;
     let mut broken = definition(WATER);
     broken["closes_at"] = json!("2019-01-01T00:00:00Z");
@@ -99,9 +106,10 @@ async fn a_broken_definition_reports_every_problem_and_saves_nothing() {
     assert_eq!(answer.json()["error"]["problems"].as_array().unwrap().len(), 1);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn anything_may_change_before_the_consultation_opens() {
-    let server = TestServer::empty().await;
+async fn anything_may_change_before_the_consultation_opens(#[case] database: Database) {
+    let server = TestServer::empty(database).await;
     let publisher = server.token(Role::Publisher).await;
     let mut upcoming = definition(WATER);
     upcoming["opens_at"] = json!("2090-01-01T00:00:00Z");
@@ -115,9 +123,10 @@ async fn anything_may_change_before_the_consultation_opens() {
     assert_eq!(stored["items"].as_array().unwrap().len(), upcoming["items"].as_array().unwrap().len());
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn once_open_only_texts_and_the_closing_date_may_change() {
-    let server = TestServer::start().await;
+async fn once_open_only_texts_and_the_closing_date_may_change(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let publisher = server.token(Role::Publisher).await;
     let mut corrected = definition(WATER);
     corrected["title"]["en"] = json!("Water services: corrected title");
@@ -145,9 +154,10 @@ async fn once_open_only_texts_and_the_closing_date_may_change() {
     assert_eq!(stored["opens_at"], "2020-01-01T00:00:00Z", "the refused update saved nothing");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn an_update_keeps_the_outcome_and_archive_written_by_staff() {
-    let server = TestServer::start().await;
+async fn an_update_keeps_the_outcome_and_archive_written_by_staff(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let publisher = server.token(Role::Publisher).await;
     let path = format!("/api/v1/admin/consultations/{ROAD}/outcome");
     let outcome = json!({ "outcome": { "en": "The road will follow the inland route." } });
@@ -164,9 +174,10 @@ async fn an_update_keeps_the_outcome_and_archive_written_by_staff() {
     assert_eq!(stored["summary"]["en"], "A corrected summary.");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn every_change_is_recorded_with_who_and_what() {
-    let server = TestServer::empty().await;
+async fn every_change_is_recorded_with_who_and_what(#[case] database: Database) {
+    let server = TestServer::empty(database).await;
     let publisher = server.token(Role::Publisher).await;
     let analyst = server.token(Role::Analyst).await;
     assert_eq!(publish(&server, &publisher, &definition(WATER)).await.status, StatusCode::CREATED);
@@ -193,9 +204,10 @@ async fn every_change_is_recorded_with_who_and_what() {
     assert_eq!(unknown.error_code(), "consultation_not_found");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn staff_list_every_consultation_with_participation() {
-    let server = TestServer::start().await;
+async fn staff_list_every_consultation_with_participation(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     server.sync(PARTICIPANT, &[ballot(&new_id(), WATER, "tariff", json!({"choice": "blocks"}))]).await;
     let publisher = server.token(Role::Publisher).await;
     let archive = format!("/api/v1/admin/consultations/{ROAD}/archive");

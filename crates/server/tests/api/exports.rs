@@ -1,6 +1,11 @@
 //! Open-data exports: the ballots CSV, the tallies CSV and the JSON export
 //! with its schema.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use crate::common::*;
 use axum::http::{header, StatusCode};
 use baraza_core::staff::Role;
@@ -67,9 +72,10 @@ async fn cast_water(server: &TestServer) {
     server.sync(OTHER_PARTICIPANT, &[ballot(&new_id(), WATER, "tariff", json!({"choice": "flat"}))]).await;
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn the_ballots_csv_has_one_row_per_standing_ballot() {
-    let server = TestServer::start().await;
+async fn the_ballots_csv_has_one_row_per_standing_ballot(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     cast_water(&server).await;
     let answer = download(&server, WATER, "export.csv").await;
     let rows = csv_rows(&answer);
@@ -118,9 +124,10 @@ async fn the_ballots_csv_has_one_row_per_standing_ballot() {
     assert!(tariff[0]["cast_at"].ends_with('Z') && tariff[0]["received_at"].ends_with('Z'));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn decide_ballots_are_exported_without_anything_that_links_them() {
-    let server = TestServer::start().await;
+async fn decide_ballots_are_exported_without_anything_that_links_them(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let mut village = definition(VILLAGE);
     village["eligibility"] = json!("open");
     server.publish(village).await;
@@ -152,9 +159,10 @@ async fn decide_ballots_are_exported_without_anything_that_links_them() {
     }
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn the_tallies_csv_has_a_row_per_counted_key() {
-    let server = TestServer::start().await;
+async fn the_tallies_csv_has_a_row_per_counted_key(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     cast_water(&server).await;
     let rows = csv_rows(&download(&server, WATER, "tallies.csv").await);
     assert_eq!(
@@ -190,9 +198,10 @@ async fn the_tallies_csv_has_a_row_per_counted_key() {
     assert_eq!((ideas[0]["key"].as_str(), ideas[0]["ballots"].as_str(), ideas[0]["count"].as_str()), ("", "1", ""));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn the_json_export_validates_against_its_published_schema() {
-    let server = TestServer::start().await;
+async fn the_json_export_validates_against_its_published_schema(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     cast_water(&server).await;
     server.sync(PARTICIPANT, &[feedback(&new_id(), ROAD, "stages", true)]).await;
 
@@ -227,9 +236,10 @@ async fn the_json_export_validates_against_its_published_schema() {
     assert!(!validator.is_valid(&broken));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn exports_of_an_unknown_consultation_are_a_404() {
-    let server = TestServer::start().await;
+async fn exports_of_an_unknown_consultation_are_a_404(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let analyst = server.token(Role::Analyst).await;
     for file in ["export.csv", "tallies.csv", "export.json"] {
         let answer =
@@ -239,9 +249,10 @@ async fn exports_of_an_unknown_consultation_are_a_404() {
     }
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_compressed_export_streams_to_its_end() {
-    let server = TestServer::start().await;
+async fn a_compressed_export_streams_to_its_end(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     for participant in [PARTICIPANT, OTHER_PARTICIPANT] {
         server.sync(participant, &[ballot(&new_id(), WATER, "tariff", json!({"choice": "flat"}))]).await;
     }

@@ -2,6 +2,11 @@
 //! binary: each binary links the whole server, and one link is far
 //! cheaper in time and disk than eighteen.
 
+// The templates of rstest_reuse expand to a macro of that crate, which must
+// be in scope by name where they are applied.
+#[allow(unused_imports, clippy::single_component_path_imports)]
+use rstest_reuse;
+
 mod common;
 
 mod admin_auth;
@@ -16,10 +21,12 @@ mod consultations_list;
 mod consultations_publish;
 mod database;
 mod exports;
+mod health;
 mod openapi;
 mod publisher_routes;
 mod receipts_check;
 mod results;
+mod results_kept;
 mod results_replay;
 mod schema;
 mod static_app;
@@ -27,6 +34,9 @@ mod sync_ballots;
 mod sync_codes;
 mod sync_comments;
 mod sync_concurrency;
+mod sync_crash;
 mod sync_deadlines;
 mod sync_rate_limit;
 mod sync_requests;
+mod sync_times;
+mod sync_writer;

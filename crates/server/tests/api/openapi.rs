@@ -1,17 +1,22 @@
 //! `/api/v1/openapi.json` describes routes that exist: every operation it
-//! lists is called and must reach a handler; and the problems of a refused
-//! definition as core writes them.
+//! lists is called and must reach a handler; every reference in it
+//! resolves; and the server's answers match the schemas it gives them.
+
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
 
 use axum::http::StatusCode;
 use baraza_core::staff::Role;
-use baraza_core::validate::{Problem, Rule, Severity};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::common::*;
 
+#[apply(databases)]
 #[tokio::test]
-async fn every_documented_operation_reaches_a_route() {
-    let server = TestServer::start().await;
+async fn every_documented_operation_reaches_a_route(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let answer = server.get("/api/v1/openapi.json").await;
     assert_eq!(answer.status, StatusCode::OK);
     let document = answer.json();
@@ -36,21 +41,144 @@ async fn every_documented_operation_reaches_a_route() {
     assert!(operations >= 22, "{operations} operations");
 }
 
+/// The schema the document gives the answer of `method template` with
+/// `status`, as one schema with the document's components beside it, so
+/// that its references resolve.
+fn answer_schema(document: &Value, method: &str, template: &str, status: u16) -> Value {
+    let answer = &document["paths"][template][method]["responses"][status.to_string()];
+    let answer = match answer["$ref"].as_str() {
+        Some(reference) => &document["components"]["responses"][reference.rsplit('/').next().unwrap()],
+        None => answer,
+    };
+    let schema = answer["content"]["application/json"]["schema"].clone();
+    assert!(schema.is_object(), "{method} {template} {status} documents no JSON schema");
+    json!({ "$ref": "#/$defs/answer", "$defs": { "answer": schema }, "components": document["components"] })
+}
+
+fn assert_conforms(document: &Value, method: &str, template: &str, answer: &Answer) {
+    let schema = answer_schema(document, method, template, answer.status.as_u16());
+    let validator = jsonschema::draft202012::new(&schema).unwrap_or_else(|error| panic!("{template}: {error}"));
+    let body = answer.json();
+    let errors: Vec<String> =
+        validator.iter_errors(&body).map(|error| format!("{error} at {}", error.instance_path())).collect();
+    assert!(errors.is_empty(), "{method} {template} {}: {errors:?}\n{body}", answer.status);
+}
+
+/// Every reference in the document names a schema or answer it has.
+#[apply(databases)]
 #[tokio::test]
-async fn the_problem_schema_has_every_field_core_writes() {
-    let server = TestServer::start().await;
+async fn every_reference_of_the_document_resolves(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let document = server.get("/api/v1/openapi.json").await.json();
-    let schema = &document["components"]["schemas"]["Problem"];
-    let problem = Problem::new(Severity::Error, "items[1].min", Rule::MinOverMax { min: 3, max: 2 });
-    let written = serde_json::to_value(&problem).unwrap();
-    let mut fields: Vec<&String> = written.as_object().unwrap().keys().collect();
-    fields.sort();
-    let mut documented: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
-    documented.sort();
-    assert_eq!(fields, documented);
-    let mut required: Vec<&str> = schema["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
-    required.sort();
-    assert_eq!(required, fields.iter().map(|f| f.as_str()).collect::<Vec<_>>());
-    let error_problems = &document["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["problems"];
-    assert_eq!(error_problems["items"]["$ref"], "#/components/schemas/Problem");
+    fn references<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(fields) => {
+                found.extend(fields.get("$ref").and_then(Value::as_str));
+                fields.values().for_each(|field| references(field, found));
+            }
+            Value::Array(values) => values.iter().for_each(|value| references(value, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    references(&document, &mut found);
+    assert!(found.len() > 40, "{} references", found.len());
+    for reference in found {
+        let pointer = reference.strip_prefix('#').unwrap_or_else(|| panic!("{reference} leaves the document"));
+        assert!(document.pointer(pointer).is_some(), "{reference} resolves to nothing");
+    }
+}
+
+/// What the server answers is what the document says, for answers of each
+/// kind of body: public reads, a sync, staff reads and changes, errors.
+#[apply(databases)]
+#[tokio::test]
+async fn answers_match_their_documented_schemas(#[case] database: Database) {
+    let server = TestServer::start(database).await;
+    let document = server.get("/api/v1/openapi.json").await.json();
+    let synced = server
+        .post(
+            "/api/v1/sync",
+            "application/json",
+            json!({ "participant": PARTICIPANT, "actions": [
+                comment(&new_id(), WATER, "Kiosks close too early."),
+                ballot(&new_id(), WATER, "tariff", json!({"choice": "none"})),
+                {"id": "not an action"},
+            ]})
+            .to_string(),
+        )
+        .await;
+    assert_conforms(&document, "post", "/api/v1/sync", &synced);
+    let comment_id = synced.json()["results"][0]["id"].as_str().unwrap().to_owned();
+    let receipt = synced.json()["results"][0]["receipt"].as_str().unwrap().to_owned();
+    // The schemas hold answers to something: a list of empty objects is no list of consultations.
+    let list = answer_schema(&document, "get", "/api/v1/consultations", 200);
+    assert!(!jsonschema::draft202012::is_valid(&list, &json!({"consultations": [{}]})));
+    for (path, template) in [
+        ("/api/v1/consultations".to_owned(), "/api/v1/consultations"),
+        (format!("/api/v1/consultations/{WATER}"), "/api/v1/consultations/{id}"),
+        (format!("/api/v1/consultations/{VILLAGE}"), "/api/v1/consultations/{id}"),
+        (format!("/api/v1/consultations/{WATER}/comments"), "/api/v1/consultations/{id}/comments"),
+        ("/api/v1/consultations/nowhere".to_owned(), "/api/v1/consultations/{id}"),
+        (format!("/api/v1/consultations/{WATER}/comments?limit=0"), "/api/v1/consultations/{id}/comments"),
+    ] {
+        assert_conforms(&document, "get", template, &server.get(&path).await);
+    }
+    let analyst = server.token(Role::Analyst).await;
+    let publisher = server.token(Role::Publisher).await;
+    let as_staff = [
+        (&analyst, "GET", "/api/v1/admin/me".to_owned(), "/api/v1/admin/me", None),
+        (&analyst, "GET", "/api/v1/admin/consultations".to_owned(), "/api/v1/admin/consultations", None),
+        (&analyst, "GET", format!("/api/v1/admin/receipts/{receipt}"), "/api/v1/admin/receipts/{receipt}", None),
+        (
+            &analyst,
+            "GET",
+            format!("/api/v1/admin/consultations/{WATER}/comments"),
+            "/api/v1/admin/consultations/{id}/comments",
+            None,
+        ),
+        (
+            &analyst,
+            "POST",
+            format!("/api/v1/admin/comments/{comment_id}/hide"),
+            "/api/v1/admin/comments/{comment}/hide",
+            Some(json!({"reason": "off topic"})),
+        ),
+        (
+            &analyst,
+            "POST",
+            format!("/api/v1/admin/comments/{comment_id}/hide"),
+            "/api/v1/admin/comments/{comment}/hide",
+            Some(json!({"reason": " "})),
+        ),
+        (&analyst, "POST", "/api/v1/admin/consultations".to_owned(), "/api/v1/admin/consultations", Some(json!({}))),
+        (
+            &publisher,
+            "POST",
+            "/api/v1/admin/consultations".to_owned(),
+            "/api/v1/admin/consultations",
+            Some(json!({"id": "Not A Slug"})),
+        ),
+        (
+            &publisher,
+            "PUT",
+            format!("/api/v1/admin/consultations/{WATER}/outcome"),
+            "/api/v1/admin/consultations/{id}/outcome",
+            Some(json!({"outcome": {"en": "We heard you."}})),
+        ),
+        (
+            &publisher,
+            "GET",
+            format!("/api/v1/admin/consultations/{WATER}/changes"),
+            "/api/v1/admin/consultations/{id}/changes",
+            None,
+        ),
+    ];
+    for (token, method, path, template, body) in as_staff {
+        let answer = server.send_as(method, &path, Some(token), body).await;
+        assert_conforms(&document, &method.to_lowercase(), template, &answer);
+    }
+    let without_token = server.get("/api/v1/admin/me").await;
+    assert_eq!(without_token.status, StatusCode::UNAUTHORIZED);
+    assert_conforms(&document, "get", "/api/v1/admin/me", &without_token);
 }

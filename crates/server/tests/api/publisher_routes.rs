@@ -1,15 +1,21 @@
 //! Every publisher route at the door, and the routes every staff member may
 //! read: no token 401, a revoked token 401, the other role 403.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use axum::http::StatusCode;
 use baraza_core::staff::Role;
 use serde_json::json;
 
 use crate::common::*;
 
+#[apply(databases)]
 #[tokio::test]
-async fn publisher_routes_need_a_valid_publisher_token() {
-    let server = TestServer::start().await;
+async fn publisher_routes_need_a_valid_publisher_token(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let routes = [
         ("POST", "/api/v1/admin/consultations".to_owned(), definition(WATER)),
         ("PUT", format!("/api/v1/admin/consultations/{WATER}/outcome"), json!({ "outcome": { "en": "We listened." } })),
@@ -34,13 +40,14 @@ async fn publisher_routes_need_a_valid_publisher_token() {
         assert_eq!(allowed.status, StatusCode::OK, "{method} {path}: {}", String::from_utf8_lossy(&allowed.body));
     }
     // Only the publisher's calls changed anything: one change each.
-    let changes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM changes").fetch_one(&server.pool).await.unwrap();
+    let changes: i64 = server.scalar("SELECT COUNT(*) FROM changes").await;
     assert_eq!(changes, 4, "the unchanged definition records nothing, the four others one change each");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn every_staff_member_may_list_consultations_and_read_change_logs() {
-    let server = TestServer::start().await;
+async fn every_staff_member_may_list_consultations_and_read_change_logs(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let routes = ["/api/v1/admin/consultations".to_owned(), format!("/api/v1/admin/consultations/{WATER}/changes")];
     let revoked = server.token(Role::Analyst).await;
     revoke(&server, &revoked).await;

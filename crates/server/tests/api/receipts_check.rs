@@ -1,15 +1,21 @@
 //! `GET /api/v1/admin/receipts/{receipt}`: a citizen's receipt, checked by
 //! staff against the stored action.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use axum::http::StatusCode;
 use baraza_core::staff::Role;
 use serde_json::json;
 
 use crate::common::*;
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_receipt_names_its_action_and_whether_it_still_stands() {
-    let server = TestServer::start().await;
+async fn a_receipt_names_its_action_and_whether_it_still_stands(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let first = server.sync(PARTICIPANT, &[ballot(&new_id(), WATER, "tariff", json!({"choice": "flat"}))]).await;
     let receipt = first[0]["receipt"].as_str().unwrap().to_owned();
     let analyst = server.token(Role::Analyst).await;
@@ -30,18 +36,25 @@ async fn a_receipt_names_its_action_and_whether_it_still_stands() {
     assert_eq!(check["standing"], false);
 
     // An action altered in the database no longer matches its receipt.
-    sqlx::query("UPDATE actions SET payload = replace(payload, 'flat', 'blocks') WHERE receipt = ?1")
-        .bind(&receipt)
-        .execute(&server.pool)
-        .await
-        .unwrap();
+    let bytes: Vec<u8> = (0..8).map(|i| u8::from_str_radix(&receipt[2 * i..2 * i + 2], 16).unwrap()).collect();
+    let mut tx = server.store.begin_write().await.unwrap();
+    baraza_server::on!(&mut tx, |c| sqlx::query(
+        "UPDATE actions SET content = replace(content, 'flat', 'blocks') WHERE receipt = $1"
+    )
+    .bind(&bytes)
+    .execute(c)
+    .await
+    .map(drop))
+    .unwrap();
+    tx.commit().await.unwrap();
     let check = server.send_as("GET", &path, Some(&analyst), None).await.json();
     assert_eq!(check["authentic"], false);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn an_unknown_receipt_is_a_404_and_staff_only() {
-    let server = TestServer::start().await;
+async fn an_unknown_receipt_is_a_404_and_staff_only(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let comment_receipt = server.sync(PARTICIPANT, &[comment(&new_id(), WATER, "Hello.")]).await[0]["receipt"]
         .as_str()
         .unwrap()

@@ -1,12 +1,18 @@
 //! `GET /api/v1/consultations/{id}/results`.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use crate::common::*;
 use axum::http::StatusCode;
 use serde_json::json;
 
+#[apply(databases)]
 #[tokio::test]
-async fn live_results_are_public_while_open() {
-    let server = TestServer::start().await;
+async fn live_results_are_public_while_open(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let answer = server.get("/api/v1/consultations/water-services-2027/results").await;
     assert_eq!(answer.status, StatusCode::OK);
     let results = answer.json();
@@ -21,9 +27,10 @@ async fn live_results_are_public_while_open() {
     );
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn after_close_results_are_refused_until_the_close() {
-    let server = TestServer::start().await;
+async fn after_close_results_are_refused_until_the_close(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let village = server.get("/api/v1/consultations/kijiji-budget-2027/results").await;
     assert_eq!(village.status, StatusCode::FORBIDDEN);
     assert_eq!(village.error_code(), "results_not_public");
@@ -36,9 +43,10 @@ async fn after_close_results_are_refused_until_the_close() {
     assert_eq!(server.get("/api/v1/consultations/kijiji-budget-2027/results").await.status, StatusCode::OK);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn staff_only_results_are_never_public() {
-    let server = TestServer::start().await;
+async fn staff_only_results_are_never_public(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let mut staff_only = definition(WATER);
     staff_only["results"] = json!("staff_only");
     staff_only["closes_at"] = json!("2021-01-01T00:00:00Z");
@@ -49,17 +57,19 @@ async fn staff_only_results_are_never_public() {
     assert!(hidden.json()["error"]["message"].as_str().unwrap().contains("staff only"));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn results_of_an_unknown_consultation_are_a_404() {
-    let server = TestServer::start().await;
+async fn results_of_an_unknown_consultation_are_a_404(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let missing = server.get("/api/v1/consultations/no-such-thing/results").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.error_code(), "consultation_not_found");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn results_report_every_item_in_definition_order() {
-    let server = TestServer::start().await;
+async fn results_report_every_item_in_definition_order(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     server
         .sync(
             PARTICIPANT,
@@ -87,9 +97,10 @@ async fn results_report_every_item_in_definition_order() {
     assert!(results["items"][4].get("counts").is_none(), "text answers are not shown publicly");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_ranking_is_counted_by_instant_runoff_round_by_round() {
-    let server = TestServer::start().await;
+async fn a_ranking_is_counted_by_instant_runoff_round_by_round(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let rankings: [(usize, &[&str]); 4] =
         [(4, &["market", "school"]), (3, &["school", "clinic"]), (2, &["clinic", "school"]), (1, &["bus", "clinic"])];
     for (count, ranking) in rankings {
@@ -112,9 +123,10 @@ async fn a_ranking_is_counted_by_instant_runoff_round_by_round() {
     assert_eq!(sites["winner"], "school");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_budget_is_counted_by_equal_shares() {
-    let server = TestServer::start().await;
+async fn a_budget_is_counted_by_equal_shares(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let mut village = definition(VILLAGE);
     village["eligibility"] = json!("open");
     village["results"] = json!("live");

@@ -2,6 +2,11 @@
 //! late older ballots and duplicates included — and the public and admin
 //! results compared with numbers worked out by hand.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use crate::common::*;
 use axum::http::StatusCode;
 use baraza_core::staff::Role;
@@ -66,9 +71,10 @@ async fn open_village(server: &TestServer) -> Value {
     village
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn single_choice_counts_standing_ballots_once() {
-    let server = TestServer::start().await;
+async fn single_choice_counts_standing_ballots_once(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let (first, status) = cast(&server, WATER, 1, "tariff", json!({"choice": "flat"}), 9).await;
     assert_eq!(status, "accepted");
     cast(&server, WATER, 2, "tariff", json!({"choice": "blocks"}), 9).await;
@@ -94,9 +100,10 @@ async fn single_choice_counts_standing_ballots_once() {
     assert_eq!(admin["comments"], json!({"total": 0, "hidden": 0}));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn multiple_choice_counts_approvals() {
-    let server = TestServer::start().await;
+async fn multiple_choice_counts_approvals(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let (first, _) = cast(&server, WATER, 1, "priorities", json!({"choices": ["leaks", "kiosks"]}), 9).await;
     cast(&server, WATER, 2, "priorities", json!({"choices": ["leaks"]}), 9).await;
     cast(&server, WATER, 3, "priorities", json!({"choices": ["quality", "hours"]}), 9).await;
@@ -115,9 +122,10 @@ async fn multiple_choice_counts_approvals() {
     assert_eq!(participation(&admin), (3, 4));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn yes_no_counts_each_answer() {
-    let server = TestServer::start().await;
+async fn yes_no_counts_each_answer(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     open_village(&server).await;
     cast(&server, VILLAGE, 1, "market-day", json!({"answer": "yes"}), 9).await;
     cast(&server, VILLAGE, 2, "market-day", json!({"answer": "no"}), 9).await;
@@ -134,9 +142,10 @@ async fn yes_no_counts_each_answer() {
     );
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn scale_reports_distribution_mean_and_median() {
-    let server = TestServer::start().await;
+async fn scale_reports_distribution_mean_and_median(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     for (n, value) in [(1, 1), (2, 2), (3, 4), (4, 5), (5, 5)] {
         cast(&server, WATER, n, "satisfaction", json!({ "value": value }), 9).await;
     }
@@ -180,9 +189,10 @@ async fn cast_kiosk_rankings(server: &TestServer) {
     assert_eq!(status, "rejected");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn ranking_by_instant_runoff_reports_every_round() {
-    let server = TestServer::start().await;
+async fn ranking_by_instant_runoff_reports_every_round(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     cast_kiosk_rankings(&server).await;
     let (public, _) = both(&server, WATER).await;
     // Round 1: bus has fewest (1) and goes. Round 2: bus's ballot moves to
@@ -202,9 +212,10 @@ async fn ranking_by_instant_runoff_reports_every_round() {
     );
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn ranking_by_borda_reports_scores() {
-    let server = TestServer::start().await;
+async fn ranking_by_borda_reports_scores(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let mut water = definition(WATER);
     water["items"][3]["method"] = json!("borda");
     server.publish(water).await;
@@ -241,9 +252,10 @@ async fn cast_village_budgets(server: &TestServer) {
     assert_eq!(status, "rejected");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn budget_by_equal_shares_funds_the_minority_too() {
-    let server = TestServer::start().await;
+async fn budget_by_equal_shares_funds_the_minority_too(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     open_village(&server).await;
     cast_village_budgets(&server).await;
     let (public, admin) = both(&server, VILLAGE).await;
@@ -262,9 +274,10 @@ async fn budget_by_equal_shares_funds_the_minority_too() {
     assert_eq!(participation(&admin), (10, 11));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn budget_by_greedy_funds_the_most_approved_that_fit() {
-    let server = TestServer::start().await;
+async fn budget_by_greedy_funds_the_most_approved_that_fit(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let mut village = open_village(&server).await;
     village["items"][0]["method"] = json!("greedy");
     server.publish(village).await;
@@ -280,9 +293,10 @@ async fn budget_by_greedy_funds_the_most_approved_that_fit() {
     );
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_ranking_count_follows_the_next_ballot_and_a_changed_method() {
-    let server = TestServer::start().await;
+async fn a_ranking_count_follows_the_next_ballot_and_a_changed_method(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     cast_kiosk_rankings(&server).await;
     assert_eq!(item(&server.results(WATER).await, "kiosk-sites")["winner"], "school");
     // Two more market voters: market now has 6 of 12 first preferences, no
@@ -301,9 +315,10 @@ async fn a_ranking_count_follows_the_next_ballot_and_a_changed_method() {
     assert_eq!(item(&results, "kiosk-sites")["scores"]["market"], 18);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn info_sections_count_useful_marks() {
-    let server = TestServer::start().await;
+async fn info_sections_count_useful_marks(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     for (n, useful) in [(1, true), (2, true), (3, false), (4, false)] {
         server.sync(&person(n), &[feedback(&new_id(), ROAD, "stages", useful)]).await;
     }
@@ -320,9 +335,10 @@ async fn info_sections_count_useful_marks() {
     assert_eq!(participation(&admin), (4, 6));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn text_answers_are_counted_not_shown() {
-    let server = TestServer::start().await;
+async fn text_answers_are_counted_not_shown(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     cast(&server, WATER, 1, "ideas", json!({"text": "Open kiosks at dawn."}), 9).await;
     cast(&server, WATER, 2, "ideas", json!({"text": "Fix the pipes on Mango Street."}), 9).await;
     cast(&server, WATER, 1, "ideas", json!({"text": "Open kiosks at dawn, and on Sundays."}), 10).await;
@@ -331,9 +347,10 @@ async fn text_answers_are_counted_not_shown() {
     assert_eq!(*item(&public, "ideas"), json!({"id": "ideas", "type": "text", "ballots": 2}));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn visibility_rules_bind_the_public_and_never_staff() {
-    let server = TestServer::start().await;
+async fn visibility_rules_bind_the_public_and_never_staff(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let analyst = server.token(Role::Analyst).await;
     let cases = [
         ("live", "2099-01-01T00:00:00Z", true),
@@ -363,9 +380,10 @@ async fn visibility_rules_bind_the_public_and_never_staff() {
     }
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn admin_results_of_an_unknown_consultation_are_a_404() {
-    let server = TestServer::start().await;
+async fn admin_results_of_an_unknown_consultation_are_a_404(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let analyst = server.token(Role::Analyst).await;
     let answer = server.send_as("GET", "/api/v1/admin/consultations/nope/results", Some(&analyst), None).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);

@@ -1,6 +1,11 @@
 //! The JSON Schema of definitions (`/api/v1/schema/consultation.json`,
 //! `baraza schema`): the demo definitions pass it, broken ones do not.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use axum::http::{header, StatusCode};
 use serde_json::{json, Value};
 
@@ -18,9 +23,10 @@ fn demo(file: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn the_demo_definitions_follow_the_schema() {
-    let server = TestServer::empty().await;
+async fn the_demo_definitions_follow_the_schema(#[case] database: Database) {
+    let server = TestServer::empty(database).await;
     let validator = validator(&server).await;
     for file in ["consult-water-services.json", "inform-coastal-road.json", "decide-village-budget.json"] {
         let errors: Vec<String> = validator.iter_errors(&demo(file)).map(|e| e.to_string()).collect();
@@ -28,9 +34,10 @@ async fn the_demo_definitions_follow_the_schema() {
     }
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn broken_definitions_do_not_follow_the_schema() {
-    let server = TestServer::empty().await;
+async fn broken_definitions_do_not_follow_the_schema(#[case] database: Database) {
+    let server = TestServer::empty(database).await;
     let validator = validator(&server).await;
     let water = demo("consult-water-services.json");
     type Breakage = fn(&mut Value);

@@ -6,7 +6,11 @@ use std::io::{Read, Write};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
 use crate::common::*;
+use crate::common::{databases, Database};
 use axum::body::Body;
 use axum::http::{header, HeaderName, Method, Request, StatusCode};
 
@@ -78,8 +82,8 @@ fn write_with_copies(dist: &Path, path: &str, bytes: &[u8]) {
 }
 
 /// A server whose `dist/` holds a built app as the build writes it.
-async fn server_with_built_app() -> TestServer {
-    let server = TestServer::start().await;
+async fn server_with_built_app(database: Database) -> TestServer {
+    let server = TestServer::start(database).await;
     let dist = server.dir.path().join("dist");
     for (path, _) in COMPRESSED {
         write_with_copies(&dist, path, &contents(path));
@@ -130,9 +134,10 @@ fn varies_by_encoding(answer: &Answer) -> bool {
         .any(|value| value.to_str().unwrap().eq_ignore_ascii_case("accept-encoding"))
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn each_file_is_sent_as_the_copy_the_client_accepts_with_its_own_type() {
-    let server = server_with_built_app().await;
+async fn each_file_is_sent_as_the_copy_the_client_accepts_with_its_own_type(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
     let dist = server.dir.path().join("dist");
     let choices = [
         (Some(BROWSER), Some("br")),
@@ -162,9 +167,10 @@ async fn each_file_is_sent_as_the_copy_the_client_accepts_with_its_own_type() {
     }
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn files_the_build_did_not_compress_are_sent_as_they_are() {
-    let server = server_with_built_app().await;
+async fn files_the_build_did_not_compress_are_sent_as_they_are(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
     let text = "User-agent: *\n".repeat(50);
     std::fs::write(server.dir.path().join("dist/robots.txt"), &text).unwrap();
     for path in ["/robots.txt", &format!("/{ICON}")] {
@@ -176,9 +182,10 @@ async fn files_the_build_did_not_compress_are_sent_as_they_are() {
     assert_eq!(get_accepting(&server, "/robots.txt", Some(BROWSER)).await.body, text.as_bytes());
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn app_routes_get_the_page_compressed_and_revalidated() {
-    let server = server_with_built_app().await;
+async fn app_routes_get_the_page_compressed_and_revalidated(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
     // The last looks like a hashed file name but names no file: it is a page.
     for path in ["/", "/c/water-services-2027", "/levels/decide/", "/c/budget-0123456789abcdef"] {
         for (accepted, encoding) in [(Some(BROWSER), Some("br")), (Some("gzip"), Some("gzip")), (None, None)] {
@@ -193,9 +200,10 @@ async fn app_routes_get_the_page_compressed_and_revalidated() {
     }
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn the_citizens_later_screens_get_their_own_page_and_files() {
-    let server = server_with_built_app().await;
+async fn the_citizens_later_screens_get_their_own_page_and_files(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
     for path in ["/mine", "/device?erased", "/c/water-services-2027/results"] {
         let answer = get_accepting(&server, path, Some(BROWSER)).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
@@ -208,9 +216,10 @@ async fn the_citizens_later_screens_get_their_own_page_and_files() {
     assert_eq!(header(&wasm, header::CACHE_CONTROL), Some(CACHED_FOR_GOOD));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn staff_routes_get_the_staff_page_and_its_own_files() {
-    let server = server_with_built_app().await;
+async fn staff_routes_get_the_staff_page_and_its_own_files(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
     for path in ["/staff", "/staff/", "/staff/c/water-services-2027"] {
         let answer = get_accepting(&server, path, Some(BROWSER)).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
@@ -225,9 +234,10 @@ async fn staff_routes_get_the_staff_page_and_its_own_files() {
     assert_eq!(header(&wasm, header::CACHE_CONTROL), Some(CACHED_FOR_GOOD));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn hashed_files_are_cached_for_good_and_every_other_file_revalidated() {
-    let server = server_with_built_app().await;
+async fn hashed_files_are_cached_for_good_and_every_other_file_revalidated(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
     for path in [WASM, JS, CSS, STAFF_WASM] {
         let answer = get_accepting(&server, &format!("/{path}"), Some(BROWSER)).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
@@ -250,9 +260,10 @@ async fn hashed_files_are_cached_for_good_and_every_other_file_revalidated() {
     }
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn an_unchanged_file_is_answered_304_and_a_changed_one_sent_again() {
-    let server = server_with_built_app().await;
+async fn an_unchanged_file_is_answered_304_and_a_changed_one_sent_again(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
     let paths = [
         "/",
         "/c/water-services-2027",
@@ -292,9 +303,10 @@ async fn an_unchanged_file_is_answered_304_and_a_changed_one_sent_again() {
     assert_eq!(decoded(&again), page.as_bytes());
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn head_answers_what_get_would_without_the_body() {
-    let server = server_with_built_app().await;
+async fn head_answers_what_get_would_without_the_body(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
     let dist = server.dir.path().join("dist");
     for (path, sent, content_type) in [
         (format!("/{WASM}"), format!("{WASM}.br"), "application/wasm"),
@@ -311,9 +323,10 @@ async fn head_answers_what_get_would_without_the_body() {
     }
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn api_answers_are_compressed_as_the_phone_accepts() {
-    let server = server_with_built_app().await;
+async fn api_answers_are_compressed_as_the_phone_accepts(#[case] database: Database) {
+    let server = server_with_built_app(database).await;
     for encoding in ["gzip", "br"] {
         let answer = get_accepting(&server, "/api/v1/consultations", Some(encoding)).await;
         assert_eq!(answer.status, StatusCode::OK);
@@ -326,9 +339,10 @@ async fn api_answers_are_compressed_as_the_phone_accepts() {
     assert!(plain.json()["consultations"].is_array());
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn unknown_api_paths_and_methods_are_json_errors() {
-    let server = TestServer::start().await;
+async fn unknown_api_paths_and_methods_are_json_errors(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     for path in ["/api", "/api/", "/api/nope", "/api/v1/nope", "/api/v1/consultations/water-services-2027/nope"] {
         let answer = server.get(path).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
@@ -339,9 +353,10 @@ async fn unknown_api_paths_and_methods_are_json_errors() {
     assert_eq!(wrong_method.error_code(), "method_not_allowed");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn an_unbuilt_app_is_said_plainly_while_the_api_works() {
-    let server = TestServer::start().await;
+async fn an_unbuilt_app_is_said_plainly_while_the_api_works(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     std::fs::remove_file(server.dir.path().join("dist/index.html")).unwrap();
     let answer = server.get("/").await;
     assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);

@@ -1,5 +1,10 @@
 //! `POST /api/v1/sync` with comments and reactions.
 
+use rstest::rstest;
+use rstest_reuse::apply;
+
+use crate::common::{databases, Database};
+
 use crate::common::*;
 use serde_json::json;
 
@@ -8,9 +13,10 @@ async fn listed(server: &TestServer, consultation: &str) -> Vec<serde_json::Valu
     server.get(&path).await.json()["comments"].as_array().unwrap().clone()
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_comment_and_a_reply_to_it_are_stored() {
-    let server = TestServer::start().await;
+async fn a_comment_and_a_reply_to_it_are_stored(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let first = new_id();
     let results = server.sync(PARTICIPANT, &[comment(&first, WATER, "Kiosks close too early.")]).await;
     assert_eq!(results[0]["status"], "accepted");
@@ -30,9 +36,10 @@ async fn a_comment_and_a_reply_to_it_are_stored() {
     assert_eq!(comments[1]["body"], "Kiosks close too early.");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn replies_and_reactions_need_an_existing_comment_of_the_same_consultation() {
-    let server = TestServer::start().await;
+async fn replies_and_reactions_need_an_existing_comment_of_the_same_consultation(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let on_road = new_id();
     server.sync(PARTICIPANT, &[comment(&on_road, ROAD, "Will the road flood?")]).await;
 
@@ -59,9 +66,10 @@ async fn replies_and_reactions_need_an_existing_comment_of_the_same_consultation
     assert_eq!(listed(&server, ROAD).await[0]["agree"], 1);
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_comment_can_be_replied_to_in_the_batch_that_posts_it() {
-    let server = TestServer::start().await;
+async fn a_comment_can_be_replied_to_in_the_batch_that_posts_it(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let first = new_id();
     let mut reply = comment(&new_id(), WATER, "And on Sundays.");
     reply["reply_to"] = json!(first);
@@ -69,9 +77,10 @@ async fn a_comment_can_be_replied_to_in_the_batch_that_posts_it() {
     assert!(results.iter().all(|r| r["status"] == "accepted"), "{results:?}");
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn a_newer_reaction_replaces_the_participants_older_one() {
-    let server = TestServer::start().await;
+async fn a_newer_reaction_replaces_the_participants_older_one(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let id = new_id();
     server.sync(PARTICIPANT, &[comment(&id, WATER, "Kiosks close too early.")]).await;
     server.sync(OTHER_PARTICIPANT, &[reaction(&new_id(), WATER, &id, "agree")]).await;
@@ -81,9 +90,10 @@ async fn a_newer_reaction_replaces_the_participants_older_one() {
     assert_eq!((comment["agree"].as_u64(), comment["disagree"].as_u64()), (Some(0), Some(1)));
 }
 
+#[apply(databases)]
 #[tokio::test]
-async fn comments_are_refused_where_the_definition_has_none_or_the_text_is_not_a_comment() {
-    let server = TestServer::start().await;
+async fn comments_are_refused_where_the_definition_has_none_or_the_text_is_not_a_comment(#[case] database: Database) {
+    let server = TestServer::start(database).await;
     let mut on_unknown_item = comment(&new_id(), WATER, "About what?");
     on_unknown_item["item"] = json!("no-such-item");
     let mut no_language = comment(&new_id(), WATER, "Hello");

@@ -3,11 +3,10 @@
 
 use baraza_core::analysis::{CommentOrder, ModeratedComment};
 use baraza_core::api::Comment;
-use sqlx::SqlitePool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::db::{begin_write, parse_timestamp, timestamp};
+use super::{millis, on, parse_timestamp, stored_time, timestamp, Store, StoreError, Tx};
 
 /// Which comments a page lists.
 #[derive(Debug, Clone, Default)]
@@ -26,7 +25,7 @@ pub struct Filter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
     agree: Option<i64>,
-    created_at: String,
+    created_at: i64,
     id: Uuid,
 }
 
@@ -41,7 +40,7 @@ impl Cursor {
             }
         };
         let (at, id) = rest.split_once('_')?;
-        Some(Cursor { agree, created_at: timestamp(parse_timestamp(at)?), id: Uuid::parse_str(id).ok()? })
+        Some(Cursor { agree, created_at: millis(parse_timestamp(at)?), id: Uuid::parse_str(id).ok()? })
     }
 
     fn after(order: CommentOrder, last: &ModeratedComment) -> String {
@@ -55,43 +54,45 @@ impl Cursor {
 
 #[derive(sqlx::FromRow)]
 struct CommentRow {
-    id: String,
+    id: Vec<u8>,
     item: Option<String>,
-    reply_to: Option<String>,
+    reply_to: Option<Vec<u8>>,
     body: String,
     language: String,
-    created_at: String,
+    created_at: i64,
     agree: i64,
     disagree: i64,
     hidden: bool,
     hidden_reason: Option<String>,
     hidden_by: Option<String>,
-    hidden_at: Option<String>,
+    hidden_at: Option<i64>,
 }
 
 impl CommentRow {
     /// Stored rows were written by sync from parsed actions; one that no
     /// longer reads is a server fault, reported rather than skipped.
-    fn into_comment(self) -> sqlx::Result<ModeratedComment> {
-        let uuid = |text: &str| Uuid::parse_str(text).map_err(|error| sqlx::Error::Decode(Box::new(error)));
-        let time = |text: &str| {
-            parse_timestamp(text).ok_or_else(|| sqlx::Error::Decode(format!("stored time {text:?}").into()))
+    fn into_comment(self) -> Result<ModeratedComment, StoreError> {
+        let uuid = |bytes: &[u8]| {
+            Uuid::from_slice(bytes)
+                .map_err(|_| StoreError::unreadable(format!("a comment id of {} bytes", bytes.len())))
         };
+        let id = uuid(&self.id)?;
+        let of = || format!("comment {id}");
         Ok(ModeratedComment {
             comment: Comment {
-                id: uuid(&self.id)?,
+                id,
                 item: self.item,
                 reply_to: self.reply_to.as_deref().map(uuid).transpose()?,
                 body: self.body,
                 language: self.language,
-                created_at: time(&self.created_at)?,
+                created_at: stored_time(self.created_at, of)?,
                 agree: self.agree.max(0) as u64,
                 disagree: self.disagree.max(0) as u64,
             },
             hidden: self.hidden,
             hidden_reason: self.hidden_reason,
             hidden_by: self.hidden_by,
-            hidden_at: self.hidden_at.as_deref().map(time).transpose()?,
+            hidden_at: self.hidden_at.map(|at| stored_time(at, of)).transpose()?,
         })
     }
 }
@@ -99,88 +100,95 @@ impl CommentRow {
 const SELECT: &str = "SELECT c.id, c.item, c.reply_to, c.body, c.language, c.created_at,
         (SELECT COUNT(*) FROM reactions r WHERE r.comment = c.id AND r.value = 'agree') AS agree,
         (SELECT COUNT(*) FROM reactions r WHERE r.comment = c.id AND r.value = 'disagree') AS disagree,
-        c.hidden != 0 AS hidden, c.hidden_reason, c.hidden_by, c.hidden_at
+        c.hidden, c.hidden_reason, c.hidden_by, c.hidden_at
     FROM comments c";
 
 /// One page of a consultation's comments, and the cursor of the next page if
 /// there is one.
 pub async fn page(
-    pool: &SqlitePool,
+    store: &Store,
     consultation: &str,
     filter: &Filter,
     before: Option<&Cursor>,
     limit: u32,
-) -> sqlx::Result<(Vec<ModeratedComment>, Option<String>)> {
+) -> Result<(Vec<ModeratedComment>, Option<String>), StoreError> {
     let (after_cursor, order_by) = match filter.order {
-        CommentOrder::Newest => ("created_at < ?6 OR (created_at = ?6 AND id < ?7)", "created_at DESC, id DESC"),
+        CommentOrder::Newest => ("created_at < $6 OR (created_at = $6 AND id < $7)", "created_at DESC, id DESC"),
         CommentOrder::Agreed => (
-            "agree < ?5 OR (agree = ?5 AND (created_at < ?6 OR (created_at = ?6 AND id < ?7)))",
+            "agree < $5 OR (agree = $5 AND (created_at < $6 OR (created_at = $6 AND id < $7)))",
             "agree DESC, created_at DESC, id DESC",
         ),
     };
     let sql = format!(
-        "WITH listed AS ({SELECT}
-             WHERE c.consultation = ?1 AND (?2 OR c.hidden = 0)
-               AND (?3 IS NULL OR c.item = ?3) AND (?4 IS NULL OR c.language = ?4))
-         SELECT * FROM listed WHERE ?6 IS NULL OR {after_cursor}
-         ORDER BY {order_by} LIMIT ?8"
+        "WITH listed AS ({SELECT} JOIN consultations k ON k.n = c.consultation
+             WHERE k.id = $1 AND ($2 OR NOT c.hidden)
+               AND ($3 IS NULL OR c.item = $3) AND ($4 IS NULL OR c.language = $4))
+         SELECT * FROM listed WHERE $6 IS NULL OR {after_cursor}
+         ORDER BY {order_by} LIMIT $8"
     );
-    let rows: Vec<CommentRow> = sqlx::query_as(&sql)
+    let mut db = store.read().await?;
+    let rows: Vec<CommentRow> = on!(&mut db, |c| sqlx::query_as(&sql)
         .bind(consultation)
         .bind(filter.include_hidden)
         .bind(&filter.item)
         .bind(&filter.language)
         .bind(before.and_then(|c| c.agree))
-        .bind(before.map(|c| c.created_at.clone()))
-        .bind(before.map(|c| c.id.to_string()))
+        .bind(before.map(|c| c.created_at))
+        .bind(before.map(|c| c.id.as_bytes().to_vec()))
         .bind(i64::from(limit) + 1)
-        .fetch_all(pool)
-        .await?;
+        .fetch_all(c)
+        .await)?;
     let has_more = rows.len() > limit as usize;
     let comments =
-        rows.into_iter().take(limit as usize).map(CommentRow::into_comment).collect::<sqlx::Result<Vec<_>>>()?;
+        rows.into_iter().take(limit as usize).map(CommentRow::into_comment).collect::<Result<Vec<_>, _>>()?;
     let next = has_more.then(|| comments.last().map(|last| Cursor::after(filter.order, last))).flatten();
     Ok((comments, next))
 }
 
 /// Hides a comment from the public, recording why, by whom and when; a
-/// hidden comment hidden again keeps the newer reason. `None`: no such comment.
+/// hidden comment hidden again keeps the newer reason.
 pub async fn hide(
-    pool: &SqlitePool,
+    store: &Store,
     id: Uuid,
     reason: &str,
     by: &str,
     now: OffsetDateTime,
-) -> sqlx::Result<Option<ModeratedComment>> {
-    let mut tx = begin_write(pool).await?;
-    sqlx::query("UPDATE comments SET hidden = 1, hidden_reason = ?2, hidden_by = ?3, hidden_at = ?4 WHERE id = ?1")
-        .bind(id.to_string())
-        .bind(reason)
-        .bind(by)
-        .bind(timestamp(now))
-        .execute(&mut *tx)
-        .await?;
-    let comment = one(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(comment)
+) -> Result<ModeratedComment, StoreError> {
+    moderate(store, id, Some((reason, by, now))).await
 }
 
-/// Shows a hidden comment again. `None`: no such comment.
-pub async fn restore(pool: &SqlitePool, id: Uuid) -> sqlx::Result<Option<ModeratedComment>> {
-    let mut tx = begin_write(pool).await?;
-    sqlx::query(
-        "UPDATE comments SET hidden = 0, hidden_reason = NULL, hidden_by = NULL, hidden_at = NULL WHERE id = ?1",
+/// Shows a hidden comment again.
+pub async fn restore(store: &Store, id: Uuid) -> Result<ModeratedComment, StoreError> {
+    moderate(store, id, None).await
+}
+
+/// Hides the comment `id` (why, by whom, when) or shows it again (`None`),
+/// and answers it as it then is.
+async fn moderate(
+    store: &Store,
+    id: Uuid,
+    hidden: Option<(&str, &str, OffsetDateTime)>,
+) -> Result<ModeratedComment, StoreError> {
+    let mut tx = store.begin_write().await?;
+    on!(&mut tx, |c| sqlx::query(
+        "UPDATE comments SET hidden = $2, hidden_reason = $3, hidden_by = $4, hidden_at = $5 WHERE id = $1"
     )
-    .bind(id.to_string())
-    .execute(&mut *tx)
-    .await?;
+    .bind(id.as_bytes().as_slice())
+    .bind(hidden.is_some())
+    .bind(hidden.map(|(reason, _, _)| reason))
+    .bind(hidden.map(|(_, by, _)| by))
+    .bind(hidden.map(|(_, _, at)| millis(at)))
+    .execute(c)
+    .await
+    .map(drop))?;
     let comment = one(&mut tx, id).await?;
     tx.commit().await?;
     Ok(comment)
 }
 
-async fn one(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>, id: Uuid) -> sqlx::Result<Option<ModeratedComment>> {
+async fn one(tx: &mut Tx, id: Uuid) -> Result<ModeratedComment, StoreError> {
+    let sql = format!("{SELECT} WHERE c.id = $1");
     let row: Option<CommentRow> =
-        sqlx::query_as(&format!("{SELECT} WHERE c.id = ?1")).bind(id.to_string()).fetch_optional(&mut **tx).await?;
-    row.map(CommentRow::into_comment).transpose()
+        on!(tx, |c| sqlx::query_as(&sql).bind(id.as_bytes().as_slice()).fetch_optional(c).await)?;
+    row.ok_or_else(|| StoreError::CommentNotFound(id.to_string()))?.into_comment()
 }

@@ -1,0 +1,418 @@
+//! Storage: opening the database named by `--database`, bringing its schema
+//! up to date, and every read and write of it. The HTTP handlers and the
+//! command line parse, call these modules and answer; no SQL lives outside
+//! them.
+//!
+//! Two databases are first-class: SQLite, a file on one machine (the
+//! default), and PostgreSQL, which many servers share. Each has its own
+//! migrations (`migrations/sqlite/`, `migrations/postgres/`) and its own typed
+//! pool; the SQL of a query is written once, in the dialect both speak
+//! (`$1` parameters, `ON CONFLICT`, `RETURNING`), and [`on!`] compiles it
+//! for each. Where the two differ, the code says so next to the query.
+//!
+//! Every store has two pools: reads, which never wait for writes, and
+//! writes. With SQLite the writes pool holds one connection, the one writer
+//! the file allows; the sync writer ([`crate::storage::sync`]) and staff
+//! changes take turns on it.
+
+pub mod changes;
+pub mod codes;
+pub mod comments;
+pub mod consultations;
+pub mod exports;
+pub mod receipts;
+pub mod results;
+pub mod sync;
+pub mod tokens;
+pub mod writer;
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use baraza_core::validate::Problem;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use time::format_description::FormatItem;
+use time::macros::format_description;
+use time::OffsetDateTime;
+
+use crate::receipts::ReceiptKey;
+
+/// Runs `$body` with `$db` bound to the SQLite or the PostgreSQL connection
+/// of `$on` (anything [`Connection`]): the body is written once and compiled
+/// for each database, so both stay first-class without a second copy of the
+/// SQL. Bodies answer types both sides share (rows read into named structs,
+/// counts), not driver-specific results.
+#[macro_export]
+macro_rules! on {
+    ($on:expr, |$db:ident| $body:expr) => {
+        match $crate::storage::Connection::side($on) {
+            $crate::storage::Side::Sqlite($db) => $body,
+            $crate::storage::Side::Postgres($db) => $body,
+        }
+    };
+}
+pub use crate::on;
+
+/// A connection to one of the two databases.
+pub enum Side<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+/// What queries run on: a connection taken from a pool ([`Conn`]), or a
+/// transaction ([`Tx`]).
+pub trait Connection: Send {
+    fn side(&mut self) -> Side<'_>;
+
+    fn is_postgres(&mut self) -> bool {
+        matches!(self.side(), Side::Postgres(_))
+    }
+}
+
+/// Connections to one database.
+#[derive(Clone, Debug)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A connection taken from a pool, for reads that need no transaction.
+pub enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl Connection for Conn {
+    fn side(&mut self) -> Side<'_> {
+        match self {
+            Conn::Sqlite(conn) => Side::Sqlite(conn),
+            Conn::Postgres(conn) => Side::Postgres(conn),
+        }
+    }
+}
+
+/// A transaction on either database.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Connection for Tx {
+    fn side(&mut self) -> Side<'_> {
+        match self {
+            Tx::Sqlite(tx) => Side::Sqlite(tx),
+            Tx::Postgres(tx) => Side::Postgres(tx),
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("cannot open the database {0}: {1}")]
+    Open(String, sqlx::Error),
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot read the database's receipt key: {0}")]
+    Key(StoreError),
+}
+
+/// Everything storage answers instead of what was asked: a fault of the
+/// database, stored data that no longer reads, or one of the refusals the
+/// rules make (each named, so callers say it in their own words).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Stored data this server wrote no longer reads: a fault, reported
+    /// rather than hidden.
+    #[error("unreadable stored data: {0}")]
+    Unreadable(String),
+    /// Counting an item's ballots stopped halfway (a fault of the counting code).
+    #[error("counting {0} failed: {1}")]
+    CountFailed(String, String),
+    /// The sync writer has as many actions waiting as it takes: try again
+    /// in this many seconds.
+    #[error("the server is busy; try again in {0} s")]
+    Busy(u64),
+    /// The sync writer stopped (the server is shutting down).
+    #[error("the sync writer has stopped")]
+    WriterStopped,
+    #[error("there is no consultation \"{0}\"")]
+    ConsultationNotFound(String),
+    #[error("there is no comment \"{0}\"")]
+    CommentNotFound(String),
+    #[error("no action has this receipt")]
+    ReceiptNotFound,
+    /// Updates that change what may not change once a consultation opened:
+    /// each refused consultation's id, with every change at its path.
+    #[error("a consultation that has opened may change only its texts and closing date")]
+    DefinitionLocked(Vec<(String, Vec<Problem>)>),
+    /// An outcome that breaks core's rules: each problem at its path.
+    #[error("the outcome breaks the definition rules")]
+    InvalidOutcome(Vec<Problem>),
+    #[error("this consultation has not opened yet")]
+    NotOpenYet,
+    #[error("this consultation is already closed")]
+    AlreadyClosed,
+    #[error("this consultation does not use participation codes")]
+    CodesNotUsed,
+    #[error("the number of codes is out of range")]
+    InvalidCodeCount,
+}
+
+impl StoreError {
+    pub(crate) fn unreadable(what: impl std::fmt::Display) -> Self {
+        StoreError::Unreadable(what.to_string())
+    }
+
+    /// Whether trying the same transaction again may succeed: PostgreSQL
+    /// broke a deadlock between two servers' writers, or one of them wrote
+    /// first what both meant to.
+    pub(crate) fn is_transient(&self) -> bool {
+        let StoreError::Database(sqlx::Error::Database(error)) = self else { return false };
+        // deadlock_detected, serialization_failure, unique_violation.
+        matches!(error.code().as_deref(), Some("40P01" | "40001" | "23505"))
+    }
+}
+
+/// One database: its pools, its receipt key, and what the server keeps in
+/// memory of it (definitions, counts).
+#[derive(Clone)]
+pub struct Store {
+    reads: Pool,
+    writes: Pool,
+    key: ReceiptKey,
+    definitions: Arc<consultations::Definitions>,
+    counts: Arc<results::CountCache>,
+}
+
+/// How many connections serve reads at once.
+const READ_CONNECTIONS: u32 = 8;
+
+impl Store {
+    /// Opens the database `--database` names and brings its schema up to
+    /// date: a `postgres://` (or `postgresql://`) URL, or a SQLite file path
+    /// (created if missing; a `sqlite:` URL works too).
+    pub async fn open(database: &str) -> Result<Store, OpenError> {
+        let open_error = |error| OpenError::Open(database.to_owned(), error);
+        let (reads, writes) = if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(database).map_err(open_error)?;
+            let writes = PgPoolOptions::new()
+                // The sync writer, staff changes and migrations.
+                .max_connections(4)
+                .connect_with(options.clone())
+                .await
+                .map_err(open_error)?;
+            sqlx::migrate!("./migrations/postgres").run(&writes).await?;
+            let reads = PgPoolOptions::new()
+                .max_connections(READ_CONNECTIONS)
+                .connect_with(options)
+                .await
+                .map_err(open_error)?;
+            (Pool::Postgres(reads), Pool::Postgres(writes))
+        } else {
+            let options = if database.starts_with("sqlite:") {
+                SqliteConnectOptions::from_str(database).map_err(open_error)?
+            } else {
+                SqliteConnectOptions::new().filename(database)
+            };
+            let options = options
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // An acknowledged ballot must survive a power cut.
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            // SQLite writes one transaction at a time: one connection, which
+            // writers take in turn instead of waiting on the file's lock.
+            let writes =
+                SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await.map_err(open_error)?;
+            sqlx::migrate!("./migrations/sqlite").run(&writes).await?;
+            let reads = SqlitePoolOptions::new()
+                .max_connections(READ_CONNECTIONS)
+                .connect_with(options)
+                .await
+                .map_err(open_error)?;
+            (Pool::Sqlite(reads), Pool::Sqlite(writes))
+        };
+        let key = receipt_key(&writes).await.map_err(OpenError::Key)?;
+        Ok(Store { reads, writes, key, definitions: Arc::default(), counts: Arc::default() })
+    }
+
+    /// A connection for reads, which never wait for writes.
+    pub async fn read(&self) -> Result<Conn, StoreError> {
+        Ok(match &self.reads {
+            Pool::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
+            Pool::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+        })
+    }
+
+    /// The key receipts, pseudonyms and code voters are made with.
+    pub fn key(&self) -> &ReceiptKey {
+        &self.key
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.reads, Pool::Postgres(_))
+    }
+
+    /// Starts a transaction that will write. SQLite's default (deferred)
+    /// `BEGIN` would read first and then fail at once with "database is
+    /// locked" when another process committed in between, whatever the busy
+    /// timeout; `BEGIN IMMEDIATE` takes the write lock up front and waits its
+    /// turn instead. PostgreSQL writes at its default isolation, read
+    /// committed: concurrent writers lock the rows they share.
+    pub async fn begin_write(&self) -> Result<Tx, StoreError> {
+        Ok(match &self.writes {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Starts a transaction that only reads, from one snapshot of the
+    /// database. PostgreSQL's default isolation would give each statement a
+    /// snapshot of its own.
+    pub async fn begin_read(&self) -> Result<Tx, StoreError> {
+        Ok(match &self.reads {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Pool::Postgres(pool) => {
+                Tx::Postgres(pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?)
+            }
+        })
+    }
+
+    /// Whether the database answers a read.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut db = self.read().await?;
+        on!(&mut db, |c| sqlx::query("SELECT 1").execute(c).await.map(drop))?;
+        Ok(())
+    }
+
+    /// Closes every connection, waiting for those in use.
+    pub async fn close(&self) {
+        for pool in [&self.reads, &self.writes] {
+            match pool {
+                Pool::Sqlite(pool) => pool.close().await,
+                Pool::Postgres(pool) => pool.close().await,
+            }
+        }
+    }
+}
+
+/// The database's receipt key, made on first use. Two servers starting at
+/// once on a new database agree: the first insert wins.
+async fn receipt_key(pool: &Pool) -> Result<ReceiptKey, StoreError> {
+    // Two v4 UUIDs are 244 bits from the operating system's secure random
+    // source (uuid uses getrandom), without another dependency.
+    let fresh = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    let mut conn = match pool {
+        Pool::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
+        Pool::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+    };
+    on!(&mut conn, |db| sqlx::query(
+        "INSERT INTO settings (key, value) VALUES ('receipt_key', $1) ON CONFLICT (key) DO NOTHING"
+    )
+    .bind(&fresh)
+    .execute(db)
+    .await
+    .map(drop))?;
+    let key: String = on!(&mut conn, |db| sqlx::query_scalar("SELECT value FROM settings WHERE key = 'receipt_key'")
+        .fetch_one(db)
+        .await)?;
+    Ok(ReceiptKey::new(key.into_bytes()))
+}
+
+/// Times are stored as milliseconds since 1970 UTC.
+pub fn millis(at: OffsetDateTime) -> i64 {
+    (at.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// A stored time, or [`StoreError::Unreadable`] naming what it belongs to.
+pub(crate) fn stored_time(millis: i64, of: impl FnOnce() -> String) -> Result<OffsetDateTime, StoreError> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .map_err(|_| StoreError::Unreadable(format!("the time {millis} of {}", of())))
+}
+
+/// `at` to the millisecond, as it is stored.
+pub fn to_millisecond(at: OffsetDateTime) -> OffsetDateTime {
+    stored_time(millis(at), String::new).expect("a time read from a time is in range")
+}
+
+/// A time as people and logs read it: fixed-width UTC text.
+const TEXT: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+
+pub fn timestamp(at: OffsetDateTime) -> String {
+    at.to_offset(time::UtcOffset::UTC).format(TEXT).expect("every UTC time formats")
+}
+
+/// The UTC day of `at`, `YYYY-MM-DD`.
+pub fn day(at: OffsetDateTime) -> String {
+    timestamp(at)[..10].to_owned()
+}
+
+pub fn parse_timestamp(text: &str) -> Option<OffsetDateTime> {
+    time::PrimitiveDateTime::parse(text, TEXT).ok().map(|at| at.assume_utc())
+}
+
+/// Whom actions and ballots are stored under: a device, or the voter of a
+/// participation code. As bytes: a device's UUID (16), or the 8 bytes of a
+/// code's voter. Ballots cast with a code before voters were kept apart from
+/// codes stood under `code:` and the code's hash (see [`codes::redeem`]);
+/// they keep that text, as bytes, until the code's next use moves them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Participant {
+    Device(uuid::Uuid),
+    Voter([u8; 8]),
+    CodeHash(String),
+}
+
+impl Participant {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Participant::Device(uuid) => uuid.as_bytes().to_vec(),
+            Participant::Voter(bytes) => bytes.to_vec(),
+            Participant::CodeHash(text) => text.as_bytes().to_vec(),
+        }
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Participant, StoreError> {
+        if let Ok(uuid) = uuid::Uuid::from_slice(bytes) {
+            return Ok(Participant::Device(uuid));
+        }
+        if let Ok(voter) = <[u8; 8]>::try_from(bytes) {
+            return Ok(Participant::Voter(voter));
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) if text.starts_with("code:") => Ok(Participant::CodeHash(text.to_owned())),
+            _ => Err(StoreError::unreadable(format!("a participant of {} bytes", bytes.len()))),
+        }
+    }
+}
+
+/// As the participant was written before it was stored as bytes: the
+/// device's UUID, `voter:` and 16 hex digits, or `code:` and the code's hash.
+/// Pseudonyms in the open data are made from this text, so they stay the same.
+impl std::fmt::Display for Participant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Participant::Device(uuid) => write!(f, "{uuid}"),
+            Participant::Voter(bytes) => write!(f, "voter:{}", crate::receipts::hex(bytes)),
+            Participant::CodeHash(text) => f.write_str(text),
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The sync writer: one per database in each server, it records the sync
+//! requests waiting for it in one transaction (one disk flush for many
+//! phones) and answers each once that transaction is committed.
+//!
+//! Transactions size themselves: an idle writer takes the one request that
+//! arrives; under load, everything that came in while the last transaction
+//! was being written, up to [`MOST_ACTIONS_PER_TRANSACTION`]. A request is
+//! answered only after its transaction commits, so an acknowledged action is
+//! on disk. Should a transaction fail, its requests are tried again one by
+//! one, so that only the one at fault is answered with the fault.
+//!
+//! The queue holds at most `capacity` actions; a request that would go over
+//! is refused at once ([`StoreError::Busy`], 503 with `Retry-After`), and the
+//! phone sends it again later from its outbox.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use baraza_core::sync::ActionResult;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+use tokio::sync::{mpsc, oneshot};
+
+use super::sync::{record, Received};
+use super::{Store, StoreError};
+
+/// Actions the queue holds by default: about a second of writing.
+pub const DEFAULT_QUEUE_ACTIONS: usize = 20_000;
+
+/// The most actions one transaction writes, so that the first request of a
+/// transaction never waits long for the last.
+const MOST_ACTIONS_PER_TRANSACTION: usize = 2_000;
+
+/// The bounds of the histogram of requests per transaction.
+pub const BATCH_BOUNDS: [u64; 12] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000];
+
+struct Job {
+    received: Received,
+    actions: usize,
+    answer: oneshot::Sender<Result<Vec<ActionResult>, StoreError>>,
+}
+
+/// Where sync requests are handed to the writer.
+#[derive(Clone)]
+pub struct Writer {
+    jobs: mpsc::UnboundedSender<Job>,
+    capacity: usize,
+    stats: Arc<WriterStats>,
+}
+
+/// What the writer has done since the server started, as Prometheus
+/// metrics (see [`WriterStats::register`]).
+pub struct WriterStats {
+    /// Actions waiting in the queue, or being written, now.
+    waiting: Gauge,
+    transactions: Counter,
+    requests: Counter,
+    actions: Counter,
+    /// Requests refused because the queue was full.
+    refused: Counter,
+    /// How many requests each transaction held.
+    batches: Histogram,
+    /// Actions written per second, averaged over recent transactions.
+    rate: AtomicU64,
+}
+
+impl Default for WriterStats {
+    fn default() -> Self {
+        WriterStats {
+            waiting: Gauge::default(),
+            transactions: Counter::default(),
+            requests: Counter::default(),
+            actions: Counter::default(),
+            refused: Counter::default(),
+            batches: Histogram::new(BATCH_BOUNDS.iter().map(|&bound| bound as f64)),
+            rate: AtomicU64::default(),
+        }
+    }
+}
+
+impl WriterStats {
+    /// Adds these metrics to `registry`, named `baraza_sync_…`.
+    pub fn register(&self, registry: &mut Registry) {
+        let sync = registry.sub_registry_with_prefix("baraza_sync");
+        sync.register("queue_actions", "Actions waiting for the writer, or being written", self.waiting.clone());
+        sync.register("transactions", "Write transactions committed", self.transactions.clone());
+        sync.register("requests", "Sync requests written", self.requests.clone());
+        sync.register("actions", "Actions of sync requests written", self.actions.clone());
+        sync.register("refused", "Sync requests refused because the writer's queue was full", self.refused.clone());
+        sync.register("transaction_requests", "Sync requests per write transaction", self.batches.clone());
+    }
+
+    fn written(&self, requests: usize, actions: usize, seconds: f64) {
+        self.transactions.inc();
+        self.requests.inc_by(requests as u64);
+        self.actions.inc_by(actions as u64);
+        self.batches.observe(requests as f64);
+        if seconds > 0.0 {
+            let now = actions as f64 / seconds;
+            let before = self.rate.load(Ordering::Relaxed) as f64;
+            let rate = if before == 0.0 { now } else { 0.8 * before + 0.2 * now };
+            self.rate.store(rate as u64, Ordering::Relaxed);
+        }
+    }
+
+    /// Seconds until the queue has room again at the recent rate: at
+    /// least 1, at most a minute.
+    fn retry_after(&self) -> u64 {
+        let rate = self.rate.load(Ordering::Relaxed).max(1);
+        (self.waiting.get().max(0) as u64).div_ceil(rate).clamp(1, 60)
+    }
+}
+
+impl Writer {
+    /// Starts the writer of `store`, whose queue holds `capacity` actions.
+    pub fn start(store: Store, capacity: usize) -> Writer {
+        let (jobs, queue) = mpsc::unbounded_channel();
+        let stats = Arc::new(WriterStats::default());
+        tokio::spawn(write(store, queue, stats.clone()));
+        Writer { jobs, capacity, stats }
+    }
+
+    pub fn stats(&self) -> &WriterStats {
+        &self.stats
+    }
+
+    /// Records a request with the others waiting, and answers its results
+    /// once they are committed.
+    pub async fn record(&self, received: Received) -> Result<Vec<ActionResult>, StoreError> {
+        // An empty request still waits its turn, to be answered in order.
+        let actions = received.len().max(1);
+        let waiting = (self.stats.waiting.inc_by(actions as i64) as usize) + actions;
+        if waiting > self.capacity && waiting > actions {
+            self.stats.waiting.dec_by(actions as i64);
+            self.stats.refused.inc();
+            return Err(StoreError::Busy(self.stats.retry_after()));
+        }
+        let (answer, answered) = oneshot::channel();
+        if self.jobs.send(Job { received, actions, answer }).is_err() {
+            self.stats.waiting.dec_by(actions as i64);
+            return Err(StoreError::WriterStopped);
+        }
+        answered.await.unwrap_or(Err(StoreError::WriterStopped))
+    }
+}
+
+/// The writer's loop: takes what waits, writes it in one transaction,
+/// answers; until every [`Writer`] is dropped.
+async fn write(store: Store, mut queue: mpsc::UnboundedReceiver<Job>, stats: Arc<WriterStats>) {
+    while let Some(first) = queue.recv().await {
+        let mut actions = first.actions;
+        let mut jobs = vec![first];
+        while actions < MOST_ACTIONS_PER_TRANSACTION {
+            let Ok(job) = queue.try_recv() else { break };
+            actions += job.actions;
+            jobs.push(job);
+        }
+        let started = Instant::now();
+        let (requests, answers): (Vec<Received>, Vec<_>) =
+            jobs.into_iter().map(|job| (job.received, job.answer)).unzip();
+        let results = match record(&store, &requests).await {
+            Ok(results) => results.into_iter().map(Ok).collect(),
+            Err(error) if requests.len() == 1 => vec![Err(error)],
+            Err(error) => {
+                tracing::warn!(%error, requests = requests.len(), "a sync transaction failed; writing its requests one by one");
+                let mut results = Vec::with_capacity(requests.len());
+                for request in &requests {
+                    results.push(record(&store, std::slice::from_ref(request)).await.map(|mut one| one.remove(0)));
+                }
+                results
+            }
+        };
+        stats.written(requests.len(), actions, started.elapsed().as_secs_f64());
+        stats.waiting.dec_by(actions as i64);
+        for (answer, result) in answers.into_iter().zip(results) {
+            // A phone that went away meanwhile finds its actions stored when
+            // it sends them again.
+            let _ = answer.send(result);
+        }
+    }
+}
