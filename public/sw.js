@@ -14,8 +14,10 @@ const SHELL = [];
 
 const CACHE_PREFIX = 'baraza-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
-// The citizen pages: the first load's, and the later screens'.
+// The citizen pages: the two first loads (`/` and a consultation's), and the
+// later screens'.
 const PAGE = '/index.html';
+const CONSULTATION_PAGE = '/consultation/index.html';
 const LATER_PAGE = '/later/index.html';
 // Where each language's texts are, for the first load's page and for the
 // later screens' (which has texts of its own), and the cache in which the
@@ -86,7 +88,8 @@ function pageOf(path) {
   const later =
     (segments.length === 1 && (first === 'mine' || first === 'device')) ||
     (segments.length === 3 && first === 'c' && third === 'results');
-  return later ? LATER_PAGE : PAGE;
+  if (later) return LATER_PAGE;
+  return segments.length === 2 && first === 'c' ? CONSULTATION_PAGE : PAGE;
 }
 
 function isUnder(path, prefix) {

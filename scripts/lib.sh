@@ -221,8 +221,10 @@ ensure_python_venv() {
   fi
 }
 
-# Builds the citizen app into dist/ (its later screens into dist/later/) and
-# the staff side into dist/staff/ exactly as they are served, then prints what each side's first load and
+# Builds the citizen app into dist/ (a consultation's page into
+# dist/consultation/, its later screens into dist/later/) and
+# the staff side into dist/staff/ (its later screens into dist/staff/later/)
+# exactly as they are served, then prints what each side's first load and
 # each later part weigh (scripts/dist-size.mjs).
 build_app() {
   ensure_wasm_target
@@ -230,13 +232,17 @@ build_app() {
   ensure_wasm_bindgen
   ensure_wasm_opt
   ensure_esbuild
-  step "building the app (release) into dist/, dist/later/ and dist/staff/"
-  # The citizen build replaces dist/ as a whole, so the other pages come after.
+  step "building the app (release) into dist/, dist/consultation/, dist/later/, dist/staff/ and dist/staff/later/"
+  # A build replaces its folder as a whole, so the pages inside it come after.
   (cd "$ROOT" && cargo fetch --quiet && trunk build --release &&
+    trunk build --release true --dist dist/consultation --public-url /consultation/ consultation.html &&
     trunk build --release true --dist dist/later --public-url /later/ later.html &&
-    trunk build --release true --dist dist/staff --public-url /staff/ staff.html)
+    trunk build --release true --dist dist/staff --public-url /staff/ staff.html &&
+    trunk build --release true --dist dist/staff/later --public-url /staff/later/ staff-later.html)
   # The service worker lists the files of every citizen page, so it is
-  # written once they are all built.
+  # written once they are all built; the staff page prefetches its later
+  # screens' files, once those are built.
   node "$ROOT/scripts/precache.mjs" "$ROOT/dist"
+  node "$ROOT/scripts/prefetch.mjs" "$ROOT/dist" staff/index.html staff/later/index.html
   node "$ROOT/scripts/dist-size.mjs" "$ROOT/dist"
 }
