@@ -48,6 +48,15 @@ self.addEventListener('activate', (event) => {
       for (const name of await caches.keys()) {
         if (name.startsWith(CACHE_PREFIX) && name !== CACHE) await caches.delete(name);
       }
+      // A language the page kept after this version's install had begun (on
+      // the first visit the page fetches its texts while the worker
+      // installs): its texts and the later screens' are kept now, before
+      // the worker takes over, so that they open in it with no connection.
+      const used = await caches.open(TEXTS_USED).then((cache) => cache.keys());
+      for (const path of used.map((request) => new URL(request.url).pathname).filter((path) => path.startsWith(TEXTS))) {
+        await keep(path);
+        await keep(laterTexts(path));
+      }
       // On the first visit this lets the open page be served offline too.
       await self.clients.claim();
     })(),
