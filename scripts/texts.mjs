@@ -18,6 +18,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCALES = join(ROOT, 'locales');
 /// Top-level groups of texts that only the staff screens show.
 const STAFF_ONLY = ['staff', 'problem'];
+/// Top-level groups of texts that only the server shows (on the printed
+/// poster, crates/server/src/texts.rs): no phone needs them.
+export const SERVER_ONLY = ['poster'];
 const PAGE = 'index.html';
 
 /// Whether a text of a locale file is written per plural category.
@@ -55,7 +58,10 @@ export function writeTexts(dir, publicUrl = '/') {
     mkdirSync(join(dir, 'texts'), { recursive: true });
     for (const tag of tags) {
       const texts = Object.fromEntries(
-        Object.entries(flatten(readLocale(tag))).filter(([key]) => staff || !STAFF_ONLY.includes(key.split('.')[0])),
+        Object.entries(flatten(readLocale(tag))).filter(([key]) => {
+          const group = key.split('.')[0];
+          return !SERVER_ONLY.includes(group) && (staff || !STAFF_ONLY.includes(group));
+        }),
       );
       writeFileSync(join(dir, 'texts', `${tag}.json`), JSON.stringify(texts));
     }

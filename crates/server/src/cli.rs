@@ -55,6 +55,11 @@ enum Command {
         /// Also serve Prometheus metrics at http://ADDR/metrics.
         #[arg(long)]
         metrics_addr: Option<SocketAddr>,
+        /// The address citizens reach the server at (https://baraza.example.org),
+        /// for links that leave the browser: posters' QR codes, the open-data
+        /// catalogue. Without it they are made from each request's Host, on http.
+        #[arg(long, env = "BARAZA_PUBLIC_URL", value_parser = public_url)]
+        public_url: Option<String>,
     },
     /// Check consultation definitions; print every problem with its JSON path.
     Validate {
@@ -115,9 +120,17 @@ impl Cli {
                 }
             }
             Command::Publish { files } => block_on(publish(&self.database, &files)),
-            Command::Serve { addr, dist, writes_per_minute, client_address_header, write_queue, metrics_addr } => {
+            Command::Serve {
+                addr,
+                dist,
+                writes_per_minute,
+                client_address_header,
+                write_queue,
+                metrics_addr,
+                public_url,
+            } => {
                 let write_limit = WriteLimit::new(writes_per_minute, client_address_header);
-                let options = ServeOptions { addr, dist, write_limit, write_queue, metrics_addr };
+                let options = ServeOptions { addr, dist, write_limit, write_queue, metrics_addr, public_url };
                 block_on(serve(&self.database, options))
             }
             Command::Token(command) => block_on(token(&self.database, command)),
@@ -288,10 +301,21 @@ struct ServeOptions {
     write_limit: Option<WriteLimit>,
     write_queue: usize,
     metrics_addr: Option<SocketAddr>,
+    public_url: Option<String>,
+}
+
+/// An `http` or `https` address with a host and no path: where the app is.
+fn public_url(text: &str) -> Result<String, String> {
+    let uri: axum::http::Uri = text.parse().map_err(|error| format!("{error}"))?;
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    if !scheme_ok || uri.authority().is_none() || !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+        return Err("write it as https://host[:port], with no path".to_owned());
+    }
+    Ok(text.trim_end_matches('/').to_owned())
 }
 
 async fn serve(database: &str, options: ServeOptions) -> ExitCode {
-    let ServeOptions { addr, dist, write_limit, write_queue, metrics_addr } = options;
+    let ServeOptions { addr, dist, write_limit, write_queue, metrics_addr, public_url } = options;
     if !dist.join("index.html").is_file() {
         tracing::warn!(dist = %dist.display(), "no built app here (no index.html); serving the API only");
     }
@@ -299,7 +323,10 @@ async fn serve(database: &str, options: ServeOptions) -> ExitCode {
         Ok(store) => store,
         Err(error) => return fail(error),
     };
-    let state = http::AppState::new(store, dist).with_write_limit(write_limit).with_write_queue(write_queue);
+    let state = http::AppState::new(store, dist)
+        .with_write_limit(write_limit)
+        .with_write_queue(write_queue)
+        .with_public_url(public_url);
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
         Err(error) => return fail(format!("cannot listen on {addr}: {error}")),

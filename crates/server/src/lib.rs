@@ -5,3 +5,4 @@ pub mod cli;
 pub mod http;
 pub mod receipts;
 pub mod storage;
+pub mod texts;

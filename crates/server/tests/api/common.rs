@@ -226,6 +226,12 @@ impl TestServer {
         TestServer { router: http::router(state.clone()), state, ..self }
     }
 
+    /// The same database and app, with links made from `public_url`.
+    pub fn with_public_url(self, public_url: &str) -> Self {
+        let state = self.state.clone().with_public_url(Some(public_url.to_owned()));
+        TestServer { router: http::router(state.clone()), state, ..self }
+    }
+
     /// The same database and app, with a sync queue of `actions` actions.
     pub fn with_write_queue(self, actions: usize) -> Self {
         let state = self.state.clone().with_write_queue(actions);
