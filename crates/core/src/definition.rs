@@ -100,6 +100,10 @@ impl Licence {
         &self.0
     }
 
+    pub fn is_default(&self) -> bool {
+        self.0 == Licence::DEFAULT
+    }
+
     /// The licence's page on spdx.org, where a reader or an open-data portal
     /// finds its text; `None` for a licence of the publisher's own.
     pub fn url(&self) -> Option<String> {
@@ -156,7 +160,9 @@ pub struct Consultation {
     pub eligibility: Eligibility,
     pub results: ResultsVisibility,
     /// The licence of the consultation's open data (its public tallies).
-    #[serde(default)]
+    /// Left out of the JSON when it is the default, so that definitions
+    /// written before it read back, and are answered, as they were.
+    #[serde(default, skip_serializing_if = "Licence::is_default")]
     pub licence: Licence,
     /// Where participants get a participation code (`codes` eligibility),
     /// as the consultation's poster says it: "at the ward office, Monday to
