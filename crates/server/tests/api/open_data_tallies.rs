@@ -87,26 +87,31 @@ async fn a_live_consultation_s_tallies_are_public_while_it_is_open(#[case] datab
     assert_eq!(json.json()["results"]["participants"], 2);
 }
 
+/// Both tallies files of the water consultation, each refused 403 with `code`.
+async fn refused_with(server: &TestServer, code: &str) -> Vec<Answer> {
+    let mut refusals = Vec::new();
+    for file in ["tallies.csv", "tallies.json"] {
+        let refused = server.get(&public(file)).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{file}");
+        assert_eq!(refused.error_code(), code, "{file}");
+        assert_eq!(refused.headers[header::CONTENT_TYPE], "application/json");
+        refusals.push(refused);
+    }
+    refusals
+}
+
 #[apply(databases)]
 #[tokio::test]
 async fn staff_only_tallies_are_refused_even_after_the_close(#[case] database: Database) {
     let server = water_with_answers(database, "staff_only", "2021-01-01T00:00:00Z").await;
-    for file in ["tallies.csv", "tallies.json"] {
-        let refused = server.get(&public(file)).await;
-        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{file}");
-        assert_eq!(refused.error_code(), "results_staff_only", "{file}");
-        assert_eq!(refused.headers[header::CONTENT_TYPE], "application/json");
-    }
+    refused_with(&server, "results_staff_only").await;
 }
 
 #[apply(databases)]
 #[tokio::test]
 async fn after_close_tallies_are_refused_until_the_close_with_its_time(#[case] database: Database) {
     let server = water_with_answers(database, "after_close", "2099-01-01T00:00:00Z").await;
-    for file in ["tallies.csv", "tallies.json"] {
-        let refused = server.get(&public(file)).await;
-        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{file}");
-        assert_eq!(refused.error_code(), "results_not_public", "{file}");
+    for refused in refused_with(&server, "results_not_public").await {
         let message = refused.json()["error"]["message"].as_str().unwrap().to_owned();
         assert!(message.contains("2099-01-01T00:00:00Z"), "{message}");
     }
