@@ -81,6 +81,7 @@ pub fn api_schemas() -> Map<String, Value> {
         Consultation,
         api::ConsultationList,
         api::CommentsPage,
+        api::ResultsResponse,
         api::ApiError,
         sync::SyncRequest,
         sync::Action,
@@ -96,6 +97,7 @@ pub fn api_schemas() -> Map<String, Value> {
         analysis::ModerationPage,
         analysis::ModeratedComment,
         analysis::HideRequest,
+        analysis::AdminResults,
         open_data::PublicTallies,
         open_data::Catalogue,
     );
@@ -122,7 +124,17 @@ mod tests {
     #[test]
     fn the_api_schemas_are_named_after_their_types() {
         let schemas = api_schemas();
-        for name in ["SyncRequest", "Action", "Ballot", "ApiError", "Problem", "ReceiptCheck", "Consultation"] {
+        for name in [
+            "SyncRequest",
+            "Action",
+            "Ballot",
+            "ApiError",
+            "Problem",
+            "ReceiptCheck",
+            "Consultation",
+            "ResultsResponse",
+            "AdminResults",
+        ] {
             assert!(schemas.contains_key(name), "{name} is missing");
         }
     }

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use axum::http::HeaderName;
 use baraza_core::validate::{parse_definition, Checked};
@@ -14,6 +15,7 @@ use baraza_core::staff::Role;
 
 use crate::http;
 use crate::http::limits::WriteLimit;
+use crate::http::transport::{self, Transport};
 use crate::storage::changes::Author;
 use crate::storage::consultations::Publication;
 use crate::storage::{self, codes, consultations, tokens, writer, Store, StoreError};
@@ -55,6 +57,21 @@ enum Command {
         /// Also serve Prometheus metrics at http://ADDR/metrics.
         #[arg(long)]
         metrics_addr: Option<SocketAddr>,
+        /// Seconds a client may take to send a request's headers before its
+        /// connection is closed.
+        #[arg(long, value_name = "SECONDS", default_value_t = http::transport::DEFAULT_HEADER_TIMEOUT.as_secs())]
+        header_timeout: u64,
+        /// Seconds a request's body may take to arrive in full before it is
+        /// answered 408.
+        #[arg(long, value_name = "SECONDS", default_value_t = http::extract::DEFAULT_BODY_TIMEOUT.as_secs())]
+        body_timeout: u64,
+        /// Connections served at once; more wait in the system's queue.
+        #[arg(long, default_value_t = http::transport::DEFAULT_MAX_CONNECTIONS)]
+        max_connections: usize,
+        /// Tell browsers to reach this server over HTTPS only
+        /// (Strict-Transport-Security): for a server behind TLS.
+        #[arg(long)]
+        hsts: bool,
         /// The address citizens reach the server at (https://baraza.example.org),
         /// for links that leave the browser: posters' QR codes, the open-data
         /// catalogue. Without it they are made from each request's Host, on http.
@@ -127,10 +144,25 @@ impl Cli {
                 client_address_header,
                 write_queue,
                 metrics_addr,
+                header_timeout,
+                body_timeout,
+                max_connections,
+                hsts,
                 public_url,
             } => {
                 let write_limit = WriteLimit::new(writes_per_minute, client_address_header);
-                let options = ServeOptions { addr, dist, write_limit, write_queue, metrics_addr, public_url };
+                let transport = Transport { header_timeout: Duration::from_secs(header_timeout), max_connections };
+                let options = ServeOptions {
+                    addr,
+                    dist,
+                    write_limit,
+                    write_queue,
+                    metrics_addr,
+                    transport,
+                    body_timeout: Duration::from_secs(body_timeout),
+                    hsts,
+                    public_url,
+                };
                 block_on(serve(&self.database, options))
             }
             Command::Token(command) => block_on(token(&self.database, command)),
@@ -301,6 +333,9 @@ struct ServeOptions {
     write_limit: Option<WriteLimit>,
     write_queue: usize,
     metrics_addr: Option<SocketAddr>,
+    transport: Transport,
+    body_timeout: Duration,
+    hsts: bool,
     public_url: Option<String>,
 }
 
@@ -315,7 +350,8 @@ fn public_url(text: &str) -> Result<String, String> {
 }
 
 async fn serve(database: &str, options: ServeOptions) -> ExitCode {
-    let ServeOptions { addr, dist, write_limit, write_queue, metrics_addr, public_url } = options;
+    let ServeOptions { addr, dist, write_limit, write_queue, metrics_addr, transport, body_timeout, hsts, public_url } =
+        options;
     if !dist.join("index.html").is_file() {
         tracing::warn!(dist = %dist.display(), "no built app here (no index.html); serving the API only");
     }
@@ -326,6 +362,8 @@ async fn serve(database: &str, options: ServeOptions) -> ExitCode {
     let state = http::AppState::new(store, dist)
         .with_write_limit(write_limit)
         .with_write_queue(write_queue)
+        .with_body_timeout(body_timeout)
+        .with_hsts(hsts)
         .with_public_url(public_url);
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
@@ -345,9 +383,7 @@ async fn serve(database: &str, options: ServeOptions) -> ExitCode {
     }
     let local = listener.local_addr().unwrap_or(addr);
     println!("Baraza is serving on http://{local}");
-    // The connection's address is what write limits count by.
-    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    match axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await {
+    match transport::serve(listener, http::router(state), transport, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(error),
     }

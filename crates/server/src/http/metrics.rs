@@ -1,7 +1,8 @@
 //! `GET /metrics` on `baraza serve --metrics-addr`: the server's metrics in
 //! Prometheus' text format, on an address of their own so that they are
-//! never public. Today, the sync writer's (see
-//! [`crate::storage::writer::WriterStats`]).
+//! never public: the sync writer's (see
+//! [`crate::storage::writer::WriterStats`]) and the counts results reads
+//! made ([`crate::storage::results::CountCache`]).
 
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ use super::AppState;
 pub fn router(state: &AppState) -> Router {
     let mut registry = Registry::default();
     state.writer().stats().register(&mut registry);
+    state.store.counts().register(&mut registry);
     let registry = Arc::new(registry);
     Router::new().route(
         "/metrics",

@@ -50,6 +50,7 @@ pub mod auth;
 mod consultations;
 pub mod error;
 mod export;
+pub mod extract;
 mod health;
 pub mod limits;
 mod links;
@@ -59,23 +60,27 @@ mod openapi;
 mod poster;
 mod publishing;
 mod receipts;
+mod security;
 mod sync;
+pub mod transport;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{middleware, Router};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::receipts::hex;
 use crate::storage::writer::{Writer, DEFAULT_QUEUE_ACTIONS};
 use crate::storage::Store;
-use error::Error;
+use error::{Error, InternalError};
 use limits::WriteLimit;
 
 #[derive(Clone)]
@@ -87,6 +92,10 @@ pub struct AppState {
     dist: Arc<PathBuf>,
     /// How often one client address may write ([`limits`]); `None`: no limit.
     write_limit: Option<WriteLimit>,
+    /// How long a request's body may take to arrive in full ([`extract`]).
+    body_timeout: Duration,
+    /// Whether answers tell browsers to use HTTPS only ([`security`]).
+    hsts: bool,
     /// The address citizens reach this server at, for links that leave the
     /// browser ([`links`]); `None`: the request's `Host`.
     public_url: Option<Arc<str>>,
@@ -97,7 +106,15 @@ impl AppState {
     pub fn new(store: Store, dist: PathBuf) -> Self {
         let write_limit = WriteLimit::new(limits::DEFAULT_WRITES_PER_MINUTE, None);
         let writer = Writer::start(store.clone(), DEFAULT_QUEUE_ACTIONS);
-        AppState { store, writer, dist: Arc::new(dist), write_limit, public_url: None }
+        AppState {
+            store,
+            writer,
+            dist: Arc::new(dist),
+            write_limit,
+            body_timeout: extract::DEFAULT_BODY_TIMEOUT,
+            hsts: false,
+            public_url: None,
+        }
     }
 
     /// Replaces the sync writer by one whose queue holds `actions` actions.
@@ -119,6 +136,17 @@ impl AppState {
     pub fn with_write_limit(self, write_limit: Option<WriteLimit>) -> Self {
         AppState { write_limit, ..self }
     }
+
+    /// Replaces the default body timeout ([`extract`]).
+    pub fn with_body_timeout(self, body_timeout: Duration) -> Self {
+        AppState { body_timeout, ..self }
+    }
+
+    /// Sends `Strict-Transport-Security` with every answer ([`security`]):
+    /// for a server reached over HTTPS only.
+    pub fn with_hsts(self, hsts: bool) -> Self {
+        AppState { hsts, ..self }
+    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -138,15 +166,30 @@ pub fn router(state: AppState) -> Router {
         // The API's JSON is compressed per answer (gzip or brotli, as the
         // phone accepts); the app's files are compressed once by the build.
         .layer(CompressionLayer::new());
-    Router::new()
+    let hsts = state.hsts;
+    let routes = Router::new()
         .nest("/api", api)
         .merge(health::router())
         .merge(poster::router())
         .fallback(app::serve)
+        .with_state(state);
+    guarded(routes, hsts)
+}
+
+/// `routes` behind the layers every answer of the server passes through:
+/// a handler that panics is answered 500 `internal` in the API's error
+/// shape (and the panic logged), never a closed connection; every answer
+/// carries the security headers ([`security`]), `Strict-Transport-Security`
+/// too with `hsts`.
+pub fn guarded(routes: Router, hsts: bool) -> Router {
+    routes
+        .layer(CatchPanicLayer::custom(|panic: Box<dyn std::any::Any + Send>| {
+            Error::Internal(InternalError::Panic(crate::panic_message(panic.as_ref()))).into_response()
+        }))
+        .layer(middleware::from_fn_with_state(hsts, security::headers))
         // With RUST_LOG=tower_http=debug: method, path, status and time of
         // each request; never the client's address.
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }
 
 /// A JSON answer with a strong `ETag`, so a phone that already has this exact

@@ -13,7 +13,7 @@
 //! answers 403 `results_staff_only`, an open `after_close` one 403
 //! `results_not_public`. Ballot-level files stay staff-only.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -27,6 +27,7 @@ use time::{Date, OffsetDateTime};
 use super::consultations::public_results;
 use super::error::Error;
 use super::export::tallies_csv_download;
+use super::extract::Path;
 use super::links::{consultation_page, origin};
 use super::AppState;
 use crate::storage::open_data::changed_on;

@@ -1,7 +1,8 @@
 //! The printable poster of a consultation, made by the server so that
 //! citizens and staff download no QR encoder: `GET /c/{id}/poster`, a
 //! self-contained HTML page without script, styled by `GET /poster.css`
-//! (no inline style either, so a strict Content-Security-Policy holds).
+//! (no inline style either), under a policy that lets it load that
+//! stylesheet and nothing else ([`super::security`]).
 //!
 //! - `?languages=en,fr,sw`: up to [`MAX_LANGUAGES`] of the languages the
 //!   consultation is written in, one block each, in that order (default: its
@@ -16,8 +17,7 @@
 //! says where to get a code: the definition's `codes_from`, or else to ask
 //! the organisers.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -31,7 +31,9 @@ use serde::Deserialize;
 use time::macros::format_description;
 
 use super::error::Error;
+use super::extract::{Path, Query};
 use super::links::{consultation_page, origin};
+use super::security::POSTER_POLICY;
 use super::AppState;
 use crate::texts::{interface_language, text};
 
@@ -65,9 +67,8 @@ async fn poster(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-    query: Result<Query<PosterQuery>, QueryRejection>,
+    Query(query): Query<PosterQuery>,
 ) -> Result<Response, Error> {
-    let Query(query) = query.map_err(|rejection| Error::InvalidParameter(rejection.body_text()))?;
     let paper = match query.paper.as_deref() {
         None | Some("a4") => Paper::A4,
         Some("a3") => Paper::A3,
@@ -79,8 +80,12 @@ async fn poster(
     let qr = QrCode::with_error_correction_level(link.as_bytes(), EcLevel::M)
         .map_err(|_| Error::MalformedRequest("the consultation's link is too long for a QR code".to_owned()))?;
     let page = render(&consultation, &languages, paper, &link, &qr);
-    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], page.into_string())
-        .into_response())
+    let headers = [
+        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        (header::CACHE_CONTROL, "no-cache"),
+        (header::CONTENT_SECURITY_POLICY, POSTER_POLICY),
+    ];
+    Ok((headers, page.into_string()).into_response())
 }
 
 /// The languages `?languages=` names, each one the consultation is written

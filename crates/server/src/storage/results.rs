@@ -31,6 +31,8 @@ use std::sync::{Arc, Mutex};
 use baraza_core::analysis::{AdminResults, CommentTotals, DayParticipation};
 use baraza_core::api::{ItemResult, ResultsResponse};
 use baraza_core::definition::Item;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::registry::Registry;
 
 use super::consultations::Definition;
 use super::{on, Store, StoreError, Tx};
@@ -40,6 +42,9 @@ use super::{on, Store, StoreError, Tx};
 #[derive(Default)]
 pub struct CountCache {
     items: Mutex<HashMap<i64, Arc<Kept>>>,
+    /// Counts made of a profile: one per item and change of its ballots,
+    /// however many reads asked for it meanwhile.
+    recounts: Counter,
 }
 
 /// What a server keeps of one ranking or budget item.
@@ -82,7 +87,11 @@ impl Profile {
                     self.position.insert(stored, at);
                 }
             }
-            (Some(at), voters) => self.entries[at].1 = voters,
+            (Some(at), voters) => {
+                if let Some(entry) = self.entries.get_mut(at) {
+                    entry.1 = voters;
+                }
+            }
             (None, 0) => {}
             (None, voters) => {
                 let ids: Vec<String> = serde_json::from_str(&ballot)
@@ -96,6 +105,12 @@ impl Profile {
 }
 
 impl CountCache {
+    /// Adds the metrics of counting to `registry`, named `baraza_results_…`.
+    pub fn register(&self, registry: &mut Registry) {
+        let results = registry.sub_registry_with_prefix("baraza_results");
+        results.register("recounts", "Counts of a ranking or budget item made from its profile", self.recounts.clone());
+    }
+
     fn kept(&self, item: i64) -> Arc<Kept> {
         let mut items = self.items.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         items.entry(item).or_default().clone()
@@ -266,6 +281,7 @@ async fn counted(store: &Store, n: i64, item: &Item, version: i64) -> Result<Ite
         _ => {}
     }
     refresh(store, n, &mut profile).await?;
+    store.counts.recounts.inc();
     let entries = std::mem::take(&mut profile.entries);
     let (ballots, counters) = counters_of(&entries, item);
     let counted_item = item.clone();

@@ -21,6 +21,8 @@ async fn poster_page(server: &TestServer, id: &str, query: &str) -> String {
     let answer = server.get_with(&format!("/c/{id}/poster{query}"), (header::HOST, HOST)).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", String::from_utf8_lossy(&answer.body));
     assert_eq!(answer.headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    let policy = answer.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(policy.starts_with("default-src 'none'; style-src 'self';") && !policy.contains("script"), "{policy}");
     String::from_utf8(answer.body).unwrap()
 }
 
