@@ -152,6 +152,13 @@ fn render(consultation: &Consultation, languages: &[String], paper: Paper, link:
     }
 }
 
+/// `value` kept in its own direction inside a sentence (a first-strong
+/// isolate), so that in Arabic a date or a phone number still reads in its
+/// order: `2027-01-31 23:59`, not `23:59 31-01-2027`.
+fn isolated(value: &str) -> String {
+    format!("\u{2068}{value}\u{2069}")
+}
+
 fn direction(language: &str) -> &'static str {
     if is_right_to_left(language) {
         "rtl"
@@ -206,9 +213,9 @@ fn language_block(consultation: &Consultation, language: &str, first: bool) -> M
                     None => p.code { (text(ui, "poster.code_ask", &[])) },
                 }
             }
-            p { (text(ui, "poster.closes", &[("date", &closes)])) }
+            p { (text(ui, "poster.closes", &[("date", &isolated(&closes))])) }
             @if let Some(contact) = &consultation.contact {
-                p { (text(ui, "poster.contact", &[("contact", contact)])) }
+                p { (text(ui, "poster.contact", &[("contact", &isolated(contact))])) }
             }
         }
     }
