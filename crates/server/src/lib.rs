@@ -5,6 +5,7 @@ pub mod cli;
 pub mod http;
 pub mod receipts;
 pub mod storage;
+pub mod texts;
 
 /// What a caught panic says, for the log.
 pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {

@@ -20,6 +20,7 @@ pub mod codes;
 pub mod comments;
 pub mod consultations;
 pub mod exports;
+pub mod open_data;
 pub mod receipts;
 pub mod results;
 pub mod sync;
