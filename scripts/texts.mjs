@@ -8,7 +8,7 @@
 //   dotted keys, the form the app reads (src/lean/text.rs). The first load's file
 //   leaves out the texts only the later screens show (2 KB of every
 //   citizen's first load), the later screens' file the staff texts; the
-//   staff file has every text.
+//   staff file has every text but the poster's, which only the server shows.
 // - in the built `index.html`, the list of languages and where their texts
 //   are.
 //
@@ -25,6 +25,9 @@ const STAFF_ONLY = ['staff', 'problem'];
 /// Top-level groups of texts that only the citizen's later screens (and
 /// staff) show: `/mine`, `/device` and the results with their charts.
 const LATER_ONLY = ['mine', 'device', 'results'];
+/// Top-level groups of texts that only the server shows (on the printed
+/// poster, crates/server/src/texts.rs): no page downloads them.
+export const SERVER_ONLY = ['poster'];
 const PAGE = 'index.html';
 /// Pages that read the texts of another page, by where each is served: the
 /// consultation page is a first load as `/` is, with the same texts, so one
@@ -62,7 +65,10 @@ export function writeTexts(dir, publicUrl = '/') {
   const textsBase = TEXTS_OF[base] ?? base;
   const tags = languages();
   if (textsBase === base) {
-    const left = base === '/' ? [...STAFF_ONLY, ...LATER_ONLY] : base.startsWith('/staff/') ? [] : STAFF_ONLY;
+    const left = [
+      ...SERVER_ONLY,
+      ...(base === '/' ? [...STAFF_ONLY, ...LATER_ONLY] : base.startsWith('/staff/') ? [] : STAFF_ONLY),
+    ];
     mkdirSync(join(dir, 'texts'), { recursive: true });
     for (const tag of tags) {
       const texts = Object.fromEntries(

@@ -84,21 +84,24 @@ test('nothing is left in English but the reviewed list', () => {
   }
 });
 
-/// Every key the app's code names: `tr!(a.b)`, `text!(locale, a.b)`, `key!(a.b)`…
+/// Every key the code names: the app's `tr!(a.b)`, `text!(locale, a.b)`,
+/// `key!(a.b)`…, and the server's `text(language, "poster.b")`.
 function keysInCode() {
   const used = new Set(USED_BY_THE_BUILD);
-  const walk = (dir) => {
+  const walk = (dir, pattern) => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
+      if (statSync(path).isDirectory()) walk(path, pattern);
       else if (name.endsWith('.rs')) {
-        const source = readFileSync(path, 'utf8');
-        const macros = /\b(?:tr|tr_with|tr_count|key)!\(\s*([a-z_]+(?:\.[a-z_0-9]+)+)|\b(?:text|text_count)!\([^,]+,\s*([a-z_]+(?:\.[a-z_0-9]+)+)/g;
-        for (const match of source.matchAll(macros)) used.add(match[1] ?? match[2]);
+        for (const match of readFileSync(path, 'utf8').matchAll(pattern)) used.add(match[1] ?? match[2]);
       }
     }
   };
-  walk(join(ROOT, 'src'));
+  walk(
+    join(ROOT, 'src'),
+    /\b(?:tr|tr_with|tr_count|key)!\(\s*([a-z_]+(?:\.[a-z_0-9]+)+)|\b(?:text|text_count)!\([^,]+,\s*([a-z_]+(?:\.[a-z_0-9]+)+)/g,
+  );
+  walk(join(ROOT, 'crates/server/src'), /\btext\([^,()]+,\s*"([a-z_]+(?:\.[a-z_0-9]+)+)"/g);
   return used;
 }
 

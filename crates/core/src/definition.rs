@@ -66,6 +66,69 @@ pub enum ResultsVisibility {
     StaffOnly,
 }
 
+/// Why the public may not see a consultation's tallies now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultsWithheld {
+    /// `staff_only`: never.
+    StaffOnly,
+    /// `after_close`: from the close, at this time.
+    UntilClose(OffsetDateTime),
+}
+
+/// The licence of a consultation's open data: an SPDX licence id such as
+/// `CC-BY-4.0` (the default) or `CC0-1.0`, or a `LicenseRef-` of the
+/// publisher's own. Only its form is checked, as SPDX writes ids: letters and
+/// digits in parts joined by `.` or `-`, perhaps ending in `+`, at most
+/// [`Licence::MAX_CHARS`] characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Licence(String);
+
+impl Licence {
+    pub const DEFAULT: &'static str = "CC-BY-4.0";
+    pub const MAX_CHARS: usize = 64;
+
+    /// The licence `id`, if it is written as an SPDX id.
+    pub fn new(id: &str) -> Option<Licence> {
+        let parts = id.strip_suffix('+').unwrap_or(id);
+        let well_formed = id.len() <= Licence::MAX_CHARS
+            && parts.split(['.', '-']).all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
+        well_formed.then(|| Licence(id.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_default(&self) -> bool {
+        self.0 == Licence::DEFAULT
+    }
+
+    /// The licence's page on spdx.org, where a reader or an open-data portal
+    /// finds its text; `None` for a licence of the publisher's own.
+    pub fn url(&self) -> Option<String> {
+        (!self.0.starts_with("LicenseRef-")).then(|| format!("https://spdx.org/licenses/{}.html", self.0))
+    }
+}
+
+impl Default for Licence {
+    fn default() -> Self {
+        Licence(Licence::DEFAULT.to_owned())
+    }
+}
+
+impl<'de> Deserialize<'de> for Licence {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(deserializer)?;
+        Licence::new(&id).ok_or_else(|| {
+            de::Error::invalid_value(
+                Unexpected::Str(&id),
+                &"an SPDX licence id of at most 64 characters, such as \"CC-BY-4.0\" or \"CC0-1.0\"",
+            )
+        })
+    }
+}
+
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -96,6 +159,16 @@ pub struct Consultation {
     pub archived: bool,
     pub eligibility: Eligibility,
     pub results: ResultsVisibility,
+    /// The licence of the consultation's open data (its public tallies).
+    /// Left out of the JSON when it is the default, so that definitions
+    /// written before it read back, and are answered, as they were.
+    #[serde(default, skip_serializing_if = "Licence::is_default")]
+    pub licence: Licence,
+    /// Where participants get a participation code (`codes` eligibility),
+    /// as the consultation's poster says it: "at the ward office, Monday to
+    /// Friday".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes_from: Option<Localized>,
     #[serde(default)]
     pub comments: bool,
     /// Hours after `closes_at` during which a ballot cast (by the device's
@@ -124,12 +197,18 @@ impl Consultation {
 
     /// Whether the public may see tallies now (staff always may).
     pub fn results_are_public(&self, now: OffsetDateTime) -> bool {
+        self.results_withheld(now).is_none()
+    }
+
+    /// Why the public may not see the tallies now; `None` when it may.
+    pub fn results_withheld(&self, now: OffsetDateTime) -> Option<ResultsWithheld> {
         match self.results {
-            ResultsVisibility::Live => true,
-            ResultsVisibility::AfterClose => {
-                matches!(self.status_at(now), Status::Closed | Status::Archived)
-            }
-            ResultsVisibility::StaffOnly => false,
+            ResultsVisibility::Live => None,
+            ResultsVisibility::AfterClose => match self.status_at(now) {
+                Status::Closed | Status::Archived => None,
+                Status::Upcoming | Status::Open => Some(ResultsWithheld::UntilClose(self.closes_at)),
+            },
+            ResultsVisibility::StaffOnly => Some(ResultsWithheld::StaffOnly),
         }
     }
 
@@ -148,6 +227,7 @@ impl Consultation {
         let mut texts = vec![("title".to_owned(), &self.title), ("summary".to_owned(), &self.summary)];
         texts.push(("body".to_owned(), &self.body));
         texts.extend(self.organization.iter().map(|text| ("organization".to_owned(), text)));
+        texts.extend(self.codes_from.iter().map(|text| ("codes_from".to_owned(), text)));
         texts.extend(self.outcome.iter().map(|text| ("outcome".to_owned(), text)));
         for (index, item) in self.items.iter().enumerate() {
             let path = format!("items[{index}]");
@@ -653,6 +733,18 @@ mod tests {
             max,
             options: vec![option("a"), option("b"), option("c")],
         }
+    }
+
+    #[test]
+    fn licences_are_spdx_ids() {
+        for id in ["CC-BY-4.0", "CC0-1.0", "ODbL-1.0", "GPL-2.0+", "LicenseRef-county-open-1"] {
+            assert_eq!(Licence::new(id).map(|licence| licence.as_str().to_owned()), Some(id.to_owned()));
+        }
+        for id in ["", "CC BY 4.0", "CC--BY", "-CC", "CC-BY-4.0-", "CC-BY/4.0", "+", &"A".repeat(65)] {
+            assert_eq!(Licence::new(id), None, "{id}");
+        }
+        let refused = serde_json::from_value::<Licence>(json!("CC BY")).unwrap_err().to_string();
+        assert!(refused.contains("SPDX licence id"), "{refused}");
     }
 
     #[test]

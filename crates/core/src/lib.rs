@@ -14,6 +14,7 @@ pub mod count;
 pub mod definition;
 pub mod lifecycle;
 pub mod localized;
+pub mod open_data;
 pub mod pages;
 #[cfg(feature = "schema")]
 pub mod schema;

@@ -37,6 +37,7 @@ fn frozen_part(consultation: &Consultation) -> Consultation {
     frozen.body = blank();
     frozen.organization = None;
     frozen.contact = None;
+    frozen.codes_from = None;
     frozen.outcome = None;
     frozen.closes_at = OffsetDateTime::UNIX_EPOCH;
     // Archiving is done by staff, not by the file; the server keeps it.

@@ -51,6 +51,16 @@ impl Localized {
     }
 }
 
+/// The languages written right to left, by primary subtag, of those CLDR
+/// knows (the app's build reads the same list for its interface languages).
+const RIGHT_TO_LEFT: [&str; 10] = ["ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"];
+
+/// Whether text in `language` (a BCP 47 tag such as `ar` or `ar-EG`) is
+/// written right to left.
+pub fn is_right_to_left(language: &str) -> bool {
+    RIGHT_TO_LEFT.contains(&primary_subtag(language).unwrap_or(language))
+}
+
 /// `fr` for `fr-CA`; `None` when the tag has no region or script part.
 fn primary_subtag(language: &str) -> Option<&str> {
     language.split_once('-').map(|(primary, _)| primary)
@@ -58,6 +68,14 @@ fn primary_subtag(language: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn arabic_and_its_regions_are_written_right_to_left() {
+        assert!(super::is_right_to_left("ar") && super::is_right_to_left("ar-EG") && super::is_right_to_left("fa"));
+        assert!(
+            !super::is_right_to_left("en") && !super::is_right_to_left("sw-KE") && !super::is_right_to_left("zh-Hans")
+        );
+    }
+
     use super::*;
 
     fn text() -> Localized {

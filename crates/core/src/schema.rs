@@ -13,8 +13,8 @@ use schemars::generate::SchemaSettings;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value};
 
-use crate::definition::Consultation;
-use crate::{admin, analysis, api, staff, sync};
+use crate::definition::{Consultation, Licence};
+use crate::{admin, analysis, api, open_data, staff, sync};
 
 /// What [`crate::validate::is_slug`] accepts, for editors.
 pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
@@ -32,6 +32,24 @@ impl JsonSchema for DateTime {
             "type": "string",
             "format": "date-time",
             "description": "A date and time with its offset (RFC 3339), e.g. 2027-01-31T23:59:59Z"
+        })
+    }
+}
+
+/// What [`Licence::new`] accepts, for editors.
+pub const LICENCE_PATTERN: &str = "^[A-Za-z0-9]+([.-][A-Za-z0-9]+)*\\+?$";
+
+impl JsonSchema for Licence {
+    fn schema_name() -> Cow<'static, str> {
+        "Licence".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": LICENCE_PATTERN,
+            "maxLength": Licence::MAX_CHARS,
+            "description": "The licence of the open data, as an SPDX id (https://spdx.org/licenses/), e.g. CC-BY-4.0 or CC0-1.0"
         })
     }
 }
@@ -80,6 +98,8 @@ pub fn api_schemas() -> Map<String, Value> {
         analysis::ModeratedComment,
         analysis::HideRequest,
         analysis::AdminResults,
+        open_data::PublicTallies,
+        open_data::Catalogue,
     );
     generator.take_definitions(true)
 }

@@ -112,6 +112,32 @@ fn an_unknown_field_is_an_error_with_its_path() {
 }
 
 #[test]
+fn the_licence_is_an_spdx_id_at_its_path_and_cc_by_unless_said() {
+    let consultation = parse_definition(EXAMPLES[1]).unwrap().consultation;
+    assert_eq!(consultation.licence.as_str(), "CC-BY-4.0");
+    let mut definition = consult_example();
+    definition["licence"] = json!("ODbL-1.0");
+    let read = parse_definition(&definition.to_string()).unwrap().consultation;
+    assert_eq!(read.licence.as_str(), "ODbL-1.0");
+    assert_eq!(serde_json::to_value(&read).unwrap()["licence"], "ODbL-1.0");
+    definition["licence"] = json!("Creative Commons BY");
+    let problems = errors_of(definition);
+    assert_eq!((problems[0].path.as_str(), problems[0].code.as_str()), ("licence", "format"), "{problems:?}");
+    assert!(problems[0].message.contains("SPDX licence id"), "{problems:?}");
+}
+
+#[test]
+fn where_to_get_a_code_is_a_text_checked_as_every_other() {
+    let decide = parse_definition(EXAMPLES[2]).unwrap().consultation;
+    let codes_from = decide.codes_from.as_ref().expect("the example says where to get a code");
+    assert!(codes_from.has("sw") && codes_from.has("en"));
+    let mut definition: Value = serde_json::from_str(EXAMPLES[2]).unwrap();
+    definition["codes_from"] = json!({"en": "the village office", "sw": " "});
+    let problems = errors_of(definition);
+    assert!(problems.iter().any(|p| p.path == "codes_from" && p.code == "default_text_missing"), "{problems:?}");
+}
+
+#[test]
 fn a_wrong_type_names_the_value_at_fault() {
     let mut definition = consult_example();
     definition["opens_at"] = json!("next tuesday");

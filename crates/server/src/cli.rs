@@ -79,6 +79,11 @@ enum Command {
         /// (Strict-Transport-Security): for a server behind TLS.
         #[arg(long)]
         hsts: bool,
+        /// The address citizens reach the server at (https://baraza.example.org),
+        /// for links that leave the browser: posters' QR codes, the open-data
+        /// catalogue. Without it they are made from each request's Host, on http.
+        #[arg(long, env = "BARAZA_PUBLIC_URL", value_parser = public_url)]
+        public_url: Option<String>,
     },
     /// Check consultation definitions; print every problem with its JSON path.
     Validate {
@@ -175,6 +180,7 @@ impl Cli {
                 body_timeout,
                 max_connections,
                 hsts,
+                public_url,
             } => {
                 let write_limit = WriteLimit::new(writes_per_minute, client_address_header);
                 let transport = Transport { header_timeout: Duration::from_secs(header_timeout), max_connections };
@@ -187,6 +193,7 @@ impl Cli {
                     transport,
                     body_timeout: Duration::from_secs(body_timeout),
                     hsts,
+                    public_url,
                 };
                 block_on(serve(&database, options))
             }
@@ -431,10 +438,22 @@ struct ServeOptions {
     transport: Transport,
     body_timeout: Duration,
     hsts: bool,
+    public_url: Option<String>,
+}
+
+/// An `http` or `https` address with a host and no path: where the app is.
+fn public_url(text: &str) -> Result<String, String> {
+    let uri: axum::http::Uri = text.parse().map_err(|error| format!("{error}"))?;
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    if !scheme_ok || uri.authority().is_none() || !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+        return Err("write it as https://host[:port], with no path".to_owned());
+    }
+    Ok(text.trim_end_matches('/').to_owned())
 }
 
 async fn serve(database: &Database, options: ServeOptions) -> ExitCode {
-    let ServeOptions { addr, dist, write_limit, write_queue, metrics_addr, transport, body_timeout, hsts } = options;
+    let ServeOptions { addr, dist, write_limit, write_queue, metrics_addr, transport, body_timeout, hsts, public_url } =
+        options;
     if !dist.join("index.html").is_file() {
         tracing::warn!(dist = %dist.display(), "no built app here (no index.html); serving the API only");
     }
@@ -446,7 +465,8 @@ async fn serve(database: &Database, options: ServeOptions) -> ExitCode {
         .with_write_limit(write_limit)
         .with_write_queue(write_queue)
         .with_body_timeout(body_timeout)
-        .with_hsts(hsts);
+        .with_hsts(hsts)
+        .with_public_url(public_url);
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
         Err(error) => return fail(format!("cannot listen on {addr}: {error}")),

@@ -6,6 +6,7 @@ pub mod http;
 pub mod key_file;
 pub mod receipts;
 pub mod storage;
+pub mod texts;
 
 /// What a caught panic says, for the log.
 pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {

@@ -1,12 +1,14 @@
 //! Public reading: the list, one definition, its results and its comments.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use baraza_core::api::{CommentsPage, ConsultationList, ConsultationSummary, ResultsResponse};
-use baraza_core::definition::ResultsVisibility;
+use baraza_core::definition::ResultsWithheld;
 use serde::Deserialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -14,6 +16,7 @@ use time::OffsetDateTime;
 use super::error::Error;
 use super::extract::{Path, Query};
 use super::{json_with_etag, AppState};
+use crate::storage::consultations::Definition;
 use crate::storage::{comments, results};
 
 pub fn router() -> Router<AppState> {
@@ -43,19 +46,25 @@ async fn definition(
 }
 
 async fn results(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ResultsResponse>, Error> {
-    let definition = state.store.definition(&id).await?;
-    let consultation = &definition.consultation;
-    if !consultation.results_are_public(OffsetDateTime::now_utc()) {
-        return Err(Error::ResultsNotPublic(match consultation.results {
-            ResultsVisibility::AfterClose => format!(
-                "the results are published when the consultation closes, at {}",
-                // Read from RFC 3339, so it formats back; Display is the fallback.
-                consultation.closes_at.format(&Rfc3339).unwrap_or_else(|_| consultation.closes_at.to_string())
-            ),
-            _ => "the results of this consultation are for staff only".to_owned(),
-        }));
+    let (_, results) = public_results(&state, &id).await?;
+    Ok(Json(results))
+}
+
+/// The tallies of consultation `id` where its `results` rule lets anyone
+/// see them now, with its definition: the one gate of every public route
+/// that shows tallies (results, open data).
+pub(super) async fn public_results(state: &AppState, id: &str) -> Result<(Arc<Definition>, ResultsResponse), Error> {
+    let definition = state.store.definition(id).await?;
+    match definition.consultation.results_withheld(OffsetDateTime::now_utc()) {
+        None => {}
+        Some(ResultsWithheld::StaffOnly) => return Err(Error::ResultsStaffOnly),
+        Some(ResultsWithheld::UntilClose(closes_at)) => {
+            // Read from RFC 3339, so it formats back; Display is the fallback.
+            return Err(Error::ResultsNotPublic(closes_at.format(&Rfc3339).unwrap_or_else(|_| closes_at.to_string())));
+        }
     }
-    Ok(Json(results::tally(&state.store, &definition).await?))
+    let results = results::tally(&state.store, &definition).await?;
+    Ok((definition, results))
 }
 
 pub(super) const COMMENTS_PER_PAGE: u32 = 20;

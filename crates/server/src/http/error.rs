@@ -21,7 +21,9 @@ use crate::storage::StoreError;
 /// | `request_timeout` | 408 | the body did not arrive in full within `baraza serve --body-timeout` |
 /// | `unauthorized` | 401 | an admin route was called without a staff token, or with a wrong or revoked one |
 /// | `forbidden` | 403 | the staff token's role may not do this; the message names the role needed |
-/// | `results_not_public` | 403 | the definition's `results` rule hides tallies now; the message says when they appear |
+/// | `invalid_languages` | 400 | a poster's `languages` names a language the consultation is not written in, or more than three |
+/// | `results_staff_only` | 403 | the definition's `results` rule is `staff_only`: its tallies are never public |
+/// | `results_not_public` | 403 | the definition's `results` rule is `after_close` and the consultation is still open; the message says when the tallies appear |
 /// | `consultation_not_found` | 404 | no consultation has that id |
 /// | `comment_not_found` | 404 | no comment has that id |
 /// | `receipt_not_found` | 404 | no action has that receipt |
@@ -68,6 +70,10 @@ pub enum Error {
     #[error("this needs a {0} token")]
     Forbidden(Role),
     #[error("{0}")]
+    InvalidLanguages(String),
+    #[error("the results of this consultation are for staff only")]
+    ResultsStaffOnly,
+    #[error("the results are published when the consultation closes, at {0}")]
     ResultsNotPublic(String),
     #[error("there is no consultation \"{0}\"")]
     ConsultationNotFound(String),
@@ -151,6 +157,8 @@ impl Error {
             Error::InvalidParameter(_) => (StatusCode::BAD_REQUEST, "invalid_parameter"),
             Error::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Error::InvalidLanguages(_) => (StatusCode::BAD_REQUEST, "invalid_languages"),
+            Error::ResultsStaffOnly => (StatusCode::FORBIDDEN, "results_staff_only"),
             Error::ResultsNotPublic(_) => (StatusCode::FORBIDDEN, "results_not_public"),
             Error::ConsultationNotFound(_) => (StatusCode::NOT_FOUND, "consultation_not_found"),
             Error::CommentNotFound(_) => (StatusCode::NOT_FOUND, "comment_not_found"),

@@ -33,6 +33,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use baraza_core::analysis::{tally_csv_rows, BALLOT_CSV_COLUMNS, EXPORT_SCHEMA, TALLY_CSV_COLUMNS};
+use baraza_core::api::ResultsResponse;
 use futures_util::{FutureExt, StreamExt};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -61,7 +62,8 @@ async fn schema() -> impl IntoResponse {
 pub(super) const BOM: &str = "\u{feff}";
 
 /// A download: stored by the browser as `filename`, and never by a cache
-/// between (exports hold what only staff may read).
+/// between (staff exports hold what only staff may read; public tallies
+/// change with every ballot while a `live` consultation is open).
 pub(super) fn download(content_type: &'static str, filename: String, body: Body) -> Response {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
         .expect("consultation ids are slugs, valid in a header");
@@ -79,12 +81,18 @@ pub(super) fn download(content_type: &'static str, filename: String, body: Body)
 async fn tallies_csv(_: Analyst, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {
     let definition = state.store.definition(&id).await?;
     let results = results::tally(&state.store, &definition).await?;
+    Ok(tallies_csv_download(&results))
+}
+
+/// The tallies CSV of `results`, as staff and (where the results are
+/// public) anyone download it.
+pub(super) fn tallies_csv_download(results: &ResultsResponse) -> Response {
     let mut csv = String::from(BOM);
     csv_line(&mut csv, TALLY_CSV_COLUMNS.iter().copied());
-    for row in tally_csv_rows(&results) {
+    for row in tally_csv_rows(results) {
         csv_line(&mut csv, row.iter().map(String::as_str));
     }
-    Ok(download("text/csv; charset=utf-8", format!("{id}-tallies.csv"), Body::from(csv)))
+    download("text/csv; charset=utf-8", format!("{}-tallies.csv", results.consultation), Body::from(csv))
 }
 
 async fn ballots_csv(_: Analyst, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {

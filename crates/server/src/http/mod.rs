@@ -8,6 +8,8 @@
 //! | GET | `/api/v1/consultations/{id}` | the definition as core serializes it (`ETag`) |
 //! | GET | `/api/v1/consultations/{id}/results` | `api::ResultsResponse`, where the definition allows |
 //! | GET | `/api/v1/consultations/{id}/comments?before=&limit=` | `api::CommentsPage`, newest first |
+//! | GET | `/api/v1/consultations/{id}/tallies.csv`, `tallies.json` | open data, where the results are public ([`open_data`]) |
+//! | GET | `/api/v1/catalogue` | every public dataset, DCAT in JSON-LD ([`open_data`]) |
 //! | POST | `/api/v1/sync` | `sync::SyncResponse`, one result per action |
 //! | GET | `/api/v1/schema/consultation.json` | the JSON Schema of definition files |
 //! | GET | `/api/v1/schema/export.json` | the JSON Schema of the JSON export |
@@ -36,8 +38,10 @@
 //! | GET | `/api/v1/admin/consultations/{id}/export.csv`, `tallies.csv`, `export.json` | analyst | open-data downloads ([`export`]) |
 //!
 //! `GET /healthz` answers while the process runs, `GET /readyz` while it
-//! can reach its database ([`health`]). Any other path is a file of the
-//! built app, or its `index.html`.
+//! can reach its database ([`health`]). `GET /c/{id}/poster` is the printable
+//! poster of a consultation, as HTML, with its stylesheet `/poster.css`
+//! ([`poster`]). Any other path is a file of the built app, or its
+//! `index.html`.
 
 mod admin;
 mod analysis;
@@ -49,8 +53,11 @@ mod export;
 pub mod extract;
 mod health;
 pub mod limits;
+mod links;
 pub mod metrics;
+mod open_data;
 mod openapi;
+mod poster;
 mod publishing;
 mod receipts;
 mod security;
@@ -89,6 +96,9 @@ pub struct AppState {
     body_timeout: Duration,
     /// Whether answers tell browsers to use HTTPS only ([`security`]).
     hsts: bool,
+    /// The address citizens reach this server at, for links that leave the
+    /// browser ([`links`]); `None`: the request's `Host`.
+    public_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -103,6 +113,7 @@ impl AppState {
             write_limit,
             body_timeout: extract::DEFAULT_BODY_TIMEOUT,
             hsts: false,
+            public_url: None,
         }
     }
 
@@ -113,6 +124,12 @@ impl AppState {
 
     pub fn writer(&self) -> &Writer {
         &self.writer
+    }
+
+    /// Makes links that leave the browser from `public_url` (such as
+    /// `https://baraza.example.org`) rather than the request's `Host`.
+    pub fn with_public_url(self, public_url: Option<String>) -> Self {
+        AppState { public_url: public_url.map(Arc::from), ..self }
     }
 
     /// Replaces the default write limit ([`limits`]).
@@ -141,6 +158,7 @@ pub fn router(state: AppState) -> Router {
         .merge(receipts::router())
         .merge(analysis::router())
         .merge(export::router())
+        .merge(open_data::router())
         .merge(sync::router())
         .fallback(|| async { Error::NotFound })
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
@@ -149,7 +167,12 @@ pub fn router(state: AppState) -> Router {
         // phone accepts); the app's files are compressed once by the build.
         .layer(CompressionLayer::new());
     let hsts = state.hsts;
-    let routes = Router::new().nest("/api", api).merge(health::router()).fallback(app::serve).with_state(state);
+    let routes = Router::new()
+        .nest("/api", api)
+        .merge(health::router())
+        .merge(poster::router())
+        .fallback(app::serve)
+        .with_state(state);
     guarded(routes, hsts)
 }
 

@@ -6,9 +6,9 @@
 //!   app's own scripts — its files, and the inline scripts the build hashed
 //!   ([`SCRIPT_HASHES`]); no `unsafe-inline`, no `unsafe-eval`, only
 //!   `wasm-unsafe-eval` to start the wasm — and reach only this server. API
-//!   answers run and load nothing. No page may be framed
-//!   (`frame-ancestors 'none'`), so no other site can overlay the staff
-//!   pages, which hold a staff token.
+//!   answers run and load nothing; a poster loads its stylesheet only
+//!   ([`POSTER_POLICY`]). No page may be framed (`frame-ancestors 'none'`),
+//!   so no other site can overlay the staff pages, which hold a staff token.
 //! - `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` (a
 //!   consultation's address is nobody else's business), a
 //!   `Permissions-Policy` turning off the device features the app never
@@ -31,6 +31,11 @@ pub const SCRIPT_HASHES: &str = "index.html.script-hashes";
 
 /// The policy of every answer but the app's: nothing in it runs or loads.
 const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// The policy of a consultation's poster (`/c/{id}/poster`): its own
+/// stylesheet, nothing that runs, nothing else loaded.
+pub const POSTER_POLICY: &str =
+    "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const PERMISSIONS_POLICY: &str = "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), \
 gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()";

@@ -21,6 +21,7 @@ pub mod comments;
 pub mod consultations;
 pub mod exports;
 pub mod key;
+pub mod open_data;
 pub mod receipts;
 pub mod results;
 pub mod sync;

@@ -243,6 +243,12 @@ impl TestServer {
         TestServer { router: http::router(state.clone()), state, ..self }
     }
 
+    /// The same database and app, with links made from `public_url`.
+    pub fn with_public_url(self, public_url: &str) -> Self {
+        let state = self.state.clone().with_public_url(Some(public_url.to_owned()));
+        TestServer { router: http::router(state.clone()), state, ..self }
+    }
+
     /// The same database and app, waiting at most `timeout` for a body.
     pub fn with_body_timeout(self, timeout: std::time::Duration) -> Self {
         let state = self.state.clone().with_body_timeout(timeout);

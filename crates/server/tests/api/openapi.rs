@@ -50,7 +50,9 @@ fn answer_schema(document: &Value, method: &str, template: &str, status: u16) ->
         Some(reference) => &document["components"]["responses"][reference.rsplit('/').next().unwrap()],
         None => answer,
     };
-    let schema = answer["content"]["application/json"]["schema"].clone();
+    let content = &answer["content"];
+    let json = if content["application/ld+json"].is_object() { "application/ld+json" } else { "application/json" };
+    let schema = content[json]["schema"].clone();
     assert!(schema.is_object(), "{method} {template} {status} documents no JSON schema");
     json!({ "$ref": "#/$defs/answer", "$defs": { "answer": schema }, "components": document["components"] })
 }
@@ -125,9 +127,15 @@ async fn answers_match_their_documented_schemas(#[case] database: Database) {
         (format!("/api/v1/consultations/{WATER}/comments?limit=0"), "/api/v1/consultations/{id}/comments"),
         (format!("/api/v1/consultations/{WATER}/results"), "/api/v1/consultations/{id}/results"),
         (format!("/api/v1/consultations/{VILLAGE}/results"), "/api/v1/consultations/{id}/results"),
+        (format!("/api/v1/consultations/{WATER}/tallies.json"), "/api/v1/consultations/{id}/tallies.json"),
+        (format!("/api/v1/consultations/{VILLAGE}/tallies.json"), "/api/v1/consultations/{id}/tallies.json"),
+        (format!("/api/v1/consultations/{VILLAGE}/tallies.csv"), "/api/v1/consultations/{id}/tallies.csv"),
     ] {
         assert_conforms(&document, "get", template, &server.get(&path).await);
     }
+    let catalogue = server.get_with("/api/v1/catalogue", (axum::http::header::HOST, "baraza.example.org")).await;
+    assert_eq!(catalogue.status, StatusCode::OK);
+    assert_conforms(&document, "get", "/api/v1/catalogue", &catalogue);
     let analyst = server.token(Role::Analyst).await;
     let publisher = server.token(Role::Publisher).await;
     let as_staff = [

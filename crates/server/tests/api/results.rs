@@ -53,7 +53,7 @@ async fn staff_only_results_are_never_public(#[case] database: Database) {
     server.publish(staff_only).await;
     let hidden = server.get("/api/v1/consultations/water-services-2027/results").await;
     assert_eq!(hidden.status, StatusCode::FORBIDDEN);
-    assert_eq!(hidden.error_code(), "results_not_public");
+    assert_eq!(hidden.error_code(), "results_staff_only");
     assert!(hidden.json()["error"]["message"].as_str().unwrap().contains("staff only"));
 }
 
