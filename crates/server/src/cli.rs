@@ -16,7 +16,8 @@ use crate::http;
 use crate::http::limits::WriteLimit;
 use crate::storage::changes::Author;
 use crate::storage::consultations::Publication;
-use crate::storage::{self, codes, consultations, tokens, writer, Store, StoreError};
+use crate::logging::LogFormat;
+use crate::storage::{self, backup, codes, consultations, schema, tokens, writer, Store, StoreError};
 
 /// The `baraza` command line. Exit codes: 0 done, 1 a definition has errors,
 /// 2 the command could not run (database, address, …).
@@ -27,6 +28,10 @@ pub struct Cli {
     /// (`postgres://user:password@host/database`) that several servers share.
     #[arg(long, global = true, env = "BARAZA_DATABASE", default_value = "baraza.db")]
     database: String,
+    /// How log lines are written to standard error: `text` for people,
+    /// `json` (one object a line) for log collectors.
+    #[arg(long, global = true, env = "BARAZA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -74,6 +79,19 @@ enum Command {
     /// Participation codes for consultations whose eligibility is `codes`.
     #[command(subcommand)]
     Codes(CodesCommand),
+    /// Bring the database's schema up to date (servers also do it when they
+    /// start); exits 2 if a newer Baraza has migrated it.
+    Migrate {
+        /// List what would be applied, changing nothing; exit 1 if anything is pending.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Copy a SQLite database into FILE, consistent, while servers go on
+    /// writing to it (PostgreSQL: use its own tools).
+    Backup {
+        /// Where the copy goes; it must not exist.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -128,7 +146,14 @@ impl Cli {
                 ExitCode::SUCCESS
             }
             Command::Codes(CodesCommand::Issue { id, count }) => block_on(issue_codes(&self.database, &id, count)),
+            Command::Migrate { check } => block_on(migrate(&self.database, check)),
+            Command::Backup { file } => block_on(backup(&self.database, &file)),
         }
+    }
+
+    /// How logs are to be written: set up before [`Cli::run`].
+    pub fn log_format(&self) -> LogFormat {
+        self.log_format
     }
 }
 
@@ -279,6 +304,53 @@ async fn token(database: &str, command: TokenCommand) -> ExitCode {
             Ok(false) => fail(format!("no valid token has the id {id}; see `baraza token list`")),
             Err(error) => fail(error),
         },
+    }
+}
+
+async fn migrate(database: &str, check: bool) -> ExitCode {
+    if check {
+        return match schema::check(database).await {
+            Ok(pending) if pending.is_empty() => {
+                println!("the schema is up to date");
+                ExitCode::SUCCESS
+            }
+            Ok(pending) => {
+                for migration in pending {
+                    println!("pending {migration}");
+                }
+                ExitCode::from(1)
+            }
+            Err(error) => fail(error),
+        };
+    }
+    match schema::apply(database).await {
+        Ok(applied) if applied.is_empty() => {
+            println!("the schema is up to date");
+            ExitCode::SUCCESS
+        }
+        Ok(applied) => {
+            for migration in applied {
+                println!("applied {migration}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error),
+    }
+}
+
+async fn backup(database: &str, file: &Path) -> ExitCode {
+    match backup::backup(database, file).await {
+        Ok(copy) => {
+            println!(
+                "backed up {} consultations and {} actions into {} ({} bytes)",
+                copy.consultations,
+                copy.actions,
+                file.display(),
+                copy.bytes
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error),
     }
 }
 

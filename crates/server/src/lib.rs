@@ -3,5 +3,6 @@
 
 pub mod cli;
 pub mod http;
+pub mod logging;
 pub mod receipts;
 pub mod storage;

@@ -49,6 +49,7 @@ mod export;
 mod health;
 pub mod limits;
 pub mod metrics;
+mod observe;
 mod openapi;
 mod publishing;
 mod receipts;
@@ -63,7 +64,6 @@ use axum::{middleware, Router};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::receipts::hex;
 use crate::storage::writer::{Writer, DEFAULT_QUEUE_ACTIONS};
@@ -80,6 +80,10 @@ pub struct AppState {
     dist: Arc<PathBuf>,
     /// How often one client address may write ([`limits`]); `None`: no limit.
     write_limit: Option<WriteLimit>,
+    /// What the last readiness probe found ([`health`]).
+    readiness: Arc<health::Readiness>,
+    /// Counts of requests for the metrics ([`observe`]).
+    requests: Arc<observe::RequestMetrics>,
 }
 
 impl AppState {
@@ -87,7 +91,7 @@ impl AppState {
     pub fn new(store: Store, dist: PathBuf) -> Self {
         let write_limit = WriteLimit::new(limits::DEFAULT_WRITES_PER_MINUTE, None);
         let writer = Writer::start(store.clone(), DEFAULT_QUEUE_ACTIONS);
-        AppState { store, writer, dist: Arc::new(dist), write_limit }
+        AppState { store, writer, dist: Arc::new(dist), write_limit, readiness: Arc::default(), requests: Arc::default() }
     }
 
     /// Replaces the sync writer by one whose queue holds `actions` actions.
@@ -121,14 +125,9 @@ pub fn router(state: AppState) -> Router {
         // The API's JSON is compressed per answer (gzip or brotli, as the
         // phone accepts); the app's files are compressed once by the build.
         .layer(CompressionLayer::new());
-    Router::new()
-        .nest("/api", api)
-        .merge(health::router())
-        .fallback(app::serve)
-        // With RUST_LOG=tower_http=debug: method, path, status and time of
-        // each request; never the client's address.
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+    let app = Router::new().nest("/api", api).merge(health::router()).fallback(app::serve);
+    // Request ids, log spans and request counts.
+    observe::observed(app, &state).with_state(state)
 }
 
 /// A JSON answer with a strong `ETag`, so a phone that already has this exact

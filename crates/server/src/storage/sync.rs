@@ -37,7 +37,7 @@ use uuid::Uuid;
 use super::codes::{redeem, Redemption};
 use super::consultations::{definition, Definition, Read};
 use super::{day, millis, on, to_millisecond, Participant, Store, StoreError, Tx};
-use crate::receipts::{hex, ReceiptKey};
+use crate::receipts::{hex, unhex, ReceiptKey};
 
 /// A sync request as the server received it, at `at`: the deadline rule
 /// and the day it counts on go by this time, however long it waited to be
@@ -86,6 +86,15 @@ impl Received {
 
     pub fn is_empty(&self) -> bool {
         self.actions.is_empty()
+    }
+
+    /// The kind of each action, as metrics name it: `unreadable` for one
+    /// that could not be read as an action.
+    pub(crate) fn kinds(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.actions.iter().map(|action| match action {
+            Ok(signed) => Kind::of(&signed.action.kind).name(),
+            Err(_) => "unreadable",
+        })
     }
 }
 
@@ -784,8 +793,5 @@ async fn lock_participants(tx: &mut Tx, participants: &[(i64, Participant)]) -> 
 
 /// A receipt's 16 hex digits as the 8 bytes stored.
 fn decode_receipt(receipt: &str) -> Vec<u8> {
-    (0..receipt.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&receipt[i..i + 2], 16).expect("receipts are hex"))
-        .collect()
+    unhex(receipt).expect("receipts are hex")
 }

@@ -79,6 +79,17 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Drops a PostgreSQL database at once, cutting the connections to it:
+    /// to its servers, as if its cluster had stopped.
+    pub async fn drop_now(&self) {
+        let (server, name) = self.postgres.as_ref().expect("a PostgreSQL database");
+        let admin = sqlx::PgPool::connect(server).await.expect("the test PostgreSQL server answers");
+        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&admin).await.unwrap();
+        admin.close().await;
+    }
+}
+
 /// `server` (a PostgreSQL URL) with its database replaced by `name`.
 fn database_url(server: &str, name: &str) -> String {
     let (base, query) = server.split_once('?').map_or((server, None), |(base, query)| (base, Some(query)));

@@ -22,6 +22,7 @@ mod consultations_publish;
 mod database;
 mod exports;
 mod health;
+mod metrics;
 mod openapi;
 mod publisher_routes;
 mod receipts_check;
