@@ -327,6 +327,7 @@ fn change_text(change: &Change, locale: Locale) -> String {
         ChangeAction::Archived => text!(locale, staff.change_archived),
         ChangeAction::Outcome => text!(locale, staff.change_outcome),
         ChangeAction::CodesIssued => text!(locale, staff.change_codes_issued),
+        ChangeAction::Anonymised => text!(locale, staff.change_anonymised),
     };
     let detail = match change.action {
         ChangeAction::Closed => OffsetDateTime::parse(&change.detail, &Rfc3339)

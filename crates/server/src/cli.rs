@@ -14,9 +14,9 @@ use baraza_core::staff::Role;
 
 use crate::http;
 use crate::http::limits::WriteLimit;
+use crate::logging::LogFormat;
 use crate::storage::changes::Author;
 use crate::storage::consultations::Publication;
-use crate::logging::LogFormat;
 use crate::storage::{self, backup, codes, consultations, schema, tokens, writer, Store, StoreError};
 
 /// The `baraza` command line. Exit codes: 0 done, 1 a definition has errors,
@@ -92,6 +92,16 @@ enum Command {
         /// Where the copy goes; it must not exist.
         file: PathBuf,
     },
+    /// Archive a consultation: off the public list, taking no more actions.
+    Archive {
+        /// The consultation's id.
+        id: String,
+        /// Also drop what links its input to phones and codes (device and
+        /// participant ids, code bindings), keeping its ballots, comments,
+        /// results and receipts. Cannot be undone.
+        #[arg(long)]
+        anonymise: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -148,6 +158,7 @@ impl Cli {
             Command::Codes(CodesCommand::Issue { id, count }) => block_on(issue_codes(&self.database, &id, count)),
             Command::Migrate { check } => block_on(migrate(&self.database, check)),
             Command::Backup { file } => block_on(backup(&self.database, &file)),
+            Command::Archive { id, anonymise } => block_on(archive(&self.database, &id, anonymise)),
         }
     }
 
@@ -348,6 +359,21 @@ async fn backup(database: &str, file: &Path) -> ExitCode {
                 file.display(),
                 copy.bytes
             );
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error),
+    }
+}
+
+async fn archive(database: &str, id: &str, anonymise: bool) -> ExitCode {
+    let store = match Store::open(database).await {
+        Ok(store) => store,
+        Err(error) => return fail(error),
+    };
+    match consultations::archive(&store, id, anonymise, &Author::CommandLine, OffsetDateTime::now_utc()).await {
+        Ok(archived) => {
+            let anonymised = if archived.anonymised_at.is_some() { " and anonymised" } else { "" };
+            println!("archived{anonymised} {id}");
             ExitCode::SUCCESS
         }
         Err(error) => fail(error),

@@ -91,7 +91,14 @@ impl AppState {
     pub fn new(store: Store, dist: PathBuf) -> Self {
         let write_limit = WriteLimit::new(limits::DEFAULT_WRITES_PER_MINUTE, None);
         let writer = Writer::start(store.clone(), DEFAULT_QUEUE_ACTIONS);
-        AppState { store, writer, dist: Arc::new(dist), write_limit, readiness: Arc::default(), requests: Arc::default() }
+        AppState {
+            store,
+            writer,
+            dist: Arc::new(dist),
+            write_limit,
+            readiness: Arc::default(),
+            requests: Arc::default(),
+        }
     }
 
     /// Replaces the sync writer by one whose queue holds `actions` actions.

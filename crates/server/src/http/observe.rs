@@ -108,7 +108,10 @@ async fn count(State(state): State<AppState>, request: Request, next: Next) -> R
     let started = Instant::now();
     let response = next.run(request).await;
     let metrics = &state.requests;
-    metrics.seconds.get_or_create(&RouteLabels { method, route: route.clone() }).observe(started.elapsed().as_secs_f64());
+    metrics
+        .seconds
+        .get_or_create(&RouteLabels { method, route: route.clone() })
+        .observe(started.elapsed().as_secs_f64());
     metrics.requests.get_or_create(&RequestLabels { method, route, status: response.status().as_u16() }).inc();
     response
 }

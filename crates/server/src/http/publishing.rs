@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use baraza_core::admin::{
-    AdminConsultation, AdminConsultationList, ChangeLog, CodesRequest, OutcomeRequest, Published,
+    AdminConsultation, AdminConsultationList, ArchiveRequest, ChangeLog, CodesRequest, OutcomeRequest, Published,
 };
 use baraza_core::validate::parse_definition;
 use time::OffsetDateTime;
@@ -75,13 +75,16 @@ async fn close(
     Ok(Json(closed))
 }
 
+/// The body may be left out: archiving alone.
 async fn archive(
     State(state): State<AppState>,
     Publisher(member): Publisher,
     Path(id): Path<String>,
+    request: Result<Option<Json<ArchiveRequest>>, JsonRejection>,
 ) -> Result<Json<AdminConsultation>, Error> {
-    let archived = consultations::archive(&state.store, &id, &Author::Staff(member), OffsetDateTime::now_utc()).await?;
-    Ok(Json(archived))
+    let ArchiveRequest { anonymise } = request?.map(|Json(request)| request).unwrap_or_default();
+    let by = Author::Staff(member);
+    Ok(Json(consultations::archive(&state.store, &id, anonymise, &by, OffsetDateTime::now_utc()).await?))
 }
 
 async fn outcome(

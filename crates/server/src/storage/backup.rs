@@ -90,11 +90,10 @@ async fn copy(source: &Target, partial: &Path) -> Result<Backup, BackupError> {
         if integrity != ["ok"] {
             return Err(BackupError::Check(integrity.join("; ")));
         }
-        let (consultations, actions): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM consultations), (SELECT COUNT(*) FROM actions)",
-        )
-        .fetch_one(&copy)
-        .await?;
+        let (consultations, actions): (i64, i64) =
+            sqlx::query_as("SELECT (SELECT COUNT(*) FROM consultations), (SELECT COUNT(*) FROM actions)")
+                .fetch_one(&copy)
+                .await?;
         let bytes = std::fs::metadata(partial).map_err(|error| BackupError::Write(partial.to_owned(), error))?.len();
         Ok(Backup { bytes, consultations, actions })
     }

@@ -15,6 +15,7 @@
 //! the file allows; the sync writer ([`crate::storage::sync`]) and staff
 //! changes take turns on it.
 
+pub mod anonymise;
 pub mod backup;
 pub mod changes;
 pub mod codes;
@@ -286,10 +287,18 @@ impl Target {
         let open_error = |error| OpenError::Open(self.database.clone(), error);
         Ok(match &self.options {
             Options::Sqlite(options) => Pool::Sqlite(
-                SqlitePoolOptions::new().max_connections(connections).connect_with(options.clone()).await.map_err(open_error)?,
+                SqlitePoolOptions::new()
+                    .max_connections(connections)
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(open_error)?,
             ),
             Options::Postgres(options) => Pool::Postgres(
-                PgPoolOptions::new().max_connections(connections).connect_with(options.clone()).await.map_err(open_error)?,
+                PgPoolOptions::new()
+                    .max_connections(connections)
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(open_error)?,
             ),
         })
     }
@@ -360,15 +369,14 @@ impl Store {
         let mut db = self.read().await?;
         Ok(match db.side() {
             Side::Sqlite(c) => {
-                let pages: i64 = sqlx::query_scalar("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
-                    .fetch_one(c)
-                    .await?;
+                let pages: i64 =
+                    sqlx::query_scalar("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+                        .fetch_one(c)
+                        .await?;
                 let log = self.file.as_ref().map(|file| file.log_bytes()).unwrap_or(0);
                 pages + log
             }
-            Side::Postgres(c) => {
-                sqlx::query_scalar("SELECT pg_database_size(current_database())").fetch_one(c).await?
-            }
+            Side::Postgres(c) => sqlx::query_scalar("SELECT pg_database_size(current_database())").fetch_one(c).await?,
         })
     }
 

@@ -322,7 +322,11 @@ async fn counted(store: &Store, n: i64, item: &Item, version: i64) -> Result<Ite
     })
     .await
     .map_err(|panic| StoreError::CountFailed(item.id().to_owned(), panic.to_string()))?;
-    store.counts.recounts.get_or_create(&MethodLabels { method: method(item) }).observe(started.elapsed().as_secs_f64());
+    store
+        .counts
+        .recounts
+        .get_or_create(&MethodLabels { method: method(item) })
+        .observe(started.elapsed().as_secs_f64());
     profile.entries = entries;
     let counted = Arc::new(Counted { version: profile.version, item: item.clone(), result: result.clone() });
     *kept.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(counted);

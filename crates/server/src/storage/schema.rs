@@ -49,9 +49,11 @@ fn known(migrator: &Migrator) -> impl Iterator<Item = Migration> + '_ {
 async fn applied(pool: &Pool) -> Result<Vec<(i64, bool)>, sqlx::Error> {
     let recorded: bool = match pool {
         Pool::Sqlite(pool) => {
-            sqlx::query_scalar("SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
-                .fetch_one(pool)
-                .await?
+            sqlx::query_scalar(
+                "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+            )
+            .fetch_one(pool)
+            .await?
         }
         Pool::Postgres(pool) => {
             sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL").fetch_one(pool).await?

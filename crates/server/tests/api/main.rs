@@ -17,6 +17,7 @@ mod comments_list;
 mod comments_moderation;
 mod consultation_get;
 mod consultation_lifecycle;
+mod consultations_anonymise;
 mod consultations_list;
 mod consultations_publish;
 mod database;
