@@ -411,3 +411,39 @@ pub fn ballot_cast_at(id: &str, consultation: &str, item: &str, ballot: Value, c
 pub fn feedback(id: &str, consultation: &str, item: &str, useful: bool) -> Value {
     json!({ "id": id, "consultation": consultation, "kind": "feedback", "item": item, "useful": useful })
 }
+
+/// Everything staff and the public can read of a consultation, as bytes:
+/// its results (public and staff), its exports (the JSON export's time of
+/// export left out), its comments and the check of each receipt.
+pub async fn everything_readable(server: &TestServer, id: &str, receipts: &[String]) -> Vec<(String, Vec<u8>)> {
+    let analyst = server.token(Role::Analyst).await;
+    let mut paths = vec![
+        format!("/api/v1/consultations/{id}/results"),
+        format!("/api/v1/consultations/{id}/comments"),
+        format!("/api/v1/admin/consultations/{id}/results"),
+        format!("/api/v1/admin/consultations/{id}/comments"),
+        format!("/api/v1/admin/consultations/{id}/export.csv"),
+        format!("/api/v1/admin/consultations/{id}/tallies.csv"),
+        format!("/api/v1/admin/consultations/{id}/export.json"),
+    ];
+    paths.extend(receipts.iter().map(|receipt| format!("/api/v1/admin/receipts/{receipt}")));
+    let mut read = Vec::new();
+    for path in paths {
+        let answer = server.send_as("GET", &path, Some(&analyst), None).await;
+        let mut body = answer.body;
+        if path.ends_with("export.json") {
+            body = without_export_time(&body);
+        }
+        read.push((format!("{path} {}", answer.status), body));
+    }
+    read
+}
+
+/// The JSON export with the value of its `exported_at` blanked: the one
+/// part that says when it was read.
+fn without_export_time(body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    let start = text.find("\"exported_at\":\"").expect("an exported_at") + "\"exported_at\":\"".len();
+    let end = start + text[start..].find('"').unwrap();
+    format!("{}{}", &text[..start], &text[end..]).into_bytes()
+}

@@ -16,42 +16,6 @@ use crate::common::{databases, Database};
 
 const THIRD_PARTICIPANT: &str = "0b7c3e55-1f2a-4d6b-9c8e-3a4f5b6c7d80";
 
-/// Everything staff and the public can read of a consultation, as bytes:
-/// its results (public and staff), its exports (the JSON export's time of
-/// export left out), its comments and the check of each receipt.
-async fn everything_readable(server: &TestServer, id: &str, receipts: &[String]) -> Vec<(String, Vec<u8>)> {
-    let analyst = server.token(Role::Analyst).await;
-    let mut paths = vec![
-        format!("/api/v1/consultations/{id}/results"),
-        format!("/api/v1/consultations/{id}/comments"),
-        format!("/api/v1/admin/consultations/{id}/results"),
-        format!("/api/v1/admin/consultations/{id}/comments"),
-        format!("/api/v1/admin/consultations/{id}/export.csv"),
-        format!("/api/v1/admin/consultations/{id}/tallies.csv"),
-        format!("/api/v1/admin/consultations/{id}/export.json"),
-    ];
-    paths.extend(receipts.iter().map(|receipt| format!("/api/v1/admin/receipts/{receipt}")));
-    let mut read = Vec::new();
-    for path in paths {
-        let answer = server.send_as("GET", &path, Some(&analyst), None).await;
-        let mut body = answer.body;
-        if path.ends_with("export.json") {
-            body = without_export_time(&body);
-        }
-        read.push((format!("{path} {}", answer.status), body));
-    }
-    read
-}
-
-/// The JSON export with the value of its `exported_at` blanked: the one
-/// part that says when it was read.
-fn without_export_time(body: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8(body.to_vec()).unwrap();
-    let start = text.find("\"exported_at\":\"").expect("an exported_at") + "\"exported_at\":\"".len();
-    let end = start + text[start..].find('"').unwrap();
-    format!("{}{}", &text[..start], &text[end..]).into_bytes()
-}
-
 /// Every participant value stored for consultation `id`: under its actions,
 /// its comments and the reactions to them.
 async fn stored_participants(server: &TestServer, id: &str) -> HashSet<Vec<u8>> {

@@ -11,6 +11,7 @@ mod common;
 
 mod admin_auth;
 mod analyst_routes;
+mod backup;
 mod cli;
 mod codes_issue;
 mod comments_list;
@@ -24,6 +25,7 @@ mod database;
 mod exports;
 mod health;
 mod metrics;
+mod migrate;
 mod openapi;
 mod publisher_routes;
 mod receipts_check;
