@@ -10,9 +10,14 @@ use std::time::Instant;
 use axum::http::StatusCode;
 use baraza_core::staff::Role;
 use baraza_server::storage::backup::{backup, BackupError};
+use baraza_server::storage::Store;
+use rstest::rstest;
+use rstest_reuse::apply;
 use serde_json::{json, Value};
 
+use crate::cli::Cli;
 use crate::common::*;
+use crate::common::{databases, Database};
 
 /// Phones syncing at once, and the codes the village budget's voters use.
 const PHONES: usize = 4;
@@ -136,4 +141,30 @@ async fn a_backup_never_overwrites_a_file() {
     let refused = backup(&server.database.url, &copy).await.unwrap_err();
     assert!(matches!(refused, BackupError::Exists(_)), "{refused}");
     assert_eq!(std::fs::read(&copy).unwrap(), b"an older backup");
+}
+
+#[apply(databases)]
+#[tokio::test]
+async fn the_backup_command_copies_sqlite_and_sends_postgresql_to_its_own_tools(#[case] database: Database) {
+    let cli = Cli::new(database).await;
+    let village = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/consultations/decide-village-budget.json");
+    assert_eq!(cli.run(&["publish", village]).0, 0);
+    let (code, out, err) = cli.run(&["backup", "copy.db"]);
+    match database {
+        Database::Sqlite => {
+            assert_eq!(code, 0, "{err}");
+            assert!(out.starts_with("backed up 1 consultations and 0 actions into copy.db ("), "{out}");
+            let copy = TestDatabase::sqlite_file(&cli.dir.path().join("copy.db"));
+            let store = Store::open(&copy.url).await.unwrap();
+            assert_eq!(store.all().await.unwrap().len(), 1);
+            let (code, _, err) = cli.run(&["backup", "copy.db"]);
+            assert_eq!(code, 2);
+            assert!(err.contains("copy.db already exists"), "{err}");
+        }
+        Database::Postgres => {
+            assert_eq!(code, 2);
+            assert!(err.contains("back it up with PostgreSQL's own tools (pg_dump"), "{err}");
+            assert!(!cli.dir.path().join("copy.db").exists());
+        }
+    }
 }

@@ -205,3 +205,20 @@ async fn an_archive_body_that_is_not_a_choice_is_refused(#[case] database: Datab
     let archived: i64 = server.scalar("SELECT COUNT(*) FROM changes WHERE action = 'archived'").await;
     assert_eq!(archived, 0, "nothing archived");
 }
+
+#[apply(databases)]
+#[tokio::test]
+async fn the_archive_command_anonymises_when_asked(#[case] database: Database) {
+    let cli = crate::cli::Cli::new(database).await;
+    let water = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/consultations/consult-water-services.json");
+    assert_eq!(cli.run(&["publish", water]).0, 0);
+    assert_eq!(cli.run(&["archive", WATER]), (0, format!("archived {WATER}\n"), String::new()));
+    let (code, out, err) = cli.run(&["archive", WATER, "--anonymise"]);
+    assert_eq!((code, out), (0, format!("archived and anonymised {WATER}\n")), "{err}");
+    let (code, _, err) = cli.run(&["archive", "no-such-consultation", "--anonymise"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-consultation"), "{err}");
+    let crate::cli::Cli { database, dir } = cli;
+    let server = TestServer::on(database, dir).await;
+    assert_eq!(change_log(&server, WATER).await[..2], ["anonymised", "archived"]);
+}

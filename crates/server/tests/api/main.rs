@@ -24,6 +24,7 @@ mod consultations_publish;
 mod database;
 mod exports;
 mod health;
+mod logs;
 mod metrics;
 mod migrate;
 mod openapi;
