@@ -44,13 +44,25 @@ async fn each_migration_runs_once_and_the_data_stays(#[case] database: Database)
 /// A SQLite database with the migrations before `version` applied, and
 /// `rows` written as the server of that time wrote them.
 async fn sqlite_before(version: i64, rows: &str) -> (tempfile::TempDir, String) {
+    sqlite_written_before(version, rows, version).await
+}
+
+/// A SQLite database with `rows` written as the server before migration
+/// `written_before` wrote them, then brought to the schema before `version`
+/// by the migrations of the servers in between.
+async fn sqlite_written_before(written_before: i64, rows: &str, version: i64) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
     let old = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.unwrap();
-    let mut before = sqlx::migrate!("./migrations/sqlite");
-    before.migrations = before.migrations.iter().filter(|m| m.version < version).cloned().collect::<Vec<_>>().into();
-    before.run(&old).await.unwrap();
+    let up_to = |version: i64| {
+        let mut migrator = sqlx::migrate!("./migrations/sqlite");
+        migrator.migrations =
+            migrator.migrations.iter().filter(|m| m.version < version).cloned().collect::<Vec<_>>().into();
+        migrator
+    };
+    up_to(written_before).run(&old).await.unwrap();
     sqlx::raw_sql(rows).execute(&old).await.unwrap();
+    up_to(version).run(&old).await.unwrap();
     old.close().await;
     let path = path.to_str().unwrap().to_owned();
     (dir, path)
@@ -60,11 +72,23 @@ const P1: &str = "00000000-0000-4000-8000-000000000001";
 const P2: &str = "00000000-0000-4000-8000-000000000002";
 const P3: &str = "00000000-0000-4000-8000-000000000003";
 
+/// Ballots, a useful-mark and a comment as the first servers stored them
+/// (the tables of migration 1), from schema 1 (before migration 2) to
+/// schema 4 (written before migration 4, which counted them, then served
+/// by a server of schema 4): each database is brought up to date with its
+/// counters right.
+#[rstest]
+#[case::schema_1(2, 2)]
+#[case::schema_2(3, 3)]
+#[case::schema_3(4, 4)]
+#[case::schema_4(4, 5)]
 #[tokio::test]
-async fn the_results_counters_are_filled_in_for_ballots_stored_before_them() {
-    // A database as it was before migration 4, holding ballots.
-    let (_dir, path) = sqlite_before(
-        4,
+async fn the_results_counters_are_filled_in_for_ballots_stored_before_them(
+    #[case] written_before: i64,
+    #[case] version: i64,
+) {
+    let (_dir, path) = sqlite_written_before(
+        written_before,
         &format!(
             "INSERT INTO consultations VALUES ('c', 'consult', '{{}}', '2026-11-01T00:00:00.000000Z', '2026-11-01T00:00:00.000000Z');
              INSERT INTO actions VALUES
@@ -76,6 +100,7 @@ async fn the_results_counters_are_filled_in_for_ballots_stored_before_them() {
                ('c', 'q', '{P1}', 'a2', '{{\"choice\":\"x\"}}', '[\"x\"]', '2026-11-21T09:00:00.000000Z', '2026-11-21T09:00:00.000000Z'),
                ('c', 'i', '{P2}', 'a3', '{{\"useful\":true}}', '[\"yes\"]', '2026-11-21T10:00:00.000000Z', '2026-11-21T10:00:00.000000Z');"
         ),
+        version,
     )
     .await;
     let store = Store::open(&path).await.unwrap();
