@@ -318,32 +318,25 @@ async fn token(database: &str, command: TokenCommand) -> ExitCode {
     }
 }
 
+/// `baraza migrate`: prints each migration applied, or with `check` each
+/// pending (exit 1 if any), or that there is none.
 async fn migrate(database: &str, check: bool) -> ExitCode {
-    if check {
-        return match schema::check(database).await {
-            Ok(pending) if pending.is_empty() => {
-                println!("the schema is up to date");
-                ExitCode::SUCCESS
-            }
-            Ok(pending) => {
-                for migration in pending {
-                    println!("pending {migration}");
-                }
-                ExitCode::from(1)
-            }
-            Err(error) => fail(error),
-        };
-    }
-    match schema::apply(database).await {
-        Ok(applied) if applied.is_empty() => {
+    let (migrations, done) =
+        if check { (schema::check(database).await, "pending") } else { (schema::apply(database).await, "applied") };
+    match migrations {
+        Ok(migrations) if migrations.is_empty() => {
             println!("the schema is up to date");
             ExitCode::SUCCESS
         }
-        Ok(applied) => {
-            for migration in applied {
-                println!("applied {migration}");
+        Ok(migrations) => {
+            for migration in migrations {
+                println!("{done} {migration}");
             }
-            ExitCode::SUCCESS
+            if check {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(error) => fail(error),
     }

@@ -34,16 +34,8 @@ struct Acknowledged {
 /// The water consultation (open) and the village budget (codes, results
 /// shown live), with the codes issued for it.
 async fn served_with_codes() -> (Arc<TestServer>, Vec<String>) {
-    let server = TestServer::empty(Database::Sqlite).await;
+    let (server, codes) = village_with_codes(Database::Sqlite, CODES as u32).await;
     server.publish(definition(WATER)).await;
-    let mut village = definition(VILLAGE);
-    village["results"] = json!("live");
-    server.publish(village).await;
-    let publisher = server.token(Role::Publisher).await;
-    let path = format!("/api/v1/admin/consultations/{VILLAGE}/codes");
-    let answer = server.send_as("POST", &path, Some(&publisher), Some(json!({ "count": CODES }))).await;
-    assert_eq!(answer.status, StatusCode::OK);
-    let codes = String::from_utf8(answer.body).unwrap().lines().skip(1).map(|line| line.trim().to_owned()).collect();
     (Arc::new(server), codes)
 }
 

@@ -125,6 +125,7 @@ pub const ROAD: &str = "coastal-road-plan";
 pub const VILLAGE: &str = "kijiji-budget-2027";
 pub const PARTICIPANT: &str = "5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11";
 pub const OTHER_PARTICIPANT: &str = "7a1d1f36-2a7c-4c39-8f1f-9d5d3c1a0b22";
+pub const THIRD_PARTICIPANT: &str = "0b7c3e55-1f2a-4d6b-9c8e-3a4f5b6c7d80";
 
 /// The built app's page: long enough to be worth compressing.
 pub const INDEX_HTML: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Baraza</title>\
@@ -446,4 +447,20 @@ fn without_export_time(body: &[u8]) -> Vec<u8> {
     let start = text.find("\"exported_at\":\"").expect("an exported_at") + "\"exported_at\":\"".len();
     let end = start + text[start..].find('"').unwrap();
     format!("{}{}", &text[..start], &text[end..]).into_bytes()
+}
+
+/// The village budget, with results shown live so the tests can read them,
+/// and `count` participation codes issued for it.
+pub async fn village_with_codes(database: Database, count: u32) -> (TestServer, Vec<String>) {
+    let server = TestServer::empty(database).await;
+    let mut village = definition(VILLAGE);
+    village["results"] = json!("live");
+    server.publish(village).await;
+    let publisher = server.token(Role::Publisher).await;
+    let path = format!("/api/v1/admin/consultations/{VILLAGE}/codes");
+    let answer = server.send_as("POST", &path, Some(&publisher), Some(json!({ "count": count }))).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let text = String::from_utf8(answer.body).unwrap();
+    let codes = text.lines().skip(1).map(|line| line.trim().to_owned()).collect();
+    (server, codes)
 }

@@ -14,8 +14,6 @@ use serde_json::{json, Value};
 use crate::common::*;
 use crate::common::{databases, Database};
 
-const THIRD_PARTICIPANT: &str = "0b7c3e55-1f2a-4d6b-9c8e-3a4f5b6c7d80";
-
 /// Every participant value stored for consultation `id`: under its actions,
 /// its comments and the reactions to them.
 async fn stored_participants(server: &TestServer, id: &str) -> HashSet<Vec<u8>> {
@@ -146,16 +144,7 @@ async fn anonymising_a_consultation_keeps_what_it_says_and_drops_who_said_it(#[c
 #[apply(databases)]
 #[tokio::test]
 async fn anonymising_a_consultation_with_codes_drops_its_codes_and_keeps_its_results(#[case] database: Database) {
-    let server = TestServer::empty(database).await;
-    let mut village = definition(VILLAGE);
-    village["results"] = json!("live");
-    server.publish(village).await;
-    let publisher = server.token(Role::Publisher).await;
-    let path = format!("/api/v1/admin/consultations/{VILLAGE}/codes");
-    let answer = server.send_as("POST", &path, Some(&publisher), Some(json!({ "count": 3 }))).await;
-    assert_eq!(answer.status, StatusCode::OK);
-    let codes: Vec<String> =
-        String::from_utf8(answer.body).unwrap().lines().skip(1).map(|l| l.trim().to_owned()).collect();
+    let (server, codes) = village_with_codes(database, 3).await;
     let mut receipts = Vec::new();
     for (participant, code, answer) in
         [(PARTICIPANT, &codes[0], "yes"), (OTHER_PARTICIPANT, &codes[1], "no"), (PARTICIPANT, &codes[0], "abstain")]

@@ -379,17 +379,10 @@ async fn a_database_at_each_earlier_schema_is_brought_up_to_date_with_nothing_lo
     // Input of every kind, written by today's server: replaced ballots,
     // rankings (whose profiles came with a migration), comments, reactions,
     // a hidden comment, code voters, an outcome, an archive.
-    let server = TestServer::empty(database).await;
+    let (server, codes) = village_with_codes(database, 3).await;
     server.publish(definition(WATER)).await;
     server.publish(definition(ROAD)).await;
-    let mut village = definition(VILLAGE);
-    village["results"] = json!("live");
-    server.publish(village).await;
     let publisher = server.token(baraza_core::staff::Role::Publisher).await;
-    let path = format!("/api/v1/admin/consultations/{VILLAGE}/codes");
-    let answer = server.send_as("POST", &path, Some(&publisher), Some(json!({ "count": 3 }))).await;
-    let codes: Vec<String> =
-        String::from_utf8(answer.body).unwrap().lines().skip(1).map(|l| l.trim().to_owned()).collect();
     let comment_id = new_id();
     let mut sent = vec![
         (PARTICIPANT, None, ballot(&new_id(), WATER, "tariff", json!({"choice": "flat"}))),
@@ -437,12 +430,10 @@ async fn a_database_at_each_earlier_schema_is_brought_up_to_date_with_nothing_lo
         }
         // Codes stay bound to the phones that used them.
         let vote = ballot(&new_id(), VILLAGE, "market-day", json!({"answer": "no"}));
-        let stolen = migrated.sync_with_code(THIRD, Some(&codes[0]), &[vote.clone()]).await.remove(0);
+        let stolen = migrated.sync_with_code(THIRD_PARTICIPANT, Some(&codes[0]), &[vote.clone()]).await.remove(0);
         assert_eq!(stolen["error"]["code"], "code_used", "from version {version}");
         let again = migrated.sync_with_code(PARTICIPANT, Some(&codes[0]), &[vote]).await.remove(0);
         assert_eq!(again["status"], "accepted", "from version {version}");
         assert_eq!(migrated.get("/readyz").await.status, StatusCode::OK);
     }
 }
-
-const THIRD: &str = "0b7c3e55-1f2a-4d6b-9c8e-3a4f5b6c7d80";
