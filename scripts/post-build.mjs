@@ -5,12 +5,14 @@
 //   1. minify the wasm-bindgen JavaScript (and its integrity hash in the page);
 //   2. write each language's texts, and fill in the page's language loader;
 //   3. write the web app manifest in each language;
-//   4. write the `.br` and `.gz` copy of every file that compresses: last,
+//   4. write the hash of each inline script, for the Content-Security-Policy;
+//   5. write the `.br` and `.gz` copy of every file that compresses: last,
 //      from the final bytes.
 // The service worker's list of files to keep is written once every citizen
 // page is built (scripts/precache.mjs).
 
 import { writeCompressedCopies } from './compress.mjs';
+import { writeScriptHashes } from './csp.mjs';
 import { minifyGlue } from './minify.mjs';
 import { writeManifests } from './manifests.mjs';
 import { writeTexts } from './texts.mjs';
@@ -23,5 +25,7 @@ const texts = writeTexts(dir, process.env.TRUNK_PUBLIC_URL ?? '/');
 if (texts.length) console.log(`texts: ${texts.join(', ')}`);
 const languages = writeManifests(dir);
 if (languages.length) console.log(`manifests: ${languages.join(', ')}`);
+const hashes = writeScriptHashes(dir);
+if (hashes) console.log(`inline scripts hashed for the CSP: ${hashes.length}`);
 const compressed = writeCompressedCopies(dir);
 console.log(`compressed: ${compressed.length} files, each as .br (brotli 11) and .gz (gzip 9)`);

@@ -3,7 +3,8 @@
 // of the citizen build but the worker, the staff side, the languages' texts
 // (the worker keeps those of the languages used on the phone) and the
 // compressed copies (`.br`, `.gz`), which are the same files in another
-// encoding that the server chooses per request.
+// encoding that the server chooses per request, and the pages' script hashes,
+// which only the server reads.
 //
 // Run once every citizen page is built (scripts/lib.sh, `build_app`), as
 // `node scripts/precache.mjs dist`: the worker keeps the later screens'
@@ -15,6 +16,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isCompressedCopy, writeCompressedCopies } from './compress.mjs';
+import { SCRIPT_HASHES } from './csp.mjs';
 
 const WORKER = 'sw.js';
 const STAFF = 'staff';
@@ -29,7 +31,7 @@ export function shellFiles(dir) {
       const inside = relative(dir, path).split(sep).join('/');
       if (statSync(path).isDirectory()) {
         if (inside !== STAFF && inside !== TEXTS) walk(path);
-      } else if (inside !== WORKER && !isCompressedCopy(name)) {
+      } else if (inside !== WORKER && !isCompressedCopy(name) && name !== SCRIPT_HASHES) {
         files.push(inside);
       }
     }

@@ -126,6 +126,7 @@ pub fn reject_text(locale: Locale, code: RejectCode) -> &'static str {
         RejectCode::UnknownOption => text!(locale, reject.unknown_option),
         RejectCode::CommentsDisabled => text!(locale, reject.comments_disabled),
         RejectCode::InvalidComment => text!(locale, reject.invalid_comment),
+        RejectCode::ActionIdTaken => text!(locale, reject.action_id_taken),
     }
 }
 

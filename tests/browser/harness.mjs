@@ -2,6 +2,7 @@
 // headless Chromium at a phone's viewport. Nothing here is mocked.
 
 import { spawn, execFileSync } from 'node:child_process';
+import { after, before } from 'node:test';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,6 +90,22 @@ export async function startServer({ dist = DIST, addr } = {}) {
   };
 }
 
+/// The server and a browser for the tests of the `describe` this is called
+/// in: started before them, stopped after them; read `.server` and
+/// `.browser` inside the tests.
+export function serverAndBrowser() {
+  const running = { server: null, browser: null };
+  before(async () => {
+    running.server = await startServer();
+    running.browser = await launchBrowser();
+  });
+  after(async () => {
+    await running.browser?.close();
+    running.server?.stop();
+  });
+  return running;
+}
+
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -106,12 +123,18 @@ export function launchPhoneProfile(profile) {
 }
 
 /// A new phone-sized page (390 px wide unless `width` says otherwise) that
-/// records every page error and console error,
-/// so a test can fail on them. Responses with an error status are expected
+/// records every page error, console error and anything the server's
+/// Content-Security-Policy refused, so a test can fail on them. Responses with an error status are expected
 /// in some flows and reported by the app itself, so Chromium's own
 /// "Failed to load resource" lines are not counted.
 export async function openPhonePage(browser, { locale = 'en-US', width = PHONE.viewport.width } = {}) {
   const context = await browser.newContext({ ...PHONE, viewport: { ...PHONE.viewport, width }, locale });
+  // Every page of the context, before its own scripts run.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} refused ${event.blockedURI || 'inline code'}`);
+    });
+  });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

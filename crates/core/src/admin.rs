@@ -67,7 +67,20 @@ pub struct OutcomeRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodesRequest {
     #[cfg_attr(feature = "schema", schemars(range(min = 1, max = MAX_CODES_PER_REQUEST)))]
+    #[serde(deserialize_with = "whole_number")]
     pub count: u32,
+}
+
+/// A count as JSON may write it: `12`, or `12.0`, which JSON (and its
+/// schema) reads as the same integer.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let number = f64::deserialize(deserializer)?;
+    if number.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&number) {
+        // Whole and in range: the conversion is exact.
+        Ok(number as u32)
+    } else {
+        Err(serde::de::Error::custom(format!("{number} is not a whole number of codes")))
+    }
 }
 
 /// `POST /api/v1/admin/consultations/{id}/archive`, whose body may be left
@@ -176,4 +189,20 @@ pub struct ReceiptCheck {
     /// replaced by a newer one from the same voter. `None` for other kinds.
     #[serde(default)]
     pub standing: Option<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CodesRequest;
+
+    #[test]
+    fn a_count_of_codes_is_a_whole_number_however_json_writes_it() {
+        let read = |json: &str| serde_json::from_str::<CodesRequest>(json).map(|request| request.count);
+        assert_eq!(read(r#"{"count": 12}"#).unwrap(), 12);
+        assert_eq!(read(r#"{"count": 12.0}"#).unwrap(), 12);
+        assert!(read(r#"{"count": 1.5}"#).is_err());
+        assert!(read(r#"{"count": -1}"#).is_err());
+        assert!(read(r#"{"count": 4294967296}"#).is_err());
+        assert!(read(r#"{"count": "12"}"#).is_err());
+    }
 }

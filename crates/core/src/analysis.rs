@@ -14,6 +14,7 @@ use crate::definition::Level;
 /// `GET /api/v1/admin/consultations/{id}/results`: the public results
 /// (whatever the definition's `results` rule), participation per day and how
 /// many comments there are.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminResults {
     #[serde(flatten)]
@@ -83,7 +84,11 @@ pub enum CommentOrder {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HideRequest {
+    /// Missing is refused like blank (`reason_required`), with the API's
+    /// message rather than a parse error; the schema tells clients it must
+    /// show something and how long it may be.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(required, length(min = 1, max = HIDE_REASON_MAX_CHARS), pattern(r"\S")))]
     pub reason: String,
 }
 

@@ -81,6 +81,7 @@ fn status_rank(status: Status) -> u8 {
 }
 
 /// `GET /api/v1/consultations/{id}/results`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultsResponse {
     pub consultation: String,
@@ -88,6 +89,7 @@ pub struct ResultsResponse {
     pub items: Vec<ItemResult>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemResult {
     pub id: String,
@@ -126,6 +128,7 @@ pub struct ItemResult {
     pub share_per_voter: Option<f64>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Useful {
     pub yes: u64,

@@ -10,6 +10,7 @@ use crate::ballot::Ballot;
 pub use crate::definition::CompletionStep;
 
 /// One round of an instant-runoff count.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Round {
     /// Votes of every candidate still in the count, each ballot counting for

@@ -63,6 +63,7 @@ pub fn api_schemas() -> Map<String, Value> {
         Consultation,
         api::ConsultationList,
         api::CommentsPage,
+        api::ResultsResponse,
         api::ApiError,
         sync::SyncRequest,
         sync::Action,
@@ -79,6 +80,7 @@ pub fn api_schemas() -> Map<String, Value> {
         analysis::ModerationPage,
         analysis::ModeratedComment,
         analysis::HideRequest,
+        analysis::AdminResults,
     );
     generator.take_definitions(true)
 }
@@ -103,7 +105,17 @@ mod tests {
     #[test]
     fn the_api_schemas_are_named_after_their_types() {
         let schemas = api_schemas();
-        for name in ["SyncRequest", "Action", "Ballot", "ApiError", "Problem", "ReceiptCheck", "Consultation"] {
+        for name in [
+            "SyncRequest",
+            "Action",
+            "Ballot",
+            "ApiError",
+            "Problem",
+            "ReceiptCheck",
+            "Consultation",
+            "ResultsResponse",
+            "AdminResults",
+        ] {
             assert!(schemas.contains_key(name), "{name} is missing");
         }
     }

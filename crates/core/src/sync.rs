@@ -143,6 +143,10 @@ pub enum RejectCode {
     UnknownOption,
     CommentsDisabled,
     InvalidComment,
+    /// The action's id is already that of another action: another
+    /// participant's, or one of this participant's with other content.
+    /// Nothing was changed.
+    ActionIdTaken,
 }
 
 impl RejectCode {
@@ -161,6 +165,7 @@ impl RejectCode {
             RejectCode::UnknownOption => "unknown_option",
             RejectCode::CommentsDisabled => "comments_disabled",
             RejectCode::InvalidComment => "invalid_comment",
+            RejectCode::ActionIdTaken => "action_id_taken",
         }
     }
 }

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use axum::http::HeaderName;
 use baraza_core::validate::{parse_definition, Checked};
@@ -14,6 +15,7 @@ use baraza_core::staff::Role;
 
 use crate::http;
 use crate::http::limits::WriteLimit;
+use crate::http::transport::{self, Transport};
 use crate::logging::LogFormat;
 use crate::storage::changes::Author;
 use crate::storage::consultations::Publication;
@@ -60,6 +62,21 @@ enum Command {
         /// Also serve Prometheus metrics at http://ADDR/metrics.
         #[arg(long)]
         metrics_addr: Option<SocketAddr>,
+        /// Seconds a client may take to send a request's headers before its
+        /// connection is closed.
+        #[arg(long, value_name = "SECONDS", default_value_t = http::transport::DEFAULT_HEADER_TIMEOUT.as_secs())]
+        header_timeout: u64,
+        /// Seconds a request's body may take to arrive in full before it is
+        /// answered 408.
+        #[arg(long, value_name = "SECONDS", default_value_t = http::extract::DEFAULT_BODY_TIMEOUT.as_secs())]
+        body_timeout: u64,
+        /// Connections served at once; more wait in the system's queue.
+        #[arg(long, default_value_t = http::transport::DEFAULT_MAX_CONNECTIONS)]
+        max_connections: usize,
+        /// Tell browsers to reach this server over HTTPS only
+        /// (Strict-Transport-Security): for a server behind TLS.
+        #[arg(long)]
+        hsts: bool,
     },
     /// Check consultation definitions; print every problem with its JSON path.
     Validate {
@@ -143,9 +160,30 @@ impl Cli {
                 }
             }
             Command::Publish { files } => block_on(publish(&self.database, &files)),
-            Command::Serve { addr, dist, writes_per_minute, client_address_header, write_queue, metrics_addr } => {
+            Command::Serve {
+                addr,
+                dist,
+                writes_per_minute,
+                client_address_header,
+                write_queue,
+                metrics_addr,
+                header_timeout,
+                body_timeout,
+                max_connections,
+                hsts,
+            } => {
                 let write_limit = WriteLimit::new(writes_per_minute, client_address_header);
-                let options = ServeOptions { addr, dist, write_limit, write_queue, metrics_addr };
+                let transport = Transport { header_timeout: Duration::from_secs(header_timeout), max_connections };
+                let options = ServeOptions {
+                    addr,
+                    dist,
+                    write_limit,
+                    write_queue,
+                    metrics_addr,
+                    transport,
+                    body_timeout: Duration::from_secs(body_timeout),
+                    hsts,
+                };
                 block_on(serve(&self.database, options))
             }
             Command::Token(command) => block_on(token(&self.database, command)),
@@ -379,10 +417,13 @@ struct ServeOptions {
     write_limit: Option<WriteLimit>,
     write_queue: usize,
     metrics_addr: Option<SocketAddr>,
+    transport: Transport,
+    body_timeout: Duration,
+    hsts: bool,
 }
 
 async fn serve(database: &str, options: ServeOptions) -> ExitCode {
-    let ServeOptions { addr, dist, write_limit, write_queue, metrics_addr } = options;
+    let ServeOptions { addr, dist, write_limit, write_queue, metrics_addr, transport, body_timeout, hsts } = options;
     if !dist.join("index.html").is_file() {
         tracing::warn!(dist = %dist.display(), "no built app here (no index.html); serving the API only");
     }
@@ -390,7 +431,11 @@ async fn serve(database: &str, options: ServeOptions) -> ExitCode {
         Ok(store) => store,
         Err(error) => return fail(error),
     };
-    let state = http::AppState::new(store, dist).with_write_limit(write_limit).with_write_queue(write_queue);
+    let state = http::AppState::new(store, dist)
+        .with_write_limit(write_limit)
+        .with_write_queue(write_queue)
+        .with_body_timeout(body_timeout)
+        .with_hsts(hsts);
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
         Err(error) => return fail(format!("cannot listen on {addr}: {error}")),
@@ -409,9 +454,7 @@ async fn serve(database: &str, options: ServeOptions) -> ExitCode {
     }
     let local = listener.local_addr().unwrap_or(addr);
     println!("Baraza is serving on http://{local}");
-    // The connection's address is what write limits count by.
-    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    match axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await {
+    match transport::serve(listener, http::router(state), transport, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(error),
     }

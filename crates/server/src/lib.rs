@@ -6,3 +6,12 @@ pub mod http;
 pub mod logging;
 pub mod receipts;
 pub mod storage;
+
+/// What a caught panic says, for the log.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    match (panic.downcast_ref::<&str>(), panic.downcast_ref::<String>()) {
+        (Some(message), _) => (*message).to_owned(),
+        (_, Some(message)) => message.clone(),
+        _ => "a panic without a message".to_owned(),
+    }
+}

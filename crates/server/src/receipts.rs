@@ -19,9 +19,14 @@ impl ReceiptKey {
         ReceiptKey(key)
     }
 
-    /// The receipt of the action `id` stored as `payload`.
+    /// The receipt of the action `id` stored as `payload`, as citizens read it.
     pub fn sign(&self, id: &str, payload: &str) -> String {
-        hex(&self.mac(id, payload))
+        hex(&self.receipt(id, payload))
+    }
+
+    /// The receipt of the action `id` stored as `payload`, as its 8 bytes are stored.
+    pub fn receipt(&self, id: &str, payload: &str) -> [u8; 8] {
+        self.mac(id, payload)
     }
 
     /// The first 64 bits of HMAC-SHA256 of `<label>\n<data>`.

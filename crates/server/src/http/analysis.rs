@@ -1,11 +1,11 @@
 //! Routes for analysts: full results whatever the `results` rule, and
 //! comment moderation.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ModerationPage};
+use serde::de::IntoDeserializer;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -13,14 +13,16 @@ use uuid::Uuid;
 use super::auth::Analyst;
 use super::consultations::{COMMENTS_PER_PAGE, COMMENTS_PER_PAGE_MAX};
 use super::error::Error;
+use super::extract::{limited, JsonBody, Path, Query, STAFF_BODY_LIMIT};
 use super::AppState;
 use crate::storage::{comments, results};
 
 pub fn router() -> Router<AppState> {
+    let requests = Router::new().route("/v1/admin/comments/{comment}/hide", post(hide));
     Router::new()
+        .merge(limited(requests, STAFF_BODY_LIMIT))
         .route("/v1/admin/consultations/{id}/results", get(admin_results))
         .route("/v1/admin/consultations/{id}/comments", get(list_comments))
-        .route("/v1/admin/comments/{comment}/hide", post(hide))
         .route("/v1/admin/comments/{comment}/restore", post(restore))
 }
 
@@ -35,7 +37,8 @@ async fn admin_results(
 
 #[derive(Deserialize)]
 struct ModerationQuery {
-    order: Option<CommentOrder>,
+    /// Read as a [`CommentOrder`], blank as the default.
+    order: Option<String>,
     item: Option<String>,
     language: Option<String>,
     before: Option<String>,
@@ -46,21 +49,23 @@ async fn list_comments(
     _: Analyst,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    query: Result<Query<ModerationQuery>, QueryRejection>,
+    Query(query): Query<ModerationQuery>,
 ) -> Result<Json<ModerationPage>, Error> {
-    let Query(query) = query.map_err(|rejection| Error::InvalidParameter(rejection.body_text()))?;
     let limit = query.limit.unwrap_or(COMMENTS_PER_PAGE);
     if !(1..=COMMENTS_PER_PAGE_MAX).contains(&limit) {
         return Err(Error::InvalidParameter(format!("limit must be from 1 to {COMMENTS_PER_PAGE_MAX}")));
     }
     // A form that leaves a filter blank sends `item=`: no filter.
     let given = |value: Option<String>| value.filter(|v| !v.is_empty());
-    let filter = comments::Filter {
-        order: query.order.unwrap_or_default(),
-        item: given(query.item),
-        language: given(query.language),
-        include_hidden: true,
-    };
+    let order =
+        match given(query.order) {
+            Some(order) => CommentOrder::deserialize(order.as_str().into_deserializer()).map_err(
+                |_: serde::de::value::Error| Error::InvalidParameter("order must be newest or agreed".to_owned()),
+            )?,
+            None => CommentOrder::default(),
+        };
+    let filter =
+        comments::Filter { order, item: given(query.item), language: given(query.language), include_hidden: true };
     let before = match given(query.before) {
         Some(cursor) => Some(comments::Cursor::parse(filter.order, &cursor).ok_or_else(|| {
             Error::InvalidParameter("before is not a cursor this server gave for this order".to_owned())
@@ -81,10 +86,9 @@ async fn hide(
     Analyst(member): Analyst,
     State(state): State<AppState>,
     Path(comment): Path<String>,
-    request: Result<Json<HideRequest>, JsonRejection>,
+    JsonBody(request): JsonBody<HideRequest>,
 ) -> Result<Json<ModeratedComment>, Error> {
     let id = comment_id(&comment)?;
-    let Json(request) = request?;
     let reason = request.checked_reason().map_err(Error::InvalidReason)?;
     Ok(Json(comments::hide(&state.store, id, reason, &member.name, OffsetDateTime::now_utc()).await?))
 }

@@ -29,6 +29,7 @@ use tower_http::services::fs::ServeFileSystemResponseBody;
 use tower_http::services::{ServeDir, ServeFile};
 
 use super::error::Error;
+use super::security;
 use super::AppState;
 
 const NOT_BUILT: &str = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Baraza</title>\
@@ -51,9 +52,10 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
         return Error::NotFound.into_response();
     }
     let path = request.uri().path().to_owned();
+    let policy = (header::CONTENT_SECURITY_POLICY, security::app_policy(&state.dist).await);
     let index = state.dist.join(page_of(&path).folder()).join("index.html");
     if !tokio::fs::metadata(&index).await.is_ok_and(|meta| meta.is_file()) {
-        return (StatusCode::SERVICE_UNAVAILABLE, Html(NOT_BUILT)).into_response();
+        return (StatusCode::SERVICE_UNAVAILABLE, [policy], Html(NOT_BUILT)).into_response();
     }
     let page = ServiceExt::<Request>::map_response(
         ServeFile::new(index).precompressed_br().precompressed_gzip(),
@@ -79,6 +81,7 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     let cache = if answered && !is_page && is_fingerprinted(&path) { CACHED_FOR_GOOD } else { REVALIDATED };
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(policy.0, policy.1);
     // Caches between the server and the phone must keep each encoding apart.
     headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     response

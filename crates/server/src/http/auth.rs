@@ -34,11 +34,17 @@ impl FromRequestParts<AppState> for Staff {
             .headers
             .get(AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .map(str::trim)
+            .and_then(bearer_token)
             .ok_or(Error::Unauthorized)?;
         tokens::verify(&state.store, token).await?.map(Staff).ok_or(Error::Unauthorized)
     }
+}
+
+/// The token of an `Authorization` value of the Bearer scheme, whose name
+/// is case-insensitive (RFC 9110 §11.1): `Bearer`, `bearer` or `BEARER`.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 async fn with_role(parts: &mut Parts, state: &AppState, role: Role) -> Result<StaffMember, Error> {

@@ -1,6 +1,6 @@
 //! Public reading: the list, one definition, its results and its comments.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
@@ -12,6 +12,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::error::Error;
+use super::extract::{Path, Query};
 use super::{json_with_etag, AppState};
 use crate::storage::{comments, results};
 
@@ -69,15 +70,15 @@ struct CommentsQuery {
 async fn comments(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    query: Result<Query<CommentsQuery>, axum::extract::rejection::QueryRejection>,
+    Query(query): Query<CommentsQuery>,
 ) -> Result<Json<CommentsPage>, Error> {
-    let Query(query) = query.map_err(|rejection| Error::InvalidParameter(rejection.body_text()))?;
     let limit = query.limit.unwrap_or(COMMENTS_PER_PAGE);
     if !(1..=COMMENTS_PER_PAGE_MAX).contains(&limit) {
         return Err(Error::InvalidParameter(format!("limit must be from 1 to {COMMENTS_PER_PAGE_MAX}")));
     }
     let filter = comments::Filter::default();
-    let before = match &query.before {
+    // A form or a client that leaves the cursor blank sends `before=`: the first page.
+    let before = match query.before.as_deref().filter(|cursor| !cursor.is_empty()) {
         Some(cursor) => Some(
             comments::Cursor::parse(filter.order, cursor)
                 .ok_or_else(|| Error::InvalidParameter("before is not a cursor this server gave".to_owned()))?,

@@ -1,6 +1,5 @@
 //! The one error type of the HTTP API.
 
-use axum::extract::rejection::JsonRejection;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,7 +17,8 @@ use crate::storage::StoreError;
 /// | code | status | when |
 /// | --- | --- | --- |
 /// | `malformed_request` | 400 | the body is not JSON or not the expected shape; the message says what is wrong |
-/// | `invalid_parameter` | 400 | a query parameter (`limit`, `before`, `order`) is out of range or unreadable |
+/// | `invalid_parameter` | 400 | a query parameter (`limit`, `before`, `order`) or a part of the path is out of range or unreadable |
+/// | `request_timeout` | 408 | the body did not arrive in full within `baraza serve --body-timeout` |
 /// | `unauthorized` | 401 | an admin route was called without a staff token, or with a wrong or revoked one |
 /// | `forbidden` | 403 | the staff token's role may not do this; the message names the role needed |
 /// | `results_not_public` | 403 | the definition's `results` rule hides tallies now; the message says when they appear |
@@ -27,7 +27,7 @@ use crate::storage::StoreError;
 /// | `receipt_not_found` | 404 | no action has that receipt |
 /// | `not_found` | 404 | no such API route |
 /// | `method_not_allowed` | 405 | the route exists, the method does not |
-/// | `payload_too_large` | 413 | the body is over 1 MiB |
+/// | `payload_too_large` | 413 | the body is larger than its route takes (see [`super::extract`]); the message says how large it may be |
 /// | `too_many_actions` | 413 | a sync batch has more than core's `MAX_ACTIONS_PER_BATCH` actions |
 /// | `unsupported_media_type` | 415 | the body is not sent as `application/json` |
 /// | `busy` | 503 | the server has as many sync actions waiting to be written as it takes; `Retry-After` says in how many seconds to send them again |
@@ -53,7 +53,7 @@ use crate::storage::StoreError;
 /// `sync::RejectCode`s (`invalid_action`, `unknown_consultation`,
 /// `unknown_item`, `unknown_comment`, `consultation_not_open`,
 /// `consultation_closed`, `code_required`, `invalid_code`, `code_used`, `invalid_ballot`,
-/// `unknown_option`, `comments_disabled`, `invalid_comment`).
+/// `unknown_option`, `comments_disabled`, `invalid_comment`, `action_id_taken`).
 ///
 /// Outside `/api`, a server whose `--dist` holds no built app answers 503
 /// with a short HTML page.
@@ -91,8 +91,10 @@ pub enum Error {
     NotFound,
     #[error("this route does not take this method")]
     MethodNotAllowed,
-    #[error("the request body is larger than 1 MiB")]
-    PayloadTooLarge,
+    #[error("the request body is larger than {}, the most this route takes", super::extract::in_units(*.0))]
+    PayloadTooLarge(usize),
+    #[error("the request body did not arrive within {0} s")]
+    RequestTimeout(u64),
     #[error("a sync batch holds at most {0} actions")]
     TooManyActions(usize),
     #[error("send the body as application/json")]
@@ -110,6 +112,10 @@ pub enum Error {
 pub enum InternalError {
     #[error("{0}")]
     Storage(StoreError),
+    /// A handler panicked: caught, so that the client gets this answer
+    /// rather than a closed connection.
+    #[error("a handler panicked: {0}")]
+    Panic(String),
 }
 
 impl From<StoreError> for Error {
@@ -132,7 +138,8 @@ impl From<StoreError> for Error {
             fault @ (StoreError::Database(_)
             | StoreError::Unreadable(_)
             | StoreError::CountFailed(..)
-            | StoreError::WriterStopped) => Error::Internal(InternalError::Storage(fault)),
+            | StoreError::WriterStopped
+            | StoreError::Panicked(_)) => Error::Internal(InternalError::Storage(fault)),
         }
     }
 }
@@ -157,7 +164,8 @@ impl Error {
             Error::InvalidCount(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_count"),
             Error::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            Error::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Error::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Error::RequestTimeout(_) => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
             Error::TooManyActions(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_actions"),
             Error::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Error::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
@@ -192,19 +200,5 @@ impl IntoResponse for Error {
             response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
         }
         response
-    }
-}
-
-impl From<JsonRejection> for Error {
-    fn from(rejection: JsonRejection) -> Self {
-        match rejection {
-            JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType,
-            JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Error::PayloadTooLarge
-            }
-            JsonRejection::JsonDataError(error) => Error::MalformedRequest(error.body_text()),
-            JsonRejection::JsonSyntaxError(error) => Error::MalformedRequest(error.body_text()),
-            other => Error::MalformedRequest(other.body_text()),
-        }
     }
 }

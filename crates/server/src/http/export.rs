@@ -23,22 +23,24 @@
 //! results and the ballots come from one read transaction, so they agree.
 
 use std::borrow::Cow;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use baraza_core::analysis::{tally_csv_rows, BALLOT_CSV_COLUMNS, EXPORT_SCHEMA, TALLY_CSV_COLUMNS};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
 use super::auth::Analyst;
 use super::error::Error;
+use super::extract::Path;
 use super::AppState;
 use crate::storage::consultations::Definition;
 use crate::storage::exports::Snapshot;
@@ -113,10 +115,14 @@ fn stream_ballots(state: AppState, definition: Arc<Definition>, format: Format) 
     let (sender, receiver) = mpsc::channel::<Result<String, std::io::Error>>(4);
     tokio::spawn(async move {
         let mut out = Chunks { sender: &sender, buffer: String::with_capacity(CHUNK_BYTES) };
-        if let Err(cause) = write_ballots(&state, &definition, format, &mut out).await {
-            tracing::error!(%cause, consultation = %definition.consultation.id, "export failed");
-            let _ = sender.send(Err(std::io::Error::other("the export failed"))).await;
-        }
+        let written = AssertUnwindSafe(write_ballots(&state, &definition, format, &mut out)).catch_unwind().await;
+        let cause = match written {
+            Ok(Ok(())) => return,
+            Ok(Err(cause)) => cause.to_string(),
+            Err(panic) => format!("it panicked: {}", crate::panic_message(panic.as_ref())),
+        };
+        tracing::error!(%cause, consultation = %definition.consultation.id, "export failed");
+        let _ = sender.send(Err(std::io::Error::other("the export failed"))).await;
     });
     // `poll_fn` over the receiver keeps answering `None` once the export
     // ended, however often the compression layer polls after the end.

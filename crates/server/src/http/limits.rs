@@ -6,8 +6,15 @@
 //! A phone loses nothing when refused: its actions wait in its outbox and go
 //! with its next try. The limit is generous because many phones may share
 //! one address (a mobile operator's NAT, a school's connection).
+//!
+//! An IPv6 client is counted by its /64: one home or phone is given a whole
+//! /64, and could otherwise write from as many addresses as it likes. Behind
+//! a reverse proxy, the client is the last address the proxy wrote in its
+//! header; a request without that header, or with one that is not an
+//! address, counts as its connection's address (the proxy's), so that it is
+//! still limited.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -51,14 +58,19 @@ impl WriteLimit {
         Some(WriteLimit { limiter: Arc::new(limiter), forget_above: Arc::new(FORGET_ABOVE.into()), address_header })
     }
 
-    /// The address a request comes from, if known.
+    /// Who a request's writes are counted for: the address it comes from,
+    /// if known, an IPv6 one as its /64.
     fn client(&self, request: &Request) -> Option<IpAddr> {
-        if let Some(name) = &self.address_header {
-            let forwarded =
-                request.headers().get_all(name).iter().filter_map(|value| value.to_str().ok()).next_back()?;
-            return forwarded.rsplit(',').next()?.trim().parse().ok();
-        }
-        request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(address)| address.ip())
+        let forwarded = self.address_header.as_ref().and_then(|name| {
+            let last = request.headers().get_all(name).iter().next_back()?.to_str().ok()?;
+            last.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
+        });
+        let connection =
+            || request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(address)| address.ip());
+        forwarded.or_else(connection).map(|address| match address.to_canonical() {
+            IpAddr::V6(address) => IpAddr::V6(Ipv6Addr::from_bits(address.to_bits() & !u128::from(u64::MAX))),
+            v4 => v4,
+        })
     }
 
     /// `Err` with the seconds to wait when `client` is over its limit.

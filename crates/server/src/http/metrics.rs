@@ -7,8 +7,9 @@
 //! - `baraza_sync_…`: the sync writer's queue, its transactions (requests,
 //!   actions and time to commit each), and its actions by kind and outcome
 //!   ([`crate::storage::writer::WriterStats`]);
-//! - `baraza_recount_seconds`: time to count rankings and budgets again, by
-//!   counting method ([`crate::storage::results`]);
+//! - `baraza_results_…`: how many counts of rankings and budgets results
+//!   reads made, and the time each took by counting method
+//!   ([`crate::storage::results::CountCache`]);
 //! - `baraza_database_bytes`: the size of the database, read at each scrape
 //!   (kept as last read when the database does not answer within
 //!   [`READY_WITHIN`]).
@@ -34,7 +35,7 @@ pub fn router(state: &AppState) -> Router {
     let mut registry = Registry::default();
     state.requests.register(&mut registry);
     state.writer().stats().register(&mut registry);
-    state.store.register_metrics(&mut registry);
+    state.store.counts().register(&mut registry);
     let database_bytes = Gauge::<i64>::default();
     registry.register_with_unit(
         "baraza_database",

@@ -46,6 +46,7 @@ pub mod auth;
 mod consultations;
 pub mod error;
 mod export;
+pub mod extract;
 mod health;
 pub mod limits;
 pub mod metrics;
@@ -53,22 +54,26 @@ mod observe;
 mod openapi;
 mod publishing;
 mod receipts;
+mod security;
 mod sync;
+pub mod transport;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{middleware, Router};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 
 use crate::receipts::hex;
 use crate::storage::writer::{Writer, DEFAULT_QUEUE_ACTIONS};
 use crate::storage::Store;
-use error::Error;
+use error::{Error, InternalError};
 use limits::WriteLimit;
 
 #[derive(Clone)]
@@ -84,6 +89,10 @@ pub struct AppState {
     readiness: Arc<health::Readiness>,
     /// Counts of requests for the metrics ([`observe`]).
     requests: Arc<observe::RequestMetrics>,
+    /// How long a request's body may take to arrive in full ([`extract`]).
+    body_timeout: Duration,
+    /// Whether answers tell browsers to use HTTPS only ([`security`]).
+    hsts: bool,
 }
 
 impl AppState {
@@ -98,6 +107,8 @@ impl AppState {
             write_limit,
             readiness: Arc::default(),
             requests: Arc::default(),
+            body_timeout: extract::DEFAULT_BODY_TIMEOUT,
+            hsts: false,
         }
     }
 
@@ -113,6 +124,17 @@ impl AppState {
     /// Replaces the default write limit ([`limits`]).
     pub fn with_write_limit(self, write_limit: Option<WriteLimit>) -> Self {
         AppState { write_limit, ..self }
+    }
+
+    /// Replaces the default body timeout ([`extract`]).
+    pub fn with_body_timeout(self, body_timeout: Duration) -> Self {
+        AppState { body_timeout, ..self }
+    }
+
+    /// Sends `Strict-Transport-Security` with every answer ([`security`]):
+    /// for a server reached over HTTPS only.
+    pub fn with_hsts(self, hsts: bool) -> Self {
+        AppState { hsts, ..self }
     }
 }
 
@@ -132,9 +154,24 @@ pub fn router(state: AppState) -> Router {
         // The API's JSON is compressed per answer (gzip or brotli, as the
         // phone accepts); the app's files are compressed once by the build.
         .layer(CompressionLayer::new());
-    let app = Router::new().nest("/api", api).merge(health::router()).fallback(app::serve);
-    // Request ids, log spans and request counts.
-    observe::observed(app, &state).with_state(state)
+    let hsts = state.hsts;
+    let observing = state.clone();
+    let routes = Router::new().nest("/api", api).merge(health::router()).fallback(app::serve).with_state(state);
+    // Request ids, log spans and request counts, around every answer.
+    observe::observed(guarded(routes, hsts), &observing)
+}
+
+/// `routes` behind the layers every answer of the server passes through:
+/// a handler that panics is answered 500 `internal` in the API's error
+/// shape (and the panic logged), never a closed connection; every answer
+/// carries the security headers ([`security`]), `Strict-Transport-Security`
+/// too with `hsts`.
+pub fn guarded(routes: Router, hsts: bool) -> Router {
+    routes
+        .layer(CatchPanicLayer::custom(|panic: Box<dyn std::any::Any + Send>| {
+            Error::Internal(InternalError::Panic(crate::panic_message(panic.as_ref()))).into_response()
+        }))
+        .layer(middleware::from_fn_with_state(hsts, security::headers))
 }
 
 /// A JSON answer with a strong `ETag`, so a phone that already has this exact

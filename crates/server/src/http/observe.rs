@@ -82,9 +82,11 @@ impl RequestMetrics {
 }
 
 /// `router` with every request given an id, a span and its counts.
-pub fn observed(router: Router<AppState>, state: &AppState) -> Router<AppState> {
+pub fn observed(router: Router, state: &AppState) -> Router {
     router
-        // Innermost, so that the route a request took is known.
+        // Every layer of a router runs once the route is matched, so the
+        // route a request took is known; this one runs outside the panic
+        // guard ([`super::guarded`]), so a panic counts as the 500 answered.
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             let id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok());

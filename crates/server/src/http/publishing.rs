@@ -5,8 +5,7 @@
 //! staff acting at once never overwrite each other with a stale copy.
 
 use axum::body::Body;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -20,20 +19,24 @@ use time::OffsetDateTime;
 use super::auth::{Publisher, Staff};
 use super::error::Error;
 use super::export::{csv_line, download, BOM};
+use super::extract::{limited, JsonBody, Path, TextBody, DEFINITION_BODY_LIMIT, STAFF_BODY_LIMIT};
 use super::AppState;
 use crate::storage::changes::{self, Author};
 use crate::storage::codes;
 use crate::storage::consultations::{self, Publication};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/v1/admin/consultations", get(list).post(publish))
-        .route("/v1/admin/consultations/{id}/close", post(close))
-        .route("/v1/admin/consultations/{id}/archive", post(archive))
+    let definitions = Router::new().route("/v1/admin/consultations", get(list).post(publish));
+    let requests = Router::new()
         // PUT as the app sends it; POST as the API contract lists it.
         .route("/v1/admin/consultations/{id}/outcome", put(outcome).post(outcome))
-        .route("/v1/admin/consultations/{id}/changes", get(change_log))
         .route("/v1/admin/consultations/{id}/codes", post(issue_codes))
+        .route("/v1/admin/consultations/{id}/archive", post(archive));
+    Router::new()
+        .merge(limited(definitions, DEFINITION_BODY_LIMIT))
+        .merge(limited(requests, STAFF_BODY_LIMIT))
+        .route("/v1/admin/consultations/{id}/close", post(close))
+        .route("/v1/admin/consultations/{id}/changes", get(change_log))
         .route("/v1/schema/consultation.json", get(schema))
 }
 
@@ -54,7 +57,7 @@ async fn list(State(state): State<AppState>, _: Staff) -> Result<Json<AdminConsu
 async fn publish(
     State(state): State<AppState>,
     Publisher(member): Publisher,
-    body: String,
+    TextBody(body): TextBody,
 ) -> Result<(StatusCode, Json<Published>), Error> {
     let checked = parse_definition(&body).map_err(Error::InvalidDefinition)?;
     let definitions = std::slice::from_ref(&checked.consultation);
@@ -80,9 +83,9 @@ async fn archive(
     State(state): State<AppState>,
     Publisher(member): Publisher,
     Path(id): Path<String>,
-    request: Result<Option<Json<ArchiveRequest>>, JsonRejection>,
+    request: Option<JsonBody<ArchiveRequest>>,
 ) -> Result<Json<AdminConsultation>, Error> {
-    let ArchiveRequest { anonymise } = request?.map(|Json(request)| request).unwrap_or_default();
+    let ArchiveRequest { anonymise } = request.map(|JsonBody(request)| request).unwrap_or_default();
     let by = Author::Staff(member);
     Ok(Json(consultations::archive(&state.store, &id, anonymise, &by, OffsetDateTime::now_utc()).await?))
 }
@@ -91,9 +94,8 @@ async fn outcome(
     State(state): State<AppState>,
     Publisher(member): Publisher,
     Path(id): Path<String>,
-    request: Result<Json<OutcomeRequest>, JsonRejection>,
+    JsonBody(OutcomeRequest { outcome }): JsonBody<OutcomeRequest>,
 ) -> Result<Json<AdminConsultation>, Error> {
-    let Json(OutcomeRequest { outcome }) = request?;
     let now = OffsetDateTime::now_utc();
     Ok(Json(consultations::set_outcome(&state.store, &id, outcome, &Author::Staff(member), now).await?))
 }
@@ -109,9 +111,8 @@ async fn issue_codes(
     State(state): State<AppState>,
     Publisher(member): Publisher,
     Path(id): Path<String>,
-    request: Result<Json<CodesRequest>, JsonRejection>,
+    JsonBody(CodesRequest { count }): JsonBody<CodesRequest>,
 ) -> Result<Response, Error> {
-    let Json(CodesRequest { count }) = request?;
     let by = Author::Staff(member);
     let issued = codes::issue(&state.store, &id, count, &by, OffsetDateTime::now_utc()).await?;
     let mut csv = String::from(BOM);

@@ -1,13 +1,14 @@
 //! `GET /api/v1/admin/receipts/{receipt}`: staff check a receipt a citizen
 //! shows them against the stored action (see [`crate::receipts`]).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use baraza_core::admin::ReceiptCheck;
 
 use super::auth::Staff;
 use super::error::Error;
+use super::extract::Path;
 use super::AppState;
 use crate::storage;
 

@@ -3,28 +3,25 @@
 //! are stored, [`crate::storage::writer`] for how many phones' actions share
 //! one transaction).
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::routing::post;
 use axum::{Json, Router};
 use baraza_core::sync::{SyncRequest, SyncResponse, MAX_ACTIONS_PER_BATCH};
 use time::OffsetDateTime;
 
 use super::error::Error;
+use super::extract::{limited, JsonBody, SYNC_BODY_LIMIT};
 use super::AppState;
 use crate::storage::sync::Received;
 
-const BODY_LIMIT_BYTES: usize = 1024 * 1024;
-
 pub fn router() -> Router<AppState> {
-    Router::new().route("/v1/sync", post(sync)).layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+    limited(Router::new().route("/v1/sync", post(sync)), SYNC_BODY_LIMIT)
 }
 
 async fn sync(
     State(state): State<AppState>,
-    request: Result<Json<SyncRequest>, JsonRejection>,
+    JsonBody(request): JsonBody<SyncRequest>,
 ) -> Result<Json<SyncResponse>, Error> {
-    let Json(request) = request?;
     if request.actions.len() > MAX_ACTIONS_PER_BATCH {
         return Err(Error::TooManyActions(MAX_ACTIONS_PER_BATCH));
     }

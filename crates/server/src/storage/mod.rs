@@ -168,6 +168,10 @@ pub enum StoreError {
     /// The sync writer stopped (the server is shutting down).
     #[error("the sync writer has stopped")]
     WriterStopped,
+    /// Writing a transaction panicked (a fault of the server's code); it
+    /// was rolled back.
+    #[error("writing panicked: {0}")]
+    Panicked(String),
     #[error("there is no consultation \"{0}\"")]
     ConsultationNotFound(String),
     #[error("there is no comment \"{0}\"")]
@@ -334,6 +338,12 @@ impl Store {
         &self.key
     }
 
+    /// The counts of ranking and budget items this server keeps, and their
+    /// metrics.
+    pub fn counts(&self) -> &results::CountCache {
+        &self.counts
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(self.reads, Pool::Postgres(_))
     }
@@ -421,9 +431,10 @@ pub(crate) fn stored_time(millis: i64, of: impl FnOnce() -> String) -> Result<Of
         .map_err(|_| StoreError::Unreadable(format!("the time {millis} of {}", of())))
 }
 
-/// `at` to the millisecond, as it is stored.
-pub fn to_millisecond(at: OffsetDateTime) -> OffsetDateTime {
-    stored_time(millis(at), String::new).expect("a time read from a time is in range")
+/// `at` to the millisecond, as it is stored; `None` for a time outside
+/// what can be stored (core keeps the times it takes far inside it).
+pub fn to_millisecond(at: OffsetDateTime) -> Option<OffsetDateTime> {
+    stored_time(millis(at), String::new).ok()
 }
 
 /// A time as people and logs read it: fixed-width UTC text.
@@ -436,7 +447,8 @@ pub fn timestamp(at: OffsetDateTime) -> String {
 
 /// The UTC day of `at`, `YYYY-MM-DD`.
 pub fn day(at: OffsetDateTime) -> String {
-    timestamp(at)[..10].to_owned()
+    let date = at.to_offset(time::UtcOffset::UTC).date();
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
 }
 
 pub fn parse_timestamp(text: &str) -> Option<OffsetDateTime> {

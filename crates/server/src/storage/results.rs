@@ -32,6 +32,7 @@ use baraza_core::analysis::{AdminResults, CommentTotals, DayParticipation};
 use baraza_core::api::{ItemResult, ResultsResponse};
 use baraza_core::definition::Item;
 use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::{Registry, Unit};
@@ -43,7 +44,11 @@ use super::{on, Store, StoreError, Tx};
 /// read, by item number; and how long counts took, by counting method.
 pub struct CountCache {
     items: Mutex<HashMap<i64, Arc<Kept>>>,
-    recounts: Family<MethodLabels, Histogram, fn() -> Histogram>,
+    /// Counts made of a profile: one per item and change of its ballots,
+    /// however many reads asked for it meanwhile.
+    recounts: Counter,
+    /// How long each of those counts took, by counting method.
+    recount_seconds: Family<MethodLabels, Histogram, fn() -> Histogram>,
 }
 
 /// The counting method a count used (`instant_runoff`, `borda`, `greedy`,
@@ -60,20 +65,9 @@ impl Default for CountCache {
     fn default() -> Self {
         CountCache {
             items: Mutex::default(),
-            recounts: Family::new_with_constructor(|| Histogram::new(RECOUNT_BOUNDS)),
+            recounts: Counter::default(),
+            recount_seconds: Family::new_with_constructor(|| Histogram::new(RECOUNT_BOUNDS)),
         }
-    }
-}
-
-impl Store {
-    /// Adds the counting metrics to `registry`: `baraza_recount_seconds`.
-    pub fn register_metrics(&self, registry: &mut Registry) {
-        registry.register_with_unit(
-            "baraza_recount",
-            "Time to count a ranking or budget item again, by counting method",
-            Unit::Seconds,
-            self.counts.recounts.clone(),
-        );
     }
 }
 
@@ -126,7 +120,11 @@ impl Profile {
                     self.position.insert(stored, at);
                 }
             }
-            (Some(at), voters) => self.entries[at].1 = voters,
+            (Some(at), voters) => {
+                if let Some(entry) = self.entries.get_mut(at) {
+                    entry.1 = voters;
+                }
+            }
             (None, 0) => {}
             (None, voters) => {
                 let ids: Vec<String> = serde_json::from_str(&ballot)
@@ -140,6 +138,19 @@ impl Profile {
 }
 
 impl CountCache {
+    /// Adds the metrics of counting to `registry`, named `baraza_results_…`:
+    /// how many counts were made, and how long each took.
+    pub fn register(&self, registry: &mut Registry) {
+        let results = registry.sub_registry_with_prefix("baraza_results");
+        results.register("recounts", "Counts of a ranking or budget item made from its profile", self.recounts.clone());
+        results.register_with_unit(
+            "recount",
+            "Time to count a ranking or budget item from its profile, by counting method",
+            Unit::Seconds,
+            self.recount_seconds.clone(),
+        );
+    }
+
     fn kept(&self, item: i64) -> Arc<Kept> {
         let mut items = self.items.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         items.entry(item).or_default().clone()
@@ -310,6 +321,7 @@ async fn counted(store: &Store, n: i64, item: &Item, version: i64) -> Result<Ite
         _ => {}
     }
     refresh(store, n, &mut profile).await?;
+    store.counts.recounts.inc();
     let entries = std::mem::take(&mut profile.entries);
     let (ballots, counters) = counters_of(&entries, item);
     let counted_item = item.clone();
@@ -322,11 +334,8 @@ async fn counted(store: &Store, n: i64, item: &Item, version: i64) -> Result<Ite
     })
     .await
     .map_err(|panic| StoreError::CountFailed(item.id().to_owned(), panic.to_string()))?;
-    store
-        .counts
-        .recounts
-        .get_or_create(&MethodLabels { method: method(item) })
-        .observe(started.elapsed().as_secs_f64());
+    let seconds = started.elapsed().as_secs_f64();
+    store.counts.recount_seconds.get_or_create(&MethodLabels { method: method(item) }).observe(seconds);
     profile.entries = entries;
     let counted = Arc::new(Counted { version: profile.version, item: item.clone(), result: result.clone() });
     *kept.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(counted);

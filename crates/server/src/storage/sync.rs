@@ -36,8 +36,8 @@ use uuid::Uuid;
 
 use super::codes::{redeem, Redemption};
 use super::consultations::{definition, Definition, Read};
-use super::{day, millis, on, to_millisecond, Participant, Store, StoreError, Tx};
-use crate::receipts::{hex, unhex, ReceiptKey};
+use super::{day, millis, on, stored_time, to_millisecond, Participant, Store, StoreError, Tx};
+use crate::receipts::{hex, ReceiptKey};
 
 /// A sync request as the server received it, at `at`: the deadline rule
 /// and the day it counts on go by this time, however long it waited to be
@@ -57,7 +57,7 @@ pub struct Received {
 #[derive(Debug)]
 struct Signed {
     action: Action,
-    receipt: String,
+    receipt: [u8; 8],
     content: Option<String>,
 }
 
@@ -67,13 +67,15 @@ impl Received {
             .actions
             .iter()
             .map(|raw| {
-                let mut action = Action::parse(raw, at).map_err(|(id, rejection)| ActionResult::rejected(id, rejection))?;
+                let mut action =
+                    Action::parse(raw, at).map_err(|(id, rejection)| ActionResult::rejected(id, rejection))?;
                 if let ActionKind::Ballot { cast_at: Some(cast_at), .. } = &mut action.kind {
-                    *cast_at = to_millisecond(*cast_at).to_offset(time::UtcOffset::UTC);
+                    *cast_at = to_millisecond(*cast_at).ok_or_else(|| {
+                        let rejection = Rejection::new(RejectCode::InvalidAction, "cast_at cannot be stored");
+                        ActionResult::rejected(action.id.to_string(), rejection)
+                    })?;
                 }
-                let payload = serde_json::to_string(&action).expect("an action always serializes");
-                let receipt = key.sign(&action.id.to_string(), &payload);
-                Ok(Signed { content: content(&action.kind), action, receipt })
+                Ok(Signed { content: content(&action.kind), receipt: sign(key, &action), action })
             })
             .collect();
         Received { participant: request.participant, code: request.code, at, actions }
@@ -96,6 +98,26 @@ impl Received {
             Err(_) => "unreadable",
         })
     }
+}
+
+/// The receipt of `action`: the server's signature of its text as stored.
+fn sign(key: &ReceiptKey, action: &Action) -> [u8; 8] {
+    let payload = serde_json::to_string(action).expect("an action always serializes");
+    key.receipt(&action.id.to_string(), &payload)
+}
+
+/// Whether `signed` is the action `earlier` stored under the same id by the
+/// same participant — a batch sent again — rather than another action
+/// under a used id: it signs to the same receipt once given the stored cast
+/// time (a clock running ahead is read as the arrival time, which is later
+/// on each retry; the ballot is the same).
+fn sent_again(key: &ReceiptKey, signed: &Signed, earlier: &Row) -> Result<bool, StoreError> {
+    let mut action = signed.action.clone();
+    if let ActionKind::Ballot { cast_at, .. } = &mut action.kind {
+        let of = || format!("the cast time of action {}", hex(&earlier.id));
+        *cast_at = earlier.cast_at.map(|at| stored_time(at, of)).transpose()?;
+    }
+    Ok(sign(key, &action).as_slice() == earlier.receipt.as_slice())
 }
 
 /// How often a transaction that PostgreSQL broke off (two servers' writers
@@ -244,8 +266,8 @@ struct Rows {
     rows: Vec<Row>,
     /// How many of `rows` (the first ones) were stored before.
     stored: usize,
-    /// Stored rows that no longer stand, by index.
-    replaced: Vec<usize>,
+    /// The ids of stored rows that no longer stand.
+    replaced: Vec<Vec<u8>>,
 }
 
 /// A new comment.
@@ -263,13 +285,10 @@ struct NewComment {
 /// The counters one transaction moves, written once when it ends.
 #[derive(Default)]
 struct Counters {
-    /// Per item: ballots added (a replacement adds none). Every item listed
-    /// has had a ballot stored or replaced, and its version moves.
-    items: BTreeMap<i64, i64>,
+    /// Per item that has had a ballot stored or replaced, whose version
+    /// therefore moves: what changes of its counts.
+    items: BTreeMap<i64, ItemChange>,
     tallies: BTreeMap<(i64, String), i64>,
-    /// Voters added to (or taken from) each distinct ballot of ranking and
-    /// budget items ([`Row::counted_as`]).
-    profiles: BTreeMap<(i64, String), i64>,
     /// Participants counted for the first time, per consultation.
     participants: BTreeMap<i64, i64>,
     /// Per consultation and UTC day: participants counted for the first
@@ -277,11 +296,24 @@ struct Counters {
     days: BTreeMap<(i64, String), (i64, i64)>,
 }
 
+/// What one transaction changes of an item's counts.
+#[derive(Default)]
+struct ItemChange {
+    /// Ballots added (a replacement adds none).
+    ballots: i64,
+    /// Voters added to (or taken from) each distinct ballot of a ranking or
+    /// budget item ([`Row::counted_as`]).
+    profile: BTreeMap<String, i64>,
+}
+
 /// The requests of one transaction: what they need read, and what they write.
 struct Group<'s> {
     store: &'s Store,
     definitions: HashMap<String, Option<Arc<Definition>>>,
     participants: HashMap<(i64, Participant), Rows>,
+    /// Whom the ids of these requests' actions belong to, per consultation:
+    /// the participant who stored or staged an action under the id first.
+    owners: HashMap<(i64, Uuid), Participant>,
     /// Comments known to exist, with their consultation.
     comments: HashMap<Uuid, (i64, Uuid)>,
     new_comments: Vec<NewComment>,
@@ -295,6 +327,7 @@ impl<'s> Group<'s> {
             store,
             definitions: HashMap::new(),
             participants: HashMap::new(),
+            owners: HashMap::new(),
             comments: HashMap::new(),
             new_comments: Vec::new(),
             reactions: Vec::new(),
@@ -307,10 +340,12 @@ impl<'s> Group<'s> {
     async fn prepare(&mut self, tx: &mut Tx, requests: &[Received]) -> Result<(), StoreError> {
         let mut wanted: Vec<(i64, Participant)> = Vec::new();
         let mut comments: HashSet<Uuid> = HashSet::new();
+        let mut ids: BTreeMap<i64, Vec<Uuid>> = BTreeMap::new();
         for received in requests {
             for Signed { action, .. } in received.actions.iter().flatten() {
                 let Some(definition) = self.definition(tx, &action.consultation).await? else { continue };
-                if let Some(participant) = participant(self.store.key(), &definition, received, action) {
+                ids.entry(definition.n).or_default().push(action.id);
+                if let Some((participant, _)) = participant(self.store.key(), &definition, received, action) {
                     wanted.push((definition.n, participant));
                 }
                 match &action.kind {
@@ -326,7 +361,28 @@ impl<'s> Group<'s> {
         wanted.dedup();
         lock_participants(tx, &wanted).await?;
         self.load_participants(tx, &wanted).await?;
+        self.load_owners(tx, ids).await?;
         self.load_comments(tx, comments.into_iter().collect()).await
+    }
+
+    /// Reads whom each of `ids` belongs to in its consultation, where it is
+    /// stored already.
+    async fn load_owners(&mut self, tx: &mut Tx, ids: BTreeMap<i64, Vec<Uuid>>) -> Result<(), StoreError> {
+        for (consultation, ids) in ids {
+            for chunk in ids.chunks(1000) {
+                let found: Vec<(Vec<u8>, Vec<u8>)> = on!(tx, |c| {
+                    let mut query = QueryBuilder::new("SELECT id, participant FROM actions WHERE consultation = ");
+                    query.push_bind(consultation).push(" AND id IN ");
+                    push_ids(&mut query, chunk);
+                    query.build_query_as().fetch_all(c).await
+                })?;
+                for (id, participant) in found {
+                    let id = Uuid::from_slice(&id).map_err(|_| StoreError::unreadable("an action id"))?;
+                    self.owners.entry((consultation, id)).or_insert(Participant::from_bytes(&participant)?);
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn definition(&mut self, tx: &mut Tx, id: &str) -> Result<Option<Arc<Definition>>, StoreError> {
@@ -381,18 +437,15 @@ impl<'s> Group<'s> {
         if !self.participants.contains_key(&key) {
             self.load_participants(tx, std::slice::from_ref(&key)).await?;
         }
-        Ok(self.participants.get_mut(&key).expect("read above"))
+        // Reading a participant's rows made their entry, rows or not.
+        Ok(self.participants.entry(key).or_default())
     }
 
     async fn load_comments(&mut self, tx: &mut Tx, ids: Vec<Uuid>) -> Result<(), StoreError> {
         for chunk in ids.chunks(1000) {
             let found: Vec<(Vec<u8>, i64, Vec<u8>)> = on!(tx, |c| {
-                let mut query = QueryBuilder::new("SELECT id, consultation, participant FROM comments WHERE id IN (");
-                let mut ids = query.separated(", ");
-                for id in chunk {
-                    ids.push_bind(id.as_bytes().to_vec());
-                }
-                query.push(")");
+                let mut query = QueryBuilder::new("SELECT id, consultation, participant FROM comments WHERE id IN ");
+                push_ids(&mut query, chunk);
                 query.build_query_as().fetch_all(c).await
             })?;
             for (id, consultation, participant) in found {
@@ -415,15 +468,31 @@ impl<'s> Group<'s> {
             );
             return Ok(ActionResult::rejected(id, rejection));
         };
-        let Some(participant) = participant(self.store.key(), &definition, received, action) else {
+        let Some((participant, code)) = participant(self.store.key(), &definition, received, action) else {
             let rejection =
                 Rejection::new(RejectCode::InvalidCode, "this is not a participation code of this consultation");
             return Ok(ActionResult::rejected(id, rejection));
         };
         let key = (definition.n, participant);
+        let taken = || {
+            let message = "this id is already another action's: send the action under a new id";
+            Ok(ActionResult::rejected(id.clone(), Rejection::new(RejectCode::ActionIdTaken, message)))
+        };
+        let receipt_key = self.store.key();
         let rows = self.rows(tx, key.clone()).await?;
+        // A receipt answers only the participant who sent the action, for
+        // that very action: it proves the action was theirs.
         if let Some(earlier) = rows.rows.iter().find(|row| row.id == action.id.as_bytes()) {
+            if !sent_again(receipt_key, signed, earlier)? {
+                return taken();
+            }
             return Ok(ActionResult::counted(action.id, ActionStatus::Duplicate, hex(&earlier.receipt)));
+        }
+        // Ballots stored under a code's hash belong to whoever holds the
+        // code, which redeeming it checks ([`super::codes`]).
+        let owner = self.owners.get(&(definition.n, action.id));
+        if owner.is_some_and(|owner| *owner != key.1 && !matches!(owner, Participant::CodeHash(_))) {
+            return taken();
         }
         let consultation = &definition.consultation;
         if let Err(rejection) = admit(consultation, action, received.code.is_some(), received.at) {
@@ -432,23 +501,20 @@ impl<'s> Group<'s> {
         if let Some(rejection) = self.missing_reference(&definition, action, received.participant) {
             return Ok(ActionResult::rejected(id, rejection));
         }
-        if let (ActionKind::Ballot { .. }, Some(code)) = (&action.kind, received.code.as_deref()) {
-            if consultation.eligibility == Eligibility::Codes {
-                let code = codes::normalize(code).expect("a code that reads: its voter was made from it");
-                match redeem(tx, self.store.key(), &definition, &code, received.participant, received.at).await? {
-                    Redemption::Refused(rejection) => return Ok(ActionResult::rejected(id, rejection)),
-                    Redemption::Voter { moved: true } => {
-                        // Rows that stood under the code's hash now stand
-                        // under the voter: read them as they now are.
-                        let staged = self.participants.remove(&key).map(|rows| rows.rows[rows.stored..].to_vec());
-                        self.rows(tx, key.clone()).await?.rows.extend(staged.into_iter().flatten());
-                    }
-                    Redemption::Voter { moved: false } => {}
+        if let Some(code) = code {
+            match redeem(tx, self.store.key(), &definition, &code, received.participant, received.at).await? {
+                Redemption::Refused(rejection) => return Ok(ActionResult::rejected(id, rejection)),
+                Redemption::Voter { moved: true } => {
+                    // Rows that stood under the code's hash now stand
+                    // under the voter: read them as they now are.
+                    let staged = self.participants.remove(&key).map(|rows| rows.rows.into_iter().skip(rows.stored));
+                    self.rows(tx, key.clone()).await?.rows.extend(staged.into_iter().flatten());
                 }
+                Redemption::Voter { moved: false } => {}
             }
         }
         self.stage(tx, &definition, key, received, signed).await?;
-        Ok(ActionResult::counted(action.id, ActionStatus::Accepted, signed.receipt.clone()))
+        Ok(ActionResult::counted(action.id, ActionStatus::Accepted, hex(&signed.receipt)))
     }
 
     /// The rules that need storage besides codes: the comment replied or
@@ -502,37 +568,41 @@ impl<'s> Group<'s> {
                 _ => None,
             },
             received_at,
-            receipt: decode_receipt(&signed.receipt),
+            receipt: signed.receipt.to_vec(),
         };
         let consultation = definition.n;
         let today = day(received.at);
         self.counters.days.entry((consultation, today.clone())).or_default().1 += 1;
         self.rows(tx, key.clone()).await?;
-        let counters = &mut self.counters;
-        let rows = self.participants.get_mut(&key).expect("read above");
-        if kind.stands() {
-            let item = item.expect("ballots and useful-marks name an item");
+        self.owners.entry((consultation, action.id)).or_insert_with(|| key.1.clone());
+        let Group { participants, counters, .. } = self;
+        let rows = participants.entry(key).or_default();
+        // Ballots and useful-marks, which name an item, stand.
+        if let Some(item) = item {
             let counted_before = rows.rows.iter().any(|row| Kind::from_stored(row.kind).is_ok_and(Kind::stands));
-            let standing = rows.rows.iter().position(|row| row.item == Some(item) && row.standing == Some(true));
+            let stored = rows.stored;
+            let standing =
+                rows.rows.iter_mut().enumerate().find(|(_, row)| row.item == Some(item) && row.standing == Some(true));
+            let keeps_profile = definition.keeps_profile(item);
             match standing {
                 // An older ballot that arrived late: kept, not counted over the newer one.
-                Some(index) if rows.rows[index].cast() > row.cast() => row.standing = Some(false),
-                Some(index) => {
-                    for key in rows.rows[index].tally_keys()? {
+                Some((_, newer)) if newer.cast() > row.cast() => row.standing = Some(false),
+                Some((index, older)) => {
+                    for key in older.tally_keys()? {
                         *counters.tallies.entry((item, key)).or_default() -= 1;
                     }
-                    if definition.keeps_profile(item) {
-                        *counters.profiles.entry((item, rows.rows[index].counted_as()?)).or_default() -= 1;
+                    let moved = counters.items.entry(item).or_default();
+                    if keeps_profile {
+                        *moved.profile.entry(older.counted_as()?).or_default() -= 1;
                     }
-                    rows.rows[index].standing = Some(false);
-                    if index < rows.stored {
-                        rows.replaced.push(index);
+                    older.standing = Some(false);
+                    if index < stored {
+                        rows.replaced.push(older.id.clone());
                     }
-                    counters.items.entry(item).or_default();
                     row.standing = Some(true);
                 }
                 None => {
-                    *counters.items.entry(item).or_default() += 1;
+                    counters.items.entry(item).or_default().ballots += 1;
                     if !counted_before {
                         *counters.participants.entry(consultation).or_default() += 1;
                         counters.days.entry((consultation, today)).or_default().0 += 1;
@@ -544,8 +614,8 @@ impl<'s> Group<'s> {
                 for key in row.tally_keys()? {
                     *counters.tallies.entry((item, key)).or_default() += 1;
                 }
-                if definition.keeps_profile(item) {
-                    *counters.profiles.entry((item, row.counted_as()?)).or_default() += 1;
+                if keeps_profile {
+                    *counters.items.entry(item).or_default().profile.entry(row.counted_as()?).or_default() += 1;
                 }
             }
         }
@@ -578,18 +648,18 @@ impl<'s> Group<'s> {
         let mut new_rows: Vec<(i64, Vec<u8>, &Row)> = Vec::new();
         for ((consultation, participant), rows) in &self.participants {
             let participant = participant.to_bytes();
-            for &index in &rows.replaced {
+            for id in &rows.replaced {
                 on!(tx, |c| sqlx::query(
                     "UPDATE actions SET standing = FALSE WHERE consultation = $1 AND participant = $2 AND id = $3"
                 )
                 .bind(consultation)
                 .bind(&participant)
-                .bind(&rows.rows[index].id)
+                .bind(id)
                 .execute(c)
                 .await
                 .map(|done| done.rows_affected()))?;
             }
-            for row in &rows.rows[rows.stored..] {
+            for row in rows.rows.iter().skip(rows.stored) {
                 new_rows.push((*consultation, participant.clone(), row));
             }
         }
@@ -648,6 +718,20 @@ impl<'s> Group<'s> {
     }
 }
 
+/// Adds `($1, $2, …)` to `query`, each the bytes of one of `ids`.
+fn push_ids<'q, DB>(query: &mut QueryBuilder<'q, DB>, ids: &[Uuid])
+where
+    DB: sqlx::Database,
+    Vec<u8>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    query.push("(");
+    let mut separated = query.separated(", ");
+    for id in ids {
+        separated.push_bind(id.as_bytes().to_vec());
+    }
+    query.push(")");
+}
+
 /// A stored row with the keys it was read by.
 #[derive(sqlx::FromRow)]
 struct ParticipantRow {
@@ -681,7 +765,7 @@ impl Counters {
     async fn write(&self, tx: &mut Tx) -> Result<(), StoreError> {
         // A new ballot adds one to its item's count; any change moves the
         // item's version, so that counts made before are made again.
-        let items: Vec<(i64, i64)> = self.items.iter().map(|(item, added)| (*item, *added)).collect();
+        let items: Vec<(i64, i64)> = self.items.iter().map(|(item, change)| (*item, change.ballots)).collect();
         let mut versions: HashMap<i64, i64> = HashMap::new();
         for chunk in items.chunks(1000) {
             let moved: Vec<(i64, i64)> = on!(tx, |c| {
@@ -699,11 +783,17 @@ impl Counters {
             versions.extend(moved);
         }
         // Each changed entry of a profile carries the version its item moved to.
-        let profiles: Vec<(i64, &str, i64, i64)> = self
-            .profiles
-            .iter()
-            .map(|((item, ballot), delta)| (*item, ballot.as_str(), *delta, versions[item]))
-            .collect();
+        let mut profiles: Vec<(i64, &str, i64, i64)> = Vec::new();
+        for (item, change) in &self.items {
+            if change.profile.is_empty() {
+                continue;
+            }
+            let version = versions
+                .get(item)
+                .copied()
+                .ok_or_else(|| StoreError::unreadable(format!("the version item {item} moved to")))?;
+            profiles.extend(change.profile.iter().map(|(ballot, delta)| (*item, ballot.as_str(), *delta, version)));
+        }
         upsert!(
             tx,
             "INSERT INTO profiles (item, ballot, voters, version) ",
@@ -754,15 +844,22 @@ impl Counters {
 /// Whom an action is stored under and a ballot counts for: the
 /// participation code's voter for ballots in `codes` consultations (see
 /// [`super::codes`]; never the device, which the code's own row holds), the
-/// device everywhere else. `None`: a code that is no code at all.
-fn participant(key: &ReceiptKey, definition: &Definition, received: &Received, action: &Action) -> Option<Participant> {
+/// device everywhere else; with the code, as core normalizes it, for a
+/// ballot that counts for a code's voter. `None`: a code that is no code at
+/// all.
+fn participant(
+    key: &ReceiptKey,
+    definition: &Definition,
+    received: &Received,
+    action: &Action,
+) -> Option<(Participant, Option<String>)> {
     let consultation = &definition.consultation;
     match (&action.kind, &received.code) {
         (ActionKind::Ballot { .. }, Some(code)) if consultation.eligibility == Eligibility::Codes => {
             let code = codes::normalize(code)?;
-            Some(Participant::Voter(key.code_voter(&consultation.id, &code)))
+            Some((Participant::Voter(key.code_voter(&consultation.id, &code)), Some(code)))
         }
-        _ => Some(Participant::Device(received.participant)),
+        _ => Some((Participant::Device(received.participant), None)),
     }
 }
 
@@ -777,7 +874,8 @@ async fn lock_participants(tx: &mut Tx, participants: &[(i64, Participant)]) -> 
             let mut hash = Sha256::new();
             hash.update(consultation.to_be_bytes());
             hash.update(participant.to_bytes());
-            i64::from_be_bytes(hash.finalize()[..8].try_into().expect("8 of 32 bytes"))
+            let [a, b, c, d, e, f, g, h, ..] = <[u8; 32]>::from(hash.finalize());
+            i64::from_be_bytes([a, b, c, d, e, f, g, h])
         })
         .collect();
     keys.sort_unstable();
@@ -789,9 +887,4 @@ async fn lock_participants(tx: &mut Tx, participants: &[(i64, Participant)]) -> 
             .await?;
     }
     Ok(())
-}
-
-/// A receipt's 16 hex digits as the 8 bytes stored.
-fn decode_receipt(receipt: &str) -> Vec<u8> {
-    unhex(receipt).expect("receipts are hex")
 }

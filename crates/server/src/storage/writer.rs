@@ -13,11 +13,13 @@
 //! is refused at once ([`StoreError::Busy`], 503 with `Retry-After`), and the
 //! phone sends it again later from its outbox.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
 use baraza_core::sync::{ActionResult, ActionStatus};
+use futures_util::FutureExt;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -233,14 +235,16 @@ async fn write(store: Store, mut queue: mpsc::UnboundedReceiver<Job>, stats: Arc
         let started = Instant::now();
         let (requests, answers): (Vec<Received>, Vec<_>) =
             jobs.into_iter().map(|job| (job.received, job.answer)).unzip();
-        let results = match record(&store, &requests).await {
+        let results = match recorded(&store, &requests).await {
             Ok(results) => results.into_iter().map(Ok).collect(),
             Err(error) if requests.len() == 1 => vec![Err(error)],
             Err(error) => {
                 tracing::warn!(%error, requests = requests.len(), "a sync transaction failed; writing its requests one by one");
                 let mut results = Vec::with_capacity(requests.len());
                 for request in &requests {
-                    results.push(record(&store, std::slice::from_ref(request)).await.map(|mut one| one.remove(0)));
+                    let one = recorded(&store, std::slice::from_ref(request)).await;
+                    // The results of the one request written.
+                    results.push(one.map(|one| one.into_iter().flatten().collect()));
                 }
                 results
             }
@@ -256,4 +260,14 @@ async fn write(store: Store, mut queue: mpsc::UnboundedReceiver<Job>, stats: Arc
             let _ = answer.send(result);
         }
     }
+}
+
+/// [`record`], with a panic while writing (a fault of the server's code)
+/// rolled back and answered as an error: the writer goes on with the next
+/// requests instead of stopping every sync until a restart.
+async fn recorded(store: &Store, requests: &[Received]) -> Result<Vec<Vec<ActionResult>>, StoreError> {
+    AssertUnwindSafe(record(store, requests))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(StoreError::Panicked(crate::panic_message(panic.as_ref()))))
 }

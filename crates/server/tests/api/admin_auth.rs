@@ -49,6 +49,20 @@ async fn a_missing_malformed_or_unknown_token_is_unauthorized(#[case] database: 
 
 #[apply(databases)]
 #[tokio::test]
+async fn the_bearer_scheme_is_read_in_any_case(#[case] database: Database) {
+    let server = TestServer::empty(database).await;
+    let token = server.token(Role::Analyst).await;
+    for scheme in ["bearer", "BEARER", "Bearer", "bEaReR"] {
+        let request = axum::http::Request::get("/api/v1/admin/me")
+            .header(header::AUTHORIZATION, format!("{scheme} {token}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_eq!(server.send(request).await.status, StatusCode::OK, "{scheme}");
+    }
+}
+
+#[apply(databases)]
+#[tokio::test]
 async fn a_revoked_token_stops_working_and_others_do_not(#[case] database: Database) {
     let server = TestServer::empty(database).await;
     let kept = server.token(Role::Analyst).await;

@@ -42,6 +42,16 @@ async fn comments_come_newest_first_in_pages(#[case] database: Database) {
 
 #[apply(databases)]
 #[tokio::test]
+async fn a_blank_cursor_asks_for_the_first_page(#[case] database: Database) {
+    let server = TestServer::start(database).await;
+    server.sync(PARTICIPANT, &[comment(&new_id(), WATER, "Kiosks close too early.")]).await;
+    let answer = server.get(&format!("/api/v1/consultations/{WATER}/comments?before=")).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", String::from_utf8_lossy(&answer.body));
+    assert_eq!(bodies(&answer.json()), ["Kiosks close too early."]);
+}
+
+#[apply(databases)]
+#[tokio::test]
 async fn the_default_page_holds_20_comments(#[case] database: Database) {
     let server = TestServer::start(database).await;
     let batch: Vec<_> = (0..21).map(|n| comment(&new_id(), WATER, &format!("comment {n}"))).collect();

@@ -156,6 +156,8 @@ async fn most_agreed_first_pages_through_every_comment_once(#[case] database: Da
     // Most agreed first; among equals, the newest first.
     assert_eq!(all_pages(&server, &analyst, "?order=agreed&limit=2").await, ["d", "c", "a", "e", "b"]);
     assert_eq!(all_pages(&server, &analyst, "?order=newest&limit=2").await, ["e", "d", "c", "b", "a"]);
+    // A form that leaves the order blank asks for the default, newest first.
+    assert_eq!(all_pages(&server, &analyst, "?order=&limit=2").await, ["e", "d", "c", "b", "a"]);
     let first = list(&server, &analyst, "?order=agreed&limit=1").await;
     assert_eq!(first["comments"][0]["agree"], 3);
 

@@ -238,6 +238,23 @@ impl TestServer {
         TestServer { router: http::router(state.clone()), state, ..self }
     }
 
+    /// The same database and app, waiting at most `timeout` for a body.
+    pub fn with_body_timeout(self, timeout: std::time::Duration) -> Self {
+        let state = self.state.clone().with_body_timeout(timeout);
+        TestServer { router: http::router(state.clone()), state, ..self }
+    }
+
+    /// The same database and app, sending `Strict-Transport-Security`.
+    pub fn with_hsts(self) -> Self {
+        let state = self.state.clone().with_hsts(true);
+        TestServer { router: http::router(state.clone()), state, ..self }
+    }
+
+    /// The router that answers this server's requests, to serve over TCP.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
     /// The same database and app, with a sync queue of `actions` actions.
     pub fn with_write_queue(self, actions: usize) -> Self {
         let state = self.state.clone().with_write_queue(actions);

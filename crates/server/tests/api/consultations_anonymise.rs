@@ -191,6 +191,16 @@ async fn an_archive_body_that_is_not_a_choice_is_refused(#[case] database: Datab
     let path = format!("/api/v1/admin/consultations/{WATER}/archive");
     let answer = server.send_as("POST", &path, Some(&publisher), Some(json!({"anonymize": true}))).await;
     assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    // A choice sent without saying it is JSON is refused, not ignored.
+    let request = axum::http::Request::post(&path)
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {publisher}"))
+        .body(axum::body::Body::from(r#"{"anonymise": true}"#))
+        .unwrap();
+    let answer = server.send(request).await;
+    assert_eq!(
+        (answer.status, answer.error_code()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type".to_owned())
+    );
     let archived: i64 = server.scalar("SELECT COUNT(*) FROM changes WHERE action = 'archived'").await;
     assert_eq!(archived, 0, "nothing archived");
 }

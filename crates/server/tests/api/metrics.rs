@@ -86,7 +86,7 @@ async fn a_scrape_after_a_burst_counts_it_and_names_no_one(#[case] database: Dat
     assert_eq!(value("baraza_sync_transaction_actions_sum"), 8.0 * phones, "every action of every request");
     assert_eq!(value("baraza_sync_queue_actions"), 0.0);
     assert_eq!(value("baraza_sync_queue_capacity"), 20_000.0);
-    assert_eq!(value(r#"baraza_recount_seconds_count{method="instant_runoff"}"#), 1.0);
+    assert_eq!(value(r#"baraza_results_recount_seconds_count{method="instant_runoff"}"#), 1.0);
     assert!(value("baraza_database_bytes") > 0.0, "{metrics}");
 
     for identifier in participants.iter().chain(&ids).chain(&receipts).chain([&analyst, &WATER.to_owned()]) {

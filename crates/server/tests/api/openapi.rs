@@ -103,6 +103,8 @@ async fn answers_match_their_documented_schemas(#[case] database: Database) {
             json!({ "participant": PARTICIPANT, "actions": [
                 comment(&new_id(), WATER, "Kiosks close too early."),
                 ballot(&new_id(), WATER, "tariff", json!({"choice": "none"})),
+                ballot(&new_id(), WATER, "kiosk-sites", json!({"ranking": ["school", "market"]})),
+                ballot(&new_id(), WATER, "satisfaction", json!({"value": 4})),
                 {"id": "not an action"},
             ]})
             .to_string(),
@@ -121,6 +123,8 @@ async fn answers_match_their_documented_schemas(#[case] database: Database) {
         (format!("/api/v1/consultations/{WATER}/comments"), "/api/v1/consultations/{id}/comments"),
         ("/api/v1/consultations/nowhere".to_owned(), "/api/v1/consultations/{id}"),
         (format!("/api/v1/consultations/{WATER}/comments?limit=0"), "/api/v1/consultations/{id}/comments"),
+        (format!("/api/v1/consultations/{WATER}/results"), "/api/v1/consultations/{id}/results"),
+        (format!("/api/v1/consultations/{VILLAGE}/results"), "/api/v1/consultations/{id}/results"),
     ] {
         assert_conforms(&document, "get", template, &server.get(&path).await);
     }
@@ -150,6 +154,20 @@ async fn answers_match_their_documented_schemas(#[case] database: Database) {
             format!("/api/v1/admin/comments/{comment_id}/hide"),
             "/api/v1/admin/comments/{comment}/hide",
             Some(json!({"reason": " "})),
+        ),
+        (
+            &analyst,
+            "GET",
+            format!("/api/v1/admin/consultations/{WATER}/results"),
+            "/api/v1/admin/consultations/{id}/results",
+            None,
+        ),
+        (
+            &analyst,
+            "GET",
+            format!("/api/v1/admin/consultations/{WATER}/export.json"),
+            "/api/v1/admin/consultations/{id}/export.json",
+            None,
         ),
         (&analyst, "POST", "/api/v1/admin/consultations".to_owned(), "/api/v1/admin/consultations", Some(json!({}))),
         (

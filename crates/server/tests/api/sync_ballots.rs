@@ -57,7 +57,11 @@ async fn a_receipt_is_the_servers_keyed_hash_of_the_action(#[case] database: Dat
 
     // The action as core writes it, which is what the receipt signs.
     let key: String = server.scalar("SELECT value FROM settings WHERE key = 'receipt_key'").await;
-    let action = baraza_core::sync::Action::parse(&ballot(&id, WATER, "tariff", json!({"choice": "blocks"})), time::OffsetDateTime::now_utc()).unwrap();
+    let action = baraza_core::sync::Action::parse(
+        &ballot(&id, WATER, "tariff", json!({"choice": "blocks"})),
+        time::OffsetDateTime::now_utc(),
+    )
+    .unwrap();
     let payload = serde_json::to_string(&action).unwrap();
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).unwrap();
     mac.update(format!("{id}\n{payload}").as_bytes());
@@ -74,7 +78,9 @@ async fn a_receipt_is_the_servers_keyed_hash_of_the_action(#[case] database: Dat
     let cast = ballot_cast_at(&cast_id, WATER, "tariff", json!({"choice": "flat"}), "2026-11-20T13:00:00.123456+03:00");
     let results = server.sync(OTHER_PARTICIPANT, &[cast]).await;
     let as_stored = ballot_cast_at(&cast_id, WATER, "tariff", json!({"choice": "flat"}), "2026-11-20T10:00:00.123Z");
-    let payload = serde_json::to_string(&baraza_core::sync::Action::parse(&as_stored, time::OffsetDateTime::now_utc()).unwrap()).unwrap();
+    let payload =
+        serde_json::to_string(&baraza_core::sync::Action::parse(&as_stored, time::OffsetDateTime::now_utc()).unwrap())
+            .unwrap();
     assert!(payload.contains("\"cast_at\":\"2026-11-20T10:00:00.123Z\""), "{payload}");
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).unwrap();
     mac.update(format!("{cast_id}\n{payload}").as_bytes());

@@ -81,6 +81,43 @@ async fn behind_a_proxy_each_forwarded_address_has_its_own_limit(#[case] databas
 
 #[apply(databases)]
 #[tokio::test]
+async fn behind_a_proxy_a_request_without_a_readable_address_counts_as_the_proxys(#[case] database: Database) {
+    let header = Some("x-forwarded-for".parse().unwrap());
+    let server = TestServer::start(database).await.with_write_limit(WriteLimit::new(2, header)).await;
+    let without = server.send(batch_from(PROXY, None, &new_id())).await;
+    assert_eq!(without.status, StatusCode::OK);
+    let unreadable = server.send(batch_from(PROXY, Some("unknown"), &new_id())).await;
+    assert_eq!(unreadable.status, StatusCode::OK);
+    // Both counted for the proxy's own address, which has no write left.
+    let refused = server.send(batch_from(PROXY, Some("not an address"), &new_id())).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(server.send(batch_from(PROXY, None, &new_id())).await.status, StatusCode::TOO_MANY_REQUESTS);
+    // A client the proxy names is counted apart.
+    assert_eq!(server.send(batch_from(PROXY, Some("198.51.100.7"), &new_id())).await.status, StatusCode::OK);
+}
+
+#[apply(databases)]
+#[tokio::test]
+async fn an_ipv6_client_is_counted_by_its_64(#[case] database: Database) {
+    let server = TestServer::start(database).await.with_write_limit(WriteLimit::new(2, None)).await;
+    let one_home = ["[2001:db8:1:2::1]:5000", "[2001:db8:1:2:ffff:ffff:ffff:ffff]:5000"];
+    for address in one_home {
+        assert_eq!(server.send(batch_from(address, None, &new_id())).await.status, StatusCode::OK);
+    }
+    let another_address = server.send(batch_from("[2001:db8:1:2:abcd::9]:6000", None, &new_id())).await;
+    assert_eq!(another_address.status, StatusCode::TOO_MANY_REQUESTS, "the same /64");
+    let next_64 = server.send(batch_from("[2001:db8:1:3::1]:5000", None, &new_id())).await;
+    assert_eq!(next_64.status, StatusCode::OK);
+    // An IPv4 client reached over IPv6 is the IPv4 address.
+    assert_eq!(server.send(batch_from("198.51.100.7:1", None, &new_id())).await.status, StatusCode::OK);
+    let mapped = server.send(batch_from("[::ffff:198.51.100.7]:2", None, &new_id())).await;
+    assert_eq!(mapped.status, StatusCode::OK);
+    let over = server.send(batch_from("198.51.100.7:3", None, &new_id())).await;
+    assert_eq!(over.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[apply(databases)]
+#[tokio::test]
 async fn a_limit_of_zero_is_no_limit(#[case] database: Database) {
     assert!(WriteLimit::new(0, None).is_none());
     let server = TestServer::start(database).await.with_write_limit(None).await;
