@@ -19,8 +19,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, JsonRejection, StringRejection};
+use axum::extract::rejection::{JsonRejection, StringRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -116,13 +115,7 @@ impl<T: DeserializeOwned> axum::extract::OptionalFromRequest<AppState> for JsonB
         if request.headers().contains_key(header::CONTENT_TYPE) {
             return <JsonBody<T> as FromRequest<AppState>>::from_request(request, state).await.map(Some);
         }
-        let limit = request.extensions().get::<BodyLimit>().copied();
-        let read = Bytes::from_request(request, state);
-        let body = within_timeout(state, read, |rejection| match rejection {
-            BytesRejection::FailedToBufferBody(error) => unreadable_body(error.status(), error.body_text(), limit),
-            other => Error::MalformedRequest(other.body_text()),
-        })
-        .await?;
+        let TextBody(body) = TextBody::from_request(request, state).await?;
         if body.is_empty() {
             Ok(None)
         } else {
