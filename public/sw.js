@@ -14,12 +14,17 @@ const SHELL = [];
 
 const CACHE_PREFIX = 'baraza-shell-';
 const CACHE = CACHE_PREFIX + VERSION;
-// The citizen pages: the first load's, and the later screens'.
+// The citizen pages: the two first loads (`/` and a consultation's), and the
+// later screens'.
 const PAGE = '/index.html';
+const CONSULTATION_PAGE = '/consultation/index.html';
 const LATER_PAGE = '/later/index.html';
-// Where each language's texts are, and the cache in which the page's loader
-// (public/texts.js) keeps those of every language used on this phone.
+// Where each language's texts are, for the first load's page and for the
+// later screens' (which has texts of its own), and the cache in which the
+// pages' loader (public/texts.js) keeps those of every language used on
+// this phone.
 const TEXTS = '/texts/';
+const LATER_TEXTS = '/later/texts/';
 const TEXTS_USED = 'baraza-texts';
 
 self.addEventListener('install', (event) => {
@@ -30,8 +35,9 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const used = await caches.open(TEXTS_USED).then((cache) => cache.keys());
-      const texts = used.map((request) => new URL(request.url).pathname).filter((path) => path.startsWith(TEXTS));
-      await caches.open(CACHE).then((cache) => cache.addAll([...SHELL, ...texts]));
+      const paths = used.map((request) => new URL(request.url).pathname).filter((path) => path.startsWith(TEXTS));
+      const texts = paths.flatMap((path) => [path, laterTexts(path)]);
+      await caches.open(CACHE).then((cache) => cache.addAll([...new Set([...SHELL, ...texts])]));
     })(),
   );
 });
@@ -41,6 +47,15 @@ self.addEventListener('activate', (event) => {
     (async () => {
       for (const name of await caches.keys()) {
         if (name.startsWith(CACHE_PREFIX) && name !== CACHE) await caches.delete(name);
+      }
+      // A language the page kept after this version's install had begun (on
+      // the first visit the page fetches its texts while the worker
+      // installs): its texts and the later screens' are kept now, before
+      // the worker takes over, so that they open in it with no connection.
+      const used = await caches.open(TEXTS_USED).then((cache) => cache.keys());
+      for (const path of used.map((request) => new URL(request.url).pathname).filter((path) => path.startsWith(TEXTS))) {
+        await keep(path);
+        await keep(laterTexts(path));
       }
       // On the first visit this lets the open page be served offline too.
       await self.clients.claim();
@@ -62,8 +77,11 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin || isUnder(url.pathname, '/api') || isUnder(url.pathname, '/staff')) return;
   if (SHELL.includes(url.pathname)) {
     event.respondWith(fromShell(url.pathname, request));
-  } else if (url.pathname.startsWith(TEXTS)) {
+  } else if (url.pathname.startsWith(TEXTS) || url.pathname.startsWith(LATER_TEXTS)) {
     event.respondWith(texts(url.pathname, request));
+    // A language new on this phone: the later screens' texts in it are
+    // kept too, so that they open in it with no connection.
+    if (url.pathname.startsWith(TEXTS)) event.waitUntil(keep(laterTexts(url.pathname)));
   } else if (request.mode === 'navigate') {
     // Every other address is one of the app's own routes.
     event.respondWith(fromShell(pageOf(url.pathname), request));
@@ -79,7 +97,8 @@ function pageOf(path) {
   const later =
     (segments.length === 1 && (first === 'mine' || first === 'device')) ||
     (segments.length === 3 && first === 'c' && third === 'results');
-  return later ? LATER_PAGE : PAGE;
+  if (later) return LATER_PAGE;
+  return segments.length === 2 && first === 'c' ? CONSULTATION_PAGE : PAGE;
 }
 
 function isUnder(path, prefix) {
@@ -89,6 +108,24 @@ function isUnder(path, prefix) {
 async function fromShell(path, request) {
   const kept = await caches.open(CACHE).then((cache) => cache.match(path));
   return kept ?? fetch(request);
+}
+
+// The later screens' texts in the language of first-load texts at `path`.
+function laterTexts(path) {
+  return LATER_TEXTS + path.slice(TEXTS.length);
+}
+
+// Keeps `path` with this version, unless it is kept already; a failure
+// (no connection) leaves it to the next time.
+async function keep(path) {
+  const cache = await caches.open(CACHE);
+  if (await cache.match(path)) return;
+  try {
+    const response = await fetch(path);
+    if (response.ok) await cache.put(path, response);
+  } catch {
+    // Offline: kept the next time the language's texts are fetched.
+  }
 }
 
 // A language's texts: this version's copy, else the server's (kept with this

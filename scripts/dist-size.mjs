@@ -7,13 +7,16 @@
 // else compressed here the same way; a file that is not compressed (an
 // image) counts as sent as it is.
 //
-// The first load is every byte a browser fetches before the side's start
-// page is ready to use: the page, the stylesheets, scripts and wasm it names
-// (and the scripts those import), and one language's texts, the largest of
-// the side's `texts/*.json`. Everything else is fetched later: a subfolder
+// A first load is every byte a browser fetches before one of the side's
+// start pages is ready to use: the page, the stylesheets, scripts and wasm it
+// names (and the scripts those import), and one language's texts, the
+// largest of the side's `texts/*.json`. The citizen side has two start pages,
+// `/` and a consultation's (`/c/{id}`), each a first load of its own; the
+// staff side has one. Everything else is fetched later: a subfolder
 // with its own `index.html` is a bundle of its own, one later part; each
 // other file (icons, manifests, the service worker, other languages' texts)
-// is a later part by itself.
+// is a later part by itself; a bundle with texts of its own counts one
+// language's, the largest, as a first load does.
 //
 // Run directly (`node scripts/dist-size.mjs [dist]`), it prints every side
 // and fails when a page names a file the build lacks.
@@ -24,10 +27,20 @@ import { fileURLToPath } from 'node:url';
 import { brotli, builtFiles, COPIES, gzip, isCompressible } from './compress.mjs';
 
 /// The sides of the app: the folder each is built into (relative to dist/),
-/// and the folders inside it that belong to another side.
+/// the folders inside it that belong to another side, and its start pages:
+/// the address each is the first load of, and its page (relative to the
+/// side's folder).
 export const SIDES = [
-  { name: 'citizen', folder: '', skip: ['staff'] },
-  { name: 'staff', folder: 'staff', skip: [] },
+  {
+    name: 'citizen',
+    folder: '',
+    skip: ['staff'],
+    starts: [
+      { address: '/', page: 'index.html' },
+      { address: '/c/{id}', page: 'consultation/index.html' },
+    ],
+  },
+  { name: 'staff', folder: 'staff', skip: [], starts: [{ address: '/staff', page: 'index.html' }] },
 ];
 
 const PAGE = 'index.html';
@@ -113,8 +126,9 @@ export function firstLoadPaths(dist, page) {
   return { paths, missing };
 }
 
-/// One side's sizes: every file, the first load, and the parts fetched later.
-export function sideSizes(dist, { name, folder, skip }) {
+/// One side's sizes: every file, each start page's first load, and the parts
+/// fetched later.
+export function sideSizes(dist, { name, folder, skip, starts }) {
   const root = join(dist, folder);
   const inSide = (path) => (folder ? posix.join(folder, path) : path);
   const files = builtFiles(root)
@@ -122,14 +136,15 @@ export function sideSizes(dist, { name, folder, skip }) {
     .map((path) => measureFile(dist, inSide(path)));
   const byPath = new Map(files.map((file) => [file.path, file]));
 
-  const { paths, missing } = firstLoadPaths(dist, inSide(PAGE));
   const textsPrefix = `${inSide(TEXTS)}/`;
   const texts = files
     .filter((file) => file.path.startsWith(textsPrefix) && file.path.endsWith('.json'))
     .sort((a, b) => b.brotli - a.brotli || b.raw - a.raw);
-  const pageFiles = paths.map((path) => byPath.get(path) ?? measureFile(dist, path));
-  const firstLoad = part('first load', [...pageFiles, ...texts.slice(0, 1)]);
-  firstLoad.missing = missing;
+  const firstLoads = starts.map(({ address, page }) => {
+    const { paths, missing } = firstLoadPaths(dist, inSide(page));
+    const pageFiles = paths.map((path) => byPath.get(path) ?? measureFile(dist, path));
+    return { ...part(`first load of ${address}`, [...pageFiles, ...texts.slice(0, 1)]), address, missing };
+  });
 
   // A folder inside the side with a page of its own is a bundle loaded later
   // (the outermost such folder, when they nest).
@@ -141,7 +156,7 @@ export function sideSizes(dist, { name, folder, skip }) {
     }
     return null;
   };
-  const loaded = new Set(firstLoad.files.map((file) => file.path));
+  const loaded = new Set(firstLoads.flatMap((firstLoad) => firstLoad.files.map((file) => file.path)));
   const bundles = new Map();
   const singles = [];
   for (const file of files.filter((file) => !loaded.has(file.path))) {
@@ -149,8 +164,16 @@ export function sideSizes(dist, { name, folder, skip }) {
     if (bundle) bundles.set(bundle, [...(bundles.get(bundle) ?? []), file]);
     else singles.push(part(file.path, [file]));
   }
+  // A bundle with texts of its own loads one language's, as a first load
+  // does: the largest counts in the bundle, the others stand alone.
+  for (const [bundle, inBundle] of bundles) {
+    const isTexts = (file) => file.path.startsWith(`${bundle}${TEXTS}/`) && file.path.endsWith('.json');
+    const [largest, ...others] = inBundle.filter(isTexts).sort((a, b) => b.brotli - a.brotli || b.raw - a.raw);
+    bundles.set(bundle, inBundle.filter((file) => !isTexts(file) || file === largest));
+    singles.push(...others.map((file) => part(file.path, [file])));
+  }
   const later = [...[...bundles].map(([bundle, inBundle]) => ({ ...part(bundle, inBundle), bundle: true })), ...singles];
-  return { name, folder, files, firstLoad, later, total: part('everything', files) };
+  return { name, folder, files, firstLoads, later, total: part('everything', files) };
 }
 
 export const citizenSide = (dist) => sideSizes(dist, SIDES[0]);
@@ -160,12 +183,14 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`.padStart(11);
 const row = (label, { raw, gzip, brotli }) => `${label.padEnd(62)}${kb(raw)}${kb(gzip)}${kb(brotli)}`;
 
 /// A side's sizes as lines of text (1 KB = 1024 bytes).
-export function formatSide({ name, folder, firstLoad, later, total }) {
+export function formatSide({ name, folder, firstLoads, later, total }) {
   const where = folder ? `dist/${folder}/` : 'dist/';
   const lines = [`${`${name} side (${where})`.padEnd(62)}${'raw'.padStart(11)}${'gzip'.padStart(11)}${'brotli'.padStart(11)}`];
-  lines.push(row('  first load, in total', firstLoad));
-  for (const file of firstLoad.files) lines.push(row(`    ${file.path}`, file));
-  for (const url of firstLoad.missing) lines.push(`    MISSING: ${url} (named by the page, not built)`);
+  for (const firstLoad of firstLoads) {
+    lines.push(row(`  ${firstLoad.name}, in total`, firstLoad));
+    for (const file of firstLoad.files) lines.push(row(`    ${file.path}`, file));
+    for (const url of firstLoad.missing) lines.push(`    MISSING: ${url} (named by the page, not built)`);
+  }
   lines.push(`  later, each when needed${later.length ? '' : ': nothing'}`);
   for (const laterPart of later) {
     lines.push(row(`    ${laterPart.name}${laterPart.bundle ? ' (bundle)' : ''}`, laterPart));
@@ -182,7 +207,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     if (!existsSync(join(dist, side.folder, PAGE))) continue;
     const sizes = sideSizes(dist, side);
     console.log(`\n${formatSide(sizes).join('\n')}`);
-    missing += sizes.firstLoad.missing.length;
+    for (const firstLoad of sizes.firstLoads) missing += firstLoad.missing.length;
   }
   if (missing) {
     console.error(`${basename(process.argv[1])}: ${missing} file(s) named by a page are not in the build`);

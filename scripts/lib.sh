@@ -19,6 +19,19 @@ PYTHON_VENV="${BARAZA_PYTHON_VENV:-$TOOLS/python-venv}"
 export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 
+# Panic messages in the wasm name the source file they come from. Crates from
+# the registry are named from their own folder (`tachys-0.2.19/src/…`), not
+# from this machine's cargo home: the same build on every machine, and shorter
+# names in every citizen's download. Only the wasm target: native builds and
+# their backtraces keep full paths.
+wasm_rustflags=""
+for registry in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+  case "$registry" in *" "*) continue ;; esac
+  wasm_rustflags+=" --remap-path-prefix=$registry="
+done
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${wasm_rustflags# }"
+unset wasm_rustflags
+
 step() { printf '\n==> %s\n' "$*"; }
 
 as_root() {
@@ -208,8 +221,20 @@ ensure_python_venv() {
   fi
 }
 
-# Builds the citizen app into dist/ (its later screens into dist/later/) and
-# the staff side into dist/staff/ exactly as they are served, then prints what each side's first load and
+# Writes the page `$3` for trunk to build the bin `$2` from: the page `$1`
+# with that bin, and without the files only `$1` copies into the build (the
+# service worker, manifest and icons, once for the whole side). A consultation's
+# page is the citizen page's head, the staff's later screens the staff
+# page's: written from them (and ignored by git) rather than kept twice.
+write_bundle_page() {
+  sed -e '/data-trunk rel="copy-/d' -e "s/data-bin=\"[^\"]*\"/data-bin=\"$2\"/" "$ROOT/$1" > "$ROOT/$3"
+  grep -q "data-bin=\"$2\"" "$ROOT/$3"
+}
+
+# Builds the citizen app into dist/ (a consultation's page into
+# dist/consultation/, its later screens into dist/later/) and
+# the staff side into dist/staff/ (its later screens into dist/staff/later/)
+# exactly as they are served, then prints what each side's first load and
 # each later part weigh (scripts/dist-size.mjs).
 build_app() {
   ensure_wasm_target
@@ -217,13 +242,19 @@ build_app() {
   ensure_wasm_bindgen
   ensure_wasm_opt
   ensure_esbuild
-  step "building the app (release) into dist/, dist/later/ and dist/staff/"
-  # The citizen build replaces dist/ as a whole, so the other pages come after.
+  step "building the app (release) into dist/, dist/consultation/, dist/later/, dist/staff/ and dist/staff/later/"
+  write_bundle_page index.html baraza-consultation consultation.html
+  write_bundle_page staff.html baraza-staff-later staff-later.html
+  # A build replaces its folder as a whole, so the pages inside it come after.
   (cd "$ROOT" && cargo fetch --quiet && trunk build --release &&
+    trunk build --release true --dist dist/consultation --public-url /consultation/ consultation.html &&
     trunk build --release true --dist dist/later --public-url /later/ later.html &&
-    trunk build --release true --dist dist/staff --public-url /staff/ staff.html)
+    trunk build --release true --dist dist/staff --public-url /staff/ staff.html &&
+    trunk build --release true --dist dist/staff/later --public-url /staff/later/ staff-later.html)
   # The service worker lists the files of every citizen page, so it is
-  # written once they are all built.
+  # written once they are all built; the staff page prefetches its later
+  # screens' files, once those are built.
   node "$ROOT/scripts/precache.mjs" "$ROOT/dist"
+  node "$ROOT/scripts/prefetch.mjs" "$ROOT/dist" staff/index.html staff/later/index.html
   node "$ROOT/scripts/dist-size.mjs" "$ROOT/dist"
 }

@@ -10,8 +10,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/// Trunk's name for the wasm-bindgen script: the binary's name and a hash.
-const GLUE = /^[a-z0-9_-]+-[0-9a-f]{16}\.js$/;
+/// Trunk's name for the wasm-bindgen script: the binary's name and a hash,
+/// a 64-bit number in hexadecimal without leading zeros (so at times fewer
+/// than 16 digits).
+const GLUE = /^[a-z0-9_-]+-[0-9a-f]{1,16}\.js$/;
 
 const integrity = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 

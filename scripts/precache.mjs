@@ -1,8 +1,8 @@
 // Writes into a built `sw.js` the files its worker keeps on the phone and a
 // version made from their contents, from the build output itself: every file
 // of the citizen build but the worker, the staff side, the languages' texts
-// (the worker keeps those of the languages used on the phone) and the
-// compressed copies (`.br`, `.gz`), which are the same files in another
+// of each page (the worker keeps those of the languages used on the phone),
+// the compressed copies (`.br`, `.gz`), which are the same files in another
 // encoding that the server chooses per request, and the pages' script hashes,
 // which only the server reads.
 //
@@ -30,7 +30,7 @@ export function shellFiles(dir) {
       const path = join(folder, name);
       const inside = relative(dir, path).split(sep).join('/');
       if (statSync(path).isDirectory()) {
-        if (inside !== STAFF && inside !== TEXTS) walk(path);
+        if (inside !== STAFF && name !== TEXTS) walk(path);
       } else if (inside !== WORKER && !isCompressedCopy(name) && name !== SCRIPT_HASHES) {
         files.push(inside);
       }

@@ -1,12 +1,16 @@
 // Writes each interface language's texts for a built side of the app, and
 // fills in the page's language loader (public/texts.js, inlined by trunk):
 //
-// - `texts/<lang>.json` beside the citizen build's page (`dist/texts/`) and
-//   the staff build's (`dist/staff/texts/`): the texts of `locales/<lang>.json`
-//   with dotted keys, the form the app reads (src/text.rs). Citizens get only
-//   the texts citizen screens use; the staff file has every text.
+// - `texts/<lang>.json` beside each built page: the citizen's first loads
+//   (`dist/texts/`, read by `/` and by the consultation page alike), its
+//   later screens (`dist/later/texts/`) and the staff
+//   side (`dist/staff/texts/`): the texts of `locales/<lang>.json` with
+//   dotted keys, the form the app reads (src/lean/text.rs). The first load's file
+//   leaves out the texts only the later screens show (2 KB of every
+//   citizen's first load), the later screens' file the staff texts; the
+//   staff file has every text.
 // - in the built `index.html`, the list of languages and where their texts
-//   are. Other citizen bundles (later screens) read the citizen side's texts.
+//   are.
 //
 // Run by scripts/post-build.mjs, before the files phones keep are listed.
 
@@ -18,7 +22,14 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCALES = join(ROOT, 'locales');
 /// Top-level groups of texts that only the staff screens show.
 const STAFF_ONLY = ['staff', 'problem'];
+/// Top-level groups of texts that only the citizen's later screens (and
+/// staff) show: `/mine`, `/device` and the results with their charts.
+const LATER_ONLY = ['mine', 'device', 'results'];
 const PAGE = 'index.html';
+/// Pages that read the texts of another page, by where each is served: the
+/// consultation page is a first load as `/` is, with the same texts, so one
+/// file per language serves both and the service worker keeps it once.
+const TEXTS_OF = { '/consultation/': '/' };
 
 /// Whether a text of a locale file is written per plural category.
 export const isPlural = (value) =>
@@ -47,15 +58,15 @@ export const readLocale = (language) => JSON.parse(readFileSync(join(LOCALES, `$
 /// Writes the texts of the side built into `dir` (served at `publicUrl`)
 /// and fills in its page's loader; answers the languages written.
 export function writeTexts(dir, publicUrl = '/') {
-  const staff = publicUrl.startsWith('/staff');
-  const ownTexts = staff || publicUrl === '/';
-  const url = staff ? '/staff/texts/' : '/texts/';
+  const base = publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`;
+  const textsBase = TEXTS_OF[base] ?? base;
   const tags = languages();
-  if (ownTexts) {
+  if (textsBase === base) {
+    const left = base === '/' ? [...STAFF_ONLY, ...LATER_ONLY] : base.startsWith('/staff/') ? [] : STAFF_ONLY;
     mkdirSync(join(dir, 'texts'), { recursive: true });
     for (const tag of tags) {
       const texts = Object.fromEntries(
-        Object.entries(flatten(readLocale(tag))).filter(([key]) => staff || !STAFF_ONLY.includes(key.split('.')[0])),
+        Object.entries(flatten(readLocale(tag))).filter(([key]) => !left.includes(key.split('.')[0])),
       );
       writeFileSync(join(dir, 'texts', `${tag}.json`), JSON.stringify(texts));
     }
@@ -66,7 +77,7 @@ export function writeTexts(dir, publicUrl = '/') {
     if (!html.includes('%LANGUAGES%') || !html.includes('%TEXTS%')) {
       throw new Error(`${page}: the language loader (public/texts.js) is not inlined in it`);
     }
-    writeFileSync(page, html.replaceAll('%LANGUAGES%', tags.join(' ')).replaceAll('%TEXTS%', url));
+    writeFileSync(page, html.replaceAll('%LANGUAGES%', tags.join(' ')).replaceAll('%TEXTS%', `${textsBase}texts/`));
   }
-  return ownTexts ? tags : [];
+  return tags;
 }

@@ -14,6 +14,8 @@ use baraza_core::Localized;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 
+use crate::json;
+
 const BASE: &str = "/api/v1";
 
 /// Everything that can go wrong talking to the server, as the citizen is told.
@@ -177,10 +179,10 @@ pub async fn publish(token: &str, definition: String) -> Result<Published, Publi
         .map_err(|_| PublishError::Failed(AppError::Server))?;
     let response = request.send().await.map_err(|_| PublishError::Failed(AppError::Network))?;
     if response.ok() {
-        return response.json().await.map_err(|_| PublishError::Failed(AppError::Server));
+        return json_of(&response).await.map_err(PublishError::Failed);
     }
     let status = response.status();
-    let body = response.json::<ApiError>().await.ok().map(|body| body.error);
+    let body = json_of::<ApiError>(&response).await.ok().map(|body| body.error);
     match body {
         Some(error) if matches!(error.code.as_str(), "invalid_definition" | "definition_locked") => {
             Err(PublishError::Refused {
@@ -207,7 +209,7 @@ pub async fn archive(token: &str, id: &str, anonymise: bool) -> Result<AdminCons
 
 /// `PUT /api/v1/admin/consultations/{id}/outcome`.
 pub async fn set_outcome(token: &str, id: &str, outcome: Localized) -> Result<AdminConsultation, AppError> {
-    let body = serde_json::to_string(&OutcomeRequest { outcome }).map_err(|_| AppError::Server)?;
+    let body = json::write(&OutcomeRequest { outcome });
     send_as("PUT", &format!("{BASE}/admin/consultations/{}/outcome", encode(id)), token, Some(body)).await
 }
 
@@ -219,7 +221,7 @@ pub async fn changes(token: &str, id: &str) -> Result<ChangeLog, AppError> {
 /// `POST /api/v1/admin/consultations/{id}/codes`: `count` new participation
 /// codes, as the CSV text to save.
 pub async fn issue_codes(token: &str, id: &str, count: u32) -> Result<String, AppError> {
-    let body = serde_json::to_string(&CodesRequest { count }).map_err(|_| AppError::Server)?;
+    let body = json::write(&CodesRequest { count });
     let response = request_as("POST", &format!("{BASE}/admin/consultations/{}/codes", encode(id)), token, Some(body))?
         .send()
         .await
@@ -269,7 +271,7 @@ pub async fn moderated_comments(
 
 /// `POST /api/v1/admin/comments/{id}/hide` with the moderator's reason.
 pub async fn hide_comment(token: &str, comment: &str, reason: &str) -> Result<ModeratedComment, AppError> {
-    let body = serde_json::to_string(&HideRequest { reason: reason.to_owned() }).map_err(|_| AppError::Server)?;
+    let body = json::write(&HideRequest { reason: reason.to_owned() });
     send_as("POST", &format!("{BASE}/admin/comments/{}/hide", encode(comment)), token, Some(body)).await
 }
 
@@ -395,14 +397,20 @@ async fn get_body(url: &str) -> Result<String, AppError> {
 
 async fn read<T: DeserializeOwned>(response: Response) -> Result<T, AppError> {
     if response.ok() {
-        response.json().await.map_err(|_| AppError::Server)
+        json_of(&response).await
     } else {
         Err(failure(response).await)
     }
 }
 
+/// The body of `response` read as JSON.
+async fn json_of<T: DeserializeOwned>(response: &Response) -> Result<T, AppError> {
+    let body = response.text().await.map_err(|_| AppError::Network)?;
+    json::parse(&body).ok_or(AppError::Server)
+}
+
 async fn failure(response: Response) -> AppError {
-    let code = response.json::<ErrorCode>().await.ok().map(|body| body.error.code);
+    let code = json_of::<ErrorCode>(&response).await.ok().map(|body| body.error.code);
     AppError::from_status(response.status(), code.as_deref())
 }
 

@@ -37,7 +37,7 @@ async fn load(locale: Locale) -> bool {
         return true;
     }
     match browser::loader_texts(locale.as_str()).await {
-        Some(file) => text::install(locale, &file).is_ok(),
+        Some(file) => text::install(locale, &file),
         None => false,
     }
 }
@@ -47,7 +47,10 @@ async fn load(locale: Locale) -> bool {
 /// "31 January 2027", `en-US` "January 31, 2027"), else the language itself.
 pub fn formatting_locale<'a>(ui: &'a str, preferred: &'a [String]) -> &'a str {
     let primary = |tag: &str| tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
-    let same_script = |tag: &str| !ui.contains('-') || tag.to_ascii_lowercase().contains(&ui.to_ascii_lowercase());
+    // A script (`zh-Hans`) comes right after the language, so a regional
+    // variant of it starts with it; a prefix test, as a text search was 1.5 KB
+    // of wasm.
+    let same_script = |tag: &str| !ui.contains('-') || tag.get(..ui.len()).is_some_and(|start| start.eq_ignore_ascii_case(ui));
     preferred
         .iter()
         .find(|tag| primary(tag) == primary(ui) && (same_script(tag) || !tag.contains('-')))
@@ -94,15 +97,16 @@ impl Language {
     }
 }
 
+/// Provides the interface language, and the reading language that holds it:
+/// one context for both, as each type of context read is code of its own.
 pub fn provide_language(initial: Locale) -> Language {
     let language = Language { current: RwSignal::new(initial), unavailable: RwSignal::new(None) };
-    provide_context(language);
     provide_context(Reading { chosen: RwSignal::new(browser::stored(READING_STORAGE_KEY)), ui: language });
     language
 }
 
 pub fn use_language() -> Language {
-    expect_context()
+    use_reading().ui
 }
 
 /// The language the citizen reads consultations' own texts in, which may be

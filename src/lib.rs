@@ -5,31 +5,37 @@
 //! the server is in [`api`], every citizen action goes through [`outbox`],
 //! interface texts through [`text`]; what is kept on the phone for offline
 //! use is in [`storage`] and [`kept`], and the service worker that keeps the
-//! app itself in [`service_worker`]. The logic that needs no browser lives in
+//! app itself in [`service_worker`]. What the app does with a few lines of
+//! its own in place of a crate, to keep the download small, is in [`lean`],
+//! each with the measured reason. The logic that needs no browser lives in
 //! plain functions ([`present`], [`language`], [`kept`]) tested natively.
 
 #[macro_use]
-pub mod text;
+pub mod lean;
 
 pub mod api;
-pub mod browser;
 pub mod chart;
 pub mod components;
 pub mod input;
 pub mod kept;
 pub mod language;
-pub mod load;
 pub mod outbox;
 pub mod pages;
 pub mod present;
-pub mod route;
 pub mod service_worker;
 pub mod staff_session;
-pub mod storage;
 pub mod sync;
+
+pub use lean::{browser, json, load, route, storage, text};
 
 use leptos::prelude::*;
 use text::Locale;
+
+/// The allocator of the wasm: talc, made for single-threaded WebAssembly and
+/// smaller than Rust's default (dlmalloc).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 use components::connection::connection_status;
 use components::language_switch::language_switch;
@@ -44,17 +50,30 @@ use pages::staff::staff_page;
 use pages::staff_consultation::staff_consultation_page;
 use pages::staff_results::staff_results_page;
 use baraza_core::pages::Page;
-use route::{LaterRoute, Route, StaffRoute};
+use route::{ConsultationRoute, LaterRoute, Route, StaffLaterRoute, StaffRoute};
 
-/// The citizen app's first load: reading, voting and commenting, in
-/// `locale` (whose texts are loaded: [`language::start`]).
+/// The citizen app's first load at `/`: the consultations, in `locale`
+/// (whose texts are loaded: [`language::start`]).
 pub fn app(locale: Locale) -> impl IntoView {
     start_citizen_side(locale);
     let route = route::current(Page::Citizen, Route::parse);
     let page = move || match route.get() {
         Route::Home => home().into_any(),
-        Route::Consultation(id) => consultation_page(id).into_any(),
         Route::NotFound => not_found().into_any(),
+    };
+    layout(page, connection_status(), update_notice())
+}
+
+/// The citizen app's first load at `/c/{id}` (`consultation.html`): one
+/// consultation, read, voted on and commented on. A bundle of its own, so
+/// that neither first load carries the other's code; the service worker
+/// keeps both after either.
+pub fn consultation_app(locale: Locale) -> impl IntoView {
+    start_citizen_side(locale);
+    let route = route::current(Page::Consultation, ConsultationRoute::parse);
+    let page = move || match route.get() {
+        ConsultationRoute::Consultation(id) => consultation_page(id).into_any(),
+        ConsultationRoute::NotFound => not_found().into_any(),
     };
     layout(page, connection_status(), update_notice())
 }
@@ -82,18 +101,37 @@ fn start_citizen_side(locale: Locale) {
 }
 
 /// The staff side: its own bundle (`staff.html`), so that no citizen
-/// downloads it, with the same header, languages and look.
+/// downloads it, with the same header, languages and look. Its first load is
+/// the list of consultations and publishing.
 pub fn staff_app(locale: Locale) -> impl IntoView {
-    start_language(locale);
-    staff_session::provide_staff_session();
+    start_staff_side(locale);
     let route = route::current(Page::Staff, StaffRoute::parse);
     let page = move || match route.get() {
         StaffRoute::Consultations => staff_page().into_any(),
-        StaffRoute::Consultation(id) => staff_consultation_page(id).into_any(),
-        StaffRoute::Results(id) => staff_results_page(id).into_any(),
         StaffRoute::NotFound => not_found().into_any(),
     };
     layout(page, (), ())
+}
+
+/// The staff's later screens (`staff-later.html`): a consultation's detail
+/// and its results with their charts, a bundle of their own that the browser
+/// fetches once the staff page has loaded.
+pub fn staff_later_app(locale: Locale) -> impl IntoView {
+    start_staff_side(locale);
+    let route = route::current(Page::StaffLater, StaffLaterRoute::parse);
+    let page = move || match route.get() {
+        StaffLaterRoute::Consultation(id) => staff_consultation_page(id).into_any(),
+        StaffLaterRoute::Results(id) => staff_results_page(id).into_any(),
+        StaffLaterRoute::NotFound => not_found().into_any(),
+    };
+    layout(page, (), ())
+}
+
+/// What every staff page starts: the language and the signed-in session
+/// (kept in the tab, so it follows the staff member from page to page).
+fn start_staff_side(locale: Locale) {
+    start_language(locale);
+    staff_session::provide_staff_session();
 }
 
 /// The interface language, kept on `<html lang dir>`.

@@ -21,8 +21,6 @@
 //! Pages never call the network for an action themselves; they follow its
 //! [`Delivery`].
 
-use std::collections::HashMap;
-
 use baraza_core::sync::{
     Action, ActionKind, ActionResult, ActionStatus, RejectCode, SyncResponse, MAX_ACTIONS_PER_BATCH,
 };
@@ -32,6 +30,7 @@ use uuid::Uuid;
 
 use crate::api::{self, AppError};
 use crate::browser;
+use crate::json;
 use crate::storage::{self, Shelf};
 use crate::sync::{AfterRound, Engine};
 
@@ -131,10 +130,10 @@ impl Connection {
 }
 
 /// The kinds of action whose counting other parts of the page follow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Counted {
-    Ballot,
-    Comment,
+    Ballot = 0,
+    Comment = 1,
 }
 
 /// An action as the outbox keeps it, on the phone and in memory; on
@@ -172,7 +171,7 @@ impl ActionRecord {
         };
         ActionRecord {
             id: action.id.to_string(),
-            action: serde_json::to_string(action).expect("an action always serializes"),
+            action: json::write(action),
             code,
             made_at,
             consultation: action.consultation.clone(),
@@ -233,7 +232,7 @@ fn sync_body(participant: Uuid, code: Option<&str>, actions: &[&str]) -> String 
     let mut body = format!("{{\"participant\":\"{participant}\"");
     if let Some(code) = code {
         body.push_str(",\"code\":");
-        body.push_str(&serde_json::to_string(code).expect("a text always serializes"));
+        body.push_str(&json::write(code));
     }
     body.push_str(",\"actions\":[");
     body.push_str(&actions.join(","));
@@ -276,40 +275,66 @@ async fn on_phone() -> Vec<(Uuid, ActionRecord)> {
     storage::read_all(Shelf::Outbox)
         .await
         .iter()
-        .filter_map(|record| serde_json::from_str::<ActionRecord>(record).ok())
+        .filter_map(|record| json::parse::<ActionRecord>(record))
         .filter_map(|record| Some((record.action_id()?, record)))
         .collect()
+}
+
+/// What the outbox knows in this tab, in one signal that every reader
+/// follows: a signal per part cost a copy of Leptos's signal code for each
+/// part's type (about 6 KB of wasm in all).
+struct State {
+    /// Every action of this visit, and those found on the phone, in the
+    /// order they were made.
+    actions: Vec<(Uuid, ActionRecord)>,
+    /// Where each action of `actions` stands, once known.
+    deliveries: Vec<(Uuid, Delivery)>,
+    /// How many ballots and comments were counted in this visit.
+    counted: [u64; 2],
+    /// The server's answers kept on the phone, oldest first: read at start,
+    /// and each new one added.
+    answers: Vec<ActionRecord>,
+    syncing: bool,
+    online: bool,
+}
+
+impl State {
+    fn delivery(&self, id: Uuid) -> Option<&Delivery> {
+        self.deliveries.iter().find(|(of, _)| *of == id).map(|(_, delivery)| delivery)
+    }
+
+    fn deliver(&mut self, id: Uuid, delivery: Delivery) {
+        match self.deliveries.iter_mut().find(|(of, _)| *of == id) {
+            Some((_, known)) => *known = delivery,
+            None => self.deliveries.push((id, delivery)),
+        }
+    }
+
+    /// The actions the server has not answered yet.
+    fn waiting(&self) -> impl Iterator<Item = &(Uuid, ActionRecord)> {
+        self.actions.iter().filter(|(id, _)| !answered(self.delivery(*id)))
+    }
 }
 
 /// Provided once for the whole app; see [`use_outbox`].
 #[derive(Clone, Copy)]
 pub struct Outbox {
     participant: Uuid,
-    /// Every action of this visit, and those found on the phone, in the
-    /// order they were made.
-    actions: RwSignal<Vec<(Uuid, ActionRecord)>>,
-    deliveries: RwSignal<HashMap<Uuid, Delivery>>,
-    counted: RwSignal<HashMap<Counted, u64>>,
-    /// The server's answers kept on the phone, oldest first: read at start,
-    /// and each new one added.
-    answers: RwSignal<Vec<ActionRecord>>,
+    state: RwSignal<State>,
     engine: StoredValue<Engine>,
-    syncing: RwSignal<bool>,
-    online: RwSignal<bool>,
 }
 
 impl Outbox {
     fn new() -> Self {
-        Outbox {
-            participant: participant(),
-            actions: RwSignal::new(Vec::new()),
-            deliveries: RwSignal::new(HashMap::new()),
-            counted: RwSignal::new(HashMap::new()),
-            answers: RwSignal::new(Vec::new()),
-            engine: StoredValue::new(Engine::default()),
-            syncing: RwSignal::new(false),
-            online: RwSignal::new(browser::online()),
-        }
+        let state = State {
+            actions: Vec::new(),
+            deliveries: Vec::new(),
+            counted: [0; 2],
+            answers: Vec::new(),
+            syncing: false,
+            online: browser::online(),
+        };
+        Outbox { participant: participant(), state: RwSignal::new(state), engine: StoredValue::new(Engine::default()) }
     }
 
     /// Saves a new action about `consultation` on the phone, with the
@@ -319,15 +344,13 @@ impl Outbox {
         let id = new_uuid();
         let record =
             ActionRecord::new(&Action { id, consultation: consultation.to_owned(), kind }, code, browser::now_ms());
-        let text = serde_json::to_string(&record).expect("an action always serializes");
-        self.deliveries.update(|d| {
-            d.insert(id, Delivery::Sending);
-        });
+        let text = json::write(&record);
+        self.state.update(|state| state.deliver(id, Delivery::Sending));
         let outbox = *self;
         leptos::task::spawn_local(async move {
             // On a phone that refuses storage the action still goes, from memory.
             storage::write(Shelf::Outbox, &record.key(), &text).await;
-            outbox.actions.update(|actions| actions.push((id, record)));
+            outbox.state.update(|state| state.actions.push((id, record)));
             outbox.sync();
         });
         id
@@ -340,60 +363,55 @@ impl Outbox {
 
     /// Where action `id` stands (reactive).
     pub fn delivery(&self, id: Uuid) -> Option<Delivery> {
-        self.deliveries.with(|deliveries| deliveries.get(&id).cloned())
+        self.state.with(|state| state.delivery(id).cloned())
     }
 
     /// The newest ballot on `item` of `consultation` this phone made, in this
     /// visit or saved from an earlier one (reactive).
     pub fn newest_ballot(&self, consultation: &str, item: &str) -> Option<Uuid> {
-        self.actions.with(|actions| {
-            newest(actions, |p| p.consultation == consultation && p.ballot_item.as_deref() == Some(item))
+        self.state.with(|state| {
+            newest(&state.actions, |p| p.consultation == consultation && p.ballot_item.as_deref() == Some(item))
         })
     }
 
     /// The newest comment on `consultation` this phone made, as [`Outbox::newest_ballot`].
     pub fn newest_comment(&self, consultation: &str) -> Option<Uuid> {
-        self.actions.with(|actions| newest(actions, |p| p.consultation == consultation && p.comment))
+        self.state.with(|state| newest(&state.actions, |p| p.consultation == consultation && p.comment))
     }
 
     /// Every action saved on the phone the server has not answered yet, in
     /// the order they were made (reactive).
     pub fn waiting(&self) -> Vec<ActionRecord> {
-        self.actions.with(|actions| {
-            self.deliveries.with(|deliveries| {
-                actions.iter().filter(|(id, _)| !answered(deliveries.get(id))).map(|(_, r)| r.clone()).collect()
-            })
-        })
+        self.state.with(|state| state.waiting().map(|(_, record)| record.clone()).collect())
     }
 
     /// How many actions wait on the phone (reactive).
     pub fn waiting_count(&self) -> usize {
-        self.actions.with(|actions| {
-            self.deliveries.with(|deliveries| actions.iter().filter(|(id, _)| !answered(deliveries.get(id))).count())
-        })
+        self.state.with(|state| state.waiting().count())
     }
 
     /// How the app stands with the server (reactive).
     pub fn connection(&self) -> Connection {
-        match (self.online.get(), self.syncing.get()) {
+        self.state.with(|state| match (state.online, state.syncing) {
             (false, _) => Connection::Offline,
             (true, true) => Connection::Syncing,
             (true, false) => Connection::Online,
-        }
+        })
     }
 
     /// Every answer of the server kept on the phone, oldest first (reactive).
     pub fn answers(&self) -> Vec<ActionRecord> {
-        self.answers.get()
+        self.state.with(|state| state.answers.clone())
     }
 
     /// The citizen has seen where action `id` stands: a refusal then leaves
     /// the outbox (its answer stays on [`Shelf::Answers`]).
     pub fn seen(&self, id: Uuid) {
-        if !matches!(self.deliveries.with_untracked(|d| d.get(&id).cloned()), Some(Delivery::Rejected(_))) {
-            return;
-        }
-        if let Some(key) = self.actions.with_untracked(|actions| find(actions, id).map(ActionRecord::key)) {
+        let key = self.state.with_untracked(|state| match state.delivery(id) {
+            Some(Delivery::Rejected(_)) => find(&state.actions, id).map(ActionRecord::key),
+            _ => None,
+        });
+        if let Some(key) = key {
             leptos::task::spawn_local(async move {
                 storage::remove(Shelf::Outbox, &key).await;
             });
@@ -403,7 +421,7 @@ impl Outbox {
     /// How many actions of this kind were counted so far (reactive): results
     /// and comment lists reload when it changes.
     pub fn counted(&self, kind: Counted) -> u64 {
-        self.counted.with(|counted| counted.get(&kind).copied().unwrap_or(0))
+        self.state.with(|state| state.counted[kind as usize])
     }
 
     /// Sends what an earlier visit left on the phone, and again whenever the
@@ -413,11 +431,11 @@ impl Outbox {
         self.sync();
         crate::load::refresh_kept_consultations();
         let _ = window_event_listener(leptos::ev::online, move |_| {
-            self.online.set(true);
+            self.state.update(|state| state.online = true);
             self.sync();
             crate::load::refresh_kept_consultations();
         });
-        let _ = window_event_listener(leptos::ev::offline, move |_| self.online.set(false));
+        let _ = window_event_listener(leptos::ev::offline, move |_| self.state.update(|state| state.online = false));
     }
 
     /// Asks for a round of sending: now, or right after the one under way.
@@ -425,7 +443,7 @@ impl Outbox {
         if !self.engine.try_update_value(Engine::ask).unwrap_or(false) {
             return;
         }
-        self.syncing.set(true);
+        self.state.update(|state| state.syncing = true);
         leptos::task::spawn_local(async move {
             loop {
                 let succeeded = browser::with_lock(SYNC_LOCK, self.round()).await;
@@ -447,7 +465,7 @@ impl Outbox {
                 }
                 break;
             }
-            self.syncing.try_set(false);
+            self.state.try_update(|state| state.syncing = false);
         });
     }
 
@@ -457,20 +475,18 @@ impl Outbox {
     /// before it are answered. `false` if a batch failed.
     async fn round(self) -> bool {
         let mut answers = self.take_up_phone().await;
-        let batches = self.actions.with_untracked(|actions| {
-            self.deliveries.with_untracked(|deliveries| {
-                batches(actions, |id| !answered(deliveries.get(&id)) && !answers.iter().any(|(a, _)| *a == id))
-            })
+        let batches = self.state.with_untracked(|state| {
+            batches(&state.actions, |id| !answered(state.delivery(id)) && !answers.iter().any(|(a, _)| *a == id))
         });
-        self.deliveries.update(|d| {
+        self.state.update(|state| {
             for id in batches.iter().flatten() {
-                d.insert(*id, Delivery::Sending);
+                state.deliver(*id, Delivery::Sending);
             }
         });
         let mut failed = None;
         for (number, ids) in batches.iter().enumerate() {
-            let body = self.actions.with_untracked(|actions| {
-                let chosen: Vec<&ActionRecord> = ids.iter().filter_map(|id| find(actions, *id)).collect();
+            let body = self.state.with_untracked(|state| {
+                let chosen: Vec<&ActionRecord> = ids.iter().filter_map(|id| find(&state.actions, *id)).collect();
                 let code = chosen.first().and_then(|record| record.code.as_deref());
                 let texts: Vec<&str> = chosen.iter().map(|record| record.action.as_str()).collect();
                 sync_body(self.participant, code, &texts)
@@ -490,9 +506,9 @@ impl Outbox {
             self.settle(id, delivery).await;
         }
         let Some((number, error)) = failed else { return true };
-        self.deliveries.update(|d| {
+        self.state.update(|state| {
             for id in batches[number..].iter().flatten() {
-                d.insert(*id, Delivery::from_error(error));
+                state.deliver(*id, Delivery::from_error(error));
             }
         });
         false
@@ -504,15 +520,14 @@ impl Outbox {
     /// going again.
     async fn take_up_phone(self) -> Vec<(Uuid, Delivery)> {
         let stored = on_phone().await;
-        let known: Vec<Uuid> = self.actions.with_untracked(|actions| actions.iter().map(|(id, _)| *id).collect());
-        let gone: Vec<Uuid> = self.actions.with_untracked(|actions| {
-            self.deliveries.with_untracked(|deliveries| {
-                actions
-                    .iter()
-                    .map(|(id, _)| *id)
-                    .filter(|id| !answered(deliveries.get(id)) && !stored.iter().any(|(on, _)| on == id))
-                    .collect()
-            })
+        let (known, gone): (Vec<Uuid>, Vec<Uuid>) = self.state.with_untracked(|state| {
+            let known = state.actions.iter().map(|(id, _)| *id).collect();
+            let gone = state
+                .waiting()
+                .map(|(id, _)| *id)
+                .filter(|id| !stored.iter().any(|(on, _)| on == id))
+                .collect();
+            (known, gone)
         });
         let mut taken_up = gone;
         for (id, record) in stored {
@@ -520,9 +535,9 @@ impl Outbox {
                 continue;
             }
             taken_up.push(id);
-            self.actions.update(|actions| {
-                let at = actions.partition_point(|(_, kept)| kept.made_at <= record.made_at);
-                actions.insert(at, (id, record));
+            self.state.update(|state| {
+                let at = state.actions.partition_point(|(_, kept)| kept.made_at <= record.made_at);
+                state.actions.insert(at, (id, record));
             });
         }
         // Another tab may have kept answers since this one read them.
@@ -531,12 +546,12 @@ impl Outbox {
         }
         // An action missing from the outbox with no answer kept stays to be
         // sent from memory: the phone may refuse storage.
-        self.answers.with_untracked(|answers| {
+        self.state.with_untracked(|state| {
             taken_up
                 .iter()
                 .filter_map(|id| {
                     let text = id.to_string();
-                    Some((*id, answers.iter().find(|kept| kept.id == text)?.answer()?))
+                    Some((*id, state.answers.iter().find(|kept| kept.id == text)?.answer()?))
                 })
                 .collect()
         })
@@ -545,31 +560,32 @@ impl Outbox {
     /// Reads the answers kept on the phone.
     async fn read_answers(self) {
         let kept = storage::read_all(Shelf::Answers).await;
-        self.answers.try_set(kept.iter().filter_map(|record| serde_json::from_str(record).ok()).collect());
+        let answers = kept.iter().filter_map(|record| json::parse(record)).collect();
+        self.state.try_update(|state| state.answers = answers);
     }
 
     /// Records the server's answer for action `id`: on screen, and on the
     /// phone (a counted action leaves the outbox, its receipt is kept).
     async fn settle(self, id: Uuid, delivery: Delivery) {
-        let Some(record) = self.actions.with_untracked(|actions| find(actions, id).cloned()) else { return };
+        let Some(record) = self.state.with_untracked(|state| find(&state.actions, id).cloned()) else { return };
         if let Some(answered) = record.answered(&delivery) {
-            let text = serde_json::to_string(&answered).expect("an action always serializes");
+            let text = json::write(&answered);
             storage::write(Shelf::Answers, &record.key(), &text).await;
-            self.answers.update(|answers| {
-                answers.retain(|kept| kept.id != answered.id);
-                answers.push(answered);
+            self.state.update(|state| {
+                state.answers.retain(|kept| kept.id != answered.id);
+                state.answers.push(answered);
             });
         }
         if delivery.leaves_phone() {
             storage::remove(Shelf::Outbox, &record.key()).await;
         }
-        let counted = matches!(delivery, Delivery::Counted { .. });
-        self.deliveries.update(|d| {
-            d.insert(id, delivery);
+        let counted = matches!(delivery, Delivery::Counted { .. }).then(|| record.counted()).flatten();
+        self.state.update(|state| {
+            state.deliver(id, delivery);
+            if let Some(kind) = counted {
+                state.counted[kind as usize] += 1;
+            }
         });
-        if let (true, Some(kind)) = (counted, record.counted()) {
-            self.counted.update(|counted| *counted.entry(kind).or_default() += 1);
-        }
     }
 }
 

@@ -10,7 +10,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::delivery::{delivery_status, Problem};
+use super::delivery::{delivery_status, Problem, Shown};
 use super::{date_view, error_notice, loading, more_pages};
 use crate::api;
 use crate::language::use_language;
@@ -43,9 +43,9 @@ fn comment_form(consultation: Arc<str>, open: bool) -> impl IntoView {
     });
 
     // The comment sent from this form, else one this phone saved earlier.
-    let shown = {
+    let shown: Shown = {
         let consultation = consultation.clone();
-        move || sent.get().or_else(|| outbox.newest_comment(&consultation))
+        Arc::new(move || sent.get().or_else(|| outbox.newest_comment(&consultation)))
     };
     let sending = {
         let shown = shown.clone();

@@ -1,6 +1,8 @@
 //! What happened to what the citizen sent: the outbox state of an action, or
 //! why the app did not send it, in a polite live region.
 
+use std::sync::Arc;
+
 use baraza_core::sync::RejectCode;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -18,13 +20,15 @@ pub enum Problem {
     Rule(RejectCode),
 }
 
-/// The state of a form's last action: `shown` gives its id (the action sent
-/// from the form, or one this phone saved earlier), `problem` what stopped
-/// the app sending it. A refusal shown here is the citizen's to have seen.
-pub fn delivery_status(
-    shown: impl Fn() -> Option<Uuid> + Clone + Send + Sync + 'static,
-    problem: RwSignal<Option<Problem>>,
-) -> impl IntoView {
+/// Which action a form shows (reactive): the one sent from it, or one this
+/// phone saved earlier.
+pub type Shown = Arc<dyn Fn() -> Option<Uuid> + Send + Sync>;
+
+/// The state of a form's last action: `shown` gives its id, `problem` what
+/// stopped the app sending it. A refusal shown here is the citizen's to have
+/// seen. `shown` is boxed so that this view is made once for every form (a
+/// copy per form type cost 2.4 KB of wasm each).
+pub fn delivery_status(shown: Shown, problem: RwSignal<Option<Problem>>) -> impl IntoView {
     let ui = use_language();
     let outbox = use_outbox();
     let shown_now = shown.clone();

@@ -17,7 +17,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::delivery::{delivery_status, Problem};
+use super::delivery::{delivery_status, Problem, Shown};
 use super::{paragraphs, Content};
 use crate::text::Locale;
 use crate::language::use_language;
@@ -201,9 +201,9 @@ fn ballot_form(ballots: Ballots, item: Arc<Item>, selection: Selection, body: An
     let open = ballots.open;
     let item_id = item.id().to_owned();
     // The answer sent from this form, else one this phone saved earlier.
-    let shown = {
+    let shown: Shown = {
         let (consultation, item_id) = (ballots.consultation.clone(), item_id.clone());
-        move || sent.get().or_else(|| outbox.newest_ballot(&consultation, &item_id))
+        Arc::new(move || sent.get().or_else(|| outbox.newest_ballot(&consultation, &item_id)))
     };
     let sending = {
         let shown = shown.clone();

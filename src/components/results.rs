@@ -32,7 +32,7 @@ pub fn results(consultation: Arc<Consultation>) -> impl IntoView {
 pub fn results_link(consultation: &Consultation) -> impl IntoView {
     let body = if consultation.results_are_public(browser::now()) {
         let href = format!("/c/{}/results", consultation.id);
-        view! { <p><a href=href>{tr!(results.see)}</a></p> }.into_any()
+        view! { <p><a href=href>{tr!(consultation.results_see)}</a></p> }.into_any()
     } else {
         not_public(consultation).into_any()
     };
@@ -42,7 +42,7 @@ pub fn results_link(consultation: &Consultation) -> impl IntoView {
 fn section(body: AnyView) -> impl IntoView {
     view! {
         <section class="results" aria-labelledby="results-title">
-            <h2 id="results-title">{tr!(results.title)}</h2>
+            <h2 id="results-title">{tr!(consultation.results_title)}</h2>
             {body}
         </section>
     }
@@ -51,8 +51,8 @@ fn section(body: AnyView) -> impl IntoView {
 /// When the results will be public, if ever.
 fn not_public(consultation: &Consultation) -> impl IntoView {
     let message = match consultation.results {
-        ResultsVisibility::AfterClose => tr!(results.after_close),
-        _ => tr!(results.staff_only),
+        ResultsVisibility::AfterClose => tr!(consultation.results_after_close),
+        _ => tr!(consultation.results_staff_only),
     };
     view! { <p class="notice">{message}</p> }
 }
@@ -67,7 +67,7 @@ fn results_list(consultation: Arc<Consultation>) -> impl IntoView {
     });
     move || match results.get() {
         None => loading(tr!(results.loading)).into_any(),
-        Some(Err(AppError::ResultsNotPublic)) => view! { <p class="notice">{tr!(results.after_close)}</p> }.into_any(),
+        Some(Err(AppError::ResultsNotPublic)) => view! { <p class="notice">{tr!(consultation.results_after_close)}</p> }.into_any(),
         Some(Err(error)) => error_notice(error, move || results.reload()).into_any(),
         Some(Ok(response)) => results_view(&consultation, response).into_any(),
     }

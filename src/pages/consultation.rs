@@ -18,7 +18,7 @@ use crate::components::offline::kept_notice;
 use crate::components::reading_language::reading_language;
 use crate::components::results::results_link;
 use crate::components::status::status_line;
-use crate::components::{error_notice, loading, paragraphs, Content};
+use crate::components::{drawn_once, error_notice, loading, paragraphs, Content};
 use crate::load::Load;
 use crate::present::date_line;
 use crate::storage::Shelf;
@@ -33,7 +33,7 @@ pub fn consultation_page(id: String) -> impl IntoView {
         None => loading(tr!(consultation.loading)).into_any(),
         Some(Err(AppError::NotFound)) => not_found().into_any(),
         Some(Err(error)) => error_notice(error, move || consultation.reload()).into_any(),
-        Some(Ok(consultation)) => consultation_view(consultation).into_any(),
+        Some(Ok(consultation)) => drawn_once(consultation_view(consultation)).into_any(),
     };
     view! {
         {kept_notice(move || consultation.kept_since())}

@@ -17,7 +17,7 @@ use crate::input::{self, Labels, Line, State};
 use crate::language::use_language;
 use crate::outbox::{use_outbox, ActionRecord, Delivery};
 use crate::storage::{self, Shelf};
-use crate::{browser, kept, present, text};
+use crate::{browser, json, kept, present, text};
 
 /// The id of the live region that says a receipt was copied.
 const COPIED: &str = "copied";
@@ -48,7 +48,7 @@ pub fn mine_page() -> impl IntoView {
     let consultations = RwSignal::new(Vec::<Consultation>::new());
     leptos::task::spawn_local(async move {
         let records = storage::read_all(Shelf::Consultations).await;
-        let kept = records.iter().filter_map(|record| serde_json::from_str(kept::read(record)?.body).ok());
+        let kept = records.iter().filter_map(|record| json::parse(kept::read(record)?.body));
         consultations.try_set(kept.collect());
     });
     let on_click = move |button: web_sys::Element| {

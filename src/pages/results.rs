@@ -22,7 +22,7 @@ pub fn results_page(id: String) -> impl IntoView {
         async move { api::consultation_since(&id, etag).await }
     });
     // Until the consultation is read, the screen is headed by what it is for.
-    let untitled = |body: AnyView| view! { <h1>{tr!(results.title)}</h1> {body} }.into_any();
+    let untitled = |body: AnyView| view! { <h1>{tr!(consultation.results_title)}</h1> {body} }.into_any();
     let page = move || match consultation.get() {
         None => untitled(loading(tr!(consultation.loading)).into_any()),
         Some(Err(AppError::NotFound)) => not_found().into_any(),

@@ -14,6 +14,7 @@ use super::not_found::not_found;
 use super::page_title;
 use crate::api::{self, AppError, CommentQuery, Export};
 use crate::browser;
+use crate::json;
 use crate::components::charts::participation;
 use crate::components::results::item_results;
 use crate::components::staff_gate::staff_gate;
@@ -27,7 +28,7 @@ use crate::text::{fill, tr, Key};
 
 pub fn staff_results_page(id: String) -> impl IntoView {
     let ui = use_language();
-    page_title(move || text!(ui.get(), results.title).to_owned());
+    page_title(move || text!(ui.get(), consultation.results_title).to_owned());
     staff_gate(move |signed_in| results_screen(id.clone(), signed_in).into_any())
 }
 
@@ -41,7 +42,7 @@ fn results_screen(id: String, signed_in: SignedIn) -> impl IntoView {
             let (id, token) = (id.clone(), token.clone());
             async move {
                 let body = api::consultation_body(&id).await?;
-                let definition = serde_json::from_str::<Consultation>(&body).map_err(|_| AppError::Server)?;
+                let definition = json::parse::<Consultation>(&body).ok_or(AppError::Server)?;
                 Ok((definition, api::admin_results(&token, &id).await?))
             }
         })
@@ -92,7 +93,7 @@ fn screen(
         </p>
         {downloads(token.clone(), id.clone())}
         <section class="results" aria-labelledby="results-title">
-            <h2 id="results-title">{tr!(results.title)}</h2>
+            <h2 id="results-title">{tr!(consultation.results_title)}</h2>
             {items}
         </section>
         <section class="results" aria-labelledby="participation-title">

@@ -1,5 +1,5 @@
 // The Content-Security-Policy the server sends with the built app, in
-// Chromium: the citizen, later and staff pages start under it (their
+// Chromium: every page of the app starts under it (their
 // inline loaders are allowed by the hashes the build wrote), and inline
 // code anything else slips into a page is refused.
 
@@ -12,8 +12,10 @@ describe('the Content-Security-Policy of the app', () => {
 
   for (const [page, path, ready] of [
     ['citizen', '/', 'section[data-level] a'],
+    ['consultation', '/c/water-services-2027', 'h1'],
     ['later', '/mine', 'h1'],
     ['staff', '/staff/', '#staff-token'],
+    ['staff later', '/staff/c/water-services-2027', '#staff-token'],
   ]) {
     test(`the ${page} page starts under it and refuses injected inline code`, async () => {
       const { page: tab, problems, context } = await openPhonePage(running.browser);

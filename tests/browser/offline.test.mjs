@@ -69,8 +69,15 @@ describe('the app offline', () => {
     assert.ok(shell.some((path) => path.endsWith('.wasm')) && shell.some((path) => path.endsWith('.css')));
     assert.ok(shell.includes('/icons/icon-192.png') && !shell.includes('/sw.js'));
     assert.deepEqual(shell.filter((path) => path.startsWith('/staff')), [], 'the staff side is never kept');
+    assert.ok(shell.includes('/consultation/index.html'), "a consultation's page is kept with the page of /");
     assert.ok(shell.includes('/later/index.html'), 'the later screens are kept after the first load');
     assert.ok(shell.includes('/texts/en.json') && !shell.includes('/texts/fr.json'), 'the language in use is kept, no other');
+    // Kept beside them, maybe a moment later (the worker fetches them once
+    // it has answered the page's own).
+    await waitUntil("the later screens' texts in the language in use", async () =>
+      Object.values(await shellCaches(page))[0].includes('/later/texts/en.json'),
+    );
+    assert.ok(!Object.values(await shellCaches(page))[0].includes('/later/texts/fr.json'), 'no other language');
 
     await context.setOffline(true);
     await page.reload();

@@ -260,10 +260,11 @@ describe('sync', () => {
     await form.locator('[data-delivery="saved"]').waitFor();
 
     const marker = `<!-- build ${Date.now()} -->`;
-    const index = join(dist, 'index.html');
+    // The page of a consultation's address, which this tab shows.
+    const index = join(dist, 'consultation/index.html');
     writeFileSync(index, readFileSync(index, 'utf8').replace('</body>', `${marker}</body>`));
     const version = writePrecache(dist);
-    writeCompressedCopies(dist, ['index.html', 'sw.js']);
+    writeCompressedCopies(dist, ['consultation/index.html', 'sw.js']);
     await page.reload();
     const notice = page.locator('[data-update-ready="true"]');
     await notice.waitFor();

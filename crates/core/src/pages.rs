@@ -1,11 +1,16 @@
 //! The app's addresses and the page that serves each.
 //!
-//! The app is built as three pages, each with its own bundle, so that no one
-//! downloads code for screens they do not use: the **citizen** page (`/`,
-//! `/c/{id}`: read, vote, comment — the first load), the citizen's **later**
+//! The app is built as five pages, each with its own bundle, so that no one
+//! downloads code for screens they do not use: the **citizen** page (`/`:
+//! the consultations, and any unknown address) and the **consultation**
+//! page (`/c/{id}`: read, vote, comment), each a first load whose service
+//! worker then keeps the other, the citizen's **later**
 //! screens (`/mine`, `/device`, `/c/{id}/results`: fetched by the service
-//! worker after the first load, so they open offline too), and the **staff**
-//! page (everything under `/staff`). The server answers each address with its
+//! worker after the first load, so they open offline too), the **staff**
+//! page (`/staff`, the list of consultations and publishing) and the staff's
+//! later screens (**staff later**: a consultation's detail and its results
+//! with their charts, under `/staff/c/`, fetched by the browser once the
+//! staff page has loaded). The server answers each address with its
 //! page, and the app moves between addresses of one page without reloading
 //! and leaves the others to a full load. The service worker (`public/sw.js`)
 //! keeps a copy of the table, tested against the same examples
@@ -15,18 +20,25 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     Citizen,
+    Consultation,
     Later,
     Staff,
+    StaffLater,
 }
 
 impl Page {
+    /// Every page, each built into its own folder.
+    pub const ALL: [Page; 5] = [Page::Citizen, Page::Consultation, Page::Later, Page::Staff, Page::StaffLater];
+
     /// The page's folder in the built app (`dist/`), where its
     /// `index.html` is; empty for the citizen page at the top.
     pub fn folder(self) -> &'static str {
         match self {
             Page::Citizen => "",
+            Page::Consultation => "consultation",
             Page::Later => "later",
             Page::Staff => "staff",
+            Page::StaffLater => "staff/later",
         }
     }
 }
@@ -36,8 +48,10 @@ pub fn page_of(path: &str) -> Page {
     let path = path.split(['?', '#']).next().unwrap_or_default();
     let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
     match segments.as_slice() {
+        ["staff", "c", _] | ["staff", "c", _, "results"] => Page::StaffLater,
         ["staff", ..] => Page::Staff,
         ["mine"] | ["device"] | ["c", _, "results"] => Page::Later,
+        ["c", _] => Page::Consultation,
         _ => Page::Citizen,
     }
 }
@@ -56,8 +70,10 @@ mod tests {
         for (path, page) in examples {
             let expected = match page.as_str() {
                 "citizen" => Page::Citizen,
+                "consultation" => Page::Consultation,
                 "later" => Page::Later,
                 "staff" => Page::Staff,
+                "staff-later" => Page::StaffLater,
                 other => panic!("tests/pages.json: unknown page {other}"),
             };
             assert_eq!(page_of(&path), expected, "{path}");
@@ -67,8 +83,9 @@ mod tests {
     #[test]
     fn the_query_and_fragment_do_not_count() {
         assert_eq!(page_of("/staff?x"), Page::Staff);
+        assert_eq!(page_of("/staff/c/road/results?order=agreed"), Page::StaffLater);
         assert_eq!(page_of("/device?erased"), Page::Later);
         assert_eq!(page_of("/c/road/results/#x"), Page::Later);
-        assert_eq!(page_of("/c/road#results"), Page::Citizen);
+        assert_eq!(page_of("/c/road#results"), Page::Consultation);
     }
 }

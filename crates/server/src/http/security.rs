@@ -43,7 +43,7 @@ const HSTS: &str = "max-age=31536000; includeSubDomains";
 /// and the pages it keeps carry it too).
 pub async fn app_policy(dist: &Path) -> HeaderValue {
     let mut hashes = String::new();
-    for page in [Page::Citizen, Page::Later, Page::Staff] {
+    for page in Page::ALL {
         let Ok(listed) = tokio::fs::read_to_string(dist.join(page.folder()).join(SCRIPT_HASHES)).await else {
             continue;
         };

@@ -25,10 +25,14 @@ const STAFF_WASM: &str = "staff/baraza-staff-0123456789abcdef_bg.wasm";
 const LATER_WASM: &str = "later/baraza-later-0123456789abcdef_bg.wasm";
 /// The page of the citizen's later screens.
 const LATER_HTML: &str = "<!doctype html><html lang=\"en\"><title>Baraza</title><body></body></html>";
+/// The page of a consultation's address.
+const CONSULTATION_HTML: &str = "<!doctype html><html lang=\"en\"><title>Baraza</title><body><!-- c --></body></html>";
+/// The page of the staff's later screens.
+const STAFF_LATER_HTML: &str = "<!doctype html><html lang=\"en\"><title>Baraza staff</title><body></body></html>";
 
 /// The files of the built app that compress, each with the start of the
 /// `Content-Type` it is sent with.
-const COMPRESSED: [(&str, &str); 13] = [
+const COMPRESSED: [(&str, &str); 15] = [
     ("index.html", "text/html"),
     (WASM, "application/wasm"),
     (JS, "text/javascript"),
@@ -42,6 +46,8 @@ const COMPRESSED: [(&str, &str); 13] = [
     ("staff/texts/fr.json", "application/json"),
     ("later/index.html", "text/html"),
     (LATER_WASM, "application/wasm"),
+    ("consultation/index.html", "text/html"),
+    ("staff/later/index.html", "text/html"),
 ];
 
 /// An image: compressed already, so the build writes no copies of it.
@@ -54,6 +60,8 @@ fn contents(path: &str) -> Vec<u8> {
         "index.html" => INDEX_HTML.into(),
         "staff/index.html" => STAFF_HTML.into(),
         "later/index.html" => LATER_HTML.into(),
+        "consultation/index.html" => CONSULTATION_HTML.into(),
+        "staff/later/index.html" => STAFF_LATER_HTML.into(),
         _ if path.ends_with(".wasm") => [&b"\0asm\x01\0\0\0"[..], &path.repeat(40).into_bytes()].concat(),
         _ => format!("/* {path} */ {}", "{\"texte\": \"Participez à la consultation\"}".repeat(40)).into_bytes(),
     }
@@ -187,12 +195,18 @@ async fn files_the_build_did_not_compress_are_sent_as_they_are(#[case] database:
 async fn app_routes_get_the_page_compressed_and_revalidated(#[case] database: Database) {
     let server = server_with_built_app(database).await;
     // The last looks like a hashed file name but names no file: it is a page.
-    for path in ["/", "/c/water-services-2027", "/levels/decide/", "/c/budget-0123456789abcdef"] {
+    let pages = [
+        ("/", INDEX_HTML),
+        ("/levels/decide/", INDEX_HTML),
+        ("/c/water-services-2027", CONSULTATION_HTML),
+        ("/c/budget-0123456789abcdef", CONSULTATION_HTML),
+    ];
+    for (path, page) in pages {
         for (accepted, encoding) in [(Some(BROWSER), Some("br")), (Some("gzip"), Some("gzip")), (None, None)] {
             let answer = get_accepting(&server, path, accepted).await;
             assert_eq!(answer.status, StatusCode::OK, "{path}");
             assert_eq!(header(&answer, header::CONTENT_ENCODING), encoding, "{path} accepting {accepted:?}");
-            assert_eq!(decoded(&answer), INDEX_HTML.as_bytes(), "{path}");
+            assert_eq!(decoded(&answer), page.as_bytes(), "{path}");
             assert!(header(&answer, header::CONTENT_TYPE).unwrap().starts_with("text/html"), "{path}");
             assert_eq!(header(&answer, header::CACHE_CONTROL), Some("no-cache"), "{path}");
             assert!(varies_by_encoding(&answer), "{path}");
@@ -210,7 +224,10 @@ async fn the_citizens_later_screens_get_their_own_page_and_files(#[case] databas
         assert_eq!(decoded(&answer), LATER_HTML.as_bytes(), "{path}");
         assert_eq!(header(&answer, header::CACHE_CONTROL), Some("no-cache"), "{path}");
     }
-    assert_eq!(decoded(&get_accepting(&server, "/c/water-services-2027", Some(BROWSER)).await), INDEX_HTML.as_bytes());
+    assert_eq!(
+        decoded(&get_accepting(&server, "/c/water-services-2027", Some(BROWSER)).await),
+        CONSULTATION_HTML.as_bytes()
+    );
     let wasm = get_accepting(&server, &format!("/{LATER_WASM}"), Some(BROWSER)).await;
     assert_eq!(decoded(&wasm), contents(LATER_WASM));
     assert_eq!(header(&wasm, header::CACHE_CONTROL), Some(CACHED_FOR_GOOD));
@@ -220,11 +237,17 @@ async fn the_citizens_later_screens_get_their_own_page_and_files(#[case] databas
 #[tokio::test]
 async fn staff_routes_get_the_staff_page_and_its_own_files(#[case] database: Database) {
     let server = server_with_built_app(database).await;
-    for path in ["/staff", "/staff/", "/staff/c/water-services-2027"] {
+    let pages = [
+        ("/staff", STAFF_HTML),
+        ("/staff/", STAFF_HTML),
+        ("/staff/c/water-services-2027", STAFF_LATER_HTML),
+        ("/staff/c/water-services-2027/results", STAFF_LATER_HTML),
+    ];
+    for (path, page) in pages {
         let answer = get_accepting(&server, path, Some(BROWSER)).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
         assert_eq!(header(&answer, header::CONTENT_ENCODING), Some("br"), "{path}");
-        assert_eq!(decoded(&answer), STAFF_HTML.as_bytes(), "{path}");
+        assert_eq!(decoded(&answer), page.as_bytes(), "{path}");
         assert_eq!(header(&answer, header::CACHE_CONTROL), Some("no-cache"), "{path}");
     }
     assert_eq!(decoded(&get_accepting(&server, "/staffroom", Some(BROWSER)).await), INDEX_HTML.as_bytes());
@@ -288,7 +311,7 @@ async fn an_unchanged_file_is_answered_304_and_a_changed_one_sent_again(#[case] 
     }
 
     // A new build of the page, written a minute later.
-    let first = get_accepting(&server, "/c/water-services-2027", Some(BROWSER)).await;
+    let first = get_accepting(&server, "/levels", Some(BROWSER)).await;
     let last_modified = header(&first, header::LAST_MODIFIED).unwrap().to_owned();
     let dist = server.dir.path().join("dist");
     let page = format!("{INDEX_HTML}<!-- next build -->");
@@ -298,7 +321,7 @@ async fn an_unchanged_file_is_answered_304_and_a_changed_one_sent_again(#[case] 
         file.set_modified(SystemTime::now() + Duration::from_secs(60)).unwrap();
     }
     let headers = [(header::IF_MODIFIED_SINCE, last_modified.as_str()), (header::ACCEPT_ENCODING, BROWSER)];
-    let again = fetch(&server, Method::GET, "/c/water-services-2027", &headers).await;
+    let again = fetch(&server, Method::GET, "/levels", &headers).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(decoded(&again), page.as_bytes());
 }
@@ -310,7 +333,7 @@ async fn head_answers_what_get_would_without_the_body(#[case] database: Database
     let dist = server.dir.path().join("dist");
     for (path, sent, content_type) in [
         (format!("/{WASM}"), format!("{WASM}.br"), "application/wasm"),
-        ("/c/road".into(), "index.html.br".into(), "text/html"),
+        ("/c/road".into(), "consultation/index.html.br".into(), "text/html"),
     ] {
         let answer = fetch(&server, Method::HEAD, &path, &[(header::ACCEPT_ENCODING, BROWSER)]).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");

@@ -100,8 +100,17 @@ pub fn now_ms() -> u64 {
 
 /// Now, by the device's clock.
 pub fn now() -> OffsetDateTime {
-    let nanos = (js_sys::Date::now() * 1_000_000.0) as i128;
-    OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    let ms = js_sys::Date::now() as i64;
+    // Whole seconds and milliseconds rather than nanoseconds: 128-bit
+    // division is 1 KB of wasm, and nothing here needs it.
+    OffsetDateTime::from_unix_timestamp(ms.div_euclid(1_000))
+        .map(|at| at + time::Duration::milliseconds(ms.rem_euclid(1_000)))
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// `at` in milliseconds since 1970, as JavaScript's `Date` counts.
+fn millis(at: OffsetDateTime) -> i64 {
+    at.unix_timestamp() * 1_000 + i64::from(at.millisecond())
 }
 
 thread_local! {
@@ -167,8 +176,7 @@ fn formatting_locale(ui: &str) -> String {
 /// "31 January 2027" in the interface language `ui`, in the device's time zone.
 pub fn format_date(at: OffsetDateTime, ui: &str) -> String {
     let locale = formatting_locale(ui);
-    let millis = (at.unix_timestamp_nanos() / 1_000_000) as f64;
-    let date = js_sys::Date::new(&JsValue::from_f64(millis));
+    let date = js_sys::Date::new(&JsValue::from_f64(millis(at) as f64));
     let options = js_sys::Object::new();
     for (key, value) in [("day", "numeric"), ("month", "long"), ("year", "numeric")] {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
@@ -178,7 +186,7 @@ pub fn format_date(at: OffsetDateTime, ui: &str) -> String {
 
 /// [`format_date_time`] of a moment such as a closing time.
 pub fn format_moment(at: OffsetDateTime, ui: &str) -> String {
-    format_date_time((at.unix_timestamp_nanos() / 1_000_000).max(0) as u64, ui)
+    format_date_time(millis(at).max(0) as u64, ui)
 }
 
 /// "23 November 2026, 14:05" in the interface language `ui`, in the device's

@@ -1,6 +1,8 @@
-//! Each page's addresses — `/` and `/c/{id}` on the citizen page; `/mine`,
-//! `/device` and `/c/{id}/results` on the citizen's later screens; `/staff`,
-//! `/staff/c/{id}` and `/staff/c/{id}/results` for staff — and moving between
+//! Each page's addresses — `/` on the citizen page; `/c/{id}` on the
+//! consultation page; `/mine`,
+//! `/device` and `/c/{id}/results` on the citizen's later screens; `/staff`
+//! on the staff page; `/staff/c/{id}` and `/staff/c/{id}/results` on the
+//! staff's later screens — and moving between
 //! addresses of one page without reloading it. Links to another page (core's
 //! `pages::page_of`) load it like any link.
 //!
@@ -13,21 +15,38 @@ use baraza_core::pages::{page_of, Page};
 
 use crate::browser;
 
-/// The citizen page's routes: what the first load shows.
+/// The citizen page's routes: the consultations, and any address the app
+/// does not know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Home,
-    Consultation(String),
     NotFound,
 }
 
 impl Route {
-    /// The route of a path such as `/c/water-services-2027?x#y`.
+    /// The route of a path such as `/?x#y`.
     pub fn parse(path: &str) -> Route {
         match segments(path).as_slice() {
             [] => Route::Home,
-            ["c", id] => Route::Consultation((*id).to_owned()),
             _ => Route::NotFound,
+        }
+    }
+}
+
+/// The consultation page's route: one consultation, read, voted on and
+/// commented on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsultationRoute {
+    Consultation(String),
+    NotFound,
+}
+
+impl ConsultationRoute {
+    /// The route of a path such as `/c/water-services-2027?x#y`.
+    pub fn parse(path: &str) -> ConsultationRoute {
+        match segments(path).as_slice() {
+            ["c", id] => ConsultationRoute::Consultation((*id).to_owned()),
+            _ => ConsultationRoute::NotFound,
         }
     }
 }
@@ -55,13 +74,10 @@ impl LaterRoute {
     }
 }
 
-/// The staff side's routes, all under `/staff`, served by its own bundle.
+/// The staff page's routes, under `/staff`, served by its own bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StaffRoute {
     Consultations,
-    Consultation(String),
-    /// The results screen of a consultation, for analysts.
-    Results(String),
     NotFound,
 }
 
@@ -69,9 +85,26 @@ impl StaffRoute {
     pub fn parse(path: &str) -> StaffRoute {
         match segments(path).as_slice() {
             ["staff"] => StaffRoute::Consultations,
-            ["staff", "c", id] => StaffRoute::Consultation((*id).to_owned()),
-            ["staff", "c", id, "results"] => StaffRoute::Results((*id).to_owned()),
             _ => StaffRoute::NotFound,
+        }
+    }
+}
+
+/// The staff's later screens, under `/staff/c/`, a bundle of their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaffLaterRoute {
+    Consultation(String),
+    /// The results screen of a consultation, for analysts.
+    Results(String),
+    NotFound,
+}
+
+impl StaffLaterRoute {
+    pub fn parse(path: &str) -> StaffLaterRoute {
+        match segments(path).as_slice() {
+            ["staff", "c", id] => StaffLaterRoute::Consultation((*id).to_owned()),
+            ["staff", "c", id, "results"] => StaffLaterRoute::Results((*id).to_owned()),
+            _ => StaffLaterRoute::NotFound,
         }
     }
 }
@@ -106,11 +139,13 @@ mod tests {
         assert_eq!(Route::parse("/"), Route::Home);
         assert_eq!(Route::parse(""), Route::Home);
         assert_eq!(Route::parse("/?lang=ar"), Route::Home);
-        assert_eq!(Route::parse("/c/water-services-2027"), Route::Consultation("water-services-2027".into()));
-        assert_eq!(Route::parse("/c/water-services-2027/#results"), Route::Consultation("water-services-2027".into()));
         assert_eq!(Route::parse("/c/"), Route::NotFound);
         assert_eq!(Route::parse("/c/a/b"), Route::NotFound);
         assert_eq!(Route::parse("/nowhere"), Route::NotFound);
+        let water = ConsultationRoute::Consultation("water-services-2027".into());
+        assert_eq!(ConsultationRoute::parse("/c/water-services-2027"), water);
+        assert_eq!(ConsultationRoute::parse("/c/water-services-2027/#results"), water);
+        assert_eq!(ConsultationRoute::parse("/"), ConsultationRoute::NotFound);
     }
 
     #[test]
@@ -123,17 +158,19 @@ mod tests {
 
     #[test]
     fn every_route_belongs_to_its_page() {
-        for path in ["/", "/c/road"] {
-            assert_eq!(page_of(path), Page::Citizen, "{path}");
-            assert_ne!(Route::parse(path), Route::NotFound, "{path}");
-        }
+        assert_eq!(page_of("/"), Page::Citizen);
+        assert_ne!(Route::parse("/"), Route::NotFound);
+        assert_eq!(page_of("/c/road"), Page::Consultation);
+        assert_ne!(ConsultationRoute::parse("/c/road"), ConsultationRoute::NotFound);
         for path in ["/mine", "/device", "/c/road/results"] {
             assert_eq!(page_of(path), Page::Later, "{path}");
             assert_ne!(LaterRoute::parse(path), LaterRoute::NotFound, "{path}");
         }
-        for path in ["/staff", "/staff/c/road", "/staff/c/road/results"] {
-            assert_eq!(page_of(path), Page::Staff, "{path}");
-            assert_ne!(StaffRoute::parse(path), StaffRoute::NotFound, "{path}");
+        assert_eq!(page_of("/staff"), Page::Staff);
+        assert_ne!(StaffRoute::parse("/staff"), StaffRoute::NotFound);
+        for path in ["/staff/c/road", "/staff/c/road/results"] {
+            assert_eq!(page_of(path), Page::StaffLater, "{path}");
+            assert_ne!(StaffLaterRoute::parse(path), StaffLaterRoute::NotFound, "{path}");
         }
     }
 
@@ -141,14 +178,15 @@ mod tests {
     fn staff_paths_map_to_staff_routes() {
         assert_eq!(StaffRoute::parse("/staff"), StaffRoute::Consultations);
         assert_eq!(StaffRoute::parse("/staff/?x"), StaffRoute::Consultations);
-        assert_eq!(StaffRoute::parse("/staff/c/road"), StaffRoute::Consultation("road".into()));
-        assert_eq!(StaffRoute::parse("/staff/c/road/results"), StaffRoute::Results("road".into()));
-        assert_eq!(
-            StaffRoute::parse("/staff/c/road/results/?order=agreed#comments"),
-            StaffRoute::Results("road".into())
-        );
-        assert_eq!(StaffRoute::parse("/staff/c/road/other"), StaffRoute::NotFound);
         assert_eq!(StaffRoute::parse("/staff/c"), StaffRoute::NotFound);
         assert_eq!(StaffRoute::parse("/"), StaffRoute::NotFound);
+        assert_eq!(StaffLaterRoute::parse("/staff/c/road"), StaffLaterRoute::Consultation("road".into()));
+        assert_eq!(StaffLaterRoute::parse("/staff/c/road/results"), StaffLaterRoute::Results("road".into()));
+        assert_eq!(
+            StaffLaterRoute::parse("/staff/c/road/results/?order=agreed#comments"),
+            StaffLaterRoute::Results("road".into())
+        );
+        assert_eq!(StaffLaterRoute::parse("/staff/c/road/other"), StaffLaterRoute::NotFound);
+        assert_eq!(StaffLaterRoute::parse("/staff"), StaffLaterRoute::NotFound);
     }
 }
