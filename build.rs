@@ -39,8 +39,9 @@ fn main() {
         .collect();
     languages.sort();
 
-    let english: Value = serde_json::from_str(&std::fs::read_to_string(locales.join("en.json")).expect("locales/en.json"))
-        .expect("locales/en.json is JSON");
+    let english: Value =
+        serde_json::from_str(&std::fs::read_to_string(locales.join("en.json")).expect("locales/en.json"))
+            .expect("locales/en.json is JSON");
     let mut keys = BTreeMap::new();
     flatten("", &english, &mut keys);
 
@@ -87,7 +88,10 @@ fn write_locales(out: &mut String, languages: &[(String, String)]) {
     let variants = languages.iter().map(|(tag, _)| variant(tag)).collect::<Vec<_>>().join(", ");
     let all = languages.iter().map(|(tag, _)| format!("Locale::{}", variant(tag))).collect::<Vec<_>>().join(", ");
     let arms = |value: &dyn Fn(&str, &str) -> String| {
-        languages.iter().map(|(tag, name)| format!("Locale::{} => {},", variant(tag), value(tag, name))).collect::<String>()
+        languages
+            .iter()
+            .map(|(tag, name)| format!("Locale::{} => {},", variant(tag), value(tag, name)))
+            .collect::<String>()
     };
     let _ = write!(
         out,

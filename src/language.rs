@@ -50,7 +50,8 @@ pub fn formatting_locale<'a>(ui: &'a str, preferred: &'a [String]) -> &'a str {
     // A script (`zh-Hans`) comes right after the language, so a regional
     // variant of it starts with it; a prefix test, as a text search was 1.5 KB
     // of wasm.
-    let same_script = |tag: &str| !ui.contains('-') || tag.get(..ui.len()).is_some_and(|start| start.eq_ignore_ascii_case(ui));
+    let same_script =
+        |tag: &str| !ui.contains('-') || tag.get(..ui.len()).is_some_and(|start| start.eq_ignore_ascii_case(ui));
     preferred
         .iter()
         .find(|tag| primary(tag) == primary(ui) && (same_script(tag) || !tag.contains('-')))

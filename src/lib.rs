@@ -37,6 +37,7 @@ use text::Locale;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+use baraza_core::pages::Page;
 use components::connection::connection_status;
 use components::language_switch::language_switch;
 use components::offline::update_notice;
@@ -49,7 +50,6 @@ use pages::results::results_page;
 use pages::staff::staff_page;
 use pages::staff_consultation::staff_consultation_page;
 use pages::staff_results::staff_results_page;
-use baraza_core::pages::Page;
 use route::{ConsultationRoute, LaterRoute, Route, StaffLaterRoute, StaffRoute};
 
 /// The citizen app's first load at `/`: the consultations, in `locale`

@@ -522,11 +522,7 @@ impl Outbox {
         let stored = on_phone().await;
         let (known, gone): (Vec<Uuid>, Vec<Uuid>) = self.state.with_untracked(|state| {
             let known = state.actions.iter().map(|(id, _)| *id).collect();
-            let gone = state
-                .waiting()
-                .map(|(id, _)| *id)
-                .filter(|id| !stored.iter().any(|(on, _)| on == id))
-                .collect();
+            let gone = state.waiting().map(|(id, _)| *id).filter(|id| !stored.iter().any(|(on, _)| on == id)).collect();
             (known, gone)
         });
         let mut taken_up = gone;

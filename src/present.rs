@@ -11,7 +11,12 @@ use time::OffsetDateTime;
 /// back to the definition's default language), and the language it is
 /// really in when that differs from the page's language `page`, for the
 /// element's `lang` attribute.
-pub fn shown<'a>(text: &'a Localized, reading: &'a str, page: &str, default_language: &'a str) -> (&'a str, Option<&'a str>) {
+pub fn shown<'a>(
+    text: &'a Localized,
+    reading: &'a str,
+    page: &str,
+    default_language: &'a str,
+) -> (&'a str, Option<&'a str>) {
     let language = text.language_shown(reading, default_language);
     (text.get(reading, default_language), (language != page).then_some(language))
 }

@@ -17,9 +17,9 @@ use leptos::prelude::*;
 use super::items::answer_text;
 use crate::browser;
 use crate::chart::{self, bars_svg, busiest_day, columns_svg, participation_bars, Bar, DrawnBar, ItemChart, Sentence};
-use crate::text::Locale;
 use crate::language::use_language;
 use crate::present::{self, RowLabel};
+use crate::text::Locale;
 use crate::text::{fill, tr, Key};
 
 /// An item's chart, its sentence and its table. `decided`: the consultation
@@ -38,11 +38,7 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
         ItemChart::Counts { bars, approvals, .. } => {
             let useful = matches!(bars.first().map(|b| &b.label), Some(RowLabel::Useful(_)));
             let table = Table {
-                caption: if useful {
-                    key!(results.caption_useful)
-                } else {
-                    key!(results.caption_counts)
-                },
+                caption: if useful { key!(results.caption_useful) } else { key!(results.caption_counts) },
                 headers: if useful {
                     vec![key!(results.col_mark), key!(results.col_readers), key!(results.col_share)]
                 } else {
@@ -118,11 +114,7 @@ pub fn item_chart(chart: ItemChart, default_language: &str, decided: bool) -> im
                     cells: vec![
                         Cell::Money(project.cost as f64, currency.clone()),
                         Cell::Share(project.bar.value, project.bar.percent),
-                        Cell::Text(if project.funded {
-                            key!(results.funded_yes)
-                        } else {
-                            key!(results.funded_no)
-                        }),
+                        Cell::Text(if project.funded { key!(results.funded_yes) } else { key!(results.funded_no) }),
                     ],
                     ..option_row(&project.bar, Vec::new())
                 })
@@ -476,11 +468,8 @@ pub fn participation(days: Vec<DayParticipation>, participants: u64) -> impl Int
     };
     let busiest = busiest_day(&days).cloned();
     let day_count = days.len() as u64;
-    let text: Key = if days.len() == 1 {
-        key!(results.participation_one_day)
-    } else {
-        key!(results.participation_sentence)
-    };
+    let text: Key =
+        if days.len() == 1 { key!(results.participation_one_day) } else { key!(results.participation_sentence) };
     let sentence = crate::text::tr_with(text, move |locale| {
         let (date, count) =
             busiest.as_ref().map(|day| (day_text(&day.date, locale), day.participants)).unwrap_or_default();

@@ -19,9 +19,9 @@ use uuid::Uuid;
 
 use super::delivery::{delivery_status, Problem, Shown};
 use super::{paragraphs, Content};
-use crate::text::Locale;
 use crate::language::use_language;
 use crate::outbox::{use_outbox, Delivery};
+use crate::text::Locale;
 use crate::text::{fill, Key};
 use crate::{browser, present};
 

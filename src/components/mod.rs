@@ -21,11 +21,11 @@ use baraza_core::{Level, Localized};
 use leptos::prelude::*;
 
 use crate::api::AppError;
-use crate::text::Locale;
 use crate::language::{use_language, use_reading};
 use crate::load::{Page, Pages};
 use crate::present;
 use crate::text::Key;
+use crate::text::Locale;
 
 /// A text shown in the page: from the definition, in the language the
 /// citizen reads consultations in (`language::Reading`: the interface

@@ -6,8 +6,8 @@
 use baraza_core::validate::{Problem, Severity};
 use leptos::prelude::*;
 
-use crate::text::Locale;
 use crate::language::use_language;
+use crate::text::Locale;
 use crate::text::{fill, Key};
 
 /// The text for a problem's `code`, with `{name}` where each of its values

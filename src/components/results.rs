@@ -67,7 +67,9 @@ fn results_list(consultation: Arc<Consultation>) -> impl IntoView {
     });
     move || match results.get() {
         None => loading(tr!(results.loading)).into_any(),
-        Some(Err(AppError::ResultsNotPublic)) => view! { <p class="notice">{tr!(consultation.results_after_close)}</p> }.into_any(),
+        Some(Err(AppError::ResultsNotPublic)) => {
+            view! { <p class="notice">{tr!(consultation.results_after_close)}</p> }.into_any()
+        }
         Some(Err(error)) => error_notice(error, move || results.reload()).into_any(),
         Some(Ok(response)) => results_view(&consultation, response).into_any(),
     }

@@ -7,9 +7,9 @@ use baraza_core::admin::AdminConsultationList;
 use baraza_core::staff::Role;
 
 use crate::api::{self, AppError};
-use crate::text::Locale;
 use crate::load::Load;
 use crate::staff_session::{kept_token, use_staff_session, SignedIn};
+use crate::text::Locale;
 
 /// Shows `page` for the signed-in staff member, or the sign-in form.
 pub fn staff_gate(page: impl Fn(SignedIn) -> AnyView + Send + Sync + 'static) -> impl IntoView {

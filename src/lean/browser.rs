@@ -132,7 +132,8 @@ pub fn loader_language() -> Option<String> {
 /// (answered from the phone for a language used before). `None` when it
 /// cannot be had.
 pub async fn loader_texts(tag: &str) -> Option<String> {
-    let texts: js_sys::Function = js_sys::Reflect::get(&loader()?, &JsValue::from_str("texts")).ok()?.dyn_into().ok()?;
+    let texts: js_sys::Function =
+        js_sys::Reflect::get(&loader()?, &JsValue::from_str("texts")).ok()?.dyn_into().ok()?;
     let promise: js_sys::Promise = texts.call1(&JsValue::NULL, &JsValue::from_str(tag)).ok()?.dyn_into().ok()?;
     wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.as_string()
 }

@@ -147,7 +147,10 @@ type Show = Rc<dyn Fn(Shown<'_>) -> bool>;
 enum Shown<'a> {
     /// The copy kept on the phone, received at this time: shown while the
     /// server is asked, unless something is shown already.
-    Kept { body: &'a str, saved_at_ms: u64 },
+    Kept {
+        body: &'a str,
+        saved_at_ms: u64,
+    },
     /// The server's answer, new.
     Fresh(&'a str),
     /// The server's answer is the copy shown. What is on screen stays as it

@@ -9,11 +9,11 @@ use crate::browser;
 use crate::chart::escape;
 use crate::components::markup_view;
 use crate::components::offline::kept_consultations;
-use crate::text::Locale;
 use crate::language::{self, use_language};
 use crate::outbox::{use_outbox, PARTICIPANT_KEY};
 use crate::storage::{self, Shelf};
 use crate::text::fill;
+use crate::text::Locale;
 
 /// The address the page reloads to once everything is erased.
 const ERASED: &str = "/device?erased";
@@ -31,9 +31,7 @@ pub fn device_page() -> impl IntoView {
         let (kept, answers) = (kept.with(Vec::len), outbox.answers().len());
         let count = |template: &str, count: usize| fill(template, &[("count", count.to_string())]);
         let language = match browser::stored(language::STORAGE_KEY).and_then(|l| Locale::from_tag(&l)) {
-            Some(chosen) => {
-                fill(text!(locale, device.language), &[("language", chosen.native_name().into())])
-            }
+            Some(chosen) => fill(text!(locale, device.language), &[("language", chosen.native_name().into())]),
             None => text!(locale, device.language_none).to_owned(),
         };
         // The id follows its label as code in its own left-to-right box: in

@@ -12,11 +12,11 @@ use uuid::Uuid;
 
 use super::page_title;
 use crate::components::{markup_view, reject_advice, reject_text};
-use crate::text::Locale;
 use crate::input::{self, Labels, Line, State};
 use crate::language::use_language;
 use crate::outbox::{use_outbox, ActionRecord, Delivery};
 use crate::storage::{self, Shelf};
+use crate::text::Locale;
 use crate::{browser, json, kept, present, text};
 
 /// The id of the live region that says a receipt was copied.
@@ -72,11 +72,8 @@ pub fn mine_page() -> impl IntoView {
         let waiting = outbox.waiting();
         let mut answers = outbox.answers();
         answers.reverse();
-        let mut out = format!(
-            "<h1>{}</h1><p class=\"lead\">{}</p>",
-            text!(locale, mine.title),
-            text!(locale, mine.intro)
-        );
+        let mut out =
+            format!("<h1>{}</h1><p class=\"lead\">{}</p>", text!(locale, mine.title), text!(locale, mine.intro));
         for (list, title) in [
             (List::Waiting, text!(locale, mine.waiting_title)),
             (List::Counted, text!(locale, mine.counted_title)),

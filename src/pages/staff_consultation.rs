@@ -19,11 +19,11 @@ use crate::browser;
 use crate::components::staff_gate::{admin_consultations, staff_gate};
 use crate::components::status::status_line;
 use crate::components::{done_or_error, error_notice, error_text, loading, Content};
-use crate::text::Locale;
 use crate::language::use_language;
 use crate::load::Load;
 use crate::present::DateLine;
 use crate::staff_session::{use_staff_session, SignedIn};
+use crate::text::Locale;
 use crate::text::{fill, tr, Key};
 
 pub fn staff_consultation_page(id: String) -> impl IntoView {

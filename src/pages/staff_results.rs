@@ -14,16 +14,16 @@ use super::not_found::not_found;
 use super::page_title;
 use crate::api::{self, AppError, CommentQuery, Export};
 use crate::browser;
-use crate::json;
 use crate::components::charts::participation;
 use crate::components::results::item_results;
 use crate::components::staff_gate::staff_gate;
 use crate::components::{error_message, error_notice, error_text, loading, more_pages, Content};
-use crate::text::Locale;
+use crate::json;
 use crate::language::use_language;
 use crate::load::{Load, Pages};
 use crate::present;
 use crate::staff_session::{use_staff_session, SignedIn};
+use crate::text::Locale;
 use crate::text::{fill, tr, Key};
 
 pub fn staff_results_page(id: String) -> impl IntoView {
@@ -190,7 +190,8 @@ fn moderation(token: String, consultation: Arc<Consultation>, total: u64, hidden
             items
                 .iter()
                 .map(|item| {
-                    let title = present::shown(item.title(), locale.as_str(), locale.as_str(), &default_language).0.to_owned();
+                    let title =
+                        present::shown(item.title(), locale.as_str(), locale.as_str(), &default_language).0.to_owned();
                     view! { <option value=item.id().to_owned()>{title}</option> }
                 })
                 .collect_view()

@@ -132,6 +132,10 @@ pub const INDEX_HTML: &str = "<!doctype html><html lang=\"en\"><head><meta chars
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\
 <body><noscript>Baraza needs JavaScript to run on this phone.</noscript></body></html>";
 
+/// The page of a consultation's address.
+pub const CONSULTATION_HTML: &str =
+    "<!doctype html><html lang=\"en\"><title>Baraza</title><body><!-- c --></body></html>";
+
 /// The staff side's page.
 pub const STAFF_HTML: &str = "<!doctype html><html lang=\"en\"><title>Baraza staff</title></html>";
 
@@ -198,6 +202,8 @@ impl TestServer {
         let dist = dir.path().join("dist");
         std::fs::create_dir(&dist).unwrap();
         std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
+        std::fs::create_dir(dist.join("consultation")).unwrap();
+        std::fs::write(dist.join("consultation/index.html"), CONSULTATION_HTML).unwrap();
         std::fs::write(dist.join("baraza-app-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
         std::fs::write(dist.join("manifest.webmanifest"), "{}").unwrap();
         std::fs::create_dir(dist.join("staff")).unwrap();

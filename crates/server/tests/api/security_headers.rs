@@ -11,6 +11,7 @@ use crate::common::*;
 use crate::common::{databases, Database};
 
 const HASH: &str = "'sha256-VP8BKHRuLMCTaF27M4eF89WfuJ+nZoggS4o3avkHHdM='";
+const CONSULTATION_HASH: &str = "'sha256-0Xq4c0Yx1dbJ6m4o1mKk3B5GQ4sXn3n0fIh3D4mS4aA='";
 const STAFF_HASH: &str = "'sha256-WYB8OvyCEH22qA7r+YDef3/DubTecucNxbDmtQM7qpE='";
 
 fn header<'a>(answer: &'a Answer, name: &str) -> &'a str {
@@ -40,6 +41,7 @@ async fn pages_files_and_api_answers_carry_the_security_headers(#[case] database
     let server = TestServer::start(database).await;
     let dist = server.dir.path().join("dist");
     std::fs::write(dist.join("index.html.script-hashes"), format!("{HASH}\n")).unwrap();
+    std::fs::write(dist.join("consultation/index.html.script-hashes"), format!("{CONSULTATION_HASH}\n")).unwrap();
     std::fs::write(dist.join("staff/index.html.script-hashes"), format!("{STAFF_HASH}\n")).unwrap();
     // A consultation's address has a page of its own.
     std::fs::create_dir(dist.join("consultation")).unwrap();
@@ -52,7 +54,7 @@ async fn pages_files_and_api_answers_carry_the_security_headers(#[case] database
         let policy = header(&answer, "content-security-policy");
         // The app's own scripts, its inline loaders by hash, its wasm.
         let scripts = directive(policy, "script-src");
-        for source in ["'self'", "'wasm-unsafe-eval'", HASH, STAFF_HASH] {
+        for source in ["'self'", "'wasm-unsafe-eval'", HASH, CONSULTATION_HASH, STAFF_HASH] {
             assert!(scripts.contains(&source), "{path}: {source} not in {policy}");
         }
         assert_eq!(directive(policy, "connect-src"), ["'self'"], "{path}");

@@ -25,8 +25,6 @@ const STAFF_WASM: &str = "staff/baraza-staff-0123456789abcdef_bg.wasm";
 const LATER_WASM: &str = "later/baraza-later-0123456789abcdef_bg.wasm";
 /// The page of the citizen's later screens.
 const LATER_HTML: &str = "<!doctype html><html lang=\"en\"><title>Baraza</title><body></body></html>";
-/// The page of a consultation's address.
-const CONSULTATION_HTML: &str = "<!doctype html><html lang=\"en\"><title>Baraza</title><body><!-- c --></body></html>";
 /// The page of the staff's later screens.
 const STAFF_LATER_HTML: &str = "<!doctype html><html lang=\"en\"><title>Baraza staff</title><body></body></html>";
 
