@@ -43,9 +43,6 @@ async fn pages_files_and_api_answers_carry_the_security_headers(#[case] database
     std::fs::write(dist.join("index.html.script-hashes"), format!("{HASH}\n")).unwrap();
     std::fs::write(dist.join("consultation/index.html.script-hashes"), format!("{CONSULTATION_HASH}\n")).unwrap();
     std::fs::write(dist.join("staff/index.html.script-hashes"), format!("{STAFF_HASH}\n")).unwrap();
-    // A consultation's address has a page of its own.
-    std::fs::create_dir(dist.join("consultation")).unwrap();
-    std::fs::write(dist.join("consultation/index.html"), INDEX_HTML).unwrap();
 
     for path in ["/", "/c/water-services-2027", "/staff/", "/baraza-app-0123456789abcdef_bg.wasm"] {
         let answer = server.get(path).await;
