@@ -3,7 +3,7 @@
 //! No view code here.
 
 use baraza_core::admin::{
-    AdminConsultation, AdminConsultationList, ChangeLog, CodesRequest, OutcomeRequest, Published,
+    AdminConsultation, AdminConsultationList, ArchiveRequest, ChangeLog, CodesRequest, OutcomeRequest, Published,
 };
 use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ModerationPage};
 use baraza_core::api::{ApiError, CommentsPage, ResultsResponse};
@@ -200,9 +200,11 @@ pub async fn close(token: &str, id: &str) -> Result<AdminConsultation, AppError>
     send_as("POST", &format!("{BASE}/admin/consultations/{}/close", encode(id)), token, None).await
 }
 
-/// `POST /api/v1/admin/consultations/{id}/archive`.
-pub async fn archive(token: &str, id: &str) -> Result<AdminConsultation, AppError> {
-    send_as("POST", &format!("{BASE}/admin/consultations/{}/archive", encode(id)), token, None).await
+/// `POST /api/v1/admin/consultations/{id}/archive`; with `anonymise`, also
+/// drops what links its input to phones and codes, for good.
+pub async fn archive(token: &str, id: &str, anonymise: bool) -> Result<AdminConsultation, AppError> {
+    let body = serde_json::to_string(&ArchiveRequest { anonymise }).map_err(|_| AppError::Server)?;
+    send_as("POST", &format!("{BASE}/admin/consultations/{}/archive", encode(id)), token, Some(body)).await
 }
 
 /// `PUT /api/v1/admin/consultations/{id}/outcome`.

@@ -62,11 +62,16 @@ fn consultation_view(
         let close =
             (summary.status == Status::Open).then(|| final_step(Step::Close, token.clone(), id.clone(), reload));
         let archive = (!consultation.archived).then(|| final_step(Step::Archive, token.clone(), id.clone(), reload));
+        let anonymise = consultation
+            .anonymised_at
+            .is_none()
+            .then(|| final_step(Step::Anonymise, token.clone(), id.clone(), reload));
         let codes = (consultation.eligibility == Eligibility::Codes && summary.status != Status::Closed)
             .then(|| codes_section(token.clone(), id.clone(), log));
         view! {
             {close}
             {archive}
+            {anonymise}
             {outcome_section(token.clone(), &consultation, reload)}
             {codes}
         }
@@ -87,6 +92,8 @@ fn consultation_view(
 enum Step {
     Close,
     Archive,
+    /// Archive (if it is not yet) and anonymise.
+    Anonymise,
 }
 
 fn final_step(
@@ -112,6 +119,14 @@ fn final_step(
             key!(staff.archive_confirm),
             key!(staff.archived_done),
         ),
+        Step::Anonymise => (
+            "anonymise",
+            key!(staff.anonymise_title),
+            key!(staff.anonymise_intro),
+            key!(staff.anonymise),
+            key!(staff.anonymise_confirm),
+            key!(staff.anonymised_done),
+        ),
     };
     let asking = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -124,7 +139,8 @@ fn final_step(
         leptos::task::spawn_local(async move {
             let done = match step {
                 Step::Close => api::close(&token, &id).await,
-                Step::Archive => api::archive(&token, &id).await,
+                Step::Archive => api::archive(&token, &id, false).await,
+                Step::Anonymise => api::archive(&token, &id, true).await,
             };
             session.end_if_refused(&done);
             if done.is_ok() {
@@ -327,6 +343,7 @@ fn change_text(change: &Change, locale: Locale) -> String {
         ChangeAction::Archived => text!(locale, staff.change_archived),
         ChangeAction::Outcome => text!(locale, staff.change_outcome),
         ChangeAction::CodesIssued => text!(locale, staff.change_codes_issued),
+        ChangeAction::Anonymised => text!(locale, staff.change_anonymised),
     };
     let detail = match change.action {
         ChangeAction::Closed => OffsetDateTime::parse(&change.detail, &Rfc3339)

@@ -1,9 +1,9 @@
 // A publisher at a ministry: signs in with a staff token, uploads a broken
 // definition and sees every problem at its path, uploads a good one and
 // finds it on the citizen home screen under its level, writes the outcome
-// citizens then read, closes a consultation early, and issues participation
-// codes from the Arabic, right-to-left staff screens, where the problems of
-// a file are said in Arabic.
+// citizens then read, closes a consultation early, archives and anonymises
+// one, and issues participation codes from the Arabic, right-to-left staff
+// screens, where the problems of a file are said in Arabic.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,6 +16,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DAY_MS = 24 * 60 * 60 * 1000;
 const WATER = 'water-services-2027';
 const VILLAGE = 'kijiji-budget-2027';
+const ROAD = 'coastal-road-plan';
 
 /// A new inform consultation, open now, made from the road demo.
 function harbourDefinition() {
@@ -132,6 +133,22 @@ describe('a publisher', () => {
     await outcome.waitFor();
     assert.match(await outcome.textContent(), /Block tariffs start in March/);
     assert.equal(await citizen.locator('form[data-item="tariff"] button[type="submit"]:not([disabled])').count(), 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('archives and anonymises a consultation once it is over', async () => {
+    const { page, problems, context } = await openPhonePage(browser);
+    await signIn(page, server.staffToken('publisher', 'Amina Juma'));
+    await page.locator(`.staff-list [data-consultation="${ROAD}"] a`).first().click();
+    const anonymise = page.locator('[data-action="anonymise"]');
+    await anonymise.locator('button').click();
+    await anonymise.locator('button', { hasText: locale('en').staff.anonymise_confirm }).click();
+    await page.locator('.change-log [data-change="anonymised"]').waitFor();
+    await page.locator('.change-log [data-change="archived"]').waitFor();
+    assert.equal(await page.locator('[data-action="anonymise"]').count(), 0, 'anonymised once and for good');
+    assert.equal(await page.locator('[data-action="archive"]').count(), 0, 'archived with it');
+    assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -36,6 +36,11 @@ pub struct AdminConsultation {
     pub outcome: Option<Localized>,
     pub eligibility: Eligibility,
     pub results: ResultsVisibility,
+    /// When a publisher anonymised it (see [`ArchiveRequest`]); absent while
+    /// its participants' identifiers are kept.
+    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::DateTime>"))]
+    pub anonymised_at: Option<OffsetDateTime>,
 }
 
 /// `POST /api/v1/admin/consultations`: what was stored, with the warnings
@@ -78,6 +83,20 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32
     }
 }
 
+/// `POST /api/v1/admin/consultations/{id}/archive`, whose body may be left
+/// out (archiving alone). `anonymise`: also drop what links its input to
+/// phones and participation codes — the ids of devices and participants,
+/// the codes and the voters made from them — keeping every ballot,
+/// comment, count and receipt, so that its results and open data stay
+/// exactly as they were. It cannot be undone.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveRequest {
+    #[serde(default)]
+    pub anonymise: bool,
+}
+
 /// `GET /api/v1/admin/consultations/{id}/changes`: newest first.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,7 +117,8 @@ pub struct Change {
     pub action: ChangeAction,
     /// What changed, as data for the screens to put in words: the fields of
     /// an update, the closing date a close replaced, the outcome's languages,
-    /// the number of codes issued; empty for publishing and archiving.
+    /// the number of codes issued; empty for publishing, archiving and
+    /// anonymising.
     pub detail: String,
 }
 
@@ -112,16 +132,19 @@ pub enum ChangeAction {
     Archived,
     Outcome,
     CodesIssued,
+    /// The identifiers of its participants were dropped ([`ArchiveRequest`]).
+    Anonymised,
 }
 
 impl ChangeAction {
-    pub const ALL: [ChangeAction; 6] = [
+    pub const ALL: [ChangeAction; 7] = [
         ChangeAction::Published,
         ChangeAction::Updated,
         ChangeAction::Closed,
         ChangeAction::Archived,
         ChangeAction::Outcome,
         ChangeAction::CodesIssued,
+        ChangeAction::Anonymised,
     ];
 
     /// The name as stored and sent.
@@ -133,6 +156,7 @@ impl ChangeAction {
             ChangeAction::Archived => "archived",
             ChangeAction::Outcome => "outcome",
             ChangeAction::CodesIssued => "codes_issued",
+            ChangeAction::Anonymised => "anonymised",
         }
     }
 

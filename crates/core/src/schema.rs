@@ -92,6 +92,7 @@ pub fn api_schemas() -> Map<String, Value> {
         admin::Published,
         admin::OutcomeRequest,
         admin::CodesRequest,
+        admin::ArchiveRequest,
         admin::ChangeLog,
         admin::ReceiptCheck,
         analysis::ModerationPage,

@@ -17,10 +17,11 @@ use crate::http;
 use crate::http::limits::WriteLimit;
 use crate::http::transport::{self, Transport};
 use crate::key_file;
+use crate::logging::LogFormat;
 use crate::receipts::ReceiptKey;
 use crate::storage::changes::Author;
 use crate::storage::consultations::Publication;
-use crate::storage::{self, codes, consultations, tokens, writer, Store, StoreError};
+use crate::storage::{self, backup, codes, consultations, schema, tokens, writer, Store, StoreError};
 
 /// The `baraza` command line. Exit codes: 0 done, 1 a definition has errors,
 /// 2 the command could not run (database, address, …).
@@ -36,6 +37,10 @@ pub struct Cli {
     /// database. Without it, the key the database holds is used.
     #[arg(long, global = true, env = "BARAZA_KEY_FILE", value_name = "PATH")]
     key_file: Option<PathBuf>,
+    /// How log lines are written to standard error: `text` for people,
+    /// `json` (one object a line) for log collectors.
+    #[arg(long, global = true, env = "BARAZA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -103,6 +108,29 @@ enum Command {
     /// Participation codes for consultations whose eligibility is `codes`.
     #[command(subcommand)]
     Codes(CodesCommand),
+    /// Bring the database's schema up to date (servers also do it when they
+    /// start); exits 2 if a newer Baraza has migrated it.
+    Migrate {
+        /// List what would be applied, changing nothing; exit 1 if anything is pending.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Copy a SQLite database into FILE, consistent, while servers go on
+    /// writing to it (PostgreSQL: use its own tools).
+    Backup {
+        /// Where the copy goes; it must not exist.
+        file: PathBuf,
+    },
+    /// Archive a consultation: off the public list, taking no more actions.
+    Archive {
+        /// The consultation's id.
+        id: String,
+        /// Also drop what links its input to phones and codes (device and
+        /// participant ids, code bindings), keeping its ballots, comments,
+        /// results and receipts. Cannot be undone.
+        #[arg(long)]
+        anonymise: bool,
+    },
     /// The server's key, which receipts, pseudonyms and code hashes are made with.
     #[command(subcommand)]
     Key(KeyCommand),
@@ -213,7 +241,15 @@ impl Cli {
                 }
                 Err(error) => fail(error),
             },
+            Command::Migrate { check } => block_on(migrate(&database.url, check)),
+            Command::Backup { file } => block_on(backup(&database.url, &file)),
+            Command::Archive { id, anonymise } => block_on(archive(&database, &id, anonymise)),
         }
+    }
+
+    /// How logs are to be written: set up before [`Cli::run`].
+    pub fn log_format(&self) -> LogFormat {
+        self.log_format
     }
 }
 
@@ -426,6 +462,61 @@ async fn export_key(database: &Database, to: &Path) -> ExitCode {
         Err(error) => {
             fail(format!("{} holds the key, but it could not be removed from the database: {error}", to.display()))
         }
+    }
+}
+
+/// `baraza migrate`: prints each migration applied, or with `check` each
+/// pending (exit 1 if any), or that there is none.
+async fn migrate(database: &str, check: bool) -> ExitCode {
+    let (migrations, done) =
+        if check { (schema::check(database).await, "pending") } else { (schema::apply(database).await, "applied") };
+    match migrations {
+        Ok(migrations) if migrations.is_empty() => {
+            println!("the schema is up to date");
+            ExitCode::SUCCESS
+        }
+        Ok(migrations) => {
+            for migration in migrations {
+                println!("{done} {migration}");
+            }
+            if check {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(error) => fail(error),
+    }
+}
+
+async fn backup(database: &str, file: &Path) -> ExitCode {
+    match backup::backup(database, file).await {
+        Ok(copy) => {
+            println!(
+                "backed up {} consultations and {} actions into {} ({} bytes)",
+                copy.consultations,
+                copy.actions,
+                file.display(),
+                copy.bytes
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error),
+    }
+}
+
+async fn archive(database: &Database, id: &str, anonymise: bool) -> ExitCode {
+    let store = match database.open().await {
+        Ok(store) => store,
+        Err(error) => return fail(error),
+    };
+    match consultations::archive(&store, id, anonymise, &Author::CommandLine, OffsetDateTime::now_utc()).await {
+        Ok(archived) => {
+            let anonymised = if archived.anonymised_at.is_some() { " and anonymised" } else { "" };
+            println!("archived{anonymised} {id}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error),
     }
 }
 

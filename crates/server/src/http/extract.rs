@@ -9,7 +9,7 @@
 //! | --- | --- |
 //! | `POST /api/v1/sync` | [`SYNC_BODY_LIMIT`] (and core's `MAX_ACTIONS_PER_BATCH` actions) |
 //! | `POST /api/v1/admin/consultations` (a definition file) | [`DEFINITION_BODY_LIMIT`] |
-//! | every other staff route that reads a body (outcome, codes, hiding a comment) | [`STAFF_BODY_LIMIT`] |
+//! | every other staff route that reads a body (outcome, codes, archiving, hiding a comment) | [`STAFF_BODY_LIMIT`] |
 //!
 //! Every other route reads no body. A body must also arrive in full within
 //! the server's body timeout (`baraza serve --body-timeout`), or the
@@ -22,7 +22,7 @@ use std::time::Duration;
 use axum::extract::rejection::{JsonRejection, StringRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::{Extension, Router};
 use serde::de::DeserializeOwned;
 
@@ -102,6 +102,25 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
         })
         .await?;
         Ok(JsonBody(value))
+    }
+}
+
+/// A JSON body that may be left out (`Option<JsonBody<T>>`): `None` for a
+/// request with no body at all. A body sent without a JSON content type is
+/// refused, as [`JsonBody`] refuses it, rather than ignored.
+impl<T: DeserializeOwned> axum::extract::OptionalFromRequest<AppState> for JsonBody<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Option<Self>, Error> {
+        if request.headers().contains_key(header::CONTENT_TYPE) {
+            return <JsonBody<T> as FromRequest<AppState>>::from_request(request, state).await.map(Some);
+        }
+        let TextBody(body) = TextBody::from_request(request, state).await?;
+        if body.is_empty() {
+            Ok(None)
+        } else {
+            Err(Error::UnsupportedMediaType)
+        }
     }
 }
 

@@ -55,6 +55,7 @@ mod health;
 pub mod limits;
 mod links;
 pub mod metrics;
+mod observe;
 mod open_data;
 mod openapi;
 mod poster;
@@ -75,7 +76,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::receipts::hex;
 use crate::storage::writer::{Writer, DEFAULT_QUEUE_ACTIONS};
@@ -92,6 +92,10 @@ pub struct AppState {
     dist: Arc<PathBuf>,
     /// How often one client address may write ([`limits`]); `None`: no limit.
     write_limit: Option<WriteLimit>,
+    /// What the last readiness probe found ([`health`]).
+    readiness: Arc<health::Readiness>,
+    /// Counts of requests for the metrics ([`observe`]).
+    requests: Arc<observe::RequestMetrics>,
     /// How long a request's body may take to arrive in full ([`extract`]).
     body_timeout: Duration,
     /// Whether answers tell browsers to use HTTPS only ([`security`]).
@@ -111,6 +115,8 @@ impl AppState {
             writer,
             dist: Arc::new(dist),
             write_limit,
+            readiness: Arc::default(),
+            requests: Arc::default(),
             body_timeout: extract::DEFAULT_BODY_TIMEOUT,
             hsts: false,
             public_url: None,
@@ -167,13 +173,15 @@ pub fn router(state: AppState) -> Router {
         // phone accepts); the app's files are compressed once by the build.
         .layer(CompressionLayer::new());
     let hsts = state.hsts;
+    let observing = state.clone();
     let routes = Router::new()
         .nest("/api", api)
         .merge(health::router())
         .merge(poster::router())
         .fallback(app::serve)
         .with_state(state);
-    guarded(routes, hsts)
+    // Request ids, log spans and request counts, around every answer.
+    observe::observed(guarded(routes, hsts), &observing)
 }
 
 /// `routes` behind the layers every answer of the server passes through:
@@ -187,9 +195,6 @@ pub fn guarded(routes: Router, hsts: bool) -> Router {
             Error::Internal(InternalError::Panic(crate::panic_message(panic.as_ref()))).into_response()
         }))
         .layer(middleware::from_fn_with_state(hsts, security::headers))
-        // With RUST_LOG=tower_http=debug: method, path, status and time of
-        // each request; never the client's address.
-        .layer(TraceLayer::new_for_http())
 }
 
 /// A JSON answer with a strong `ETag`, so a phone that already has this exact

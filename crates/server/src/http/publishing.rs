@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use baraza_core::admin::{
-    AdminConsultation, AdminConsultationList, ChangeLog, CodesRequest, OutcomeRequest, Published,
+    AdminConsultation, AdminConsultationList, ArchiveRequest, ChangeLog, CodesRequest, OutcomeRequest, Published,
 };
 use baraza_core::validate::parse_definition;
 use time::OffsetDateTime;
@@ -30,12 +30,12 @@ pub fn router() -> Router<AppState> {
     let requests = Router::new()
         // PUT as the app sends it; POST as the API contract lists it.
         .route("/v1/admin/consultations/{id}/outcome", put(outcome).post(outcome))
-        .route("/v1/admin/consultations/{id}/codes", post(issue_codes));
+        .route("/v1/admin/consultations/{id}/codes", post(issue_codes))
+        .route("/v1/admin/consultations/{id}/archive", post(archive));
     Router::new()
         .merge(limited(definitions, DEFINITION_BODY_LIMIT))
         .merge(limited(requests, STAFF_BODY_LIMIT))
         .route("/v1/admin/consultations/{id}/close", post(close))
-        .route("/v1/admin/consultations/{id}/archive", post(archive))
         .route("/v1/admin/consultations/{id}/changes", get(change_log))
         .route("/v1/schema/consultation.json", get(schema))
 }
@@ -78,13 +78,16 @@ async fn close(
     Ok(Json(closed))
 }
 
+/// The body may be left out: archiving alone.
 async fn archive(
     State(state): State<AppState>,
     Publisher(member): Publisher,
     Path(id): Path<String>,
+    request: Option<JsonBody<ArchiveRequest>>,
 ) -> Result<Json<AdminConsultation>, Error> {
-    let archived = consultations::archive(&state.store, &id, &Author::Staff(member), OffsetDateTime::now_utc()).await?;
-    Ok(Json(archived))
+    let ArchiveRequest { anonymise } = request.map(|JsonBody(request)| request).unwrap_or_default();
+    let by = Author::Staff(member);
+    Ok(Json(consultations::archive(&state.store, &id, anonymise, &by, OffsetDateTime::now_utc()).await?))
 }
 
 async fn outcome(

@@ -28,6 +28,8 @@ pub struct Definition {
     pub n: i64,
     pub revision: i64,
     pub consultation: Consultation,
+    /// Whether its participants' identifiers were dropped ([`super::anonymise`]).
+    pub anonymised: bool,
     items: HashMap<String, i64>,
 }
 
@@ -71,6 +73,7 @@ struct Revision {
     n: i64,
     revision: i64,
     definition: Option<String>,
+    anonymised_at: Option<i64>,
 }
 
 /// The item numbers of a consultation.
@@ -100,10 +103,10 @@ pub(crate) async fn definition(
 ) -> Result<Option<Arc<Definition>>, StoreError> {
     let known = kept.get(id);
     let sql = if read == Read::ShareLocked && db.is_postgres() {
-        "SELECT n, revision, CASE WHEN revision = $2 THEN NULL ELSE definition END AS definition
+        "SELECT n, revision, CASE WHEN revision = $2 THEN NULL ELSE definition END AS definition, anonymised_at
          FROM consultations WHERE id = $1 FOR SHARE"
     } else {
-        "SELECT n, revision, CASE WHEN revision = $2 THEN NULL ELSE definition END AS definition
+        "SELECT n, revision, CASE WHEN revision = $2 THEN NULL ELSE definition END AS definition, anonymised_at
          FROM consultations WHERE id = $1"
     };
     let known_revision = known.as_ref().map_or(-1, |definition| definition.revision);
@@ -121,6 +124,7 @@ pub(crate) async fn definition(
         n: row.n,
         revision: row.revision,
         consultation: decode(&json)?,
+        anonymised: row.anonymised_at.is_some(),
         items: items.into_iter().map(|item| (item.id, item.n)).collect(),
     });
     kept.put(&definition);
@@ -327,22 +331,31 @@ pub async fn close(store: &Store, id: &str, by: &Author, now: OffsetDateTime) ->
     .await
 }
 
-/// Archives a consultation: it leaves the public list, and stays readable
-/// by its address and to staff. Archiving twice changes nothing.
+/// Archives a consultation: it leaves the public list, stays readable by
+/// its address and to staff, and takes no more actions (core's deadline
+/// rule). Archiving twice changes nothing. With `anonymise`, it is also
+/// anonymised in the same transaction ([`super::anonymise`]), once; each
+/// step goes to the change log.
 pub async fn archive(
     store: &Store,
     id: &str,
+    anonymise: bool,
     by: &Author,
     now: OffsetDateTime,
 ) -> Result<AdminConsultation, StoreError> {
-    change(store, id, by, now, |consultation| {
-        if consultation.archived {
-            return Ok(None);
-        }
+    let mut tx = store.begin_write().await?;
+    let mut consultation =
+        load_for_change(&mut tx, id).await?.ok_or_else(|| StoreError::ConsultationNotFound(id.to_owned()))?;
+    if !consultation.archived {
         consultation.archived = true;
-        Ok(Some((ChangeAction::Archived, String::new())))
-    })
-    .await
+        write(&mut tx, &consultation, now).await?;
+        changes::record(&mut tx, id, by, ChangeAction::Archived, "", now).await?;
+    }
+    if anonymise && super::anonymise::anonymise(&mut tx, store.key(), &consultation, now).await? {
+        changes::record(&mut tx, id, by, ChangeAction::Anonymised, "", now).await?;
+    }
+    tx.commit().await?;
+    admin_one(store, id, now).await
 }
 
 /// Writes what came of the consultation, in each language, checked by the
@@ -388,6 +401,7 @@ struct AdminRow {
     definition: String,
     published_at: i64,
     updated_at: i64,
+    anonymised_at: Option<i64>,
     participants: i64,
 }
 
@@ -399,7 +413,8 @@ async fn admin_view(
 ) -> Result<Vec<AdminConsultation>, StoreError> {
     let mut db = store.read().await?;
     let rows: Vec<AdminRow> = on!(&mut db, |c| sqlx::query_as(
-        "SELECT c.definition, c.published_at, c.updated_at, COALESCE(s.participants, 0) AS participants
+        "SELECT c.definition, c.published_at, c.updated_at, c.anonymised_at,
+                COALESCE(s.participants, 0) AS participants
          FROM consultations c LEFT JOIN consultation_stats s ON s.consultation = c.n
          WHERE $1 IS NULL OR c.id = $1
          ORDER BY c.updated_at DESC, c.id",
@@ -420,6 +435,7 @@ async fn admin_view(
                 outcome: consultation.outcome.clone(),
                 eligibility: consultation.eligibility,
                 results: consultation.results,
+                anonymised_at: row.anonymised_at.map(|at| stored_time(at, of)).transpose()?,
             })
         })
         .collect()

@@ -17,7 +17,7 @@ use super::consultations::Definition;
 use super::results::read_in;
 use super::sync::Kind;
 use super::{stored_time, Connection, Participant, Side, Store, StoreError, Tx};
-use crate::receipts::ReceiptKey;
+use crate::receipts::{hex, ReceiptKey};
 
 /// One read transaction: the results and the ballots read through it come
 /// from the same state of the database.
@@ -63,6 +63,7 @@ impl<'s> Snapshot<'s> {
             return stream::empty().boxed();
         };
         let identify = exports_identify_ballots(consultation.level);
+        let anonymised = definition.anonymised;
         let sql = if identify { BY_CAST } else { BY_CONTENT };
         let key = self.store.key();
         let rows = match self.tx.side() {
@@ -71,7 +72,7 @@ impl<'s> Snapshot<'s> {
         };
         rows.map(move |row| {
             let row = row?;
-            exported(key, &consultation.id, item, identify, row)
+            exported(key, &consultation.id, item, identify, anonymised, row)
         })
         .boxed()
     }
@@ -82,6 +83,7 @@ fn exported(
     consultation: &str,
     item: &Item,
     identify: bool,
+    anonymised: bool,
     row: BallotRow,
 ) -> Result<ExportedBallot, StoreError> {
     let id = Uuid::from_slice(&row.id).map_err(|_| StoreError::unreadable("the id of a ballot"))?;
@@ -101,9 +103,13 @@ fn exported(
         ballot,
     };
     if identify {
-        let participant = Participant::from_bytes(&row.participant)?;
         exported.ballot_id = Some(id);
-        exported.participant = Some(key.pseudonym(consultation, &participant.to_string()));
+        // An anonymised consultation's ballots stand under their pseudonyms.
+        exported.participant = Some(if anonymised {
+            hex(&row.participant)
+        } else {
+            key.pseudonym(consultation, &Participant::from_bytes(&row.participant)?.to_string())
+        });
         exported.cast_at = Some(stored_time(row.cast_at.unwrap_or(row.received_at), of)?);
         exported.received_at = Some(stored_time(row.received_at, of)?);
     }

@@ -15,6 +15,8 @@
 //! the file allows; the sync writer ([`crate::storage::sync`]) and staff
 //! changes take turns on it.
 
+pub mod anonymise;
+pub mod backup;
 pub mod changes;
 pub mod codes;
 pub mod comments;
@@ -24,6 +26,7 @@ pub mod key;
 pub mod open_data;
 pub mod receipts;
 pub mod results;
+pub mod schema;
 pub mod sync;
 pub mod tokens;
 pub mod writer;
@@ -82,6 +85,22 @@ enum Pool {
     Postgres(PgPool),
 }
 
+impl Pool {
+    async fn acquire(&self) -> Result<Conn, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
+            Pool::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+        })
+    }
+
+    async fn close(&self) {
+        match self {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
 /// A connection taken from a pool, for reads that need no transaction.
 pub enum Conn {
     Sqlite(PoolConnection<Sqlite>),
@@ -128,6 +147,11 @@ pub enum OpenError {
     Open(String, sqlx::Error),
     #[error("cannot bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(
+        "the database is at schema version {newest}, newer than this version of Baraza knows (up to {known}): \
+         a newer Baraza upgraded it. Run that version (or newer), or restore a backup made before the upgrade"
+    )]
+    Newer { newest: i64, known: i64 },
     #[error(transparent)]
     Key(#[from] key::KeyError),
 }
@@ -202,6 +226,8 @@ pub struct Store {
     reads: Pool,
     writes: Pool,
     key: ReceiptKey,
+    /// The SQLite file as it was when opened, to tell when it is gone.
+    file: Option<Arc<schema::File>>,
     definitions: Arc<consultations::Definitions>,
     counts: Arc<results::CountCache>,
 }
@@ -209,20 +235,92 @@ pub struct Store {
 /// How many connections serve reads at once.
 const READ_CONNECTIONS: u32 = 8;
 
-impl Pool {
-    async fn acquire(&self) -> Result<Conn, StoreError> {
-        Ok(match self {
-            Pool::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
-            Pool::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+/// What `--database` names: a `postgres://` (or `postgresql://`) URL, or a
+/// SQLite file path (a `sqlite:` URL works too), with how to connect to it.
+#[derive(Clone)]
+pub(crate) struct Target {
+    database: String,
+    options: Options,
+}
+
+#[derive(Clone)]
+enum Options {
+    Sqlite(SqliteConnectOptions),
+    Postgres(PgConnectOptions),
+}
+
+impl Target {
+    pub(crate) fn parse(database: &str) -> Result<Target, OpenError> {
+        let open_error = |error| OpenError::Open(database.to_owned(), error);
+        let options = if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+            Options::Postgres(PgConnectOptions::from_str(database).map_err(open_error)?)
+        } else {
+            let options = if database.starts_with("sqlite:") {
+                SqliteConnectOptions::from_str(database).map_err(open_error)?
+            } else {
+                SqliteConnectOptions::new().filename(database)
+            };
+            Options::Sqlite(
+                options
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // An acknowledged ballot must survive a power cut.
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10)),
+            )
+        };
+        Ok(Target { database: database.to_owned(), options })
+    }
+
+    /// A SQLite database opened with exactly these options.
+    pub(crate) fn sqlite(database: &str, options: SqliteConnectOptions) -> Target {
+        Target { database: database.to_owned(), options: Options::Sqlite(options) }
+    }
+
+    /// The SQLite file it names, if it names one.
+    pub(crate) fn sqlite_file(&self) -> Option<&std::path::Path> {
+        match &self.options {
+            Options::Sqlite(options) => Some(options.get_filename()),
+            Options::Postgres(_) => None,
+        }
+    }
+
+    /// The same database, which must exist already (SQLite would make a new file).
+    pub(crate) fn existing(self) -> Target {
+        let options = match self.options {
+            Options::Sqlite(options) => Options::Sqlite(options.create_if_missing(false)),
+            postgres => postgres,
+        };
+        Target { options, ..self }
+    }
+
+    /// A pool of at most `connections` connections.
+    async fn pool(&self, connections: u32) -> Result<Pool, OpenError> {
+        let open_error = |error| OpenError::Open(self.database.clone(), error);
+        Ok(match &self.options {
+            Options::Sqlite(options) => Pool::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(connections)
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(open_error)?,
+            ),
+            Options::Postgres(options) => Pool::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(connections)
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(open_error)?,
+            ),
         })
     }
 }
 
 impl Store {
-    /// Opens the database `--database` names and brings its schema up to
-    /// date: a `postgres://` (or `postgresql://`) URL, or a SQLite file path
-    /// (created if missing; a `sqlite:` URL works too). Its key is the one
-    /// it holds.
+    /// Opens the database `--database` names ([`Target`]; a SQLite file is
+    /// created if missing) and brings its schema up to date, unless a newer
+    /// Baraza migrated it ([`OpenError::Newer`]). Its key is the one it holds.
     pub async fn open(database: &str) -> Result<Store, OpenError> {
         Store::open_with_key(database, None).await
     }
@@ -230,49 +328,16 @@ impl Store {
     /// [`Store::open`], with the key given at start (`--key-file`) when
     /// there is one, which must be the database's own ([`key::server_key`]).
     pub async fn open_with_key(database: &str, given: Option<ReceiptKey>) -> Result<Store, OpenError> {
-        let open_error = |error| OpenError::Open(database.to_owned(), error);
-        let (reads, writes) = if database.starts_with("postgres://") || database.starts_with("postgresql://") {
-            let options = PgConnectOptions::from_str(database).map_err(open_error)?;
-            let writes = PgPoolOptions::new()
-                // The sync writer, staff changes and migrations.
-                .max_connections(4)
-                .connect_with(options.clone())
-                .await
-                .map_err(open_error)?;
-            sqlx::migrate!("./migrations/postgres").run(&writes).await?;
-            let reads = PgPoolOptions::new()
-                .max_connections(READ_CONNECTIONS)
-                .connect_with(options)
-                .await
-                .map_err(open_error)?;
-            (Pool::Postgres(reads), Pool::Postgres(writes))
-        } else {
-            let options = if database.starts_with("sqlite:") {
-                SqliteConnectOptions::from_str(database).map_err(open_error)?
-            } else {
-                SqliteConnectOptions::new().filename(database)
-            };
-            let options = options
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                // An acknowledged ballot must survive a power cut.
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
-            // SQLite writes one transaction at a time: one connection, which
-            // writers take in turn instead of waiting on the file's lock.
-            let writes =
-                SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await.map_err(open_error)?;
-            sqlx::migrate!("./migrations/sqlite").run(&writes).await?;
-            let reads = SqlitePoolOptions::new()
-                .max_connections(READ_CONNECTIONS)
-                .connect_with(options)
-                .await
-                .map_err(open_error)?;
-            (Pool::Sqlite(reads), Pool::Sqlite(writes))
-        };
+        let target = Target::parse(database)?;
+        // SQLite writes one transaction at a time: one connection, which
+        // writers take in turn instead of waiting on the file's lock. With
+        // PostgreSQL: the sync writer, staff changes and migrations.
+        let writes = target.pool(if target.sqlite_file().is_some() { 1 } else { 4 }).await?;
+        schema::migrate(&writes).await?;
+        let reads = target.pool(READ_CONNECTIONS).await?;
+        let file = target.sqlite_file().map(|path| Arc::new(schema::File::opened(path)));
         let key = key::server_key(&mut writes.acquire().await.map_err(key::KeyError::from)?, given).await?;
-        Ok(Store { reads, writes, key, definitions: Arc::default(), counts: Arc::default() })
+        Ok(Store { reads, writes, key, file, definitions: Arc::default(), counts: Arc::default() })
     }
 
     /// A connection for reads, which never wait for writes.
@@ -320,21 +385,27 @@ impl Store {
         })
     }
 
-    /// Whether the database answers a read.
-    pub async fn ping(&self) -> Result<(), StoreError> {
+    /// The bytes the database takes: a SQLite file's pages and its
+    /// write-ahead log, or PostgreSQL's size of the database.
+    pub async fn size(&self) -> Result<i64, StoreError> {
         let mut db = self.read().await?;
-        on!(&mut db, |c| sqlx::query("SELECT 1").execute(c).await.map(drop))?;
-        Ok(())
+        Ok(match db.side() {
+            Side::Sqlite(c) => {
+                let pages: i64 =
+                    sqlx::query_scalar("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+                        .fetch_one(c)
+                        .await?;
+                let log = self.file.as_ref().map(|file| file.log_bytes()).unwrap_or(0);
+                pages + log
+            }
+            Side::Postgres(c) => sqlx::query_scalar("SELECT pg_database_size(current_database())").fetch_one(c).await?,
+        })
     }
 
     /// Closes every connection, waiting for those in use.
     pub async fn close(&self) {
-        for pool in [&self.reads, &self.writes] {
-            match pool {
-                Pool::Sqlite(pool) => pool.close().await,
-                Pool::Postgres(pool) => pool.close().await,
-            }
-        }
+        self.reads.close().await;
+        self.writes.close().await;
     }
 }
 

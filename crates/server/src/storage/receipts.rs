@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::sync::Kind;
 use super::{on, stored_time, Store, StoreError};
+use crate::receipts::unhex;
 
 /// An action as the receipt check reads it.
 #[derive(sqlx::FromRow)]
@@ -73,7 +74,7 @@ impl StoredAction {
 /// out in capitals), or [`StoreError::ReceiptNotFound`].
 pub async fn check(store: &Store, receipt: &str) -> Result<ReceiptCheck, StoreError> {
     let receipt = receipt.trim().to_ascii_lowercase();
-    let Some(bytes) = (receipt.len() == 16).then(|| decode_hex(&receipt)).flatten() else {
+    let Some(bytes) = (receipt.len() == 16).then(|| unhex(&receipt)).flatten() else {
         return Err(StoreError::ReceiptNotFound);
     };
     let mut db = store.read().await?;
@@ -106,8 +107,4 @@ pub async fn check(store: &Store, receipt: &str) -> Result<ReceiptCheck, StoreEr
         kind: kind.name().to_owned(),
         standing: stored.standing,
     })
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
 }

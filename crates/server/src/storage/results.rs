@@ -31,20 +31,53 @@ use std::sync::{Arc, Mutex};
 use baraza_core::analysis::{AdminResults, CommentTotals, DayParticipation};
 use baraza_core::api::{ItemResult, ResultsResponse};
 use baraza_core::definition::Item;
+use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
-use prometheus_client::registry::Registry;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::{Registry, Unit};
 
 use super::consultations::Definition;
 use super::{on, Store, StoreError, Tx};
 
 /// The profiles and counts of the ranking and budget items this server has
-/// read, by item number.
-#[derive(Default)]
+/// read, by item number; and how long counts took, by counting method.
 pub struct CountCache {
     items: Mutex<HashMap<i64, Arc<Kept>>>,
     /// Counts made of a profile: one per item and change of its ballots,
     /// however many reads asked for it meanwhile.
     recounts: Counter,
+    /// How long each of those counts took, by counting method.
+    recount_seconds: Family<MethodLabels, Histogram, fn() -> Histogram>,
+}
+
+/// The counting method a count used (`instant_runoff`, `borda`, `greedy`,
+/// `equal_shares`), as metrics name it.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct MethodLabels {
+    method: &'static str,
+}
+
+/// The bounds, in seconds, of the histogram of counting times.
+const RECOUNT_BOUNDS: [f64; 13] = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0];
+
+impl Default for CountCache {
+    fn default() -> Self {
+        CountCache {
+            items: Mutex::default(),
+            recounts: Counter::default(),
+            recount_seconds: Family::new_with_constructor(|| Histogram::new(RECOUNT_BOUNDS)),
+        }
+    }
+}
+
+/// The name of the counting method of a ranking or budget item.
+fn method(item: &Item) -> &'static str {
+    match item {
+        Item::Ranking { method, .. } => method.as_str(),
+        Item::Budget { method, .. } => method.as_str(),
+        _ => "none",
+    }
 }
 
 /// What a server keeps of one ranking or budget item.
@@ -105,10 +138,17 @@ impl Profile {
 }
 
 impl CountCache {
-    /// Adds the metrics of counting to `registry`, named `baraza_results_…`.
+    /// Adds the metrics of counting to `registry`, named `baraza_results_…`:
+    /// how many counts were made, and how long each took.
     pub fn register(&self, registry: &mut Registry) {
         let results = registry.sub_registry_with_prefix("baraza_results");
         results.register("recounts", "Counts of a ranking or budget item made from its profile", self.recounts.clone());
+        results.register_with_unit(
+            "recount",
+            "Time to count a ranking or budget item from its profile, by counting method",
+            Unit::Seconds,
+            self.recount_seconds.clone(),
+        );
     }
 
     fn kept(&self, item: i64) -> Arc<Kept> {
@@ -285,6 +325,7 @@ async fn counted(store: &Store, n: i64, item: &Item, version: i64) -> Result<Ite
     let entries = std::mem::take(&mut profile.entries);
     let (ballots, counters) = counters_of(&entries, item);
     let counted_item = item.clone();
+    let started = std::time::Instant::now();
     // Counting a large item takes a while: off the threads that answer requests.
     let (result, entries) = tokio::task::spawn_blocking(move || {
         let mut result = ItemResult::from_counters(&counted_item, ballots, &counters);
@@ -293,6 +334,8 @@ async fn counted(store: &Store, n: i64, item: &Item, version: i64) -> Result<Ite
     })
     .await
     .map_err(|panic| StoreError::CountFailed(item.id().to_owned(), panic.to_string()))?;
+    let seconds = started.elapsed().as_secs_f64();
+    store.counts.recount_seconds.get_or_create(&MethodLabels { method: method(item) }).observe(seconds);
     profile.entries = entries;
     let counted = Arc::new(Counted { version: profile.version, item: item.clone(), result: result.clone() });
     *kept.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(counted);

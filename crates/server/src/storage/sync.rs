@@ -89,6 +89,15 @@ impl Received {
     pub fn is_empty(&self) -> bool {
         self.actions.is_empty()
     }
+
+    /// The kind of each action, as metrics name it: `unreadable` for one
+    /// that could not be read as an action.
+    pub(crate) fn kinds(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.actions.iter().map(|action| match action {
+            Ok(signed) => Kind::of(&signed.action.kind).name(),
+            Err(_) => "unreadable",
+        })
+    }
 }
 
 /// The receipt of `action`: the server's signature of its text as stored.

@@ -45,7 +45,7 @@ impl Cli {
         Cli { database: TestDatabase::new(database, dir.path()).await, dir }
     }
 
-    fn command(&self) -> Command {
+    pub fn command(&self) -> Command {
         let mut command = Command::new(BARAZA);
         command.current_dir(self.dir.path()).env_remove("BARAZA_DATABASE");
         if self.database.url.starts_with("postgres") {

@@ -80,6 +80,17 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// Drops a PostgreSQL database at once, cutting the connections to it:
+    /// to its servers, as if its cluster had stopped.
+    pub async fn drop_now(&self) {
+        let (server, name) = self.postgres.as_ref().expect("a PostgreSQL database");
+        let admin = sqlx::PgPool::connect(server).await.expect("the test PostgreSQL server answers");
+        sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)")).execute(&admin).await.unwrap();
+        admin.close().await;
+    }
+}
+
 /// `server` (a PostgreSQL URL) with its database replaced by `name`.
 fn database_url(server: &str, name: &str) -> String {
     let (base, query) = server.split_once('?').map_or((server, None), |(base, query)| (base, Some(query)));
@@ -115,6 +126,7 @@ pub const ROAD: &str = "coastal-road-plan";
 pub const VILLAGE: &str = "kijiji-budget-2027";
 pub const PARTICIPANT: &str = "5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11";
 pub const OTHER_PARTICIPANT: &str = "7a1d1f36-2a7c-4c39-8f1f-9d5d3c1a0b22";
+pub const THIRD_PARTICIPANT: &str = "0b7c3e55-1f2a-4d6b-9c8e-3a4f5b6c7d80";
 
 /// The built app's page: long enough to be worth compressing.
 pub const INDEX_HTML: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Baraza</title>\
@@ -439,4 +451,56 @@ pub fn ballot_cast_at(id: &str, consultation: &str, item: &str, ballot: Value, c
 
 pub fn feedback(id: &str, consultation: &str, item: &str, useful: bool) -> Value {
     json!({ "id": id, "consultation": consultation, "kind": "feedback", "item": item, "useful": useful })
+}
+
+/// Everything staff and the public can read of a consultation, as bytes:
+/// its results (public and staff), its exports (the JSON export's time of
+/// export left out), its comments and the check of each receipt.
+pub async fn everything_readable(server: &TestServer, id: &str, receipts: &[String]) -> Vec<(String, Vec<u8>)> {
+    let analyst = server.token(Role::Analyst).await;
+    let mut paths = vec![
+        format!("/api/v1/consultations/{id}/results"),
+        format!("/api/v1/consultations/{id}/comments"),
+        format!("/api/v1/admin/consultations/{id}/results"),
+        format!("/api/v1/admin/consultations/{id}/comments"),
+        format!("/api/v1/admin/consultations/{id}/export.csv"),
+        format!("/api/v1/admin/consultations/{id}/tallies.csv"),
+        format!("/api/v1/admin/consultations/{id}/export.json"),
+    ];
+    paths.extend(receipts.iter().map(|receipt| format!("/api/v1/admin/receipts/{receipt}")));
+    let mut read = Vec::new();
+    for path in paths {
+        let answer = server.send_as("GET", &path, Some(&analyst), None).await;
+        let mut body = answer.body;
+        if path.ends_with("export.json") {
+            body = without_export_time(&body);
+        }
+        read.push((format!("{path} {}", answer.status), body));
+    }
+    read
+}
+
+/// The JSON export with the value of its `exported_at` blanked: the one
+/// part that says when it was read.
+fn without_export_time(body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    let start = text.find("\"exported_at\":\"").expect("an exported_at") + "\"exported_at\":\"".len();
+    let end = start + text[start..].find('"').unwrap();
+    format!("{}{}", &text[..start], &text[end..]).into_bytes()
+}
+
+/// The village budget, with results shown live so the tests can read them,
+/// and `count` participation codes issued for it.
+pub async fn village_with_codes(database: Database, count: u32) -> (TestServer, Vec<String>) {
+    let server = TestServer::empty(database).await;
+    let mut village = definition(VILLAGE);
+    village["results"] = json!("live");
+    server.publish(village).await;
+    let publisher = server.token(Role::Publisher).await;
+    let path = format!("/api/v1/admin/consultations/{VILLAGE}/codes");
+    let answer = server.send_as("POST", &path, Some(&publisher), Some(json!({ "count": count }))).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let text = String::from_utf8(answer.body).unwrap();
+    let codes = text.lines().skip(1).map(|line| line.trim().to_owned()).collect();
+    (server, codes)
 }

@@ -19,7 +19,7 @@ use rstest_reuse::apply;
 use serde_json::json;
 
 use crate::common::*;
-use crate::sync_codes::{village_with_codes, vote};
+use crate::sync_codes::vote;
 
 const BARAZA: &str = env!("CARGO_BIN_EXE_baraza");
 

@@ -3,29 +3,9 @@
 
 use rstest::rstest;
 use rstest_reuse::apply;
-
-use axum::http::StatusCode;
-use baraza_core::staff::Role;
 use serde_json::{json, Value};
 
 use crate::common::*;
-
-const THIRD_PARTICIPANT: &str = "0b7c3e55-1f2a-4d6b-9c8e-3a4f5b6c7d80";
-
-/// The village budget, with results shown live so the tests can read them.
-pub(crate) async fn village_with_codes(database: Database, count: u32) -> (TestServer, Vec<String>) {
-    let server = TestServer::empty(database).await;
-    let mut village = definition(VILLAGE);
-    village["results"] = json!("live");
-    server.publish(village).await;
-    let publisher = server.token(Role::Publisher).await;
-    let path = format!("/api/v1/admin/consultations/{VILLAGE}/codes");
-    let answer = server.send_as("POST", &path, Some(&publisher), Some(json!({ "count": count }))).await;
-    assert_eq!(answer.status, StatusCode::OK);
-    let text = String::from_utf8(answer.body).unwrap();
-    let codes = text.lines().skip(1).map(|line| line.trim().to_owned()).collect();
-    (server, codes)
-}
 
 pub(crate) async fn vote(server: &TestServer, participant: &str, code: Option<&str>, answer: &str) -> Value {
     let action = ballot(&new_id(), VILLAGE, "market-day", json!({ "answer": answer }));

@@ -16,7 +16,7 @@ use crate::common::{databases, Database};
 
 /// Holds the database's write lock (SQLite) or the water consultation's row
 /// (PostgreSQL) until the transaction ends, so that the writer waits.
-async fn block_the_writer(server: &TestServer) -> Tx {
+pub async fn block_the_writer(server: &TestServer) -> Tx {
     let mut tx = server.store.begin_write().await.unwrap();
     baraza_server::on!(&mut tx, |c| sqlx::query("UPDATE consultations SET revision = revision WHERE id = $1")
         .bind(WATER)
@@ -28,7 +28,7 @@ async fn block_the_writer(server: &TestServer) -> Tx {
 }
 
 /// Waits until the writer has `actions` actions waiting or being written.
-async fn until_waiting(server: &TestServer, actions: f64) {
+pub async fn until_waiting(server: &TestServer, actions: f64) {
     for _ in 0..500 {
         if server.metric("baraza_sync_queue_actions").await >= actions {
             return;
