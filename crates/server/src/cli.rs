@@ -16,7 +16,9 @@ use baraza_core::staff::Role;
 use crate::http;
 use crate::http::limits::WriteLimit;
 use crate::http::transport::{self, Transport};
+use crate::key_file;
 use crate::logging::LogFormat;
+use crate::receipts::ReceiptKey;
 use crate::storage::changes::Author;
 use crate::storage::consultations::Publication;
 use crate::storage::{self, backup, codes, consultations, schema, tokens, writer, Store, StoreError};
@@ -30,6 +32,11 @@ pub struct Cli {
     /// (`postgres://user:password@host/database`) that several servers share.
     #[arg(long, global = true, env = "BARAZA_DATABASE", default_value = "baraza.db")]
     database: String,
+    /// The server's key, kept apart from the database in this file (see
+    /// `baraza key export`): then required by every command that opens the
+    /// database. Without it, the key the database holds is used.
+    #[arg(long, global = true, env = "BARAZA_KEY_FILE", value_name = "PATH")]
+    key_file: Option<PathBuf>,
     /// How log lines are written to standard error: `text` for people,
     /// `json` (one object a line) for log collectors.
     #[arg(long, global = true, env = "BARAZA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -124,6 +131,30 @@ enum Command {
         #[arg(long)]
         anonymise: bool,
     },
+    /// The server's key, which receipts, pseudonyms and code hashes are made with.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Make a new key into a new file, readable by its owner only, for a
+    /// new database whose servers are given it from their first start
+    /// (--key-file): the database then never holds it.
+    New {
+        /// The new file; an existing one is never overwritten.
+        #[arg(long, value_name = "PATH")]
+        to: PathBuf,
+    },
+    /// Move the key out of the database into a new file, readable by its
+    /// owner only; the database keeps only a value to check it against.
+    /// From then on every server and command on this database must be
+    /// given the file (--key-file or BARAZA_KEY_FILE).
+    Export {
+        /// The new file; an existing one is never overwritten.
+        #[arg(long, value_name = "PATH")]
+        to: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -156,6 +187,7 @@ enum TokenCommand {
 
 impl Cli {
     pub fn run(self) -> ExitCode {
+        let database = Database { url: self.database, key_file: self.key_file };
         match self.command {
             Command::Validate { files } => {
                 if check_all(&files).is_some() {
@@ -164,7 +196,7 @@ impl Cli {
                     ExitCode::from(1)
                 }
             }
-            Command::Publish { files } => block_on(publish(&self.database, &files)),
+            Command::Publish { files } => block_on(publish(&database, &files)),
             Command::Serve {
                 addr,
                 dist,
@@ -191,25 +223,51 @@ impl Cli {
                     hsts,
                     public_url,
                 };
-                block_on(serve(&self.database, options))
+                block_on(serve(&database, options))
             }
-            Command::Token(command) => block_on(token(&self.database, command)),
+            Command::Token(command) => block_on(token(&database, command)),
             Command::Schema => {
                 let schema = serde_json::to_string_pretty(&baraza_core::schema::consultation_schema())
                     .expect("a schema always serializes");
                 println!("{schema}");
                 ExitCode::SUCCESS
             }
-            Command::Codes(CodesCommand::Issue { id, count }) => block_on(issue_codes(&self.database, &id, count)),
-            Command::Migrate { check } => block_on(migrate(&self.database, check)),
-            Command::Backup { file } => block_on(backup(&self.database, &file)),
-            Command::Archive { id, anonymise } => block_on(archive(&self.database, &id, anonymise)),
+            Command::Codes(CodesCommand::Issue { id, count }) => block_on(issue_codes(&database, &id, count)),
+            Command::Key(KeyCommand::Export { to }) => block_on(export_key(&database, &to)),
+            Command::Key(KeyCommand::New { to }) => match key_file::create(&to, &ReceiptKey::fresh()) {
+                Ok(()) => {
+                    println!("made a new key into {}", to.display());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => fail(error),
+            },
+            Command::Migrate { check } => block_on(migrate(&database.url, check)),
+            Command::Backup { file } => block_on(backup(&database.url, &file)),
+            Command::Archive { id, anonymise } => block_on(archive(&database, &id, anonymise)),
         }
     }
 
     /// How logs are to be written: set up before [`Cli::run`].
     pub fn log_format(&self) -> LogFormat {
         self.log_format
+    }
+}
+
+/// The database `--database` names, with the key `--key-file` gives.
+struct Database {
+    url: String,
+    key_file: Option<PathBuf>,
+}
+
+impl Database {
+    /// Opens the store, refusing a key file that cannot be used before
+    /// touching the database.
+    async fn open(&self) -> Result<Store, String> {
+        let key = match &self.key_file {
+            Some(path) => Some(key_file::read(path).map_err(|error| error.to_string())?),
+            None => None,
+        };
+        Store::open_with_key(&self.url, key).await.map_err(|error| error.to_string())
     }
 }
 
@@ -255,12 +313,12 @@ fn check_file(file: &Path) -> Result<Checked, Vec<String>> {
     parse_definition(&json).map_err(|problems| problems.iter().map(ToString::to_string).collect())
 }
 
-async fn publish(database: &str, files: &[PathBuf]) -> ExitCode {
+async fn publish(database: &Database, files: &[PathBuf]) -> ExitCode {
     let Some(definitions) = check_all(files) else {
         eprintln!("nothing was published");
         return ExitCode::from(1);
     };
-    let store = match Store::open(database).await {
+    let store = match database.open().await {
         Ok(store) => store,
         Err(error) => return fail(error),
     };
@@ -292,8 +350,8 @@ async fn publish(database: &str, files: &[PathBuf]) -> ExitCode {
     }
 }
 
-async fn issue_codes(database: &str, id: &str, count: u32) -> ExitCode {
-    let store = match Store::open(database).await {
+async fn issue_codes(database: &Database, id: &str, count: u32) -> ExitCode {
+    let store = match database.open().await {
         Ok(store) => store,
         Err(error) => return fail(error),
     };
@@ -314,8 +372,8 @@ async fn issue_codes(database: &str, id: &str, count: u32) -> ExitCode {
     }
 }
 
-async fn token(database: &str, command: TokenCommand) -> ExitCode {
-    let store = match Store::open(database).await {
+async fn token(database: &Database, command: TokenCommand) -> ExitCode {
+    let store = match database.open().await {
         Ok(store) => store,
         Err(error) => return fail(error),
     };
@@ -363,6 +421,50 @@ async fn token(database: &str, command: TokenCommand) -> ExitCode {
     }
 }
 
+/// `baraza key export`: the key goes into a new file first, and only once
+/// that file is on disk is it removed from the database.
+async fn export_key(database: &Database, to: &Path) -> ExitCode {
+    let store = match database.open().await {
+        Ok(store) => store,
+        Err(error) => return fail(error),
+    };
+    match store.holds_key().await {
+        Ok(true) => {}
+        Ok(false) => {
+            return fail(
+                "this database no longer holds its key: it was moved into a file before; give that file \
+                 to every server with --key-file PATH (or BARAZA_KEY_FILE=PATH)",
+            )
+        }
+        Err(error) => return fail(error),
+    }
+    if let Err(error) = key_file::create(to, store.key()) {
+        return fail(format!("the key stays in the database: {error}"));
+    }
+    match store.remove_stored_key().await {
+        Ok(true) => {
+            // Servers may start from another folder: name the file absolutely.
+            let path = std::fs::canonicalize(to).unwrap_or_else(|_| to.to_owned());
+            let path = path.display();
+            println!("moved the key out of the database into {path}");
+            eprintln!(
+                "From now on give this file to every server and command on this database: \
+                 `baraza serve --key-file {path}` (or BARAZA_KEY_FILE={path}); with several servers on one \
+                 PostgreSQL database, each needs a copy of it, readable by its owner only. Keep a copy apart from \
+                 the database's backups: without the file no receipt can be checked and no participation code works."
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(false) => fail(format!(
+            "another `baraza key export` moved the key out meanwhile; {} holds the same key as the file it wrote",
+            to.display()
+        )),
+        Err(error) => {
+            fail(format!("{} holds the key, but it could not be removed from the database: {error}", to.display()))
+        }
+    }
+}
+
 /// `baraza migrate`: prints each migration applied, or with `check` each
 /// pending (exit 1 if any), or that there is none.
 async fn migrate(database: &str, check: bool) -> ExitCode {
@@ -403,8 +505,8 @@ async fn backup(database: &str, file: &Path) -> ExitCode {
     }
 }
 
-async fn archive(database: &str, id: &str, anonymise: bool) -> ExitCode {
-    let store = match Store::open(database).await {
+async fn archive(database: &Database, id: &str, anonymise: bool) -> ExitCode {
+    let store = match database.open().await {
         Ok(store) => store,
         Err(error) => return fail(error),
     };
@@ -440,13 +542,13 @@ fn public_url(text: &str) -> Result<String, String> {
     Ok(text.trim_end_matches('/').to_owned())
 }
 
-async fn serve(database: &str, options: ServeOptions) -> ExitCode {
+async fn serve(database: &Database, options: ServeOptions) -> ExitCode {
     let ServeOptions { addr, dist, write_limit, write_queue, metrics_addr, transport, body_timeout, hsts, public_url } =
         options;
     if !dist.join("index.html").is_file() {
         tracing::warn!(dist = %dist.display(), "no built app here (no index.html); serving the API only");
     }
-    let store = match Store::open(database).await {
+    let store = match database.open().await {
         Ok(store) => store,
         Err(error) => return fail(error),
     };

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod http;
+pub mod key_file;
 pub mod logging;
 pub mod receipts;
 pub mod storage;

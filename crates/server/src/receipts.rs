@@ -9,14 +9,40 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-/// The key receipts are signed with, made once per database (see
-/// [`crate::storage::receipt_key`]).
+/// The server's key: receipts, pseudonyms and code hashes are made with it.
+/// It is made once per database and kept there, or given to every server at
+/// start from a file of its own (see [`crate::key_file`] and
+/// [`crate::storage::key`]). Its bytes are its text: 64 lowercase hex
+/// digits, as keys have always been written.
 #[derive(Clone)]
 pub struct ReceiptKey(Vec<u8>);
 
+/// How many characters a key's text has.
+pub const KEY_LENGTH: usize = 64;
+
 impl ReceiptKey {
-    pub fn new(key: Vec<u8>) -> Self {
-        ReceiptKey(key)
+    /// A new key: two v4 UUIDs are 244 bits from the operating system's
+    /// secure random source (uuid uses getrandom), without another dependency.
+    pub fn fresh() -> Self {
+        ReceiptKey(format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple()).into_bytes())
+    }
+
+    /// A key from its text, if it is one: [`KEY_LENGTH`] lowercase hex digits.
+    pub fn parse(text: &str) -> Option<Self> {
+        let is_key = text.len() == KEY_LENGTH && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        is_key.then(|| ReceiptKey(text.as_bytes().to_vec()))
+    }
+
+    /// The key as it is written, in the database or in a key file.
+    pub fn text(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("a key's text is hex digits")
+    }
+
+    /// What the database keeps to tell whether a key given at start is its
+    /// own, without holding the key: a keyed hash of a fixed label, from
+    /// which the key cannot be found.
+    pub fn check_value(&self) -> String {
+        self.sign("key check", "")
     }
 
     /// The receipt of the action `id` stored as `payload`, as citizens read it.
@@ -92,6 +118,19 @@ mod tests {
         assert_ne!(base, ReceiptKey(b"other".to_vec()).sign("id", "{}"));
         assert_ne!(base, key.sign("id2", "{}"));
         assert_ne!(base, key.sign("id", "{ }"));
+    }
+
+    #[test]
+    fn a_key_reads_back_from_its_text_and_only_from_a_keys_text() {
+        let key = ReceiptKey::fresh();
+        assert_eq!(key.text().len(), KEY_LENGTH);
+        let read = ReceiptKey::parse(key.text()).unwrap();
+        assert_eq!(read.check_value(), key.check_value());
+        assert_ne!(ReceiptKey::fresh().check_value(), key.check_value());
+        assert!(ReceiptKey::parse(&key.text()[1..]).is_none());
+        assert!(ReceiptKey::parse(&key.text().to_uppercase()).is_none());
+        assert!(ReceiptKey::parse(&format!("{}0", key.text())).is_none());
+        assert!(ReceiptKey::parse(&"g".repeat(KEY_LENGTH)).is_none());
     }
 
     #[test]

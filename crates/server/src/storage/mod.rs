@@ -22,6 +22,7 @@ pub mod codes;
 pub mod comments;
 pub mod consultations;
 pub mod exports;
+pub mod key;
 pub mod open_data;
 pub mod receipts;
 pub mod results;
@@ -85,6 +86,13 @@ enum Pool {
 }
 
 impl Pool {
+    async fn acquire(&self) -> Result<Conn, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
+            Pool::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
+        })
+    }
+
     async fn close(&self) {
         match self {
             Pool::Sqlite(pool) => pool.close().await,
@@ -144,8 +152,8 @@ pub enum OpenError {
          a newer Baraza upgraded it. Run that version (or newer), or restore a backup made before the upgrade"
     )]
     Newer { newest: i64, known: i64 },
-    #[error("cannot read the database's receipt key: {0}")]
-    Key(StoreError),
+    #[error(transparent)]
+    Key(#[from] key::KeyError),
 }
 
 /// Everything storage answers instead of what was asked: a fault of the
@@ -312,8 +320,14 @@ impl Target {
 impl Store {
     /// Opens the database `--database` names ([`Target`]; a SQLite file is
     /// created if missing) and brings its schema up to date, unless a newer
-    /// Baraza migrated it ([`OpenError::Newer`]).
+    /// Baraza migrated it ([`OpenError::Newer`]). Its key is the one it holds.
     pub async fn open(database: &str) -> Result<Store, OpenError> {
+        Store::open_with_key(database, None).await
+    }
+
+    /// [`Store::open`], with the key given at start (`--key-file`) when
+    /// there is one, which must be the database's own ([`key::server_key`]).
+    pub async fn open_with_key(database: &str, given: Option<ReceiptKey>) -> Result<Store, OpenError> {
         let target = Target::parse(database)?;
         // SQLite writes one transaction at a time: one connection, which
         // writers take in turn instead of waiting on the file's lock. With
@@ -322,16 +336,13 @@ impl Store {
         schema::migrate(&writes).await?;
         let reads = target.pool(READ_CONNECTIONS).await?;
         let file = target.sqlite_file().map(|path| Arc::new(schema::File::opened(path)));
-        let key = receipt_key(&writes).await.map_err(OpenError::Key)?;
+        let key = key::server_key(&mut writes.acquire().await.map_err(key::KeyError::from)?, given).await?;
         Ok(Store { reads, writes, key, file, definitions: Arc::default(), counts: Arc::default() })
     }
 
     /// A connection for reads, which never wait for writes.
     pub async fn read(&self) -> Result<Conn, StoreError> {
-        Ok(match &self.reads {
-            Pool::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
-            Pool::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
-        })
+        self.reads.acquire().await
     }
 
     /// The key receipts, pseudonyms and code voters are made with.
@@ -396,29 +407,6 @@ impl Store {
         self.reads.close().await;
         self.writes.close().await;
     }
-}
-
-/// The database's receipt key, made on first use. Two servers starting at
-/// once on a new database agree: the first insert wins.
-async fn receipt_key(pool: &Pool) -> Result<ReceiptKey, StoreError> {
-    // Two v4 UUIDs are 244 bits from the operating system's secure random
-    // source (uuid uses getrandom), without another dependency.
-    let fresh = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
-    let mut conn = match pool {
-        Pool::Sqlite(pool) => Conn::Sqlite(pool.acquire().await?),
-        Pool::Postgres(pool) => Conn::Postgres(pool.acquire().await?),
-    };
-    on!(&mut conn, |db| sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ('receipt_key', $1) ON CONFLICT (key) DO NOTHING"
-    )
-    .bind(&fresh)
-    .execute(db)
-    .await
-    .map(drop))?;
-    let key: String = on!(&mut conn, |db| sqlx::query_scalar("SELECT value FROM settings WHERE key = 'receipt_key'")
-        .fetch_one(db)
-        .await)?;
-    Ok(ReceiptKey::new(key.into_bytes()))
 }
 
 /// Times are stored as milliseconds since 1970 UTC.

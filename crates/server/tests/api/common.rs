@@ -13,6 +13,7 @@ use axum::Router;
 use baraza_core::staff::Role;
 use baraza_server::http;
 use baraza_server::http::limits::WriteLimit;
+use baraza_server::receipts::ReceiptKey;
 use baraza_server::storage::{consultations, tokens, Store};
 use http_body_util::BodyExt;
 use rstest_reuse::template;
@@ -199,6 +200,11 @@ impl TestServer {
 
     /// A server on `database`, as it is, with a small built app in `dir`.
     pub async fn on(database: TestDatabase, dir: TempDir) -> Self {
+        Self::on_with_key(database, dir, None).await
+    }
+
+    /// [`TestServer::on`], given its key at start as `--key-file` gives it.
+    pub async fn on_with_key(database: TestDatabase, dir: TempDir, key: Option<ReceiptKey>) -> Self {
         let dist = dir.path().join("dist");
         std::fs::create_dir(&dist).unwrap();
         std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
@@ -210,16 +216,21 @@ impl TestServer {
         std::fs::write(dist.join("staff/index.html"), STAFF_HTML).unwrap();
         std::fs::write(dist.join("staff/baraza-staff-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
         let database = Arc::new(database);
-        let store = Store::open(&database.url).await.unwrap();
+        let store = Store::open_with_key(&database.url, key).await.unwrap();
         let state = http::AppState::new(store.clone(), dist);
         TestServer { store, router: http::router(state.clone()), state, database, dir: Arc::new(dir) }
     }
 
     /// The same database and app served by a new server, as after a restart.
     pub async fn restart(self) -> Self {
+        self.restart_with_key(None).await
+    }
+
+    /// [`TestServer::restart`], given its key at start as `--key-file` gives it.
+    pub async fn restart_with_key(self, key: Option<ReceiptKey>) -> Self {
         let TestServer { store, database, dir, .. } = self;
         store.close().await;
-        let store = Store::open(&database.url).await.unwrap();
+        let store = Store::open_with_key(&database.url, key).await.unwrap();
         let state = http::AppState::new(store.clone(), dir.path().join("dist"));
         TestServer { store, router: http::router(state.clone()), state, database, dir }
     }

@@ -41,6 +41,7 @@ mod results_recounts;
 mod results_replay;
 mod schema;
 mod security_headers;
+mod server_key;
 mod static_app;
 mod sync_action_ids;
 mod sync_ballots;

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::common::*;
 
-async fn vote(server: &TestServer, participant: &str, code: Option<&str>, answer: &str) -> Value {
+pub(crate) async fn vote(server: &TestServer, participant: &str, code: Option<&str>, answer: &str) -> Value {
     let action = ballot(&new_id(), VILLAGE, "market-day", json!({ "answer": answer }));
     server.sync_with_code(participant, code, &[action]).await.remove(0)
 }
