@@ -152,9 +152,15 @@ export async function axeViolations(page) {
   return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
-/// Waits until the service worker controls the page.
+/// Waits until the service worker controls the page. Its install keeps every
+/// bundle of the citizen side first, which on a busy machine can take longer
+/// than the usual wait.
 export const controlled = (page) =>
-  waitUntil('the service worker to control the page', () => page.evaluate(() => navigator.serviceWorker.controller !== null));
+  waitUntil(
+    'the service worker to control the page',
+    () => page.evaluate(() => navigator.serviceWorker.controller !== null),
+    60_000,
+  );
 
 /// How many records an object store of the app's IndexedDB holds on the phone.
 export const recordsOnPhone = (page, store) =>
