@@ -12,9 +12,13 @@
 //! ([`super::consultations::public_results`]): a `staff_only` consultation
 //! answers 403 `results_staff_only`, an open `after_close` one 403
 //! `results_not_public`. Ballot-level files stay staff-only.
+//!
+//! Every site may read them from a browser (`Access-Control-Allow-Origin:
+//! *`): they need no token and hold nothing a reader could not download,
+//! and data portals and dashboards fetch them from their own pages.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -23,6 +27,7 @@ use baraza_core::open_data::{
     catalogue_context, Catalogue, Dataset, Distribution, LicenceNode, PublicTallies, Reference, Typed, TALLIES_FORMAT,
 };
 use time::{Date, OffsetDateTime};
+use tower_http::cors::{Any, CorsLayer};
 
 use super::consultations::public_results;
 use super::error::Error;
@@ -37,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/consultations/{id}/tallies.csv", get(tallies_csv))
         .route("/v1/consultations/{id}/tallies.json", get(tallies_json))
         .route("/v1/catalogue", get(catalogue))
+        .layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD]))
 }
 
 async fn tallies_csv(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {

@@ -6,7 +6,8 @@ use rstest_reuse::apply;
 
 use crate::common::{databases, Database};
 
-use axum::http::{header, StatusCode};
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
 use serde_json::{json, Value};
 
 use crate::common::*;
@@ -93,6 +94,31 @@ async fn the_catalogue_lists_exactly_the_consultations_whose_tallies_are_public(
         assert_eq!(server.get(path).await.status, StatusCode::OK, "{path}");
     }
     assert_eq!(dataset(&listed, ROAD)["dct:license"]["dct:identifier"], "CC-BY-4.0", "the default licence");
+}
+
+#[apply(databases)]
+#[tokio::test]
+async fn any_site_may_read_the_open_data_from_a_browser(#[case] database: Database) {
+    let server = TestServer::start(database).await;
+    let from_another_site = |path: &str| {
+        Request::get(path)
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, "https://data.example.org")
+            .body(Body::empty())
+            .unwrap()
+    };
+    for path in [
+        "/api/v1/catalogue".to_owned(),
+        format!("/api/v1/consultations/{WATER}/tallies.csv"),
+        format!("/api/v1/consultations/{WATER}/tallies.json"),
+    ] {
+        let answer = server.send(from_another_site(&path)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        assert_eq!(answer.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*", "{path}");
+    }
+    // Staff routes stay closed to other sites' pages.
+    let staff = server.send(from_another_site(&format!("/api/v1/admin/consultations/{WATER}/export.csv"))).await;
+    assert!(staff.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
 }
 
 #[apply(databases)]
