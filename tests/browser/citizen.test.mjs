@@ -1,31 +1,20 @@
 // A citizen on a phone: finds a consultation by its level, votes, sees the
 // count go up, switches to Arabic, and every screen passes axe-core.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { axeViolations, launchBrowser, openPhonePage, startServer, waitUntil } from './harness.mjs';
+import { axeViolations, openPhonePage, serverAndBrowser, waitUntil } from './harness.mjs';
 
 const WATER = 'water-services-2027';
 const ARABIC = JSON.parse(readFileSync(new URL('../../locales/ar.json', import.meta.url), 'utf8'));
 
 describe('the citizen app on a phone', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.stop();
-  });
+  const running = serverAndBrowser();
 
   test('the home screen groups consultations under their level', async () => {
-    const { page, problems, context } = await openPhonePage(browser);
-    await page.goto(server.url);
+    const { page, problems, context } = await openPhonePage(running.browser);
+    await page.goto(running.server.url);
     const link = (level, id) => page.locator(`section[data-level="${level}"] a[href="/c/${id}"]`);
     await link('consult', WATER).waitFor();
     assert.equal(await link('inform', 'coastal-road-plan').count(), 1);
@@ -37,8 +26,8 @@ describe('the citizen app on a phone', () => {
   });
 
   test('a citizen votes on the first item and sees the count go up', async () => {
-    const { page, problems, context } = await openPhonePage(browser);
-    await page.goto(`${server.url}/c/${WATER}/results`);
+    const { page, problems, context } = await openPhonePage(running.browser);
+    await page.goto(`${running.server.url}/c/${WATER}/results`);
     const count = page.locator('[data-results-item="tariff"] [data-option="blocks"] [data-count]');
     await count.waitFor();
     const before = Number(await count.textContent());
@@ -51,7 +40,7 @@ describe('the citizen app on a phone', () => {
 
     await page.getByRole('link', { name: 'See the results' }).click();
     await waitUntil('the count to go up', async () => Number(await count.textContent()) === before + 1);
-    const results = await server.api(`/consultations/${WATER}/results`);
+    const results = await running.server.api(`/consultations/${WATER}/results`);
     assert.equal(results.items.find((item) => item.id === 'tariff').counts.blocks, before + 1);
     assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(problems, []);
@@ -59,8 +48,8 @@ describe('the citizen app on a phone', () => {
   });
 
   test('with the keyboard alone a citizen reaches a question, answers it and sees where the focus is', async () => {
-    const { page, problems, context } = await openPhonePage(browser);
-    await page.goto(`${server.url}/c/${WATER}`);
+    const { page, problems, context } = await openPhonePage(running.browser);
+    await page.goto(`${running.server.url}/c/${WATER}`);
     const form = page.locator('form[data-item="tariff"]');
     await form.waitFor();
     const focused = () =>
@@ -91,14 +80,14 @@ describe('the citizen app on a phone', () => {
   });
 
   test('a citizen posts a comment and sees it listed', async () => {
-    const { page, problems, context } = await openPhonePage(browser);
-    await page.goto(`${server.url}/c/${WATER}`);
+    const { page, problems, context } = await openPhonePage(running.browser);
+    await page.goto(`${running.server.url}/c/${WATER}`);
     const form = page.locator('form.comment-form');
     await form.locator('textarea[name="comment"]').fill('The kiosk at the market closes too early.');
     await form.locator('button[type="submit"]').click();
     await form.locator('[data-delivery="counted"]').waitFor();
     await page.locator('.comment-list li', { hasText: 'The kiosk at the market closes too early.' }).waitFor();
-    const listed = await server.api(`/consultations/${WATER}/comments`);
+    const listed = await running.server.api(`/consultations/${WATER}/comments`);
     assert.equal(listed.comments[0].body, 'The kiosk at the market closes too early.');
     assert.equal(await form.locator('textarea[name="comment"]').inputValue(), '', 'the form is emptied once counted');
     assert.deepEqual(problems, []);
@@ -106,8 +95,8 @@ describe('the citizen app on a phone', () => {
   });
 
   test('switching to Arabic lays the app out right to left', async () => {
-    const { page, problems, context } = await openPhonePage(browser);
-    await page.goto(`${server.url}/c/${WATER}`);
+    const { page, problems, context } = await openPhonePage(running.browser);
+    await page.goto(`${running.server.url}/c/${WATER}`);
     await page.locator('form[data-item="tariff"]').waitFor();
     const englishHeading = await page.locator('h1').textContent();
     await page.locator('select[name="language"]').selectOption('ar');
@@ -119,7 +108,7 @@ describe('the citizen app on a phone', () => {
     // Installed now, the app is named and described in Arabic.
     const manifestPath = await page.locator('link[rel="manifest"]').getAttribute('href');
     assert.equal(manifestPath, '/manifest.ar.webmanifest');
-    const manifest = await (await fetch(`${server.url}${manifestPath}`)).json();
+    const manifest = await (await fetch(`${running.server.url}${manifestPath}`)).json();
     assert.equal(manifest.lang, 'ar');
     assert.equal(manifest.dir, 'rtl');
     assert.equal(manifest.name, ARABIC.app.manifest_name);
@@ -128,7 +117,7 @@ describe('the citizen app on a phone', () => {
     assert.equal(manifest.start_url, '/');
 
     // The choice is remembered on the next visit.
-    await page.goto(server.url);
+    await page.goto(running.server.url);
     await page.locator('section[data-level="consult"]').waitFor();
     assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
     assert.deepEqual(await axeViolations(page), []);
@@ -144,20 +133,20 @@ describe('the citizen app on a phone', () => {
     definition.offline_grace_hours = 48;
     definition.opens_at = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
     definition.closes_at = new Date(Date.now() + 3 * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
-    const published = await fetch(`${server.url}/api/v1/admin/consultations`, {
+    const published = await fetch(`${running.server.url}/api/v1/admin/consultations`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${server.staffToken('publisher')}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${running.server.staffToken('publisher')}`, 'content-type': 'application/json' },
       body: JSON.stringify(definition),
     });
     assert.equal(published.status, 201);
 
-    const { page, problems, context } = await openPhonePage(browser);
-    await page.goto(`${server.url}/c/closing-soon`);
+    const { page, problems, context } = await openPhonePage(running.browser);
+    await page.goto(`${running.server.url}/c/closing-soon`);
     const notice = page.locator('[data-deadline]');
     await notice.waitFor();
     assert.match(await notice.textContent(), /^Voting closes .+\. An answer saved on this phone without a connection still counts if it reaches the server by .+\.$/);
     assert.equal(await page.locator(`[data-deadline]`).count(), 1);
-    await page.goto(`${server.url}/c/${WATER}`);
+    await page.goto(`${running.server.url}/c/${WATER}`);
     await page.locator('form[data-item="tariff"]').waitFor();
     assert.equal(await page.locator('[data-deadline]').count(), 0, 'a month before the close, nothing to say');
     assert.deepEqual(problems, []);

@@ -3,9 +3,9 @@
 // and `dir` and no text missing; a language used once switches back with no
 // connection, one never used says why it cannot yet.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { axeViolations, controlled, launchBrowser, openPhonePage, startServer, waitUntil } from './harness.mjs';
+import { axeViolations, controlled, openPhonePage, serverAndBrowser, waitUntil } from './harness.mjs';
 import { flatten, languages, readLocale } from '../../scripts/texts.mjs';
 
 const WATER = 'water-services-2027';
@@ -25,24 +25,15 @@ const SCREENS = [
 ];
 
 describe('seven languages', () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    server?.stop();
-  });
+  const running = serverAndBrowser();
 
   for (const tag of languages()) {
     test(`a browser in ${tag} gets every screen in ${tag}`, async () => {
-      const { context, page, problems } = await openPhonePage(browser, { locale: tag });
+      const { context, page, problems } = await openPhonePage(running.browser, { locale: tag });
       const dir = new Intl.Locale(tag).textInfo.direction;
       const texts = flatten(readLocale(tag));
       for (const [path, drawn] of SCREENS) {
-        await page.goto(`${server.url}${path}`);
+        await page.goto(`${running.server.url}${path}`);
         await page.locator(drawn).first().waitFor();
         assert.equal(await page.locator('html').getAttribute('lang'), tag, path);
         assert.equal(await page.locator('html').getAttribute('dir'), dir, path);
@@ -56,8 +47,8 @@ describe('seven languages', () => {
   }
 
   test('a language used once switches back with no connection; one never used says why', async () => {
-    const { context, page, problems } = await openPhonePage(browser, { locale: 'en-GB' });
-    await page.goto(`${server.url}/c/${WATER}`);
+    const { context, page, problems } = await openPhonePage(running.browser, { locale: 'en-GB' });
+    await page.goto(`${running.server.url}/c/${WATER}`);
     await page.locator('form[data-item="tariff"]').waitFor();
     await controlled(page);
     await page.locator('#language').selectOption('sw');
@@ -85,8 +76,8 @@ describe('seven languages', () => {
   });
 
   test('a consultation reads in Kiswahili while the interface stays English', async () => {
-    const { context, page, problems } = await openPhonePage(browser, { locale: 'en-KE' });
-    await page.goto(`${server.url}/c/${ROAD}`);
+    const { context, page, problems } = await openPhonePage(running.browser, { locale: 'en-KE' });
+    await page.goto(`${running.server.url}/c/${ROAD}`);
     const title = page.locator('h1');
     await waitUntil('the English title', async () => (await title.textContent()) === 'The coastal road plan, 2027–2030');
     await page.locator('#reading-language').selectOption('sw');

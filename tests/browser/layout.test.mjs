@@ -3,9 +3,9 @@
 // English and Arabic, at the narrowest phone: nothing sticks out sideways
 // (content meant to scroll, such as wide data tables, scrolls in its own box).
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPhonePage, startServer } from './harness.mjs';
+import { openPhonePage, serverAndBrowser } from './harness.mjs';
 
 const SCREENS = ['/', '/c/water-services-2027', '/c/coastal-road-plan', '/c/kijiji-budget-2027', '/mine', '/device'];
 
@@ -42,25 +42,14 @@ const lengthenText = (page) =>
   });
 
 describe('citizen screens at 320 px', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.stop();
-  });
+  const running = serverAndBrowser();
 
   for (const language of ['en', 'ar']) {
     test(`nothing sticks out sideways in ${language}, even with text 40% longer`, async () => {
-      const { page, problems, context } = await openPhonePage(browser, { width: 320 });
+      const { page, problems, context } = await openPhonePage(running.browser, { width: 320 });
       await context.addInitScript((language) => localStorage.setItem('baraza.language', language), language);
       for (const path of SCREENS) {
-        await page.goto(`${server.url}${path}`);
+        await page.goto(`${running.server.url}${path}`);
         await page.locator('main h1').waitFor();
         await page.waitForLoadState('networkidle');
         assert.equal(await page.getAttribute('html', 'lang'), language);

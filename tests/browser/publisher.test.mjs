@@ -5,12 +5,12 @@
 // one, and issues participation codes from the Arabic, right-to-left staff
 // screens, where the problems of a file are said in Arabic.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { axeViolations, launchBrowser, openPhonePage, startServer, waitUntil } from './harness.mjs';
+import { axeViolations, openPhonePage, serverAndBrowser, waitUntil } from './harness.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -40,27 +40,16 @@ function file(name, definition) {
 }
 
 describe('a publisher', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.stop();
-  });
+  const running = serverAndBrowser();
 
   async function signIn(page, token) {
-    await page.goto(`${server.url}/staff`);
+    await page.goto(`${running.server.url}/staff`);
     await page.locator('#staff-token').fill(token);
     await page.locator('form.staff-sign-in button[type="submit"]').click();
   }
 
   test('a wrong token is refused with a message', async () => {
-    const { page, problems, context } = await openPhonePage(browser);
+    const { page, problems, context } = await openPhonePage(running.browser);
     await signIn(page, 'baraza_00000000_wrong');
     await page.locator('#token-problem').waitFor();
     assert.equal(await page.locator('.staff-bar').count(), 0);
@@ -70,8 +59,8 @@ describe('a publisher', () => {
   });
 
   test('publishes a consultation after fixing what the checks found', async () => {
-    const { page, problems, context } = await openPhonePage(browser);
-    await signIn(page, server.staffToken('publisher', 'Amina Juma'));
+    const { page, problems, context } = await openPhonePage(running.browser);
+    await signIn(page, running.server.staffToken('publisher', 'Amina Juma'));
     await page.locator('.staff-bar').waitFor();
     await page.locator(`.staff-list [data-consultation="${WATER}"]`).waitFor();
 
@@ -93,7 +82,7 @@ describe('a publisher', () => {
       fill(english.default_text_missing, { language: 'en' }),
     );
     assert.equal(await page.locator('.staff-list [data-consultation="harbour-plan-2027"]').count(), 0);
-    assert.equal((await fetch(`${server.url}/api/v1/consultations/harbour-plan-2027`)).status, 404, 'nothing saved');
+    assert.equal((await fetch(`${running.server.url}/api/v1/consultations/harbour-plan-2027`)).status, 404, 'nothing saved');
     assert.deepEqual(await axeViolations(page), []);
 
     await page.locator('#definition-file').setInputFiles(file('harbour.json', harbourDefinition()));
@@ -102,7 +91,7 @@ describe('a publisher', () => {
     await page.locator('.staff-list [data-consultation="harbour-plan-2027"]').waitFor();
 
     const citizen = await context.newPage();
-    await citizen.goto(server.url);
+    await citizen.goto(running.server.url);
     await citizen.locator('section[data-level="inform"] a[href="/c/harbour-plan-2027"]').waitFor();
     assert.equal(await citizen.locator('section[data-level="consult"] a[href="/c/harbour-plan-2027"]').count(), 0);
     assert.deepEqual(problems, []);
@@ -110,8 +99,8 @@ describe('a publisher', () => {
   });
 
   test('writes the outcome citizens read, and closes early', async () => {
-    const { page, problems, context } = await openPhonePage(browser);
-    await signIn(page, server.staffToken('publisher', 'Amina Juma'));
+    const { page, problems, context } = await openPhonePage(running.browser);
+    await signIn(page, running.server.staffToken('publisher', 'Amina Juma'));
     await page.locator(`.staff-list [data-consultation="${WATER}"] a`).first().click();
     await page.locator('form.outcome-form').waitFor();
     await page.locator('#outcome-en').fill('Block tariffs start in March, as most of you asked.');
@@ -125,10 +114,10 @@ describe('a publisher', () => {
     assert.equal(await page.locator('[data-action="close"]').count(), 0, 'a closed consultation cannot be closed again');
     assert.deepEqual(await axeViolations(page), []);
 
-    const definition = await server.api(`/consultations/${WATER}`);
+    const definition = await running.server.api(`/consultations/${WATER}`);
     assert.ok(Date.parse(definition.closes_at) <= Date.now(), 'closed now');
     const citizen = await context.newPage();
-    await citizen.goto(`${server.url}/c/${WATER}`);
+    await citizen.goto(`${running.server.url}/c/${WATER}`);
     const outcome = citizen.locator('section.outcome');
     await outcome.waitFor();
     assert.match(await outcome.textContent(), /Block tariffs start in March/);
@@ -138,8 +127,8 @@ describe('a publisher', () => {
   });
 
   test('archives and anonymises a consultation once it is over', async () => {
-    const { page, problems, context } = await openPhonePage(browser);
-    await signIn(page, server.staffToken('publisher', 'Amina Juma'));
+    const { page, problems, context } = await openPhonePage(running.browser);
+    await signIn(page, running.server.staffToken('publisher', 'Amina Juma'));
     await page.locator(`.staff-list [data-consultation="${ROAD}"] a`).first().click();
     const anonymise = page.locator('[data-action="anonymise"]');
     await anonymise.locator('button').click();
@@ -154,8 +143,8 @@ describe('a publisher', () => {
   });
 
   test('issues participation codes from the Arabic screens', async () => {
-    const { page, problems, context } = await openPhonePage(browser, { locale: 'ar' });
-    await signIn(page, server.staffToken('publisher', 'أمينة'));
+    const { page, problems, context } = await openPhonePage(running.browser, { locale: 'ar' });
+    await signIn(page, running.server.staffToken('publisher', 'أمينة'));
     await waitUntil('dir="rtl"', async () => (await page.locator('html').getAttribute('dir')) === 'rtl');
 
     // The problems of a file are said in Arabic, from their codes and values.
@@ -205,7 +194,7 @@ describe('a publisher', () => {
     assert.deepEqual(await axeViolations(page), []);
 
     // A code from the file lets a citizen vote; the same code on another phone does not.
-    const vote = async (participant) => (await fetch(`${server.url}/api/v1/sync`, {
+    const vote = async (participant) => (await fetch(`${running.server.url}/api/v1/sync`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
