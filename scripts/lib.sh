@@ -224,8 +224,9 @@ ensure_python_venv() {
 # Writes the page `$3` for trunk to build the bin `$2` from: the page `$1`
 # with that bin, and without the files only `$1` copies into the build (the
 # service worker, manifest and icons, once for the whole side). A consultation's
-# page is the citizen page's head, the staff's later screens the staff
-# page's: written from them (and ignored by git) rather than kept twice.
+# page and the citizen's later screens have the citizen page's head, the
+# staff's later screens the staff page's: written from them (and ignored by
+# git) rather than kept twice.
 write_bundle_page() {
   sed -e '/data-trunk rel="copy-/d' -e "s/data-bin=\"[^\"]*\"/data-bin=\"$2\"/" "$ROOT/$1" > "$ROOT/$3"
   grep -q "data-bin=\"$2\"" "$ROOT/$3"
@@ -244,6 +245,7 @@ build_app() {
   ensure_esbuild
   step "building the app (release) into dist/, dist/consultation/, dist/later/, dist/staff/ and dist/staff/later/"
   write_bundle_page index.html baraza-consultation consultation.html
+  write_bundle_page index.html baraza-later later.html
   write_bundle_page staff.html baraza-staff-later staff-later.html
   # A build replaces its folder as a whole, so the pages inside it come after.
   (cd "$ROOT" && cargo fetch --quiet && trunk build --release &&
