@@ -8,6 +8,10 @@
 //! interface language of the generated `Locale`, named in itself by its
 //! `language_name`. The texts themselves are not compiled in: the app loads
 //! one language's file at run time (`text.rs`).
+//!
+//! It also links each bundle in [`SPLIT_BUNDLES`] with its relocations kept,
+//! which `wasm-split-cli` needs to cut the bundle's `#[lazy]` functions into
+//! files of their own (`scripts/split.mjs`).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -22,7 +26,17 @@ const PLURAL_CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "othe
 /// the same from `Intl.Locale`'s `textInfo`).
 const RIGHT_TO_LEFT: [&str; 10] = ["ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"];
 
+/// The bundles whose `#[lazy]` functions are downloaded when first called
+/// rather than with the page. Only the wasm build links them for splitting:
+/// the relocations triple a wasm's size until the split removes them.
+const SPLIT_BUNDLES: [&str; 1] = ["baraza-consultation"];
+
 fn main() {
+    if std::env::var("CARGO_CFG_TARGET_FAMILY").is_ok_and(|family| family == "wasm") {
+        for bundle in SPLIT_BUNDLES {
+            println!("cargo::rustc-link-arg-bin={bundle}=--emit-relocs");
+        }
+    }
     println!("cargo::rerun-if-changed=locales");
     let locales = Path::new("locales");
     let mut languages: Vec<(String, String)> = std::fs::read_dir(locales)

@@ -9,6 +9,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS="${BARAZA_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/baraza-tools}"
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132
+# Cuts a bundle's `#[lazy]` functions into files of their own (scripts/split.mjs).
+WASM_SPLIT_VERSION=0.2.4
 ESBUILD_VERSION=0.25.12
 TWIGGY_VERSION=0.8.0
 CARGO_FUZZ_VERSION=0.13.2
@@ -67,6 +69,15 @@ ensure_wasm_bindgen() {
     step "installing wasm-bindgen-cli $wanted"
     # Not --locked: its lockfile pins a crate version the registry no longer has.
     cargo install wasm-bindgen-cli --version "$wanted"
+  fi
+}
+
+# wasm-split-cli, of the same line as the wasm_split_helpers that Leptos's
+# `#[lazy]` compiles in (0.2): both sides agree on how a split is marked.
+ensure_wasm_split() {
+  if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    step "installing wasm-split-cli $WASM_SPLIT_VERSION"
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary
   fi
 }
 
@@ -247,6 +258,7 @@ build_app() {
   ensure_trunk
   ensure_wasm_bindgen
   ensure_wasm_opt
+  ensure_wasm_split
   ensure_esbuild
   step "building the app (release) into dist/, dist/consultation/, dist/later/, dist/staff/ and dist/staff/later/"
   write_bundle_page index.html baraza-consultation consultation.html

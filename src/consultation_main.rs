@@ -1,5 +1,11 @@
 //! Starts a consultation's page (`consultation.html`: `/c/{id}`) in the
-//! browser, once its texts are loaded.
+//! browser, once its texts are loaded, and names the parts of it that are
+//! downloaded after it (components/later_part.rs says why here).
+
+use baraza_app::components::comments::comment_list;
+use baraza_app::components::later_part::LaterParts;
+use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 
 fn main() {
     // As on the citizen page: no panic hook, the browser still reports one.
@@ -7,6 +13,14 @@ fn main() {
     // runs before that, on the browser's.
     wasm_bindgen_futures::spawn_local(async {
         let locale = baraza_app::language::start().await;
-        leptos::mount::mount_to_body(move || baraza_app::consultation_app(locale));
+        let later = LaterParts { comment_list: |id| Box::pin(comments(id)) };
+        leptos::mount::mount_to_body(move || baraza_app::consultation_app(locale, later));
     });
+}
+
+/// Reading others' comments is not needed to vote or to comment: the list
+/// comes in a file of its own.
+#[wasm_split(comments, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn comments(consultation: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(comment_list(consultation.into()).into_any())
 }

@@ -40,6 +40,7 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 use baraza_core::pages::Page;
 use components::connection::connection_status;
 use components::language_switch::language_switch;
+use components::later_part::{provide_later_parts, LaterParts};
 use components::offline::update_notice;
 use pages::consultation::consultation_page;
 use pages::device::device_page;
@@ -67,9 +68,11 @@ pub fn app(locale: Locale) -> impl IntoView {
 /// The citizen app's first load at `/c/{id}` (`consultation.html`): one
 /// consultation, read, voted on and commented on. A bundle of its own, so
 /// that neither first load carries the other's code; the service worker
-/// keeps both after either.
-pub fn consultation_app(locale: Locale) -> impl IntoView {
+/// keeps both after either. `later` are the parts of the page downloaded
+/// after it.
+pub fn consultation_app(locale: Locale, later: LaterParts) -> impl IntoView {
     start_citizen_side(locale);
+    provide_later_parts(later);
     let route = route::current(Page::Consultation, ConsultationRoute::parse);
     let page = move || match route.get() {
         ConsultationRoute::Consultation(id) => consultation_page(id).into_any(),

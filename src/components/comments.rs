@@ -1,6 +1,7 @@
 //! Public comments on a consultation: a form that posts through the outbox
 //! (checked first with core's `check_comment`), and the list, newest first,
-//! a page at a time.
+//! a page at a time. The list is downloaded after the page: reading others'
+//! comments is not needed to vote or to comment.
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::delivery::{delivery_status, Problem, Shown};
+use super::later_part::{later_part, use_later_parts};
 use super::{date_view, error_notice, loading, more_pages};
 use crate::api;
 use crate::language::use_language;
@@ -18,11 +20,15 @@ use crate::load::Pages;
 use crate::outbox::{use_outbox, Counted, Delivery};
 
 pub fn comments(consultation: Arc<str>, open: bool) -> impl IntoView {
+    let list = use_later_parts().map(|parts| {
+        let consultation = consultation.clone();
+        later_part(move || (parts.comment_list)(consultation.to_string()))
+    });
     view! {
         <section class="comments" aria-labelledby="comments-title">
             <h2 id="comments-title">{tr!(comments.title)}</h2>
             {comment_form(consultation.clone(), open)}
-            {comment_list(consultation)}
+            {list}
         </section>
     }
 }
@@ -87,7 +93,8 @@ fn comment_form(consultation: Arc<str>, open: bool) -> impl IntoView {
     }
 }
 
-fn comment_list(consultation: Arc<str>) -> impl IntoView {
+/// The comments, newest first, a page at a time.
+pub fn comment_list(consultation: Arc<str>) -> impl IntoView {
     let outbox = use_outbox();
     let (pages, load_more) = {
         let first = consultation.clone();

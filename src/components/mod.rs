@@ -7,6 +7,7 @@ pub mod deadline;
 pub mod delivery;
 pub mod items;
 pub mod language_switch;
+pub mod later_part;
 pub mod offline;
 pub mod problems;
 pub mod reading_language;

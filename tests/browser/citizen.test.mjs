@@ -94,6 +94,30 @@ describe('the citizen app on a phone', () => {
     await context.close();
   });
 
+  test('the comments come after the page, and a failed download of them offers to try again', async () => {
+    const { page, problems, context } = await openPhonePage(running.browser);
+    // The list is a wasm file of its own (scripts/split.mjs); the network
+    // drops just as the page asks for it.
+    let online = false;
+    await page.route(/\/consultation\/split_comments-[0-9a-f]{16}\.wasm$/, (route) =>
+      online ? route.continue() : route.abort('internetdisconnected'),
+    );
+    await page.goto(`${running.server.url}/c/${WATER}`);
+    const comments = page.locator('section.comments');
+    const retry = comments.locator('[role="alert"] button');
+    await retry.waitFor();
+    // The page itself stays usable: the ballot forms and the comment form.
+    assert.equal(await page.locator('form.comment-form textarea').isEnabled(), true);
+    assert.ok((await page.locator('.items input').count()) > 0);
+    online = true;
+    await retry.click();
+    await comments.locator('.comment-list li', { hasText: 'The kiosk at the market closes too early.' }).waitFor();
+    assert.equal(await comments.locator('[role="alert"]').count(), 0);
+    const failedDownload = /split_comments|Failed to fetch|ERR_INTERNET_DISCONNECTED|Failed to load resource/;
+    assert.deepEqual(problems.filter((problem) => !failedDownload.test(problem)), []);
+    await context.close();
+  });
+
   test('switching to Arabic lays the app out right to left', async () => {
     const { page, problems, context } = await openPhonePage(running.browser);
     await page.goto(`${running.server.url}/c/${WATER}`);
