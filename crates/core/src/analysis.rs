@@ -77,7 +77,10 @@ pub struct ModerationPage {
 pub enum CommentOrder {
     #[default]
     Newest,
+    /// Most agreed first, newest first among equals.
     Agreed,
+    /// Oldest first: the replies to a comment, read as a conversation.
+    Oldest,
 }
 
 /// `POST /api/v1/admin/comments/{id}/hide`.

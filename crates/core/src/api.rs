@@ -278,6 +278,9 @@ pub struct Comment {
     pub created_at: OffsetDateTime,
     pub agree: u64,
     pub disagree: u64,
+    /// How many visible replies it has (a reply has none: one level only).
+    #[serde(default)]
+    pub replies: u64,
 }
 
 /// `GET /api/v1/consultations/{id}/comments`: newest first. `next` is the

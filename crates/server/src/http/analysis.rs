@@ -4,14 +4,13 @@
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ModerationPage};
-use serde::de::IntoDeserializer;
+use baraza_core::analysis::{AdminResults, HideRequest, ModeratedComment, ModerationPage};
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::auth::Analyst;
-use super::consultations::{COMMENTS_PER_PAGE, COMMENTS_PER_PAGE_MAX};
+use super::consultations::{comment_paging, given};
 use super::error::Error;
 use super::extract::{limited, JsonBody, Path, Query, STAFF_BODY_LIMIT};
 use super::AppState;
@@ -37,7 +36,6 @@ async fn admin_results(
 
 #[derive(Deserialize)]
 struct ModerationQuery {
-    /// Read as a [`CommentOrder`], blank as the default.
     order: Option<String>,
     item: Option<String>,
     language: Option<String>,
@@ -51,26 +49,13 @@ async fn list_comments(
     Path(id): Path<String>,
     Query(query): Query<ModerationQuery>,
 ) -> Result<Json<ModerationPage>, Error> {
-    let limit = query.limit.unwrap_or(COMMENTS_PER_PAGE);
-    if !(1..=COMMENTS_PER_PAGE_MAX).contains(&limit) {
-        return Err(Error::InvalidParameter(format!("limit must be from 1 to {COMMENTS_PER_PAGE_MAX}")));
-    }
-    // A form that leaves a filter blank sends `item=`: no filter.
-    let given = |value: Option<String>| value.filter(|v| !v.is_empty());
-    let order =
-        match given(query.order) {
-            Some(order) => CommentOrder::deserialize(order.as_str().into_deserializer()).map_err(
-                |_: serde::de::value::Error| Error::InvalidParameter("order must be newest or agreed".to_owned()),
-            )?,
-            None => CommentOrder::default(),
-        };
-    let filter =
-        comments::Filter { order, item: given(query.item), language: given(query.language), include_hidden: true };
-    let before = match given(query.before) {
-        Some(cursor) => Some(comments::Cursor::parse(filter.order, &cursor).ok_or_else(|| {
-            Error::InvalidParameter("before is not a cursor this server gave for this order".to_owned())
-        })?),
-        None => None,
+    let (order, before, limit) = comment_paging(query.order, query.before, query.limit)?;
+    let filter = comments::Filter {
+        order,
+        thread: comments::Thread::Any,
+        item: given(query.item),
+        language: given(query.language),
+        include_hidden: true,
     };
     let consultation = state.store.find(&id).await?;
     let (comments, next) = comments::page(&state.store, &consultation.id, &filter, before.as_ref(), limit).await?;

@@ -12,16 +12,30 @@ use super::{millis, on, parse_timestamp, stored_time, timestamp, Store, StoreErr
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub order: CommentOrder,
+    pub thread: Thread,
     pub item: Option<String>,
     pub language: Option<String>,
     /// Moderators see hidden comments; the public never does.
     pub include_hidden: bool,
 }
 
+/// Where in the conversation the listed comments stand.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Thread {
+    /// Comments and replies alike (moderators read them all).
+    #[default]
+    Any,
+    /// Comments that answer no other: the public list, each with its count
+    /// of replies.
+    TopLevel,
+    /// The replies to one comment.
+    RepliesTo(Uuid),
+}
+
 /// Where a page starts: just after the last comment of the page before.
 /// Keyed by what the list is sorted on, so comments posted meanwhile never
-/// shift a page. Written `<created_at>_<id>` for newest first and
-/// `<agree>_<created_at>_<id>` for most agreed first.
+/// shift a page. Written `<created_at>_<id>` for newest and oldest first
+/// and `<agree>_<created_at>_<id>` for most agreed first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
     agree: Option<i64>,
@@ -33,7 +47,7 @@ impl Cursor {
     /// Reads a cursor this server gave for a list in `order`.
     pub fn parse(order: CommentOrder, text: &str) -> Option<Cursor> {
         let (agree, rest) = match order {
-            CommentOrder::Newest => (None, text),
+            CommentOrder::Newest | CommentOrder::Oldest => (None, text),
             CommentOrder::Agreed => {
                 let (agree, rest) = text.split_once('_')?;
                 (Some(agree.parse::<i64>().ok().filter(|a| *a >= 0)?), rest)
@@ -46,7 +60,7 @@ impl Cursor {
     fn after(order: CommentOrder, last: &ModeratedComment) -> String {
         let at_id = format!("{}_{}", timestamp(last.comment.created_at), last.comment.id);
         match order {
-            CommentOrder::Newest => at_id,
+            CommentOrder::Newest | CommentOrder::Oldest => at_id,
             CommentOrder::Agreed => format!("{}_{at_id}", last.comment.agree),
         }
     }
@@ -62,6 +76,7 @@ struct CommentRow {
     created_at: i64,
     agree: i64,
     disagree: i64,
+    replies: i64,
     hidden: bool,
     hidden_reason: Option<String>,
     hidden_by: Option<String>,
@@ -88,6 +103,7 @@ impl CommentRow {
                 created_at: stored_time(self.created_at, of)?,
                 agree: self.agree.max(0) as u64,
                 disagree: self.disagree.max(0) as u64,
+                replies: self.replies.max(0) as u64,
             },
             hidden: self.hidden,
             hidden_reason: self.hidden_reason,
@@ -100,6 +116,7 @@ impl CommentRow {
 const SELECT: &str = "SELECT c.id, c.item, c.reply_to, c.body, c.language, c.created_at,
         (SELECT COUNT(*) FROM reactions r WHERE r.comment = c.id AND r.value = 'agree') AS agree,
         (SELECT COUNT(*) FROM reactions r WHERE r.comment = c.id AND r.value = 'disagree') AS disagree,
+        (SELECT COUNT(*) FROM comments r WHERE r.reply_to = c.id AND NOT r.hidden) AS replies,
         c.hidden, c.hidden_reason, c.hidden_by, c.hidden_at
     FROM comments c";
 
@@ -118,11 +135,18 @@ pub async fn page(
             "agree < $5 OR (agree = $5 AND (created_at < $6 OR (created_at = $6 AND id < $7)))",
             "agree DESC, created_at DESC, id DESC",
         ),
+        CommentOrder::Oldest => ("created_at > $6 OR (created_at = $6 AND id > $7)", "created_at ASC, id ASC"),
+    };
+    let (top_level_only, reply_to) = match filter.thread {
+        Thread::Any => (false, None),
+        Thread::TopLevel => (true, None),
+        Thread::RepliesTo(comment) => (false, Some(comment.as_bytes().to_vec())),
     };
     let sql = format!(
         "WITH listed AS ({SELECT} JOIN consultations k ON k.n = c.consultation
              WHERE k.id = $1 AND ($2 OR NOT c.hidden)
-               AND ($3 IS NULL OR c.item = $3) AND ($4 IS NULL OR c.language = $4))
+               AND ($3 IS NULL OR c.item = $3) AND ($4 IS NULL OR c.language = $4)
+               AND (NOT $9 OR c.reply_to IS NULL) AND ($10 IS NULL OR c.reply_to = $10))
          SELECT * FROM listed WHERE $6 IS NULL OR {after_cursor}
          ORDER BY {order_by} LIMIT $8"
     );
@@ -136,6 +160,8 @@ pub async fn page(
         .bind(before.map(|c| c.created_at))
         .bind(before.map(|c| c.id.as_bytes().to_vec()))
         .bind(i64::from(limit) + 1)
+        .bind(top_level_only)
+        .bind(reply_to.as_deref())
         .fetch_all(c)
         .await)?;
     let has_more = rows.len() > limit as usize;

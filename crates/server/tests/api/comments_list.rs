@@ -129,3 +129,75 @@ async fn comments_of_an_unknown_consultation_are_a_404(#[case] database: Databas
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(answer.error_code(), "consultation_not_found");
 }
+
+fn reply(id: &str, to: &str, body: &str) -> Value {
+    let mut reply = comment(id, WATER, body);
+    reply["reply_to"] = to.into();
+    reply
+}
+
+#[apply(databases)]
+#[tokio::test]
+async fn the_public_list_holds_comments_with_their_count_of_visible_replies_and_replies_come_oldest_first(
+    #[case] database: Database,
+) {
+    let server = TestServer::start(database).await;
+    let (asked, other, hidden) = (new_id(), new_id(), new_id());
+    server.sync(PARTICIPANT, &[comment(&asked, WATER, "When do kiosks open?")]).await;
+    server.sync(PARTICIPANT, &[comment(&other, WATER, "Blocks are fairer.")]).await;
+    for (n, id) in [(1, new_id()), (2, hidden.clone()), (3, new_id())] {
+        server.sync(OTHER_PARTICIPANT, &[reply(&id, &asked, &format!("answer {n}"))]).await;
+    }
+    let analyst = server.token(baraza_core::staff::Role::Analyst).await;
+    let hide = format!("/api/v1/admin/comments/{hidden}/hide");
+    assert_eq!(
+        server.send_as("POST", &hide, Some(&analyst), Some(serde_json::json!({ "reason": "Off topic." }))).await.status,
+        StatusCode::OK
+    );
+
+    let path = format!("/api/v1/consultations/{WATER}/comments");
+    let page = server.get(&path).await.json();
+    assert_eq!(bodies(&page), ["Blocks are fairer.", "When do kiosks open?"]);
+    assert_eq!(page["comments"][0]["replies"], 0);
+    assert_eq!(page["comments"][1]["replies"], 2, "a hidden reply is not counted");
+
+    let replies = server.get(&format!("{path}?reply_to={asked}&order=oldest&limit=1")).await.json();
+    assert_eq!(bodies(&replies), ["answer 1"]);
+    let next = replies["next"].as_str().unwrap();
+    let rest = server.get(&format!("{path}?reply_to={asked}&order=oldest&before={next}")).await.json();
+    assert_eq!(bodies(&rest), ["answer 3"]);
+    assert!(rest.get("next").is_none());
+
+    // The moderators still read every comment and reply, newest first.
+    let all = server
+        .send_as("GET", &format!("/api/v1/admin/consultations/{WATER}/comments"), Some(&analyst), None)
+        .await
+        .json();
+    assert_eq!(all["comments"].as_array().unwrap().len(), 5);
+}
+
+#[apply(databases)]
+#[tokio::test]
+async fn the_public_list_may_put_the_most_agreed_first(#[case] database: Database) {
+    let server = TestServer::start(database).await;
+    let (old, new) = (new_id(), new_id());
+    server.sync(PARTICIPANT, &[comment(&old, WATER, "Blocks are fairer.")]).await;
+    server.sync(PARTICIPANT, &[comment(&new, WATER, "Kiosks close too early.")]).await;
+    server.sync(OTHER_PARTICIPANT, &[reaction(&new_id(), WATER, &old, "agree")]).await;
+    let path = format!("/api/v1/consultations/{WATER}/comments");
+    assert_eq!(bodies(&server.get(&path).await.json()), ["Kiosks close too early.", "Blocks are fairer."]);
+    let agreed = server.get(&format!("{path}?order=agreed")).await.json();
+    assert_eq!(bodies(&agreed), ["Blocks are fairer.", "Kiosks close too early."]);
+}
+
+#[apply(databases)]
+#[tokio::test]
+async fn an_unknown_order_or_a_reply_to_that_is_no_comment_id_is_refused(#[case] database: Database) {
+    let server = TestServer::start(database).await;
+    let path = format!("/api/v1/consultations/{WATER}/comments");
+    for query in ["order=loudest", "reply_to=not-an-id"] {
+        let answer = server.get(&format!("{path}?{query}")).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(answer.json()["error"]["code"], "invalid_parameter", "{query}");
+    }
+}
