@@ -13,6 +13,7 @@ use baraza_core::validate::Problem;
 use baraza_core::Localized;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
+use uuid::Uuid;
 
 use crate::json;
 
@@ -84,12 +85,21 @@ pub async fn results(id: &str) -> Result<ResultsResponse, AppError> {
     get(&format!("{BASE}/consultations/{}/results", encode(id))).await
 }
 
-/// `GET /api/v1/consultations/{id}/comments`, newest first; `before` is the
-/// `next` cursor of the previous page.
-pub async fn comments(id: &str, before: Option<&str>) -> Result<CommentsPage, AppError> {
-    let mut url = format!("{BASE}/consultations/{}/comments", encode(id));
+/// `GET /api/v1/consultations/{id}/comments` in `order`: the comments that
+/// answer none, or with `reply_to` the replies to that comment; `before` is
+/// the `next` cursor of the previous page.
+pub async fn comments(
+    id: &str,
+    reply_to: Option<Uuid>,
+    order: CommentOrder,
+    before: Option<&str>,
+) -> Result<CommentsPage, AppError> {
+    let mut url = format!("{BASE}/consultations/{}/comments?order={}", encode(id), order.as_str());
+    if let Some(comment) = reply_to {
+        url.push_str(&format!("&reply_to={comment}"));
+    }
     if let Some(before) = before {
-        url.push_str("?before=");
+        url.push_str("&before=");
         url.push_str(&encode(before));
     }
     get(&url).await
@@ -255,10 +265,7 @@ pub async fn moderated_comments(
     query: &CommentQuery,
     before: Option<&str>,
 ) -> Result<ModerationPage, AppError> {
-    let order = match query.order {
-        CommentOrder::Newest => "newest",
-        CommentOrder::Agreed => "agreed",
-    };
+    let order = query.order.as_str();
     let mut url = format!("{BASE}/admin/consultations/{}/comments?order={order}", encode(id));
     for (name, value) in [("item", query.item.as_deref()), ("language", query.language.as_deref()), ("before", before)]
     {

@@ -13,7 +13,7 @@ fn main() {
     // runs before that, on the browser's.
     wasm_bindgen_futures::spawn_local(async {
         let locale = baraza_app::language::start().await;
-        let later = LaterParts { comment_list: |id| Box::pin(comments(id)) };
+        let later = LaterParts { comment_list: |id, open| Box::pin(comments(id, open)) };
         leptos::mount::mount_to_body(move || baraza_app::consultation_app(locale, later));
     });
 }
@@ -21,6 +21,6 @@ fn main() {
 /// Reading others' comments is not needed to vote or to comment: the list
 /// comes in a file of its own.
 #[wasm_split(comments, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn comments(consultation: String) -> Result<AnyView, SplitLoaderError> {
-    Ok(comment_list(consultation.into()).into_any())
+fn comments(consultation: String, open: bool) -> Result<AnyView, SplitLoaderError> {
+    Ok(comment_list(consultation.into(), open).into_any())
 }

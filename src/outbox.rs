@@ -22,7 +22,7 @@
 //! [`Delivery`].
 
 use baraza_core::sync::{
-    Action, ActionKind, ActionResult, ActionStatus, RejectCode, SyncResponse, MAX_ACTIONS_PER_BATCH,
+    Action, ActionKind, ActionResult, ActionStatus, ReactionValue, RejectCode, SyncResponse, MAX_ACTIONS_PER_BATCH,
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -154,6 +154,10 @@ pub struct ActionRecord {
     /// The item a ballot answers.
     pub ballot_item: Option<String>,
     pub comment: bool,
+    /// The comment a reaction is about, and the reaction, so that the page
+    /// shows the citizen's own choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reaction: Option<(String, ReactionValue)>,
     /// The server's receipt, once counted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     receipt: Option<String>,
@@ -169,6 +173,10 @@ impl ActionRecord {
             ActionKind::Comment { .. } => (None, true),
             _ => (None, false),
         };
+        let reaction = match &action.kind {
+            ActionKind::Reaction { comment, value } => Some((comment.to_string(), *value)),
+            _ => None,
+        };
         ActionRecord {
             id: action.id.to_string(),
             action: json::write(action),
@@ -177,6 +185,7 @@ impl ActionRecord {
             consultation: action.consultation.clone(),
             ballot_item,
             comment,
+            reaction,
             receipt: None,
             refused: None,
         }
@@ -377,6 +386,25 @@ impl Outbox {
     /// The newest comment on `consultation` this phone made, as [`Outbox::newest_ballot`].
     pub fn newest_comment(&self, consultation: &str) -> Option<Uuid> {
         self.state.with(|state| newest(&state.actions, |p| p.consultation == consultation && p.comment))
+    }
+
+    /// The citizen's own view of `comment`: the newest reaction to it this
+    /// phone made that was not refused, sent or waiting (reactive).
+    pub fn reaction_to(&self, comment: Uuid) -> Option<ReactionValue> {
+        let comment = comment.to_string();
+        self.state.with(|state| {
+            let of = |record: &ActionRecord| {
+                record.reaction.as_ref().filter(|(on, _)| *on == comment).map(|(_, value)| *value)
+            };
+            let mut this_visit = state
+                .actions
+                .iter()
+                .rev()
+                .filter(|(id, _)| !matches!(state.delivery(*id), Some(Delivery::Rejected(_))));
+            this_visit
+                .find_map(|(_, record)| of(record))
+                .or_else(|| state.answers.iter().rev().filter(|record| record.refused.is_none()).find_map(of))
+        })
     }
 
     /// Every action saved on the phone the server has not answered yet, in

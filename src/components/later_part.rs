@@ -26,8 +26,9 @@ pub type Downloading = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderEr
 /// The parts a page downloads later, each from its split function.
 #[derive(Clone, Copy)]
 pub struct LaterParts {
-    /// A consultation's comments, given its id.
-    pub comment_list: fn(String) -> Downloading,
+    /// A consultation's comments, given its id and whether it takes
+    /// comments and reactions now.
+    pub comment_list: fn(String, bool) -> Downloading,
 }
 
 /// Gives the page's parts to the components that show them.

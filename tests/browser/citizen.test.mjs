@@ -118,6 +118,52 @@ describe('the citizen app on a phone', () => {
     await context.close();
   });
 
+  test('a citizen agrees with a comment, changes their mind, replies to it and reads the replies', async () => {
+    const { page, problems, context } = await openPhonePage(running.browser);
+    await page.goto(`${running.server.url}/c/${WATER}`);
+    const form = page.locator('form.comment-form').first();
+    const body = 'Could the kiosks open before the market?';
+    await form.locator('textarea').fill(body);
+    assert.equal(await form.locator('.comment-length').textContent(), `${body.length} of 2000 characters`);
+    await form.locator('button[type="submit"]').click();
+    const comment = page.locator('section.comments > ol.comment-list > li', { hasText: body });
+    await comment.waitFor();
+
+    const reaction = (name) => comment.locator('.reactions').first().getByRole('button', { name });
+    await reaction(/^Agree/).click();
+    await waitUntil('agree pressed', async () => (await reaction(/^Agree/).getAttribute('aria-pressed')) === 'true');
+    await reaction(/^Disagree/).click();
+    await waitUntil('disagree pressed instead', async () =>
+      (await reaction(/^Disagree/).getAttribute('aria-pressed')) === 'true' &&
+      (await reaction(/^Agree/).getAttribute('aria-pressed')) === 'false');
+    const counts = async () => {
+      const listed = await running.server.api(`/consultations/${WATER}/comments`);
+      const stored = listed.comments.find((c) => c.body === body);
+      return stored && `${stored.agree}/${stored.disagree}`;
+    };
+    await waitUntil('the newer reaction counted in place of the older', async () => (await counts()) === '0/1');
+
+    await comment.getByRole('button', { name: 'Reply' }).click();
+    const reply = comment.locator('form.comment-form');
+    await reply.locator('textarea').fill('Yes, at six in the morning.');
+    await reply.locator('button[type="submit"]').click();
+    // Once counted, the list shows the comment's replies on request.
+    const show = page
+      .locator('section.comments > ol.comment-list > li', { hasText: body })
+      .getByRole('button', { name: 'Show 1 reply' });
+    await show.click();
+    await page.locator('ol.replies > li', { hasText: 'Yes, at six in the morning.' }).waitFor();
+    const listed = await running.server.api(`/consultations/${WATER}/comments`);
+    assert.equal(listed.comments.find((c) => c.body === body).replies, 1);
+    assert.ok(!listed.comments.some((c) => c.body === 'Yes, at six in the morning.'), 'replies stay under their comment');
+
+    await page.selectOption('#comment-order', 'agreed');
+    await page.locator('section.comments > ol.comment-list > li').first().waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('switching to Arabic lays the app out right to left', async () => {
     const { page, problems, context } = await openPhonePage(running.browser);
     await page.goto(`${running.server.url}/c/${WATER}`);

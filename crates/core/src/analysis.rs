@@ -83,6 +83,17 @@ pub enum CommentOrder {
     Oldest,
 }
 
+impl CommentOrder {
+    /// Its name in a query string (`?order=`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentOrder::Newest => "newest",
+            CommentOrder::Agreed => "agreed",
+            CommentOrder::Oldest => "oldest",
+        }
+    }
+}
+
 /// `POST /api/v1/admin/comments/{id}/hide`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
