@@ -82,8 +82,9 @@ self.addEventListener('fetch', (event) => {
     // A language new on this phone: the later screens' texts in it are
     // kept too, so that they open in it with no connection.
     if (url.pathname.startsWith(TEXTS)) event.waitUntil(keep(laterTexts(url.pathname)));
-  } else if (request.mode === 'navigate') {
-    // Every other address is one of the app's own routes.
+  } else if (request.mode === 'navigate' && !isPoster(url.pathname)) {
+    // Every other address but a consultation's printed poster (made by the
+    // server) is one of the app's own routes.
     event.respondWith(fromShell(pageOf(url.pathname), request));
   }
 });
@@ -99,6 +100,12 @@ function pageOf(path) {
     (segments.length === 3 && first === 'c' && third === 'results');
   if (later) return LATER_PAGE;
   return segments.length === 2 && first === 'c' ? CONSULTATION_PAGE : PAGE;
+}
+
+/// `/c/{id}/poster`: a page the server draws, never the app's.
+function isPoster(path) {
+  const segments = path.split('/').filter((segment) => segment !== '');
+  return segments.length === 3 && segments[0] === 'c' && segments[2] === 'poster';
 }
 
 function isUnder(path, prefix) {

@@ -80,7 +80,7 @@ export function splitBundle(dir) {
     const script = readFileSync(join(work, 'bindgen', `${name}.js`), 'utf8');
     const importOfLoader = `from "./${LOADER}"`;
     if (!script.includes(importOfLoader)) throw new Error(`${glue} does not import ${LOADER}`);
-    replaceInPage(dir, glue, script.replace(importOfLoader, `from "./${loaderName}"`));
+    replaceInPage(dir, glue, script.replaceAll(importOfLoader, `from "./${loaderName}"`));
     return written;
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -158,6 +158,10 @@ pub struct ActionRecord {
     /// shows the citizen's own choice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     reaction: Option<(String, ReactionValue)>,
+    /// The information section a useful-mark is about, and the mark, as
+    /// `reaction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    useful: Option<(String, bool)>,
     /// The server's receipt, once counted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     receipt: Option<String>,
@@ -173,9 +177,10 @@ impl ActionRecord {
             ActionKind::Comment { .. } => (None, true),
             _ => (None, false),
         };
-        let reaction = match &action.kind {
-            ActionKind::Reaction { comment, value } => Some((comment.to_string(), *value)),
-            _ => None,
+        let (reaction, useful) = match &action.kind {
+            ActionKind::Reaction { comment, value } => (Some((comment.to_string(), *value)), None),
+            ActionKind::Feedback { item, useful } => (None, Some((item.clone(), *useful))),
+            _ => (None, None),
         };
         ActionRecord {
             id: action.id.to_string(),
@@ -186,6 +191,7 @@ impl ActionRecord {
             ballot_item,
             comment,
             reaction,
+            useful,
             receipt: None,
             refused: None,
         }
@@ -392,10 +398,28 @@ impl Outbox {
     /// phone made that was not refused, sent or waiting (reactive).
     pub fn reaction_to(&self, comment: Uuid) -> Option<ReactionValue> {
         let comment = comment.to_string();
+        self.newest_standing(|record| {
+            record.reaction.as_ref().filter(|(on, _)| *on == comment).map(|(_, value)| *value)
+        })
+    }
+
+    /// Whether the citizen found the information section `item` of
+    /// `consultation` useful, by their newest mark, as [`Outbox::reaction_to`].
+    pub fn useful_mark(&self, consultation: &str, item: &str) -> Option<bool> {
+        self.newest_standing(|record| {
+            record
+                .useful
+                .as_ref()
+                .filter(|(on, _)| record.consultation == consultation && on == item)
+                .map(|(_, useful)| *useful)
+        })
+    }
+
+    /// What `of` finds in the newest action of this phone that has it and
+    /// was not refused: one made in this visit, else an answered one kept
+    /// from earlier visits (reactive).
+    fn newest_standing<T>(&self, of: impl Fn(&ActionRecord) -> Option<T>) -> Option<T> {
         self.state.with(|state| {
-            let of = |record: &ActionRecord| {
-                record.reaction.as_ref().filter(|(on, _)| *on == comment).map(|(_, value)| *value)
-            };
             let mut this_visit = state
                 .actions
                 .iter()
@@ -403,7 +427,7 @@ impl Outbox {
                 .filter(|(id, _)| !matches!(state.delivery(*id), Some(Delivery::Rejected(_))));
             this_visit
                 .find_map(|(_, record)| of(record))
-                .or_else(|| state.answers.iter().rev().filter(|record| record.refused.is_none()).find_map(of))
+                .or_else(|| state.answers.iter().rev().filter(|record| record.refused.is_none()).find_map(&of))
         })
     }
 

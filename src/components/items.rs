@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::delivery::{delivery_status, Problem, Shown};
+use super::later_part::{later_part, use_later_parts};
 use super::{paragraphs, Content};
 use crate::language::use_language;
 use crate::outbox::{use_outbox, Delivery};
@@ -80,10 +81,15 @@ pub fn item_view(item: Item, ballots: Ballots) -> AnyView {
     let inputs = match &*item {
         Item::Info { title, body, .. } => {
             let title = Content::new(title, &language);
+            let useful = open.then(use_later_parts).flatten().map(|parts| {
+                let (consultation, item) = (ballots.consultation.to_string(), name.clone());
+                later_part(move || (parts.useful_mark)(consultation.clone(), item.clone()))
+            });
             return view! {
                 <section class="item item-info">
                     <h2 lang=title.lang() dir=title.dir()>{title.text()}</h2>
                     {paragraphs(body, &language, "body")}
+                    {useful}
                 </section>
             }
             .into_any();
@@ -469,5 +475,35 @@ mod tests {
         let multiple =
             Item::MultipleChoice { id: "q".into(), title: title(), min: None, max: None, options: Vec::new() };
         assert_eq!(ballot_of(&multiple, chosen(&["a", "b"])), Some(Ballot::Choices { choices: chosen(&["a", "b"]) }));
+    }
+}
+
+/// "Was this useful? yes / no" under an information section, the citizen's
+/// own mark pressed; a new mark replaces the earlier one.
+pub fn useful_mark(consultation: Arc<str>, item: String) -> impl IntoView {
+    let outbox = use_outbox();
+    let (label, labelled_by) = (format!("useful-{item}"), format!("useful-{item}"));
+    let button = move |useful: bool| {
+        let (consultation, item) = (consultation.clone(), item.clone());
+        let pressed = {
+            let (consultation, item) = (consultation.clone(), item.clone());
+            move || if outbox.useful_mark(&consultation, &item) == Some(useful) { "true" } else { "false" }
+        };
+        let mark = move |_| {
+            outbox.submit(&consultation, ActionKind::Feedback { item: item.clone(), useful }, None);
+        };
+        let text = if useful { key!(answer.yes) } else { key!(answer.no) };
+        view! {
+            <button type="button" class="reaction" aria-pressed=pressed on:click=mark>
+                {crate::text::tr(text)}
+            </button>
+        }
+    };
+    view! {
+        <div class="reactions useful" role="group" aria-labelledby=labelled_by>
+            <span id=label>{tr!(ballot.useful)}</span>
+            {button(true)}
+            {button(false)}
+        </div>
     }
 }

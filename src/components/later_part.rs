@@ -29,6 +29,11 @@ pub struct LaterParts {
     /// A consultation's comments, given its id and whether it takes
     /// comments and reactions now.
     pub comment_list: fn(String, bool) -> Downloading,
+    /// Sharing a consultation, given its id and its title as shown.
+    pub share: fn(String, String) -> Downloading,
+    /// "Was this useful?" under an information section, given the
+    /// consultation's id and the section's.
+    pub useful_mark: fn(String, String) -> Downloading,
 }
 
 /// Gives the page's parts to the components that show them.

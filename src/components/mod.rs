@@ -12,6 +12,7 @@ pub mod offline;
 pub mod problems;
 pub mod reading_language;
 pub mod results;
+pub mod share;
 pub mod staff_gate;
 pub mod status;
 

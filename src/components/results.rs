@@ -32,7 +32,19 @@ pub fn results(consultation: Arc<Consultation>) -> impl IntoView {
 pub fn results_link(consultation: &Consultation) -> impl IntoView {
     let body = if consultation.results_are_public(browser::now()) {
         let href = format!("/c/{}/results", consultation.id);
-        view! { <p><a href=href>{tr!(consultation.results_see)}</a></p> }.into_any()
+        // The tallies as open data, for anyone to reuse under the licence.
+        let data = format!("/api/v1/consultations/{}/tallies", consultation.id);
+        let licence = consultation.licence.as_str().to_owned();
+        view! {
+            <p><a href=href>{tr!(consultation.results_see)}</a></p>
+            <p class="open-data">
+                {tr!(consultation.open_data)} " "
+                <a href=format!("{data}.csv") download="">"CSV"</a> " · "
+                <a href=format!("{data}.json")>"JSON"</a> " · "
+                {tr_with!(consultation.licence, move |_| vec![("licence", licence.clone())])}
+            </p>
+        }
+        .into_any()
     } else {
         not_public(consultation).into_any()
     };

@@ -340,6 +340,26 @@ pub async fn copy_text(text: &str) -> bool {
     }
 }
 
+/// Offers `url` to the phone's own share sheet (`navigator.share`): `None`
+/// where the browser has none, else whether it was shared (`false` when the
+/// citizen closed the sheet).
+pub async fn share(title: &str, url: &str) -> Option<bool> {
+    let navigator = window().navigator();
+    let share = js_sys::Reflect::get(&navigator, &JsValue::from_str("share"))
+        .ok()
+        .and_then(|share| share.dyn_into::<js_sys::Function>().ok())?;
+    let data = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&data, &JsValue::from_str("title"), &JsValue::from_str(title));
+    let _ = js_sys::Reflect::set(&data, &JsValue::from_str("url"), &JsValue::from_str(url));
+    let shared = share.call1(&navigator, &data).ok()?;
+    Some(wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(shared)).await.is_ok())
+}
+
+/// The address of this page, as the browser shows it.
+pub fn page_url() -> String {
+    window().location().href().unwrap_or_default()
+}
+
 /// Sets the text of the element with this id.
 pub fn set_text(id: &str, text: &str) {
     if let Some(element) = document().get_element_by_id(id) {

@@ -14,6 +14,7 @@ use crate::browser;
 use crate::components::comments::comments;
 use crate::components::deadline::deadline_warning;
 use crate::components::items::{item_view, Ballots};
+use crate::components::later_part::{later_part, use_later_parts};
 use crate::components::offline::kept_notice;
 use crate::components::reading_language::reading_language;
 use crate::components::results::results_link;
@@ -90,6 +91,10 @@ fn consultation_view(consultation: Consultation) -> impl IntoView {
         }
     });
     let comments = c.comments.then(|| comments(c.id.as_str().into(), open));
+    let share = use_later_parts().map(|parts| {
+        let (id, title) = (c.id.clone(), untrack(&title.text()));
+        later_part(move || (parts.share)(id.clone(), title.clone()))
+    });
 
     view! {
         <article class="consultation">
@@ -107,6 +112,7 @@ fn consultation_view(consultation: Consultation) -> impl IntoView {
             {code_field}
             <div class="items">{items}</div>
             {results_link(&c)}
+            {share}
             {comments}
         </article>
     }

@@ -164,6 +164,49 @@ describe('the citizen app on a phone', () => {
     await context.close();
   });
 
+  test('a citizen marks an information section useful, then changes their mind', async () => {
+    const { page, problems, context } = await openPhonePage(running.browser);
+    await page.goto(`${running.server.url}/c/coastal-road-plan`);
+    const section = page.locator('section.item-info').first();
+    const mark = (name) => section.getByRole('group', { name: 'Was this useful?' }).getByRole('button', { name });
+    await mark('Yes').click();
+    await waitUntil('yes pressed', async () => (await mark('Yes').getAttribute('aria-pressed')) === 'true');
+    await mark('No').click();
+    await waitUntil('no pressed instead', async () =>
+      (await mark('No').getAttribute('aria-pressed')) === 'true' && (await mark('Yes').getAttribute('aria-pressed')) === 'false');
+    // Once nothing waits on the phone, the mark is the server's answer kept
+    // on the phone, and a reload still shows it.
+    await page.locator('.connection[data-connection="online"][data-waiting="0"]').waitFor();
+    await page.reload();
+    await waitUntil('the mark kept after a reload', async () => (await mark('No').getAttribute('aria-pressed')) === 'true');
+    assert.deepEqual(await axeViolations(page), []);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a citizen shares a consultation, finds its poster and its results as open data', async () => {
+    const { page, problems, context } = await openPhonePage(running.browser);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: running.server.url });
+    await page.goto(`${running.server.url}/c/${WATER}`);
+    const share = page.locator('section.share');
+    await share.getByRole('button', { name: 'Share' }).click();
+    // Headless Chromium on Linux has no share sheet: the link is copied.
+    await share.getByRole('status').getByText('Link copied.', { exact: false }).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${running.server.url}/c/${WATER}`);
+
+    const csv = await page.locator('.open-data a', { hasText: 'CSV' }).getAttribute('href');
+    const answer = await page.request.get(`${running.server.url}${csv}`);
+    assert.equal(answer.status(), 200);
+    assert.match(answer.headers()['content-type'], /text\/csv/);
+    assert.match(await page.locator('.open-data').textContent(), /CC-BY-4\.0/);
+
+    await share.getByRole('link', { name: 'A poster to print for a meeting' }).click();
+    await page.waitForURL(`${running.server.url}/c/${WATER}/poster`);
+    await page.locator('svg').first().waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('switching to Arabic lays the app out right to left', async () => {
     const { page, problems, context } = await openPhonePage(running.browser);
     await page.goto(`${running.server.url}/c/${WATER}`);

@@ -19,7 +19,7 @@ import { DIST } from './harness.mjs';
 // consultation's page is still above it (the README says what remains).
 const FIRST_LOADS = {
   '/': { guard: 130 * 1024, budget: 150 * 1024 },
-  '/c/{id}': { guard: 172 * 1024, budget: 150 * 1024 },
+  '/c/{id}': { guard: 174 * 1024, budget: 150 * 1024 },
   '/staff': { guard: 130 * 1024, budget: 200 * 1024 },
 };
 
