@@ -16,14 +16,14 @@ pub enum Author {
 }
 
 impl Author {
-    fn name(&self) -> &str {
+    pub(super) fn name(&self) -> &str {
         match self {
             Author::Staff(member) => &member.name,
             Author::CommandLine => "command line",
         }
     }
 
-    fn role(&self) -> Option<Role> {
+    pub(super) fn role(&self) -> Option<Role> {
         match self {
             Author::Staff(member) => Some(member.role),
             Author::CommandLine => None,
