@@ -126,6 +126,42 @@ pub fn changed_fields(before: &Map<String, Value>, after: &Map<String, Value>) -
     fields
 }
 
+/// How long a consultation started from scratch stays open: four weeks.
+const BLANK_OPEN_DAYS: i64 = 28;
+
+/// A definition to start from scratch: every field a definition needs, its
+/// texts still empty in `default_language`, open for four weeks from
+/// `opens_at`. It reads as a definition, so validation names every field
+/// still to write rather than the first one missing.
+pub fn blank_definition(default_language: &str, opens_at: OffsetDateTime) -> Map<String, Value> {
+    let empty = || serde_json::json!({ default_language: "" });
+    let at = |at: OffsetDateTime| {
+        at.replace_nanosecond(0)
+            .unwrap_or(at)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    };
+    let blank = serde_json::json!({
+        "id": "",
+        "level": "consult",
+        "default_language": default_language,
+        "title": empty(),
+        "summary": empty(),
+        "body": empty(),
+        "topics": [],
+        "opens_at": at(opens_at),
+        "closes_at": at(opens_at + time::Duration::days(BLANK_OPEN_DAYS)),
+        "eligibility": "open",
+        "results": "live",
+        "comments": true,
+        "items": [],
+    });
+    match blank {
+        Value::Object(fields) => fields,
+        _ => unreachable!("a JSON object literal is an object"),
+    }
+}
+
 /// `GET /api/v1/admin/drafts/{draft}/changes`: newest first.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -196,6 +232,20 @@ mod tests {
         let demo = include_str!("../../../demo/consultations/consult-water-services.json");
         let demo = object(serde_json::from_str(demo).unwrap());
         assert!(problems(&demo).iter().all(|problem| !problem.is_error()));
+    }
+
+    #[test]
+    fn a_blank_definition_reads_and_names_every_text_still_to_write() {
+        let at = time::macros::datetime!(2027-03-01 09:30:15.5 UTC);
+        let blank = blank_definition("fr", at);
+        assert_eq!(blank["opens_at"], "2027-03-01T09:30:15Z");
+        assert_eq!(blank["closes_at"], "2027-03-29T09:30:15Z");
+        let found = problems(&blank);
+        let paths: Vec<&str> = found.iter().map(|problem| problem.path.as_str()).collect();
+        assert!(found.iter().all(|problem| problem.code != "format"), "{found:?}");
+        for path in ["id", "title", "summary", "body"] {
+            assert!(paths.contains(&path), "{path} in {paths:?}");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::changes::Author;
+use super::changes::{Author, ChangeRow, Logged};
 use super::consultations::{self, Publication};
 use super::{millis, on, stored_time, Connection, Store, StoreError, Tx};
 
@@ -215,16 +215,6 @@ async fn record(
     Ok(())
 }
 
-/// A row of a draft's change log.
-#[derive(sqlx::FromRow)]
-struct ChangeRow {
-    at: i64,
-    by_name: String,
-    role: Option<String>,
-    action: String,
-    detail: String,
-}
-
 /// Every change of the draft `id`, newest first.
 pub async fn changes(store: &Store, id: Uuid) -> Result<Vec<DraftChange>, StoreError> {
     let mut db = store.read().await?;
@@ -237,14 +227,8 @@ pub async fn changes(store: &Store, id: Uuid) -> Result<Vec<DraftChange>, StoreE
     .await)?;
     rows.into_iter()
         .map(|row| {
-            let broken = || StoreError::unreadable(format!("the change log row {} of draft {id}", row.action));
-            Ok(DraftChange {
-                at: stored_time(row.at, || format!("the change log of draft {id}"))?,
-                role: row.role.as_deref().map(str::parse).transpose().map_err(|_| broken())?,
-                action: DraftAction::parse(&row.action).ok_or_else(broken)?,
-                by: row.by_name,
-                detail: row.detail,
-            })
+            let Logged { at, by, role, action, detail } = row.read(DraftAction::parse)?;
+            Ok(DraftChange { at, by, role, action, detail })
         })
         .collect()
 }
