@@ -268,52 +268,38 @@ fn has_error_at(editor: Editor, path: &str) -> impl Fn() -> Option<&'static str>
 
 /// A one-line text; with `optional`, emptied means left out.
 pub fn text_field(editor: Editor, path: &str, label: Key, optional: bool) -> impl IntoView {
-    let id = field_id(path);
-    let (read, write) = (path.to_owned(), path.to_owned());
-    let locked = path.to_owned();
-    view! {
-        <div class="field">
-            <label for=id.clone()>{tr(label)}</label>
-            <input
-                id=id
-                type="text"
-                prop:value=move || editor.text(&read)
-                readonly=move || editor.is_locked(&locked)
-                aria-invalid=has_error_at(editor, path)
-                aria-describedby=described_by(editor, path)
-                on:input=move |ev| {
-                    let typed = event_target_value(&ev);
-                    let value = (!(optional && typed.is_empty())).then(|| Value::String(typed));
-                    editor.write(&write, value);
-                }
-            />
-            {problems_at(editor, path.to_owned())}
-        </div>
-    }
+    let read = move |typed: String| (!(optional && typed.is_empty())).then(|| Value::String(typed));
+    input_field(editor, path, label, "text", read)
 }
 
 /// A whole number; emptied means left out.
 pub fn number_field(editor: Editor, path: &str, label: Key) -> impl IntoView {
+    input_field(editor, path, label, "number", |typed: String| typed.trim().parse::<i64>().ok().map(Value::from))
+}
+
+/// An `<input>` of `kind` for the value at `path`, which `read` makes of
+/// what is typed (`None`: left out).
+fn input_field(
+    editor: Editor,
+    path: &str,
+    label: Key,
+    kind: &'static str,
+    read: impl Fn(String) -> Option<Value> + 'static,
+) -> impl IntoView {
     let id = field_id(path);
-    let (read, write) = (path.to_owned(), path.to_owned());
-    let locked = path.to_owned();
+    let (shown, write, locked) = (path.to_owned(), path.to_owned(), path.to_owned());
     view! {
         <div class="field">
             <label for=id.clone()>{tr(label)}</label>
             <input
                 id=id
-                type="number"
-                inputmode="numeric"
-                step="1"
-                prop:value=move || editor.text(&read)
+                type=kind
+                inputmode=(kind == "number").then_some("numeric")
+                prop:value=move || editor.text(&shown)
                 readonly=move || editor.is_locked(&locked)
                 aria-invalid=has_error_at(editor, path)
                 aria-describedby=described_by(editor, path)
-                on:input=move |ev| {
-                    let typed = event_target_value(&ev);
-                    let number = typed.trim().parse::<i64>().ok().map(Value::from);
-                    editor.write(&write, number);
-                }
+                on:input=move |ev| editor.write(&write, read(event_target_value(&ev)))
             />
             {problems_at(editor, path.to_owned())}
         </div>

@@ -23,7 +23,7 @@ use crate::components::editor_form::{
     check_field, choice_field, date_field, drop_language, entry_buttons, field_id, list_editor, list_field,
     localized_field, number_field, text_field, Editor, LOCKED_REASON,
 };
-use crate::components::problems::{problem_list, problem_text};
+use crate::components::problems::{problem_text, refusal};
 use crate::components::staff_gate::{admin_consultations, staff_gate};
 use crate::components::{date_view, error_notice, error_text, level_texts, loading, Content};
 use crate::language::use_language;
@@ -457,16 +457,7 @@ fn outcome_view(outcome: Outcome) -> AnyView {
             }
             .into_any()
         }
-        Outcome::Refused { locked, problems } => {
-            let heading = if locked { tr!(staff.locked).into_any() } else { tr!(staff.not_published).into_any() };
-            view! {
-                <div class="notice notice-error" role="alert" data-refused="">
-                    <p>{heading}</p>
-                    {problem_list(problems)}
-                </div>
-            }
-            .into_any()
-        }
+        Outcome::Refused { locked, problems } => refusal(locked, problems),
         Outcome::NotJson => view! { <p class="notice notice-error" role="alert">{tr!(editor.not_json)}</p> }.into_any(),
         Outcome::Changed => {
             view! { <p class="notice notice-error" role="alert">{tr!(editor.draft_changed)}</p> }.into_any()

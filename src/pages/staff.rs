@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use super::page_title;
 use crate::api::{self, AppError, PublishError};
 use crate::browser;
-use crate::components::problems::problem_list;
+use crate::components::problems::{problem_list, refusal};
 use crate::components::staff_gate::{admin_consultations, staff_gate};
 use crate::components::status::status_line;
 use crate::components::{error_notice, error_text, level_texts, loading, Content};
@@ -177,16 +177,7 @@ fn outcome_view(outcome: Outcome) -> AnyView {
             }
             .into_any()
         }
-        Outcome::Refused { locked, problems } => {
-            let heading = if locked { tr!(staff.locked).into_any() } else { tr!(staff.not_published).into_any() };
-            view! {
-                <div class="notice notice-error" role="alert" data-refused="">
-                    <p>{heading}</p>
-                    {problem_list(problems)}
-                </div>
-            }
-            .into_any()
-        }
+        Outcome::Refused { locked, problems } => refusal(locked, problems),
         Outcome::NoFile => view! { <p class="notice notice-error" role="alert">{tr!(staff.no_file)}</p> }.into_any(),
         Outcome::Unreadable => {
             view! { <p class="notice notice-error" role="alert">{tr!(staff.unreadable_file)}</p> }.into_any()
