@@ -9,8 +9,14 @@
 //! `language_name`. The texts themselves are not compiled in: the app loads
 //! one language's file at run time (`text.rs`).
 //!
+//! Every bundle carries the name of each key it may read, to find it in the
+//! file it loads. The texts only the editor shows (the `editor` group) are
+//! numbered after all others and named apart, in `EDITOR_KEY_NAMES`, which
+//! only the editor's bundle hands to `text::add_texts`: the other bundles
+//! never carry their names.
+//!
 //! It also links each bundle in [`SPLIT_BUNDLES`] with its relocations kept,
-//! which `wasm-split-cli` needs to cut the bundle's `#[lazy]` functions into
+//! which `wasm-split-cli` needs to cut the bundle's split functions into
 //! files of their own (`scripts/split.mjs`).
 
 use std::collections::BTreeMap;
@@ -26,7 +32,7 @@ const PLURAL_CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "othe
 /// the same from `Intl.Locale`'s `textInfo`).
 const RIGHT_TO_LEFT: [&str; 10] = ["ar", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"];
 
-/// The bundles whose `#[lazy]` functions are downloaded when first called
+/// The bundles whose split functions (`#[wasm_split]`) are downloaded when first called
 /// rather than with the page. Only the wasm build links them for splitting:
 /// the relocations triple a wasm's size until the split removes them.
 const SPLIT_BUNDLES: [&str; 1] = ["baraza-consultation"];
@@ -137,21 +143,30 @@ fn write_locales(out: &mut String, languages: &[(String, String)]) {
     );
 }
 
-fn write_keys(out: &mut String, keys: &BTreeMap<String, bool>) {
-    let names = keys.keys().map(|name| format!("{name:?}")).collect::<Vec<_>>().join(", ");
+/// The top-level group of texts only the editor shows.
+const EDITOR_GROUP: &str = "editor.";
+
+fn write_keys(out: &mut String, all: &BTreeMap<String, bool>) {
+    // The editor's keys after every other, so each group is sorted by name.
+    let (editor, common): (Vec<_>, Vec<_>) = all.iter().partition(|(name, _)| name.starts_with(EDITOR_GROUP));
+    let keys: Vec<(&String, &bool)> = common.into_iter().chain(editor.iter().copied()).collect();
+    let count = keys.len() - editor.len();
+    let names = keys[..count].iter().map(|(name, _)| format!("{name:?}")).collect::<Vec<_>>().join(", ");
+    let editor_names = editor.iter().map(|(name, _)| format!("{name:?}")).collect::<Vec<_>>().join(", ");
     let _ = writeln!(
         out,
-        "/// Every key of `locales/en.json`, dotted and sorted: a key's number is its place here.\n\
-         pub const KEY_NAMES: [&str; {}] = [{names}];\n\
-         /// Whether each key of [`KEY_NAMES`] is written per plural category.\n\
-         pub const KEY_IS_PLURAL: [bool; {}] = [{}];",
-        keys.len(),
-        keys.len(),
-        keys.values().map(bool::to_string).collect::<Vec<_>>().join(", ")
+        "/// The keys of the texts only the editor shows, dotted and sorted: their numbers follow [`KEY_NAMES`].\n\
+         pub static EDITOR_KEY_NAMES: [&str; {}] = [{editor_names}];",
+        editor.len()
+    );
+    let _ = writeln!(
+        out,
+        "/// Every key of `locales/en.json` but the editor's, dotted and sorted: a key's number is its place here.\n\
+         pub const KEY_NAMES: [&str; {count}] = [{names}];"
     );
     // Nested modules, one per level of the file: `keys::home::title`.
     let mut tree: BTreeMap<Vec<&str>, Vec<(usize, &str, bool)>> = BTreeMap::new();
-    for (number, (name, plural)) in keys.iter().enumerate() {
+    for (number, (name, plural)) in keys.into_iter().enumerate() {
         let mut path: Vec<&str> = name.split('.').collect();
         let last = path.pop().expect("a key has a name");
         tree.entry(path).or_default().push((number, last, *plural));

@@ -4,11 +4,12 @@
 // - `texts/<lang>.json` beside each built page: the citizen's first loads
 //   (`dist/texts/`, read by `/` and by the consultation page alike), its
 //   later screens (`dist/later/texts/`) and the staff
-//   side (`dist/staff/texts/`): the texts of `locales/<lang>.json` with
+//   side (`dist/staff/texts/`, and the editor's `dist/staff/editor/texts/`): the texts of `locales/<lang>.json` with
 //   dotted keys, the form the app reads (src/lean/text.rs). The first load's file
 //   leaves out the texts only the later screens show (2 KB of every
 //   citizen's first load), the later screens' file the staff texts; the
-//   staff file has every text but the poster's, which only the server shows.
+//   staff files have every text but the poster's, which only the server
+//   shows, and but the editor's, which only the editor's file has.
 // - in the built `index.html`, the list of languages and where their texts
 //   are.
 //
@@ -22,6 +23,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCALES = join(ROOT, 'locales');
 /// Top-level groups of texts that only the staff screens show.
 const STAFF_ONLY = ['staff', 'problem'];
+/// Top-level groups of texts that only the editor shows (`/staff/editor/`),
+/// which the other staff pages leave out of their download.
+const EDITOR_ONLY = ['editor'];
 /// Top-level groups of texts that only the citizen's later screens (and
 /// staff) show: `/mine`, `/device` and the results with their charts.
 const LATER_ONLY = ['mine', 'device', 'results'];
@@ -67,7 +71,13 @@ export function writeTexts(dir, publicUrl = '/') {
   if (textsBase === base) {
     const left = [
       ...SERVER_ONLY,
-      ...(base === '/' ? [...STAFF_ONLY, ...LATER_ONLY] : base.startsWith('/staff/') ? [] : STAFF_ONLY),
+      ...(base === '/'
+        ? [...STAFF_ONLY, ...LATER_ONLY, ...EDITOR_ONLY]
+        : base === '/staff/editor/'
+          ? []
+          : base.startsWith('/staff/')
+            ? EDITOR_ONLY
+            : [...STAFF_ONLY, ...EDITOR_ONLY]),
     ];
     mkdirSync(join(dir, 'texts'), { recursive: true });
     for (const tag of tags) {

@@ -7,6 +7,7 @@ use baraza_core::admin::{
 };
 use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ModerationPage};
 use baraza_core::api::{ApiError, CommentsPage, ResultsResponse};
+use baraza_core::drafts::{Draft, DraftEdit, DraftList, DraftRequest};
 use baraza_core::staff::StaffMember;
 use baraza_core::sync::SyncResponse;
 use baraza_core::validate::Problem;
@@ -187,6 +188,19 @@ pub async fn publish(token: &str, definition: String) -> Result<Published, Publi
         .header("Content-Type", "application/json")
         .body(definition)
         .map_err(|_| PublishError::Failed(AppError::Server))?;
+    published(request).await
+}
+
+/// `POST /api/v1/admin/drafts/{draft}/publish`: the draft as the server
+/// keeps it, through the same rules as a definition file.
+pub async fn publish_draft(token: &str, draft: &str) -> Result<Published, PublishError> {
+    let url = format!("{BASE}/admin/drafts/{}/publish", encode(draft));
+    published(request_as("POST", &url, token, None).map_err(PublishError::Failed)?).await
+}
+
+/// What publishing `request` came to: the consultation stored, or every
+/// problem that kept it from being stored.
+async fn published(request: Request) -> Result<Published, PublishError> {
     let response = request.send().await.map_err(|_| PublishError::Failed(AppError::Network))?;
     if response.ok() {
         return json_of(&response).await.map_err(PublishError::Failed);
@@ -202,6 +216,54 @@ pub async fn publish(token: &str, definition: String) -> Result<Published, Publi
             })
         }
         other => Err(PublishError::Failed(AppError::from_status(status, other.map(|e| e.code).as_deref()))),
+    }
+}
+
+/// `GET /api/v1/admin/drafts`: the drafts, the most recently edited first.
+pub async fn drafts(token: &str) -> Result<DraftList, AppError> {
+    get_as(&format!("{BASE}/admin/drafts"), token).await
+}
+
+/// `GET /api/v1/admin/drafts/{draft}`.
+pub async fn draft(token: &str, draft: &str) -> Result<Draft, AppError> {
+    get_as(&format!("{BASE}/admin/drafts/{}", encode(draft)), token).await
+}
+
+/// `POST /api/v1/admin/drafts`: keeps a new draft on the server.
+pub async fn create_draft(token: &str, request: &DraftRequest) -> Result<Draft, AppError> {
+    send_as("POST", &format!("{BASE}/admin/drafts"), token, Some(json::write(request))).await
+}
+
+/// Why a draft was not saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveError {
+    /// 409 `draft_changed`: another publisher saved it since `edit.revision`.
+    Changed,
+    Failed(AppError),
+}
+
+/// `PUT /api/v1/admin/drafts/{draft}`.
+pub async fn save_draft(token: &str, draft: &str, edit: &DraftEdit) -> Result<Draft, SaveError> {
+    let url = format!("{BASE}/admin/drafts/{}", encode(draft));
+    let request = request_as("PUT", &url, token, Some(json::write(edit))).map_err(SaveError::Failed)?;
+    let response = request.send().await.map_err(|_| SaveError::Failed(AppError::Network))?;
+    // The only conflict a draft's edit meets is its revision.
+    if response.status() == 409 {
+        return Err(SaveError::Changed);
+    }
+    read(response).await.map_err(SaveError::Failed)
+}
+
+/// `DELETE /api/v1/admin/drafts/{draft}`.
+pub async fn delete_draft(token: &str, draft: &str) -> Result<(), AppError> {
+    let response = request_as("DELETE", &format!("{BASE}/admin/drafts/{}", encode(draft)), token, None)?
+        .send()
+        .await
+        .map_err(|_| AppError::Network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(failure(response).await)
     }
 }
 
@@ -348,6 +410,7 @@ fn request_as(method: &str, url: &str, token: &str, body: Option<String>) -> Res
     let builder = match method {
         "POST" => Request::post(url),
         "PUT" => Request::put(url),
+        "DELETE" => Request::delete(url),
         _ => Request::get(url),
     }
     .header("Authorization", &bearer(token));

@@ -135,6 +135,13 @@ impl Reading {
     }
 }
 
+/// Shows what is drawn below in `language` (reactive; `None`: the
+/// interface's) wherever a consultation has it, as a citizen who chose it
+/// reads it, without remembering the choice: the editor's preview.
+pub fn provide_reading_in(language: RwSignal<Option<String>>) {
+    provide_context(Reading { chosen: language, ui: use_language() });
+}
+
 pub fn use_reading() -> Reading {
     expect_context()
 }

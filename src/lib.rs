@@ -51,7 +51,7 @@ use pages::results::results_page;
 use pages::staff::staff_page;
 use pages::staff_consultation::staff_consultation_page;
 use pages::staff_results::staff_results_page;
-use route::{ConsultationRoute, LaterRoute, Route, StaffLaterRoute, StaffRoute};
+use route::{ConsultationRoute, EditorRoute, LaterRoute, Route, StaffLaterRoute, StaffRoute};
 
 /// The citizen app's first load at `/`: the consultations, in `locale`
 /// (whose texts are loaded: [`language::start`]).
@@ -126,6 +126,22 @@ pub fn staff_later_app(locale: Locale) -> impl IntoView {
         StaffLaterRoute::Consultation(id) => staff_consultation_page(id).into_any(),
         StaffLaterRoute::Results(id) => staff_results_page(id).into_any(),
         StaffLaterRoute::NotFound => not_found().into_any(),
+    };
+    layout(page, (), ())
+}
+
+/// The publishers' editor (`staff-editor.html`): drafts written in forms
+/// with a phone preview, a bundle of its own that loads only when a
+/// publisher opens it. Its preview draws the citizen's question forms,
+/// which read an outbox: one that holds and sends nothing.
+pub fn editor_app(locale: Locale) -> impl IntoView {
+    start_staff_side(locale);
+    outbox::provide_preview_outbox();
+    let route = route::current(Page::Editor, EditorRoute::parse);
+    let page = move || match route.get() {
+        EditorRoute::Drafts => pages::editor::drafts_page().into_any(),
+        EditorRoute::Draft(id) => pages::editor::draft_page(id).into_any(),
+        EditorRoute::NotFound => not_found().into_any(),
     };
     layout(page, (), ())
 }

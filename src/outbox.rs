@@ -341,6 +341,10 @@ pub struct Outbox {
 
 impl Outbox {
     fn new() -> Self {
+        Outbox::of(participant())
+    }
+
+    fn of(participant: Uuid) -> Self {
         let state = State {
             actions: Vec::new(),
             deliveries: Vec::new(),
@@ -349,7 +353,7 @@ impl Outbox {
             syncing: false,
             online: browser::online(),
         };
-        Outbox { participant: participant(), state: RwSignal::new(state), engine: StoredValue::new(Engine::default()) }
+        Outbox { participant, state: RwSignal::new(state), engine: StoredValue::new(Engine::default()) }
     }
 
     /// Saves a new action about `consultation` on the phone, with the
@@ -657,6 +661,14 @@ pub fn provide_outbox() {
     let outbox = Outbox::new();
     provide_context(outbox);
     outbox.start();
+}
+
+/// An outbox that holds nothing and never sends, for the editor's preview:
+/// it draws the citizen's question forms (whose buttons stay disabled there)
+/// without reading or making this browser's participant, and without
+/// sending anything this browser's citizen side left waiting.
+pub fn provide_preview_outbox() {
+    provide_context(Outbox::of(Uuid::nil()));
 }
 
 pub fn use_outbox() -> Outbox {

@@ -99,6 +99,20 @@ pub fn problem_list(problems: Vec<Problem>) -> impl IntoView {
     view! { <ul class="problems">{items}</ul> }
 }
 
+/// Why a definition was not published: every problem that kept it from
+/// being stored, under what kind of refusal it was (`locked`: it changes
+/// what may not change once the consultation has opened).
+pub fn refusal(locked: bool, problems: Vec<Problem>) -> AnyView {
+    let heading = if locked { tr!(staff.locked).into_any() } else { tr!(staff.not_published).into_any() };
+    view! {
+        <div class="notice notice-error" role="alert" data-refused="">
+            <p>{heading}</p>
+            {problem_list(problems)}
+        </div>
+    }
+    .into_any()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -211,6 +211,49 @@ pub fn format_decimal(value: f64, ui: &str) -> String {
     js_sys::Number::from(value).to_locale_string(&formatting_locale(ui)).into()
 }
 
+/// An RFC 3339 time as a `datetime-local` field shows it, in the device's
+/// time zone (`2027-01-31T23:59:59`); empty for a text that is no time.
+pub fn local_date_time(rfc3339: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
+    if rfc3339.is_empty() || date.get_time().is_nan() {
+        return String::new();
+    }
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes(),
+        date.get_seconds()
+    )
+}
+
+/// A `datetime-local` field's value, a time in the device's time zone, as
+/// RFC 3339 in UTC to the second (`2027-01-31T20:59:59Z`).
+pub fn utc_from_local(local: &str) -> Option<String> {
+    let date = js_sys::Date::new(&JsValue::from_str(local));
+    if local.is_empty() || date.get_time().is_nan() {
+        return None;
+    }
+    let iso = String::from(date.to_iso_string());
+    Some(format!("{}Z", iso.split('.').next().unwrap_or(&iso)))
+}
+
+/// The device's time zone as people read it: its name and its offset from
+/// UTC now, `Africa/Nairobi (UTC+03:00)`.
+pub fn time_zone() -> String {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
+    let name = js_sys::Reflect::get(&options, &"timeZone".into()).ok().and_then(|name| name.as_string());
+    let minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+    let sign = if minutes < 0 { '-' } else { '+' };
+    let offset = format!("UTC{sign}{:02}:{:02}", minutes.abs() / 60, minutes.abs() % 60);
+    match name {
+        Some(name) => format!("{name} ({offset})"),
+        None => offset,
+    }
+}
+
 /// Sets `<html lang dir>`, which screen readers, fonts and the layout follow,
 /// and points the web app manifest, where the page has one, at the same
 /// language: an app installed then is named in it (scripts/manifests.mjs

@@ -2,7 +2,8 @@
 //! consultation page; `/mine`,
 //! `/device` and `/c/{id}/results` on the citizen's later screens; `/staff`
 //! on the staff page; `/staff/c/{id}` and `/staff/c/{id}/results` on the
-//! staff's later screens — and moving between
+//! staff's later screens; `/staff/editor` and `/staff/editor/{draft}` in
+//! the editor — and moving between
 //! addresses of one page without reloading it. Links to another page (core's
 //! `pages::page_of`) load it like any link.
 //!
@@ -105,6 +106,24 @@ impl StaffLaterRoute {
             ["staff", "c", id] => StaffLaterRoute::Consultation((*id).to_owned()),
             ["staff", "c", id, "results"] => StaffLaterRoute::Results((*id).to_owned()),
             _ => StaffLaterRoute::NotFound,
+        }
+    }
+}
+
+/// The editor's screens: the drafts, and one draft being written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditorRoute {
+    Drafts,
+    Draft(String),
+    NotFound,
+}
+
+impl EditorRoute {
+    pub fn parse(path: &str) -> EditorRoute {
+        match segments(path).as_slice() {
+            ["staff", "editor"] => EditorRoute::Drafts,
+            ["staff", "editor", draft] => EditorRoute::Draft((*draft).to_owned()),
+            _ => EditorRoute::NotFound,
         }
     }
 }

@@ -98,6 +98,9 @@ enum Entry {
 type Table = Vec<Option<Entry>>;
 
 thread_local! {
+    /// The names of the texts only this bundle shows besides those of
+    /// [`KEY_NAMES`] ([`add_texts`]), numbered after them.
+    static MORE_NAMES: std::cell::Cell<&'static [&'static str]> = const { std::cell::Cell::new(&[]) };
     /// The languages loaded so far. Each is loaded once and kept for the
     /// page's life: a few kilobytes, and switching back costs nothing.
     static LOADED: RefCell<Vec<(Locale, &'static Table)>> = const { RefCell::new(Vec::new()) };
@@ -129,7 +132,20 @@ fn entry(locale: Locale, number: u16) -> Option<&'static Entry> {
 }
 
 fn name(number: u16) -> &'static str {
-    KEY_NAMES.get(usize::from(number)).copied().unwrap_or_default()
+    let number = usize::from(number);
+    KEY_NAMES
+        .get(number)
+        .or_else(|| MORE_NAMES.with(|more| more.get().get(number - KEY_NAMES.len())))
+        .copied()
+        .unwrap_or_default()
+}
+
+/// Reads the texts named `names` (sorted) from the language files too: the
+/// editor's ([`EDITOR_KEY_NAMES`]), which only its bundle names, so that the
+/// other bundles do not carry the names of texts they never show. Called
+/// before any language is loaded.
+pub fn add_texts(names: &'static [&'static str]) {
+    MORE_NAMES.with(|more| more.set(names));
 }
 
 /// The text of `key` in `locale`.
@@ -228,11 +244,16 @@ impl<'de> Visitor<'de> for TableVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Table, A::Error> {
-        let mut table: Table = KEY_NAMES.iter().map(|_| None).collect();
+        let more = MORE_NAMES.with(std::cell::Cell::get);
+        let mut table: Table = KEY_NAMES.iter().chain(more).map(|_| None).collect();
         while let Some(name) = map.next_key::<String>()? {
-            match KEY_NAMES.binary_search(&name.as_str()) {
-                Ok(number) => table[number] = Some(map.next_value_seed(EntrySeed)?),
-                Err(_) => {
+            let number = KEY_NAMES
+                .binary_search(&name.as_str())
+                .ok()
+                .or_else(|| more.binary_search(&name.as_str()).ok().map(|number| KEY_NAMES.len() + number));
+            match number {
+                Some(number) => table[number] = Some(map.next_value_seed(EntrySeed)?),
+                None => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
@@ -337,6 +358,18 @@ pub mod tests {
         assert!(matches!(parsed[number], Some(Entry::Plain("Mashauriano"))));
         assert_eq!(parsed.iter().filter(|entry| entry.is_some()).count(), 2);
         assert_eq!(name(key!(home.intro).0), "home.intro");
+    }
+
+    #[test]
+    fn the_editors_texts_are_read_once_its_bundle_names_them() {
+        let file = r#"{"home.title": "Mashauriano", "editor.save": "Hifadhi rasimu"}"#;
+        let without = crate::json::parse_map(file, TableVisitor).unwrap();
+        assert_eq!(without.len(), KEY_NAMES.len());
+        add_texts(&EDITOR_KEY_NAMES);
+        let with = crate::json::parse_map(file, TableVisitor).unwrap();
+        assert!(matches!(with[usize::from(key!(editor.save).0)], Some(Entry::Plain("Hifadhi rasimu"))));
+        assert_eq!(name(key!(editor.save).0), "editor.save");
+        add_texts(&[]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod consultation;
 pub mod device;
+pub mod editor;
 pub mod home;
 pub mod mine;
 pub mod not_found;

@@ -17,10 +17,13 @@ import { DIST } from './harness.mjs';
 // consultation's page), 200 KB for the staff first load, with one language's
 // texts. A guard never stands above its budget once the budget is met; the
 // consultation's page is still above it (the README says what remains).
+// The staff guard rose by 1 KB with the link to the publishers' editor
+// (0.4 KB of Leptos view code, measured) and the key table that keeps the
+// editor's texts out of every other bundle (0.1 KB).
 const FIRST_LOADS = {
   '/': { guard: 130 * 1024, budget: 150 * 1024 },
   '/c/{id}': { guard: 174 * 1024, budget: 150 * 1024 },
-  '/staff': { guard: 130 * 1024, budget: 200 * 1024 },
+  '/staff': { guard: 131 * 1024, budget: 200 * 1024 },
 };
 
 for (const [side, measure] of [['citizen', citizenSide], ['staff', staffSide]]) {

@@ -26,6 +26,50 @@ pub fn check_update(current: &Consultation, proposed: &Consultation, now: Offset
     paths.into_iter().map(|path| Problem::new(Severity::Error, path, Rule::ChangedAfterOpening { opened_on })).collect()
 }
 
+/// The fields that may still change once a consultation has opened, as
+/// paths without their indices (`items[].title` for `items[3].title`): the
+/// texts and the closing date. [`frozen_part`] blanks exactly these.
+const EDITABLE_AFTER_OPENING: [&str; 15] = [
+    "title",
+    "summary",
+    "body",
+    "organization",
+    "contact",
+    "codes_from",
+    "outcome",
+    "closes_at",
+    "items[].title",
+    "items[].body",
+    "items[].options[].label",
+    "items[].min_label",
+    "items[].max_label",
+    "items[].projects[].label",
+    "items[].projects[].description",
+];
+
+/// Whether the field at `path` (`items[2].options[0].label.fr`, as problems
+/// name paths) may change once the consultation has opened: the editor
+/// shows every other field read-only then, as [`check_update`] would refuse
+/// its change.
+pub fn editable_after_opening(path: &str) -> bool {
+    let mut pattern = String::with_capacity(path.len());
+    let mut in_index = false;
+    for character in path.chars() {
+        match character {
+            '[' => {
+                in_index = true;
+                pattern.push_str("[]");
+            }
+            ']' => in_index = false,
+            _ if in_index => {}
+            other => pattern.push(other),
+        }
+    }
+    EDITABLE_AFTER_OPENING.iter().any(|editable| {
+        pattern == *editable || pattern.strip_prefix(editable).is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
 /// The consultation with everything that may change after opening (or that
 /// the file does not decide) blanked:
 /// what is left must stay exactly as it was.
@@ -112,6 +156,28 @@ mod tests {
 
     fn after_opening(c: &Consultation) -> OffsetDateTime {
         c.opens_at + time::Duration::hours(1)
+    }
+
+    #[test]
+    fn the_editor_locks_what_an_update_may_not_change() {
+        for editable in ["title", "title.fr", "closes_at", "items[3].title.ar", "items[0].options[2].label.en"] {
+            assert!(editable_after_opening(editable), "{editable}");
+        }
+        for locked in ["id", "opens_at", "items", "items[1].id", "items[0].options", "items[0].options[1].id", "titles"]
+        {
+            assert!(!editable_after_opening(locked), "{locked}");
+        }
+        // Each editable field, changed after opening, is taken; each other, refused.
+        let current = water();
+        let now = after_opening(&current);
+        let mut texts = current.clone();
+        texts.title.0.insert("sw".to_owned(), "Huduma za maji".to_owned());
+        texts.closes_at += time::Duration::days(7);
+        assert!(check_update(&current, &texts, now).is_empty());
+        let mut restructured = current.clone();
+        restructured.items.pop();
+        let refused = check_update(&current, &restructured, now);
+        assert!(refused.iter().all(|problem| !editable_after_opening(&problem.path)), "{refused:?}");
     }
 
     fn paths(problems: &[Problem]) -> Vec<&str> {

@@ -27,6 +27,7 @@ use crate::storage::StoreError;
 /// | `consultation_not_found` | 404 | no consultation has that id |
 /// | `comment_not_found` | 404 | no comment has that id |
 /// | `receipt_not_found` | 404 | no action has that receipt |
+/// | `draft_not_found` | 404 | no draft has that id |
 /// | `not_found` | 404 | no such API route |
 /// | `method_not_allowed` | 405 | the route exists, the method does not |
 /// | `payload_too_large` | 413 | the body is larger than its route takes (see [`super::extract`]); the message says how large it may be |
@@ -36,8 +37,9 @@ use crate::storage::StoreError;
 /// | `too_many_requests` | 429 | this client address sent more writes (POST, PUT) than `baraza serve --writes-per-minute` allows; `Retry-After` says in how many seconds to try again |
 /// | `definition_locked` | 409 | the update changes what may not change once a consultation has opened; `problems` lists each change at its path (code `changed_after_opening`) |
 /// | `consultation_not_open` | 409 | closing a consultation that has not opened yet or is already closed |
+/// | `draft_changed` | 409 | a draft's edit was made from a `revision` another publisher has since saved over; the message names the draft's revision now |
 /// | `codes_not_used` | 409 | codes were asked for a consultation whose eligibility is not `codes` |
-/// | `invalid_definition` | 422 | the definition (or outcome) breaks core's rules; `problems` lists every error and warning with its JSON path |
+/// | `invalid_definition` | 422 | the definition (a draft being published, or an outcome) breaks core's rules; `problems` lists every error and warning with its JSON path |
 /// | `invalid_count` | 422 | the number of participation codes asked for is not from 1 to core's `admin::MAX_CODES_PER_REQUEST` |
 /// | `reason_required` | 422 | a comment is hidden without a reason (missing or blank) |
 /// | `reason_too_long` | 422 | the reason for hiding a comment is over core's `analysis::HIDE_REASON_MAX_CHARS` |
@@ -81,6 +83,10 @@ pub enum Error {
     CommentNotFound(String),
     #[error("no action has this receipt")]
     ReceiptNotFound,
+    #[error("there is no draft \"{0}\"")]
+    DraftNotFound(String),
+    #[error("another publisher saved this draft since your edit began (it is at revision {0} now); nothing was saved")]
+    DraftChanged(u32),
     #[error("{0}")]
     InvalidReason(ReasonError),
     #[error("the definition has {} error(s); nothing was saved", .0.iter().filter(|p| p.is_error()).count())]
@@ -133,7 +139,11 @@ impl From<StoreError> for Error {
             StoreError::DefinitionLocked(locked) => {
                 Error::DefinitionLocked(locked.into_iter().flat_map(|(_, problems)| problems).collect())
             }
-            StoreError::InvalidOutcome(problems) => Error::InvalidDefinition(problems),
+            StoreError::InvalidOutcome(problems) | StoreError::InvalidDefinition(problems) => {
+                Error::InvalidDefinition(problems)
+            }
+            StoreError::DraftNotFound(id) => Error::DraftNotFound(id.to_string()),
+            StoreError::DraftChanged(revision) => Error::DraftChanged(revision),
             StoreError::NotOpenYet => Error::ConsultationNotOpen(
                 "this consultation has not opened yet: change its dates or archive it instead",
             ),
@@ -163,6 +173,8 @@ impl Error {
             Error::ConsultationNotFound(_) => (StatusCode::NOT_FOUND, "consultation_not_found"),
             Error::CommentNotFound(_) => (StatusCode::NOT_FOUND, "comment_not_found"),
             Error::ReceiptNotFound => (StatusCode::NOT_FOUND, "receipt_not_found"),
+            Error::DraftNotFound(_) => (StatusCode::NOT_FOUND, "draft_not_found"),
+            Error::DraftChanged(_) => (StatusCode::CONFLICT, "draft_changed"),
             Error::InvalidReason(ReasonError::Missing) => (StatusCode::UNPROCESSABLE_ENTITY, "reason_required"),
             Error::InvalidReason(ReasonError::TooLong) => (StatusCode::UNPROCESSABLE_ENTITY, "reason_too_long"),
             Error::InvalidDefinition(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_definition"),

@@ -30,6 +30,11 @@
 //! | POST | `/api/v1/admin/consultations/{id}/archive` | publisher | `admin::AdminConsultation` |
 //! | PUT | `/api/v1/admin/consultations/{id}/outcome` | publisher | `admin::OutcomeRequest` → `admin::AdminConsultation` |
 //! | GET | `/api/v1/admin/consultations/{id}/changes` | any | `admin::ChangeLog`, newest first |
+//! | GET | `/api/v1/admin/drafts` | publisher | `drafts::DraftList`: the editor's drafts, never public |
+//! | POST | `/api/v1/admin/drafts` | publisher | `drafts::DraftRequest` → 201 `drafts::Draft` |
+//! | GET, PUT, DELETE | `/api/v1/admin/drafts/{draft}` | publisher | `drafts::Draft`; PUT takes `drafts::DraftEdit` (409 `draft_changed`); DELETE answers 204 |
+//! | POST | `/api/v1/admin/drafts/{draft}/publish` | publisher | as publishing a definition file: 201/200 `admin::Published`, 422 `invalid_definition`, 409 `definition_locked` |
+//! | GET | `/api/v1/admin/drafts/{draft}/changes` | publisher | `drafts::DraftChangeLog`, newest first |
 //! | GET | `/api/v1/admin/receipts/{receipt}` | any | `admin::ReceiptCheck`: the action a citizen's receipt stands for |
 //! | POST | `/api/v1/admin/consultations/{id}/codes` | publisher | `admin::CodesRequest` → CSV with a `code` column |
 //! | GET | `/api/v1/admin/consultations/{id}/results` | analyst | `analysis::AdminResults`, whatever `results` says |
@@ -48,6 +53,7 @@ mod analysis;
 mod app;
 pub mod auth;
 mod consultations;
+mod drafts;
 pub mod error;
 mod export;
 pub mod extract;
@@ -160,6 +166,7 @@ pub fn router(state: AppState) -> Router {
         .merge(consultations::router())
         .merge(admin::router())
         .merge(publishing::router())
+        .merge(drafts::router())
         .merge(openapi::router())
         .merge(receipts::router())
         .merge(analysis::router())

@@ -16,14 +16,14 @@ pub enum Author {
 }
 
 impl Author {
-    fn name(&self) -> &str {
+    pub(super) fn name(&self) -> &str {
         match self {
             Author::Staff(member) => &member.name,
             Author::CommandLine => "command line",
         }
     }
 
-    fn role(&self) -> Option<Role> {
+    pub(super) fn role(&self) -> Option<Role> {
         match self {
             Author::Staff(member) => Some(member.role),
             Author::CommandLine => None,
@@ -57,14 +57,38 @@ pub async fn record(
     Ok(())
 }
 
-/// A row of the change log.
+/// A row of a change log: a consultation's and a draft's are alike.
 #[derive(sqlx::FromRow)]
-struct ChangeRow {
+pub(super) struct ChangeRow {
     at: i64,
     by_name: String,
     role: Option<String>,
     action: String,
     detail: String,
+}
+
+/// A change log row as read: the action `A` is a consultation's or a draft's.
+pub(super) struct Logged<A> {
+    pub at: OffsetDateTime,
+    pub by: String,
+    pub role: Option<Role>,
+    pub action: A,
+    pub detail: String,
+}
+
+impl ChangeRow {
+    /// The row read, its action by `action`; a row that no longer reads is
+    /// a fault of the server, reported as such.
+    pub(super) fn read<A>(self, action: fn(&str) -> Option<A>) -> Result<Logged<A>, StoreError> {
+        let broken = || StoreError::unreadable(format!("the change log row {} at {}", self.action, self.at));
+        Ok(Logged {
+            at: stored_time(self.at, || format!("the change log row {}", self.action))?,
+            role: self.role.as_deref().map(str::parse).transpose().map_err(|_| broken())?,
+            action: action(&self.action).ok_or_else(broken)?,
+            by: self.by_name,
+            detail: self.detail,
+        })
+    }
 }
 
 /// Every change of a consultation, newest first.
@@ -80,14 +104,8 @@ pub async fn list(store: &Store, consultation: &str) -> Result<Vec<Change>, Stor
     .await)?;
     rows.into_iter()
         .map(|row| {
-            let broken = || StoreError::unreadable(format!("the change log row {} at {}", row.action, row.at));
-            Ok(Change {
-                at: stored_time(row.at, || format!("the change log row {}", row.action))?,
-                role: row.role.as_deref().map(str::parse).transpose().map_err(|_| broken())?,
-                action: ChangeAction::parse(&row.action).ok_or_else(broken)?,
-                by: row.by_name,
-                detail: row.detail,
-            })
+            let Logged { at, by, role, action, detail } = row.read(ChangeAction::parse)?;
+            Ok(Change { at, by, role, action, detail })
         })
         .collect()
 }

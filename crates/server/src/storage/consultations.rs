@@ -234,7 +234,7 @@ pub async fn publish(
     let mut publications = Vec::with_capacity(definitions.len());
     let mut locked = Vec::new();
     for proposed in definitions {
-        match publish_one(&mut tx, proposed, by, now).await? {
+        match publish_in(&mut tx, proposed, by, now).await? {
             Ok(publication) => publications.push(publication),
             Err(problems) => locked.push((proposed.id.clone(), problems)),
         }
@@ -246,9 +246,9 @@ pub async fn publish(
     Ok(publications)
 }
 
-/// Publishes one definition in `tx`; `Ok(Err)`: the changes the lifecycle
-/// rule refuses.
-async fn publish_one(
+/// Publishes one definition in `tx`, as [`publish`] does; `Ok(Err)`: the
+/// changes the lifecycle rule refuses.
+pub(super) async fn publish_in(
     tx: &mut Tx,
     proposed: &Consultation,
     by: &Author,
@@ -283,12 +283,7 @@ fn changed_fields(before: &Consultation, after: &Consultation) -> Vec<String> {
         serde_json::Value::Object(fields) => fields,
         _ => unreachable!("a definition serializes as an object"),
     };
-    let (before, after) = (as_object(before), as_object(after));
-    let mut fields: Vec<String> =
-        before.keys().chain(after.keys()).filter(|key| before.get(*key) != after.get(*key)).cloned().collect();
-    fields.sort();
-    fields.dedup();
-    fields
+    baraza_core::drafts::changed_fields(&as_object(before), &as_object(after))
 }
 
 /// A staff change to one stored consultation: it is read inside the write

@@ -21,6 +21,7 @@ pub mod changes;
 pub mod codes;
 pub mod comments;
 pub mod consultations;
+pub mod drafts;
 pub mod exports;
 pub mod key;
 pub mod open_data;
@@ -200,6 +201,15 @@ pub enum StoreError {
     AlreadyClosed,
     #[error("this consultation does not use participation codes")]
     CodesNotUsed,
+    #[error("there is no draft \"{0}\"")]
+    DraftNotFound(uuid::Uuid),
+    /// The draft was saved by someone else since the edit's revision: it is
+    /// at this revision now.
+    #[error("the draft is at revision {0} now")]
+    DraftChanged(u32),
+    /// A definition that breaks core's rules: every problem at its path.
+    #[error("the definition breaks the definition rules")]
+    InvalidDefinition(Vec<Problem>),
     #[error("the number of codes is out of range")]
     InvalidCodeCount,
 }

@@ -29,7 +29,8 @@ async fn every_documented_operation_reaches_a_route(#[case] database: Database) 
         let path = template
             .replace("{id}", WATER)
             .replace("{comment}", "5f0c6a2e-8d0b-4c43-9d7e-2b1f4b0a9e11")
-            .replace("{receipt}", "0123456789abcdef");
+            .replace("{receipt}", "0123456789abcdef")
+            .replace("{draft}", "0b7c3e55-1f2a-4d6b-9c8e-3a4f5b6c7d80");
         for method in methods.as_object().unwrap().keys() {
             operations += 1;
             let answer = server.send_as(&method.to_uppercase(), &path, Some(&token), Some(Value::Null)).await;
@@ -203,6 +204,30 @@ async fn answers_match_their_documented_schemas(#[case] database: Database) {
     for (token, method, path, template, body) in as_staff {
         let answer = server.send_as(method, &path, Some(token), body).await;
         assert_conforms(&document, &method.to_lowercase(), template, &answer);
+    }
+    let drafts = "/api/v1/admin/drafts";
+    let created = server.send_as("POST", drafts, Some(&publisher), Some(json!({"definition": {"id": "roads"}}))).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert_conforms(&document, "post", drafts, &created);
+    let draft = format!("{drafts}/{}", created.json()["id"].as_str().unwrap());
+    let template = "/api/v1/admin/drafts/{draft}";
+    let stale = json!({"definition": {}, "revision": 7});
+    for (method, path, template, body) in [
+        ("GET", drafts.to_owned(), drafts, None),
+        ("GET", draft.clone(), template, None),
+        ("PUT", draft.clone(), template, Some(json!({"definition": definition(ROAD), "revision": 1}))),
+        ("PUT", draft.clone(), template, Some(stale)),
+        ("GET", format!("{draft}/changes"), "/api/v1/admin/drafts/{draft}/changes", None),
+        ("POST", format!("{draft}/publish"), "/api/v1/admin/drafts/{draft}/publish", None),
+        ("PUT", draft.clone(), template, Some(json!({"definition": {"id": "Not A Slug"}}))),
+        ("POST", format!("{draft}/publish"), "/api/v1/admin/drafts/{draft}/publish", None),
+        ("DELETE", draft.clone(), template, None),
+        ("GET", draft.clone(), template, None),
+    ] {
+        let answer = server.send_as(method, &path, Some(&publisher), body).await;
+        if answer.status != StatusCode::NO_CONTENT {
+            assert_conforms(&document, &method.to_lowercase(), template, &answer);
+        }
     }
     let without_token = server.get("/api/v1/admin/me").await;
     assert_eq!(without_token.status, StatusCode::UNAUTHORIZED);

@@ -27,10 +27,13 @@ const LATER_WASM: &str = "later/baraza-later-0123456789abcdef_bg.wasm";
 const LATER_HTML: &str = "<!doctype html><html lang=\"en\"><title>Baraza</title><body></body></html>";
 /// The page of the staff's later screens.
 const STAFF_LATER_HTML: &str = "<!doctype html><html lang=\"en\"><title>Baraza staff</title><body></body></html>";
+/// The page of the publishers' editor.
+const EDITOR_HTML: &str =
+    "<!doctype html><html lang=\"en\"><title>Baraza staff</title><body><main></main></body></html>";
 
 /// The files of the built app that compress, each with the start of the
 /// `Content-Type` it is sent with.
-const COMPRESSED: [(&str, &str); 15] = [
+const COMPRESSED: [(&str, &str); 16] = [
     ("index.html", "text/html"),
     (WASM, "application/wasm"),
     (JS, "text/javascript"),
@@ -46,6 +49,7 @@ const COMPRESSED: [(&str, &str); 15] = [
     (LATER_WASM, "application/wasm"),
     ("consultation/index.html", "text/html"),
     ("staff/later/index.html", "text/html"),
+    ("staff/editor/index.html", "text/html"),
 ];
 
 /// An image: compressed already, so the build writes no copies of it.
@@ -60,6 +64,7 @@ fn contents(path: &str) -> Vec<u8> {
         "later/index.html" => LATER_HTML.into(),
         "consultation/index.html" => CONSULTATION_HTML.into(),
         "staff/later/index.html" => STAFF_LATER_HTML.into(),
+        "staff/editor/index.html" => EDITOR_HTML.into(),
         _ if path.ends_with(".wasm") => [&b"\0asm\x01\0\0\0"[..], &path.repeat(40).into_bytes()].concat(),
         _ => format!("/* {path} */ {}", "{\"texte\": \"Participez à la consultation\"}".repeat(40)).into_bytes(),
     }
@@ -240,6 +245,8 @@ async fn staff_routes_get_the_staff_page_and_its_own_files(#[case] database: Dat
         ("/staff/", STAFF_HTML),
         ("/staff/c/water-services-2027", STAFF_LATER_HTML),
         ("/staff/c/water-services-2027/results", STAFF_LATER_HTML),
+        ("/staff/editor", EDITOR_HTML),
+        ("/staff/editor/0b7c3e55-1f2a-4d6b-9c8e-3a4f5b6c7d80", EDITOR_HTML),
     ];
     for (path, page) in pages {
         let answer = get_accepting(&server, path, Some(BROWSER)).await;
