@@ -46,6 +46,7 @@ use pages::device::device_page;
 use pages::home::home;
 use pages::mine::mine_page;
 use pages::not_found::not_found;
+use pages::receipt_check::receipt_check_page;
 use pages::results::results_page;
 use pages::staff::staff_page;
 use pages::staff_consultation::staff_consultation_page;
@@ -114,14 +115,15 @@ pub fn staff_app(locale: Locale) -> impl IntoView {
 }
 
 /// The staff's later screens (`staff-later.html`): a consultation's detail
-/// and its results with their charts, a bundle of their own that the browser
-/// fetches once the staff page has loaded.
+/// and its results with their charts, and the receipt check, a bundle of
+/// their own that the browser fetches once the staff page has loaded.
 pub fn staff_later_app(locale: Locale) -> impl IntoView {
     start_staff_side(locale);
     let route = route::current(Page::StaffLater, StaffLaterRoute::parse);
     let page = move || match route.get() {
         StaffLaterRoute::Consultation(id) => staff_consultation_page(id).into_any(),
         StaffLaterRoute::Results(id) => staff_results_page(id).into_any(),
+        StaffLaterRoute::Receipts => receipt_check_page().into_any(),
         StaffLaterRoute::NotFound => not_found().into_any(),
     };
     layout(page, (), ())

@@ -90,12 +90,15 @@ impl StaffRoute {
     }
 }
 
-/// The staff's later screens, under `/staff/c/`, a bundle of their own.
+/// The staff's later screens, under `/staff/c/` and `/staff/receipts`, a
+/// bundle of their own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StaffLaterRoute {
     Consultation(String),
     /// The results screen of a consultation, for analysts.
     Results(String),
+    /// Checking a receipt a citizen shows.
+    Receipts,
     NotFound,
 }
 
@@ -104,6 +107,7 @@ impl StaffLaterRoute {
         match segments(path).as_slice() {
             ["staff", "c", id] => StaffLaterRoute::Consultation((*id).to_owned()),
             ["staff", "c", id, "results"] => StaffLaterRoute::Results((*id).to_owned()),
+            ["staff", "receipts"] => StaffLaterRoute::Receipts,
             _ => StaffLaterRoute::NotFound,
         }
     }
@@ -168,7 +172,7 @@ mod tests {
         }
         assert_eq!(page_of("/staff"), Page::Staff);
         assert_ne!(StaffRoute::parse("/staff"), StaffRoute::NotFound);
-        for path in ["/staff/c/road", "/staff/c/road/results"] {
+        for path in ["/staff/c/road", "/staff/c/road/results", "/staff/receipts"] {
             assert_eq!(page_of(path), Page::StaffLater, "{path}");
             assert_ne!(StaffLaterRoute::parse(path), StaffLaterRoute::NotFound, "{path}");
         }
@@ -188,5 +192,6 @@ mod tests {
         );
         assert_eq!(StaffLaterRoute::parse("/staff/c/road/other"), StaffLaterRoute::NotFound);
         assert_eq!(StaffLaterRoute::parse("/staff"), StaffLaterRoute::NotFound);
+        assert_eq!(StaffLaterRoute::parse("/staff/receipts?r=1"), StaffLaterRoute::Receipts);
     }
 }

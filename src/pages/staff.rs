@@ -40,6 +40,7 @@ fn staff_home(signed_in: SignedIn) -> impl IntoView {
     };
     view! {
         <h1>{tr!(staff.title)}</h1>
+        <p><a href="/staff/receipts">{tr!(staff.check_receipt)}</a></p>
         {publish}
         <section aria-labelledby="staff-consultations">
             <h2 id="staff-consultations">{tr!(staff.consultations)}</h2>

@@ -394,7 +394,7 @@ fn moderated_comment(
             ModerationProblem::Reason(ReasonError::TooLong) => {
                 fill(text!(locale, staff.reason_too_long), &[("max", HIDE_REASON_MAX_CHARS.to_string())])
             }
-            ModerationProblem::Failed(error) => error_message(locale, error).to_owned(),
+            ModerationProblem::Failed(error) => error_message(locale, error),
         })
     };
     let hidden = move || state.with(|current| current.hidden);

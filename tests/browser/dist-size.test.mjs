@@ -17,10 +17,12 @@ import { DIST } from './harness.mjs';
 // consultation's page), 200 KB for the staff first load, with one language's
 // texts. A guard never stands above its budget once the budget is met; the
 // consultation's page is still above it (the README says what remains).
+// The staff page's guard grew by 1.5 KB for telling staff how long to wait
+// when the server takes no more changes for now (429 with Retry-After).
 const FIRST_LOADS = {
   '/': { guard: 128 * 1024, budget: 150 * 1024 },
   '/c/{id}': { guard: 184 * 1024, budget: 150 * 1024 },
-  '/staff': { guard: 130 * 1024, budget: 200 * 1024 },
+  '/staff': { guard: 131.5 * 1024, budget: 200 * 1024 },
 };
 
 for (const [side, measure] of [['citizen', citizenSide], ['staff', staffSide]]) {

@@ -29,6 +29,7 @@ const SAME_AS_ENGLISH = {
     'results.list_separator',
     'results.points',
     'staff.item_filter',
+    'staff_tools.receipt_consultation',
   ],
   ru: ['results.list_separator', 'staff.change_line'],
   sw: ['app.name', 'results.percent', 'results.list_separator', 'staff.change_line'],

@@ -9,8 +9,9 @@
 //! worker after the first load, so they open offline too), the **staff**
 //! page (`/staff`, the list of consultations and publishing) and the staff's
 //! later screens (**staff later**: a consultation's detail and its results
-//! with their charts, under `/staff/c/`, fetched by the browser once the
-//! staff page has loaded). The server answers each address with its
+//! with their charts, under `/staff/c/`, and the receipt check at
+//! `/staff/receipts`, fetched by the browser once the staff page has
+//! loaded). The server answers each address with its
 //! page, and the app moves between addresses of one page without reloading
 //! and leaves the others to a full load. The service worker (`public/sw.js`)
 //! keeps a copy of the table, tested against the same examples
@@ -48,7 +49,7 @@ pub fn page_of(path: &str) -> Page {
     let path = path.split(['?', '#']).next().unwrap_or_default();
     let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
     match segments.as_slice() {
-        ["staff", "c", _] | ["staff", "c", _, "results"] => Page::StaffLater,
+        ["staff", "c", _] | ["staff", "c", _, "results"] | ["staff", "receipts"] => Page::StaffLater,
         ["staff", ..] => Page::Staff,
         ["mine"] | ["device"] | ["c", _, "results"] => Page::Later,
         ["c", _] => Page::Consultation,
