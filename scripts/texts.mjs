@@ -23,14 +23,14 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCALES = join(ROOT, 'locales');
 /// Top-level groups of texts that only the staff screens show.
-const STAFF_ONLY = ['staff', 'staff_tools', 'problem'];
+const STAFF_ONLY = ['staff', 'staff_tools', 'clerk', 'problem'];
 /// Top-level groups of texts that only the citizen's later screens (and
 /// staff) show: `/mine`, `/device` and the results with their charts.
 const LATER_ONLY = ['mine', 'device', 'results'];
 /// Top-level groups of texts that only the staff's later screens show (the
-/// receipt check, the change log's moderation entries): not in the staff
-/// page's first load.
-const STAFF_LATER_ONLY = ['staff_tools'];
+/// receipt check, the change log's moderation entries, the paper share of
+/// results) or the clerks' screen: not in the staff page's first load.
+const STAFF_LATER_ONLY = ['staff_tools', 'clerk'];
 /// Top-level groups of texts that only the server shows (on the printed
 /// poster, crates/server/src/texts.rs): no page downloads them.
 export const SERVER_ONLY = ['poster'];

@@ -8,6 +8,7 @@ use baraza_core::admin::{
 };
 use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ModerationPage};
 use baraza_core::api::{ApiError, CommentsPage, ResultsResponse};
+use baraza_core::paper::{PaperBatch, PaperBatchResponse};
 use baraza_core::staff::StaffMember;
 use baraza_core::sync::SyncResponse;
 use baraza_core::validate::Problem;
@@ -229,6 +230,12 @@ pub async fn changes(token: &str, id: &str) -> Result<ChangeLog, AppError> {
 /// stands for.
 pub async fn check_receipt(token: &str, receipt: &str) -> Result<ReceiptCheck, AppError> {
     get_as(&format!("{BASE}/admin/receipts/{}", encode(receipt)), token).await
+}
+
+/// `POST /api/v1/admin/paper-ballots`: paper ballots a clerk entered, each
+/// answered with its results and, once counted, its receipt.
+pub async fn enter_paper_ballots(token: &str, batch: &PaperBatch) -> Result<PaperBatchResponse, AppError> {
+    send_as("POST", &format!("{BASE}/admin/paper-ballots"), token, Some(json::write(batch))).await
 }
 
 /// `POST /api/v1/admin/consultations/{id}/codes`: `count` new participation

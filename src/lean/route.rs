@@ -1,8 +1,9 @@
 //! Each page's addresses — `/` on the citizen page; `/c/{id}` on the
 //! consultation page; `/mine`,
 //! `/device` and `/c/{id}/results` on the citizen's later screens; `/staff`
-//! on the staff page; `/staff/c/{id}` and `/staff/c/{id}/results` on the
-//! staff's later screens — and moving between
+//! on the staff page; `/staff/c/{id}`, `/staff/c/{id}/results` and
+//! `/staff/receipts` on the staff's later screens; `/staff/clerk` on the
+//! clerk page — and moving between
 //! addresses of one page without reloading it. Links to another page (core's
 //! `pages::page_of`) load it like any link.
 //!
@@ -113,6 +114,22 @@ impl StaffLaterRoute {
     }
 }
 
+/// The clerk page's route: entering paper ballots, a bundle of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClerkRoute {
+    PaperBallots,
+    NotFound,
+}
+
+impl ClerkRoute {
+    pub fn parse(path: &str) -> ClerkRoute {
+        match segments(path).as_slice() {
+            ["staff", "clerk"] => ClerkRoute::PaperBallots,
+            _ => ClerkRoute::NotFound,
+        }
+    }
+}
+
 fn segments(path: &str) -> Vec<&str> {
     let path = path.split(['?', '#']).next().unwrap_or_default();
     path.split('/').filter(|segment| !segment.is_empty()).collect()
@@ -193,5 +210,8 @@ mod tests {
         assert_eq!(StaffLaterRoute::parse("/staff/c/road/other"), StaffLaterRoute::NotFound);
         assert_eq!(StaffLaterRoute::parse("/staff"), StaffLaterRoute::NotFound);
         assert_eq!(StaffLaterRoute::parse("/staff/receipts?r=1"), StaffLaterRoute::Receipts);
+        assert_eq!(page_of("/staff/clerk"), Page::Clerk);
+        assert_eq!(ClerkRoute::parse("/staff/clerk/"), ClerkRoute::PaperBallots);
+        assert_eq!(ClerkRoute::parse("/staff"), ClerkRoute::NotFound);
     }
 }

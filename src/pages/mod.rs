@@ -5,6 +5,7 @@ pub mod device;
 pub mod home;
 pub mod mine;
 pub mod not_found;
+pub mod paper_ballots;
 pub mod receipt_check;
 pub mod results;
 pub mod staff;

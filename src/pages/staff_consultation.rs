@@ -343,6 +343,7 @@ fn change_text(change: &Change, locale: Locale) -> String {
         ChangeAction::Archived => text!(locale, staff.change_archived),
         ChangeAction::Outcome => text!(locale, staff.change_outcome),
         ChangeAction::CodesIssued => text!(locale, staff.change_codes_issued),
+        ChangeAction::PaperBallots => text!(locale, staff_tools.change_paper_ballots),
         ChangeAction::Anonymised => text!(locale, staff.change_anonymised),
         ChangeAction::CommentHidden | ChangeAction::CommentRestored => {
             let ModerationDetail { comment, reason } = ModerationDetail::read(&change.detail);

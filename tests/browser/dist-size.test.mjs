@@ -17,12 +17,13 @@ import { DIST } from './harness.mjs';
 // consultation's page), 200 KB for the staff first load, with one language's
 // texts. A guard never stands above its budget once the budget is met; the
 // consultation's page is still above it (the README says what remains).
-// The staff page's guard grew by 1.5 KB for telling staff how long to wait
-// when the server takes no more changes for now (429 with Retry-After).
+// The staff page's guard grew by 2 KB: for telling staff how long to wait
+// when the server takes no more changes for now (429 with Retry-After), and
+// for the clerk role and the way from the staff page to the clerks' screen.
 const FIRST_LOADS = {
   '/': { guard: 128 * 1024, budget: 150 * 1024 },
   '/c/{id}': { guard: 184 * 1024, budget: 150 * 1024 },
-  '/staff': { guard: 131.5 * 1024, budget: 200 * 1024 },
+  '/staff': { guard: 132 * 1024, budget: 200 * 1024 },
 };
 
 for (const [side, measure] of [['citizen', citizenSide], ['staff', staffSide]]) {

@@ -76,6 +76,7 @@ const STAFF_SCREENS = [
   { path: '/staff/c/water-services-2027', role: 'analyst', ready: '.change-log' },
   { path: '/staff/c/water-services-2027/results', role: 'analyst', ready: '.moderation-list' },
   { path: '/staff/receipts', role: 'analyst', ready: '.receipt-form' },
+  { path: '/staff/clerk', role: 'clerk', ready: '.paper-form' },
 ];
 
 describe('staff screens at 320 px', () => {
@@ -97,7 +98,11 @@ describe('staff screens at 320 px', () => {
         body: JSON.stringify({ participant: randomUUID(), actions }),
       });
       const receipt = (await synced.json()).results[0].receipt;
-      const tokens = { publisher: server.staffToken('publisher'), analyst: server.staffToken('analyst') };
+      const tokens = {
+        publisher: server.staffToken('publisher'),
+        analyst: server.staffToken('analyst'),
+        clerk: server.staffToken('clerk'),
+      };
       const hidden = await fetch(`${server.url}/api/v1/admin/comments/${comment}/hide`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens.analyst}` },
@@ -109,6 +114,8 @@ describe('staff screens at 320 px', () => {
         const { page, problems, context } = await openPhonePage(browser, { width: 320 });
         await context.addInitScript(([language, token]) => {
           localStorage.setItem('baraza.language', language);
+          // The clerk's screen opens on the decide demo's paper ballot form.
+          localStorage.setItem('baraza.clerk.consultation', 'kijiji-budget-2027');
           if (token) sessionStorage.setItem('baraza.staff.token', token);
         }, [language, role && tokens[role]]);
         await page.goto(`${server.url}${path}`);

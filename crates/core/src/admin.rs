@@ -118,7 +118,8 @@ pub struct Change {
     /// What changed, as data for the screens to put in words: the fields of
     /// an update, the closing date a close replaced, the outcome's languages,
     /// the number of codes issued, the comment hidden or restored (and why
-    /// it was hidden, see [`ModerationDetail`]); empty for publishing,
+    /// it was hidden, see [`ModerationDetail`]), the number of paper
+    /// ballots a clerk's batch counted; empty for publishing,
     /// archiving and anonymising.
     pub detail: String,
 }
@@ -139,10 +140,13 @@ pub enum ChangeAction {
     CommentHidden,
     /// A hidden comment was shown again.
     CommentRestored,
+    /// A clerk entered a batch of paper ballots; the detail is how many
+    /// were counted.
+    PaperBallots,
 }
 
 impl ChangeAction {
-    pub const ALL: [ChangeAction; 9] = [
+    pub const ALL: [ChangeAction; 10] = [
         ChangeAction::Published,
         ChangeAction::Updated,
         ChangeAction::Closed,
@@ -152,6 +156,7 @@ impl ChangeAction {
         ChangeAction::Anonymised,
         ChangeAction::CommentHidden,
         ChangeAction::CommentRestored,
+        ChangeAction::PaperBallots,
     ];
 
     /// The name as stored and sent.
@@ -166,6 +171,7 @@ impl ChangeAction {
             ChangeAction::Anonymised => "anonymised",
             ChangeAction::CommentHidden => "comment_hidden",
             ChangeAction::CommentRestored => "comment_restored",
+            ChangeAction::PaperBallots => "paper_ballots",
         }
     }
 

@@ -1,6 +1,6 @@
 //! The app's addresses and the page that serves each.
 //!
-//! The app is built as five pages, each with its own bundle, so that no one
+//! The app is built as six pages, each with its own bundle, so that no one
 //! downloads code for screens they do not use: the **citizen** page (`/`:
 //! the consultations, and any unknown address) and the **consultation**
 //! page (`/c/{id}`: read, vote, comment), each a first load whose service
@@ -11,7 +11,8 @@
 //! later screens (**staff later**: a consultation's detail and its results
 //! with their charts, under `/staff/c/`, and the receipt check at
 //! `/staff/receipts`, fetched by the browser once the staff page has
-//! loaded). The server answers each address with its
+//! loaded), and the **clerk** page (`/staff/clerk`: entering paper
+//! ballots, loaded only by clerks). The server answers each address with its
 //! page, and the app moves between addresses of one page without reloading
 //! and leaves the others to a full load. The service worker (`public/sw.js`)
 //! keeps a copy of the table, tested against the same examples
@@ -25,11 +26,13 @@ pub enum Page {
     Later,
     Staff,
     StaffLater,
+    Clerk,
 }
 
 impl Page {
     /// Every page, each built into its own folder.
-    pub const ALL: [Page; 5] = [Page::Citizen, Page::Consultation, Page::Later, Page::Staff, Page::StaffLater];
+    pub const ALL: [Page; 6] =
+        [Page::Citizen, Page::Consultation, Page::Later, Page::Staff, Page::StaffLater, Page::Clerk];
 
     /// The page's folder in the built app (`dist/`), where its
     /// `index.html` is; empty for the citizen page at the top.
@@ -40,6 +43,7 @@ impl Page {
             Page::Later => "later",
             Page::Staff => "staff",
             Page::StaffLater => "staff/later",
+            Page::Clerk => "staff/clerk",
         }
     }
 }
@@ -50,6 +54,7 @@ pub fn page_of(path: &str) -> Page {
     let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
     match segments.as_slice() {
         ["staff", "c", _] | ["staff", "c", _, "results"] | ["staff", "receipts"] => Page::StaffLater,
+        ["staff", "clerk"] => Page::Clerk,
         ["staff", ..] => Page::Staff,
         ["mine"] | ["device"] | ["c", _, "results"] => Page::Later,
         ["c", _] => Page::Consultation,
@@ -75,6 +80,7 @@ mod tests {
                 "later" => Page::Later,
                 "staff" => Page::Staff,
                 "staff-later" => Page::StaffLater,
+                "clerk" => Page::Clerk,
                 other => panic!("tests/pages.json: unknown page {other}"),
             };
             assert_eq!(page_of(&path), expected, "{path}");
