@@ -21,7 +21,6 @@ use baraza_core::sync::{Action, ActionKind, RejectCode};
 use baraza_core::{Consultation, Item, Status};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::page_title;
 use crate::api::{self, AppError};
@@ -31,6 +30,7 @@ use crate::components::staff_gate::{admin_consultations, staff_gate};
 use crate::components::{error_notice, error_text, loading, reject_text, Content};
 use crate::language::use_language;
 use crate::load::Load;
+use crate::outbox::new_uuid;
 use crate::staff_session::{use_staff_session, SignedIn};
 use crate::text::fill;
 use crate::{browser, json};
@@ -289,10 +289,6 @@ fn paper_form(consultation: Arc<Consultation>, entries: RwSignal<Entries>) -> im
             })}
         </div>
     }
-}
-
-fn new_uuid() -> Uuid {
-    uuid::Builder::from_random_bytes(browser::random_bytes()).into_uuid()
 }
 
 /// The running count, undo, sending, and every entry of the consultation
