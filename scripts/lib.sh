@@ -251,7 +251,7 @@ write_bundle_page() {
 # Builds the citizen app into dist/ (a consultation's page into
 # dist/consultation/, its later screens into dist/later/) and
 # the staff side into dist/staff/ (its later screens into dist/staff/later/,
-# the editor into dist/staff/editor/)
+# the editor into dist/staff/editor/, the clerks' screen into dist/staff/clerk/)
 # exactly as they are served, then prints what each side's first load and
 # each later part weigh (scripts/dist-size.mjs).
 build_app() {
@@ -261,18 +261,20 @@ build_app() {
   ensure_wasm_opt
   ensure_wasm_split
   ensure_esbuild
-  step "building the app (release) into dist/, dist/consultation/, dist/later/, dist/staff/, dist/staff/later/ and dist/staff/editor/"
+  step "building the app (release) into dist/, dist/consultation/, dist/later/, dist/staff/, dist/staff/later/, dist/staff/editor/ and dist/staff/clerk/"
   write_bundle_page index.html baraza-consultation consultation.html
   write_bundle_page index.html baraza-later later.html
   write_bundle_page staff.html baraza-staff-later staff-later.html
   write_bundle_page staff.html baraza-editor staff-editor.html
+  write_bundle_page staff.html baraza-clerk clerk.html
   # A build replaces its folder as a whole, so the pages inside it come after.
   (cd "$ROOT" && cargo fetch --quiet && trunk build --release &&
     trunk build --release true --dist dist/consultation --public-url /consultation/ consultation.html &&
     trunk build --release true --dist dist/later --public-url /later/ later.html &&
     trunk build --release true --dist dist/staff --public-url /staff/ staff.html &&
     trunk build --release true --dist dist/staff/later --public-url /staff/later/ staff-later.html &&
-    trunk build --release true --dist dist/staff/editor --public-url /staff/editor/ staff-editor.html)
+    trunk build --release true --dist dist/staff/editor --public-url /staff/editor/ staff-editor.html &&
+    trunk build --release true --dist dist/staff/clerk --public-url /staff/clerk/ clerk.html)
   # The service worker lists the files of every citizen page, so it is
   # written once they are all built; the staff page prefetches its later
   # screens' files, once those are built.

@@ -8,8 +8,10 @@
 //   dotted keys, the form the app reads (src/lean/text.rs). The first load's file
 //   leaves out the texts only the later screens show (2 KB of every
 //   citizen's first load), the later screens' file the staff texts; the
-//   staff files have every text but the poster's, which only the server
-//   shows, and but the editor's, which only the editor's file has.
+//   staff page's file has every text but the poster's, which only the
+//   server shows, those only the staff's later screens show, which their
+//   own file (`dist/staff/later/texts/`) has, and the editor's, which only
+//   the editor's file has.
 // - in the built `index.html`, the list of languages and where their texts
 //   are.
 //
@@ -22,13 +24,17 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCALES = join(ROOT, 'locales');
 /// Top-level groups of texts that only the staff screens show.
-const STAFF_ONLY = ['staff', 'problem'];
+const STAFF_ONLY = ['staff', 'staff_tools', 'clerk', 'problem'];
 /// Top-level groups of texts that only the editor shows (`/staff/editor/`),
 /// which the other staff pages leave out of their download.
 const EDITOR_ONLY = ['editor'];
 /// Top-level groups of texts that only the citizen's later screens (and
 /// staff) show: `/mine`, `/device` and the results with their charts.
 const LATER_ONLY = ['mine', 'device', 'results'];
+/// Top-level groups of texts that only the staff's later screens show (the
+/// receipt check, the change log's moderation entries, the paper share of
+/// results) or the clerks' screen: not in the staff page's first load.
+const STAFF_LATER_ONLY = ['staff_tools', 'clerk'];
 /// Top-level groups of texts that only the server shows (on the printed
 /// poster, crates/server/src/texts.rs): no page downloads them.
 export const SERVER_ONLY = ['poster'];
@@ -73,11 +79,13 @@ export function writeTexts(dir, publicUrl = '/') {
       ...SERVER_ONLY,
       ...(base === '/'
         ? [...STAFF_ONLY, ...LATER_ONLY, ...EDITOR_ONLY]
-        : base === '/staff/editor/'
-          ? []
-          : base.startsWith('/staff/')
-            ? EDITOR_ONLY
-            : [...STAFF_ONLY, ...EDITOR_ONLY]),
+        : base === '/staff/'
+          ? [...STAFF_LATER_ONLY, ...EDITOR_ONLY]
+          : base === '/staff/editor/'
+            ? []
+            : base.startsWith('/staff/')
+              ? EDITOR_ONLY
+              : [...STAFF_ONLY, ...EDITOR_ONLY]),
     ];
     mkdirSync(join(dir, 'texts'), { recursive: true });
     for (const tag of tags) {

@@ -4,10 +4,12 @@
 
 use baraza_core::admin::{
     AdminConsultation, AdminConsultationList, ArchiveRequest, ChangeLog, CodesRequest, OutcomeRequest, Published,
+    ReceiptCheck,
 };
 use baraza_core::analysis::{AdminResults, CommentOrder, HideRequest, ModeratedComment, ModerationPage};
 use baraza_core::api::{ApiError, CommentsPage, ResultsResponse};
 use baraza_core::drafts::{Draft, DraftEdit, DraftList, DraftRequest};
+use baraza_core::paper::{PaperBatch, PaperBatchResponse};
 use baraza_core::staff::StaffMember;
 use baraza_core::sync::SyncResponse;
 use baraza_core::validate::Problem;
@@ -33,15 +35,21 @@ pub enum AppError {
     Unauthorized,
     /// 403 `forbidden`: the staff token's role may not do this.
     Forbidden,
+    /// 429 `too_many_requests`: this address sent more changes than the
+    /// server takes in a minute; it may try again after `wait_seconds`
+    /// (its `Retry-After`).
+    TooManyRequests { wait_seconds: u64 },
     /// Any other failure: a 4xx/5xx status or an answer the app cannot read.
     Server,
 }
 
 impl AppError {
-    /// The error for a failed HTTP answer, from its status and the `code` of
-    /// its JSON error body, if it had one.
-    pub fn from_status(status: u16, code: Option<&str>) -> Self {
+    /// The error for a failed HTTP answer, from its status, the `code` of
+    /// its JSON error body, if it had one, and the seconds of its
+    /// `Retry-After` (a 429 without them is told to wait a second).
+    pub fn from_status(status: u16, code: Option<&str>, retry_after_seconds: Option<u64>) -> Self {
         match (status, code) {
+            (429, _) => AppError::TooManyRequests { wait_seconds: retry_after_seconds.unwrap_or(1) },
             (404, _) => AppError::NotFound,
             (403, Some("results_not_public")) => AppError::ResultsNotPublic,
             (401, _) => AppError::Unauthorized,
@@ -143,11 +151,7 @@ pub async fn sync(body: String) -> Result<SyncResponse, SyncFailure> {
         .map_err(|_| AppError::Server)?;
     let answer = match request.send().await {
         Ok(response) => {
-            let retry_after_ms = response
-                .headers()
-                .get("Retry-After")
-                .and_then(|seconds| seconds.trim().parse::<u64>().ok())
-                .map(|seconds| seconds.saturating_mul(1_000));
+            let retry_after_ms = retry_after_seconds(&response).map(|seconds| seconds.saturating_mul(1_000));
             read(response).await.map_err(|error| SyncFailure { error, retry_after_ms })
         }
         Err(_) => Err(AppError::Network.into()),
@@ -215,7 +219,11 @@ async fn published(request: Request) -> Result<Published, PublishError> {
                 problems: error.problems,
             })
         }
-        other => Err(PublishError::Failed(AppError::from_status(status, other.map(|e| e.code).as_deref()))),
+        other => Err(PublishError::Failed(AppError::from_status(
+            status,
+            other.map(|e| e.code).as_deref(),
+            retry_after_seconds(&response),
+        ))),
     }
 }
 
@@ -288,6 +296,18 @@ pub async fn set_outcome(token: &str, id: &str, outcome: Localized) -> Result<Ad
 /// `GET /api/v1/admin/consultations/{id}/changes`, newest first.
 pub async fn changes(token: &str, id: &str) -> Result<ChangeLog, AppError> {
     get_as(&format!("{BASE}/admin/consultations/{}/changes", encode(id)), token).await
+}
+
+/// `GET /api/v1/admin/receipts/{receipt}`: the action a citizen's receipt
+/// stands for.
+pub async fn check_receipt(token: &str, receipt: &str) -> Result<ReceiptCheck, AppError> {
+    get_as(&format!("{BASE}/admin/receipts/{}", encode(receipt)), token).await
+}
+
+/// `POST /api/v1/admin/paper-ballots`: paper ballots a clerk entered, each
+/// answered with its results and, once counted, its receipt.
+pub async fn enter_paper_ballots(token: &str, batch: &PaperBatch) -> Result<PaperBatchResponse, AppError> {
+    send_as("POST", &format!("{BASE}/admin/paper-ballots"), token, Some(json::write(batch))).await
 }
 
 /// `POST /api/v1/admin/consultations/{id}/codes`: `count` new participation
@@ -481,7 +501,12 @@ async fn json_of<T: DeserializeOwned>(response: &Response) -> Result<T, AppError
 
 async fn failure(response: Response) -> AppError {
     let code = json_of::<ErrorCode>(&response).await.ok().map(|body| body.error.code);
-    AppError::from_status(response.status(), code.as_deref())
+    AppError::from_status(response.status(), code.as_deref(), retry_after_seconds(&response))
+}
+
+/// The seconds of an answer's `Retry-After`, when it gives them as a number.
+fn retry_after_seconds(response: &Response) -> Option<u64> {
+    response.headers().get("Retry-After").and_then(|seconds| seconds.trim().parse::<u64>().ok())
 }
 
 /// The part of an API error that [`failure`] reads. Reading the whole
@@ -507,13 +532,18 @@ mod tests {
 
     #[test]
     fn statuses_map_to_what_the_citizen_is_told() {
-        assert_eq!(AppError::from_status(404, Some("not_found")), AppError::NotFound);
-        assert_eq!(AppError::from_status(404, None), AppError::NotFound);
-        assert_eq!(AppError::from_status(403, Some("results_not_public")), AppError::ResultsNotPublic);
-        assert_eq!(AppError::from_status(403, Some("forbidden")), AppError::Forbidden);
-        assert_eq!(AppError::from_status(401, Some("unauthorized")), AppError::Unauthorized);
-        assert_eq!(AppError::from_status(500, None), AppError::Server);
-        assert_eq!(AppError::from_status(429, Some("too_many_requests")), AppError::Server);
+        assert_eq!(AppError::from_status(404, Some("not_found"), None), AppError::NotFound);
+        assert_eq!(AppError::from_status(404, None, None), AppError::NotFound);
+        assert_eq!(AppError::from_status(403, Some("results_not_public"), None), AppError::ResultsNotPublic);
+        assert_eq!(AppError::from_status(403, Some("forbidden"), None), AppError::Forbidden);
+        assert_eq!(AppError::from_status(401, Some("unauthorized"), None), AppError::Unauthorized);
+        assert_eq!(AppError::from_status(500, None, None), AppError::Server);
+        assert_eq!(
+            AppError::from_status(429, Some("too_many_requests"), Some(42)),
+            AppError::TooManyRequests { wait_seconds: 42 }
+        );
+        assert_eq!(AppError::from_status(429, None, None), AppError::TooManyRequests { wait_seconds: 1 });
+        assert_eq!(AppError::from_status(503, Some("busy"), Some(5)), AppError::Server);
     }
 
     #[test]

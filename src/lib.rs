@@ -1,7 +1,7 @@
 //! Baraza's app: Leptos client-side rendering, built by trunk.
 //!
 //! [`app`] (the citizen side) and [`staff_app`] (the staff side, a bundle of
-//! its own) set the interface language and route to the pages. Talking to
+//! its own; [`clerk_app`] the clerks' paper ballots) set the interface language and route to the pages. Talking to
 //! the server is in [`api`], every citizen action goes through [`outbox`],
 //! interface texts through [`text`]; what is kept on the phone for offline
 //! use is in [`storage`] and [`kept`], and the service worker that keeps the
@@ -15,6 +15,7 @@ pub mod lean;
 
 pub mod api;
 pub mod chart;
+pub mod clerk;
 pub mod components;
 pub mod input;
 pub mod kept;
@@ -47,11 +48,13 @@ use pages::device::device_page;
 use pages::home::home;
 use pages::mine::mine_page;
 use pages::not_found::not_found;
+use pages::paper_ballots::paper_ballots_page;
+use pages::receipt_check::receipt_check_page;
 use pages::results::results_page;
 use pages::staff::staff_page;
 use pages::staff_consultation::staff_consultation_page;
 use pages::staff_results::staff_results_page;
-use route::{ConsultationRoute, EditorRoute, LaterRoute, Route, StaffLaterRoute, StaffRoute};
+use route::{ClerkRoute, ConsultationRoute, EditorRoute, LaterRoute, Route, StaffLaterRoute, StaffRoute};
 
 /// The citizen app's first load at `/`: the consultations, in `locale`
 /// (whose texts are loaded: [`language::start`]).
@@ -117,14 +120,15 @@ pub fn staff_app(locale: Locale) -> impl IntoView {
 }
 
 /// The staff's later screens (`staff-later.html`): a consultation's detail
-/// and its results with their charts, a bundle of their own that the browser
-/// fetches once the staff page has loaded.
+/// and its results with their charts, and the receipt check, a bundle of
+/// their own that the browser fetches once the staff page has loaded.
 pub fn staff_later_app(locale: Locale) -> impl IntoView {
     start_staff_side(locale);
     let route = route::current(Page::StaffLater, StaffLaterRoute::parse);
     let page = move || match route.get() {
         StaffLaterRoute::Consultation(id) => staff_consultation_page(id).into_any(),
         StaffLaterRoute::Results(id) => staff_results_page(id).into_any(),
+        StaffLaterRoute::Receipts => receipt_check_page().into_any(),
         StaffLaterRoute::NotFound => not_found().into_any(),
     };
     layout(page, (), ())
@@ -142,6 +146,18 @@ pub fn editor_app(locale: Locale) -> impl IntoView {
         EditorRoute::Drafts => pages::editor::drafts_page().into_any(),
         EditorRoute::Draft(id) => pages::editor::draft_page(id).into_any(),
         EditorRoute::NotFound => not_found().into_any(),
+    };
+    layout(page, (), ())
+}
+
+/// The clerk's screen (`clerk.html`): paper ballots entered one after
+/// another, a bundle of its own that only clerks load.
+pub fn clerk_app(locale: Locale) -> impl IntoView {
+    start_staff_side(locale);
+    let route = route::current(Page::Clerk, ClerkRoute::parse);
+    let page = move || match route.get() {
+        ClerkRoute::PaperBallots => paper_ballots_page().into_any(),
+        ClerkRoute::NotFound => not_found().into_any(),
     };
     layout(page, (), ())
 }

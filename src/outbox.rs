@@ -653,7 +653,7 @@ fn participant() -> Uuid {
 }
 
 /// A version 4 UUID from the browser's `crypto.getRandomValues`.
-fn new_uuid() -> Uuid {
+pub fn new_uuid() -> Uuid {
     uuid::Builder::from_random_bytes(browser::random_bytes()).into_uuid()
 }
 

@@ -486,9 +486,13 @@ pub fn participation(days: Vec<DayParticipation>, participants: u64) -> impl Int
     if ends.len() > 2 {
         ends.drain(1..ends.len() - 1);
     }
+    // One or two days, each dated under its column, take the whole width:
+    // in a fourteenth of a phone's width a centred date would stick out of
+    // the screen.
+    let slots = if ends.len() == days.len() { days.len() } else { PARTICIPATION_SLOTS };
     let chart = svg(move |locale| {
         let under: Vec<String> = ends.iter().map(|day| day_text(day, locale)).collect();
-        columns_svg(&lengths, PARTICIPATION_SLOTS, &under, is_rtl(locale))
+        columns_svg(&lengths, slots, &under, is_rtl(locale))
     });
     let table = Table {
         caption: key!(results.caption_participation),

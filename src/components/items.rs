@@ -38,7 +38,7 @@ pub struct Ballots {
 }
 
 /// What the citizen chose in a question, in order.
-type Selection = RwSignal<Vec<String>>;
+pub type Selection = RwSignal<Vec<String>>;
 
 /// The ballot for what was chosen; `None` when nothing was chosen yet.
 pub fn ballot_of(item: &Item, chosen: Vec<String>) -> Option<Ballot> {
@@ -72,28 +72,46 @@ pub fn answer_text(answer: Answer) -> Key {
 pub fn item_view(item: Item, ballots: Ballots) -> AnyView {
     let item = Arc::new(item);
     let language = ballots.default_language.clone();
-    let selection: Selection = RwSignal::new(Vec::new());
+    if let Item::Info { title, body, .. } = &*item {
+        let title = Content::new(title, &language);
+        let useful = ballots.open.then(use_later_parts).flatten().map(|parts| {
+            let (consultation, item) = (ballots.consultation.to_string(), item.id().to_owned());
+            later_part(move || (parts.useful_mark)(consultation.clone(), item.clone()))
+        });
+        return view! {
+            <section class="item item-info">
+                <h2 lang=title.lang() dir=title.dir()>{title.text()}</h2>
+                {paragraphs(body, &language, "body")}
+                {useful}
+            </section>
+        }
+        .into_any();
+    }
+    let selection: Selection = RwSignal::new(first_selection(&item));
+    let body = question_view(&item, &language, selection, ballots.open);
+    ballot_form(ballots, item, selection, body)
+}
+
+/// What a question shows chosen before anyone chooses: a ranking's options
+/// in their listed order, nothing for the others.
+pub fn first_selection(item: &Item) -> Vec<String> {
+    match item {
+        Item::Ranking { options, .. } => options.iter().map(|o| o.id.clone()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A question's inputs under its title, what is chosen kept in `selection`
+/// ([`ballot_of`] makes it a ballot): a citizen's form holds one
+/// ([`item_view`]), a clerk's paper ballot every question of the
+/// consultation. Nothing for an information section.
+pub fn question_view(item: &Arc<Item>, language: &str, selection: Selection, open: bool) -> AnyView {
     let name = item.id().to_owned();
-    let open = ballots.open;
     let row = |multiple: bool, value: String, label: Content, details: Vec<Content>| {
         choice_row(multiple, &name, value, selection, open, label, details)
     };
-    let inputs = match &*item {
-        Item::Info { title, body, .. } => {
-            let title = Content::new(title, &language);
-            let useful = open.then(use_later_parts).flatten().map(|parts| {
-                let (consultation, item) = (ballots.consultation.to_string(), name.clone());
-                later_part(move || (parts.useful_mark)(consultation.clone(), item.clone()))
-            });
-            return view! {
-                <section class="item item-info">
-                    <h2 lang=title.lang() dir=title.dir()>{title.text()}</h2>
-                    {paragraphs(body, &language, "body")}
-                    {useful}
-                </section>
-            }
-            .into_any();
-        }
+    let inputs = match &**item {
+        Item::Info { .. } => return ().into_any(),
         Item::SingleChoice { options, .. } => options
             .iter()
             .map(|o| row(false, o.id.clone(), Content::new(&o.label, &language), Vec::new()))
@@ -173,29 +191,20 @@ pub fn item_view(item: Item, ballots: Ballots) -> AnyView {
             }
             .into_any()
         }
-        Item::Ranking { options, .. } => {
-            selection.set(options.iter().map(|o| o.id.clone()).collect());
-            ranking(
-                &name,
-                selection,
-                open,
-                options.iter().map(|o| (o.id.clone(), o.label.clone())).collect(),
-                &language,
-            )
-            .into_any()
-        }
+        Item::Ranking { options, .. } => ranking(
+            &name,
+            selection,
+            open,
+            options.iter().map(|o| (o.id.clone(), o.label.clone())).collect(),
+            &language,
+        )
+        .into_any(),
         Item::Text { max_length, .. } => {
             let max = max_length.unwrap_or(DEFAULT_TEXT_MAX_CHARS);
-            return ballot_form(
-                ballots,
-                item.clone(),
-                selection,
-                text_answer(&name, item.title(), &language, max, selection, open),
-            );
+            return text_answer(&name, item.title(), language, max, selection, open);
         }
     };
-    let body = question(item.title(), &language, inputs);
-    ballot_form(ballots, item, selection, body)
+    question(item.title(), language, inputs)
 }
 
 /// The form around a question: sends the ballot for `selection` through the

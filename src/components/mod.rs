@@ -170,13 +170,21 @@ pub fn error_text(error: AppError) -> impl IntoView {
 }
 
 /// What went wrong, as a text in `locale`.
-pub fn error_message(locale: Locale, error: AppError) -> &'static str {
-    match error {
+pub fn error_message(locale: Locale, error: AppError) -> String {
+    let text = match error {
         AppError::Network => text!(locale, error.network),
         AppError::Unauthorized => text!(locale, error.unauthorized),
         AppError::Forbidden => text!(locale, error.forbidden),
+        // Only staff changes meet the write limit: a citizen's actions wait
+        // in the outbox, which tries again by itself (sync.rs).
+        AppError::TooManyRequests { wait_seconds } => {
+            let seconds = crate::browser::format_number(wait_seconds, locale.as_str());
+            let template = text_count!(locale, staff.too_many_requests, wait_seconds);
+            return crate::text::fill(template, &[("seconds", seconds)]);
+        }
         _ => text!(locale, error.server),
-    }
+    };
+    text.to_owned()
 }
 
 /// What went wrong loading something, with a button to try again.

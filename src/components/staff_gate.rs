@@ -80,6 +80,7 @@ pub fn role_name(locale: Locale, role: Role) -> &'static str {
     match role {
         Role::Publisher => text!(locale, staff.role_publisher),
         Role::Analyst => text!(locale, staff.role_analyst),
+        Role::Clerk => text!(locale, staff.role_clerk),
     }
 }
 

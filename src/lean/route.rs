@@ -1,9 +1,10 @@
 //! Each page's addresses — `/` on the citizen page; `/c/{id}` on the
 //! consultation page; `/mine`,
 //! `/device` and `/c/{id}/results` on the citizen's later screens; `/staff`
-//! on the staff page; `/staff/c/{id}` and `/staff/c/{id}/results` on the
-//! staff's later screens; `/staff/editor` and `/staff/editor/{draft}` in
-//! the editor — and moving between
+//! on the staff page; `/staff/c/{id}`, `/staff/c/{id}/results` and
+//! `/staff/receipts` on the staff's later screens; `/staff/editor` and
+//! `/staff/editor/{draft}` in the editor; `/staff/clerk` on the clerk
+//! page — and moving between
 //! addresses of one page without reloading it. Links to another page (core's
 //! `pages::page_of`) load it like any link.
 //!
@@ -91,12 +92,15 @@ impl StaffRoute {
     }
 }
 
-/// The staff's later screens, under `/staff/c/`, a bundle of their own.
+/// The staff's later screens, under `/staff/c/` and `/staff/receipts`, a
+/// bundle of their own.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StaffLaterRoute {
     Consultation(String),
     /// The results screen of a consultation, for analysts.
     Results(String),
+    /// Checking a receipt a citizen shows.
+    Receipts,
     NotFound,
 }
 
@@ -105,6 +109,7 @@ impl StaffLaterRoute {
         match segments(path).as_slice() {
             ["staff", "c", id] => StaffLaterRoute::Consultation((*id).to_owned()),
             ["staff", "c", id, "results"] => StaffLaterRoute::Results((*id).to_owned()),
+            ["staff", "receipts"] => StaffLaterRoute::Receipts,
             _ => StaffLaterRoute::NotFound,
         }
     }
@@ -124,6 +129,22 @@ impl EditorRoute {
             ["staff", "editor"] => EditorRoute::Drafts,
             ["staff", "editor", draft] => EditorRoute::Draft((*draft).to_owned()),
             _ => EditorRoute::NotFound,
+        }
+    }
+}
+
+/// The clerk page's route: entering paper ballots, a bundle of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClerkRoute {
+    PaperBallots,
+    NotFound,
+}
+
+impl ClerkRoute {
+    pub fn parse(path: &str) -> ClerkRoute {
+        match segments(path).as_slice() {
+            ["staff", "clerk"] => ClerkRoute::PaperBallots,
+            _ => ClerkRoute::NotFound,
         }
     }
 }
@@ -187,7 +208,7 @@ mod tests {
         }
         assert_eq!(page_of("/staff"), Page::Staff);
         assert_ne!(StaffRoute::parse("/staff"), StaffRoute::NotFound);
-        for path in ["/staff/c/road", "/staff/c/road/results"] {
+        for path in ["/staff/c/road", "/staff/c/road/results", "/staff/receipts"] {
             assert_eq!(page_of(path), Page::StaffLater, "{path}");
             assert_ne!(StaffLaterRoute::parse(path), StaffLaterRoute::NotFound, "{path}");
         }
@@ -207,5 +228,9 @@ mod tests {
         );
         assert_eq!(StaffLaterRoute::parse("/staff/c/road/other"), StaffLaterRoute::NotFound);
         assert_eq!(StaffLaterRoute::parse("/staff"), StaffLaterRoute::NotFound);
+        assert_eq!(StaffLaterRoute::parse("/staff/receipts?r=1"), StaffLaterRoute::Receipts);
+        assert_eq!(page_of("/staff/clerk"), Page::Clerk);
+        assert_eq!(ClerkRoute::parse("/staff/clerk/"), ClerkRoute::PaperBallots);
+        assert_eq!(ClerkRoute::parse("/staff"), ClerkRoute::NotFound);
     }
 }

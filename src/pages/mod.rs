@@ -6,6 +6,8 @@ pub mod editor;
 pub mod home;
 pub mod mine;
 pub mod not_found;
+pub mod paper_ballots;
+pub mod receipt_check;
 pub mod results;
 pub mod staff;
 pub mod staff_consultation;

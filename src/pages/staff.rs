@@ -28,6 +28,9 @@ pub fn staff_page() -> impl IntoView {
 
 fn staff_home(signed_in: SignedIn) -> impl IntoView {
     let list = admin_consultations(&signed_in);
+    // Clerks go on to their own screen, a bundle only they load.
+    let clerk = (signed_in.member.role == Role::Clerk)
+        .then(|| view! { <p><a href="/staff/clerk">{tr!(staff.clerk_link)}</a></p> });
     let publish = (signed_in.member.role == Role::Publisher).then(|| publish_form(signed_in.token.clone(), list));
     let consultations = move || match list.get() {
         None => loading(tr!(staff.loading)).into_any(),
@@ -49,6 +52,8 @@ fn staff_home(signed_in: SignedIn) -> impl IntoView {
     view! {
         <h1>{tr!(staff.title)}</h1>
         {editor}
+        {clerk}
+        <p><a href="/staff/receipts">{tr!(staff.check_receipt)}</a></p>
         {publish}
         <section aria-labelledby="staff-consultations">
             <h2 id="staff-consultations">{tr!(staff.consultations)}</h2>

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use baraza_core::admin::{AdminConsultation, Change, ChangeAction, ChangeLog, MAX_CODES_PER_REQUEST};
+use baraza_core::admin::{AdminConsultation, Change, ChangeAction, ChangeLog, ModerationDetail, MAX_CODES_PER_REQUEST};
 use baraza_core::definition::Eligibility;
 use baraza_core::staff::Role;
 use baraza_core::{Localized, Status};
@@ -343,7 +343,19 @@ fn change_text(change: &Change, locale: Locale) -> String {
         ChangeAction::Archived => text!(locale, staff.change_archived),
         ChangeAction::Outcome => text!(locale, staff.change_outcome),
         ChangeAction::CodesIssued => text!(locale, staff.change_codes_issued),
+        ChangeAction::PaperBallots => text!(locale, staff_tools.change_paper_ballots),
         ChangeAction::Anonymised => text!(locale, staff.change_anonymised),
+        ChangeAction::CommentHidden | ChangeAction::CommentRestored => {
+            let ModerationDetail { comment, reason } = ModerationDetail::read(&change.detail);
+            let template = match reason {
+                Some(_) => text!(locale, staff_tools.change_comment_hidden),
+                None => text!(locale, staff_tools.change_comment_restored),
+            };
+            return fill(
+                template,
+                &[("comment", comment.to_owned()), ("reason", reason.unwrap_or_default().to_owned())],
+            );
+        }
     };
     let detail = match change.action {
         ChangeAction::Closed => OffsetDateTime::parse(&change.detail, &Rfc3339)

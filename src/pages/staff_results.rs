@@ -91,6 +91,7 @@ fn screen(
             " "
             <button type="button" class="secondary" on:click=move |_| reload()>{tr!(staff.refresh)}</button>
         </p>
+        {paper_share(&consultation, &results)}
         {downloads(token.clone(), id.clone())}
         <section class="results" aria-labelledby="results-title">
             <h2 id="results-title">{tr!(consultation.results_title)}</h2>
@@ -102,6 +103,61 @@ fn screen(
         </section>
         {moderation(token, consultation, results.comments.total, results.comments.hidden)}
     }
+}
+
+/// How many took part on paper (entered by clerks) and online, overall and
+/// per question, when any did on paper: counted alike, shown apart.
+fn paper_share(consultation: &Consultation, results: &AdminResults) -> Option<impl IntoView> {
+    let paper = &results.paper;
+    if paper.participants == 0 {
+        return None;
+    }
+    let ui = use_language();
+    let language = consultation.default_language.clone();
+    let (on_paper, participants) = (paper.participants, results.results.participants);
+    let rows = consultation
+        .items
+        .iter()
+        .filter_map(|item| {
+            let ballots = results.results.items.iter().find(|result| result.id == item.id())?.ballots?;
+            let on_paper = paper.items.get(item.id()).copied().unwrap_or(0);
+            let title = Content::new(item.title(), &language);
+            let number = move |n: u64| move || browser::format_number(n, ui.get().as_str());
+            Some(view! {
+                <tr data-paper-item=item.id().to_owned()>
+                    <th scope="row" lang=title.lang() dir=title.dir()>{title.text()}</th>
+                    <td data-count=ballots>{number(ballots)}</td>
+                    <td data-paper=on_paper>{number(on_paper)}</td>
+                    <td data-online=ballots.saturating_sub(on_paper)>{number(ballots.saturating_sub(on_paper))}</td>
+                </tr>
+            })
+        })
+        .collect_view();
+    Some(view! {
+        <section class="results paper-share" aria-labelledby="paper-title">
+            <h2 id="paper-title">{tr!(staff_tools.paper_title)}</h2>
+            <p data-paper-participants=on_paper>
+                {tr_with!(staff_tools.paper_intro, move |locale| vec![
+                    ("paper", browser::format_number(on_paper, locale.as_str())),
+                    ("participants", browser::format_number(participants, locale.as_str())),
+                ])}
+            </p>
+            <div class="table-scroll" tabindex="0">
+                <table class="data-table">
+                    <caption>{tr!(staff_tools.paper_caption)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{tr!(staff_tools.paper_col_item)}</th>
+                            <th scope="col">{tr!(staff_tools.paper_col_ballots)}</th>
+                            <th scope="col">{tr!(staff_tools.paper_col_paper)}</th>
+                            <th scope="col">{tr!(staff_tools.paper_col_online)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    })
 }
 
 /// The three open-data files, fetched with the token and saved.
@@ -394,7 +450,7 @@ fn moderated_comment(
             ModerationProblem::Reason(ReasonError::TooLong) => {
                 fill(text!(locale, staff.reason_too_long), &[("max", HIDE_REASON_MAX_CHARS.to_string())])
             }
-            ModerationProblem::Failed(error) => error_message(locale, error).to_owned(),
+            ModerationProblem::Failed(error) => error_message(locale, error),
         })
     };
     let hidden = move || state.with(|current| current.hidden);

@@ -1,8 +1,8 @@
 // An analyst signs in, reads the results of a consultation that has ballots
 // (chart, sentence and table agree with what was sent), downloads the
-// ballots CSV, hides a comment with a reason and shows it again, reads the
-// charts in Arabic laid out right to left, and pages through the comments
-// in either order and by language.
+// ballots CSV, hides a comment with a reason and shows it again (both in the
+// change log), reads the charts in Arabic laid out right to left, and pages
+// through the comments in either order and by language.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -152,6 +152,14 @@ describe('the analyst results screen', () => {
     assert.equal(await hiddenTotal(), hiddenBefore);
     const relisted = await server.api(`/consultations/${WATER}/comments`);
     assert.ok(relisted.comments.some((c) => c.body === RUDE));
+
+    // Both steps are in the consultation's change log: who, when, why.
+    await page.locator(`a[href="/staff/c/${WATER}"]`).click();
+    const hiddenEntry = page.locator('li[data-change="comment_hidden"]');
+    await hiddenEntry.waitFor();
+    assert.match(await hiddenEntry.textContent(), /Amani Analyst: hid comment .+ for this reason: .*Insults the meter readers/);
+    assert.match(await page.locator('li[data-change="comment_restored"]').textContent(), /Amani Analyst: showed comment .+ again/);
+    assert.deepEqual(await axeViolations(page), []);
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -16,6 +16,7 @@ describe('the Content-Security-Policy of the app', () => {
     ['later', '/mine', 'h1'],
     ['staff', '/staff/', '#staff-token'],
     ['staff later', '/staff/c/water-services-2027', '#staff-token'],
+    ['clerk', '/staff/clerk', '#staff-token'],
   ]) {
     test(`the ${page} page starts under it and refuses injected inline code`, async () => {
       const { page: tab, problems, context } = await openPhonePage(running.browser);

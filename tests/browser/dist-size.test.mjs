@@ -19,11 +19,14 @@ import { DIST } from './harness.mjs';
 // consultation's page is still above it (the README says what remains).
 // The staff guard rose by 1 KB with the link to the publishers' editor
 // (0.4 KB of Leptos view code, measured) and the key table that keeps the
-// editor's texts out of every other bundle (0.1 KB).
+// editor's texts out of every other bundle (0.1 KB), and by 2 KB for
+// telling staff how long to wait when the server takes no more changes for
+// now (429 with Retry-After), the clerk role and the way from the staff
+// page to the clerks' screen.
 const FIRST_LOADS = {
   '/': { guard: 130 * 1024, budget: 150 * 1024 },
   '/c/{id}': { guard: 174 * 1024, budget: 150 * 1024 },
-  '/staff': { guard: 131 * 1024, budget: 200 * 1024 },
+  '/staff': { guard: 133 * 1024, budget: 200 * 1024 },
 };
 
 for (const [side, measure] of [['citizen', citizenSide], ['staff', staffSide]]) {

@@ -57,16 +57,17 @@ export async function waitUntil(what, check, timeoutMs = 15_000) {
 }
 
 /// The real server on a fresh database, serving the built app from `dist`,
-/// on `addr` (a free loopback port unless given).
-export async function startServer({ dist = DIST, addr } = {}) {
+/// on `addr` (a free loopback port unless given), taking `writesPerMinute`
+/// writes a minute from one address (0: no limit).
+export async function startServer({ dist = DIST, addr, writesPerMinute = 0 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'baraza-e2e-'));
   const env = { ...process.env, BARAZA_DATABASE: join(dir, 'baraza.db') };
   execFileSync(BARAZA, ['publish', ...writeOpenDefinitions(dir)], { env, stdio: 'inherit' });
   const address = addr ?? `127.0.0.1:${await freePort()}`;
   const url = `http://${address}`;
-  // Every phone of the tests shares one address: no write limit here (the
-  // server's own tests check it).
-  const args = ['serve', '--addr', address, '--dist', dist, '--writes-per-minute', '0'];
+  // Every phone of the tests shares one address: no write limit unless a
+  // test asks for one (the server's own tests check it).
+  const args = ['serve', '--addr', address, '--dist', dist, '--writes-per-minute', String(writesPerMinute)];
   const child = spawn(BARAZA, args, {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],

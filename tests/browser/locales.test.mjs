@@ -18,8 +18,8 @@ const others = languages().filter((tag) => tag !== 'en');
 /// Texts that rightly read the same as in English, by language: the brand,
 /// format strings, and words the language shares with English.
 const SAME_AS_ENGLISH = {
-  ar: ['staff.change_line'],
-  es: ['app.name', 'answer.no', 'results.list_separator', 'staff.change_line'],
+  ar: ['clerk.answer_problem', 'staff.change_line'],
+  es: ['app.name', 'answer.no', 'clerk.answer_problem', 'results.list_separator', 'staff.change_line'],
   fr: [
     'app.name',
     'home.title',
@@ -29,9 +29,11 @@ const SAME_AS_ENGLISH = {
     'results.list_separator',
     'results.points',
     'staff.item_filter',
+    'staff_tools.paper_col_item',
+    'staff_tools.receipt_consultation',
   ],
-  ru: ['results.list_separator', 'staff.change_line'],
-  sw: ['app.name', 'results.percent', 'results.list_separator', 'staff.change_line'],
+  ru: ['clerk.answer_problem', 'results.list_separator', 'staff.change_line'],
+  sw: ['app.name', 'clerk.answer_problem', 'results.percent', 'results.list_separator', 'staff.change_line'],
   'zh-Hans': ['app.name', 'results.percent'],
 };
 

@@ -23,6 +23,6 @@ test('the worker answers each citizen address with the page core names', () => {
   const pages = { citizen: '/index.html', consultation: '/consultation/index.html', later: '/later/index.html' };
   for (const [path, page] of Object.entries(examples)) {
     // Staff addresses never reach the worker's pages: it leaves them to the network.
-    if (!page.startsWith('staff')) assert.equal(pageOf(path), pages[page], path);
+    if (!page.startsWith('staff') && page !== 'clerk') assert.equal(pageOf(path), pages[page], path);
   }
 });

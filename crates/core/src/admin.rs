@@ -117,8 +117,10 @@ pub struct Change {
     pub action: ChangeAction,
     /// What changed, as data for the screens to put in words: the fields of
     /// an update, the closing date a close replaced, the outcome's languages,
-    /// the number of codes issued; empty for publishing, archiving and
-    /// anonymising.
+    /// the number of codes issued, the comment hidden or restored (and why
+    /// it was hidden, see [`ModerationDetail`]), the number of paper
+    /// ballots a clerk's batch counted; empty for publishing,
+    /// archiving and anonymising.
     pub detail: String,
 }
 
@@ -134,10 +136,17 @@ pub enum ChangeAction {
     CodesIssued,
     /// The identifiers of its participants were dropped ([`ArchiveRequest`]).
     Anonymised,
+    /// A comment was hidden from the public, for a reason.
+    CommentHidden,
+    /// A hidden comment was shown again.
+    CommentRestored,
+    /// A clerk entered a batch of paper ballots; the detail is how many
+    /// were counted.
+    PaperBallots,
 }
 
 impl ChangeAction {
-    pub const ALL: [ChangeAction; 7] = [
+    pub const ALL: [ChangeAction; 10] = [
         ChangeAction::Published,
         ChangeAction::Updated,
         ChangeAction::Closed,
@@ -145,6 +154,9 @@ impl ChangeAction {
         ChangeAction::Outcome,
         ChangeAction::CodesIssued,
         ChangeAction::Anonymised,
+        ChangeAction::CommentHidden,
+        ChangeAction::CommentRestored,
+        ChangeAction::PaperBallots,
     ];
 
     /// The name as stored and sent.
@@ -157,6 +169,9 @@ impl ChangeAction {
             ChangeAction::Outcome => "outcome",
             ChangeAction::CodesIssued => "codes_issued",
             ChangeAction::Anonymised => "anonymised",
+            ChangeAction::CommentHidden => "comment_hidden",
+            ChangeAction::CommentRestored => "comment_restored",
+            ChangeAction::PaperBallots => "paper_ballots",
         }
     }
 
@@ -165,9 +180,47 @@ impl ChangeAction {
     }
 }
 
+/// The detail of a comment's moderation in the change log: the comment's id,
+/// then, for a hide, a space and the reason (`<id> <reason>`). An id never
+/// holds a space, so the reason is read back whatever it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModerationDetail<'a> {
+    pub comment: &'a str,
+    pub reason: Option<&'a str>,
+}
+
+impl<'a> ModerationDetail<'a> {
+    pub fn write(&self) -> String {
+        match self.reason {
+            Some(reason) => format!("{} {reason}", self.comment),
+            None => self.comment.to_owned(),
+        }
+    }
+
+    pub fn read(detail: &'a str) -> Self {
+        match detail.split_once(' ') {
+            Some((comment, reason)) => ModerationDetail { comment, reason: Some(reason) },
+            None => ModerationDetail { comment: detail, reason: None },
+        }
+    }
+}
+
 /// How many participation codes one request may issue: enough for a
 /// village, small enough that the CSV downloads in seconds on a slow line.
 pub const MAX_CODES_PER_REQUEST: u32 = 10_000;
+
+/// How many hexadecimal digits a receipt has: the first 64 bits of the
+/// server's signature of the action.
+pub const RECEIPT_DIGITS: usize = 16;
+
+/// A receipt as a person typed or read it out — in capitals, with spaces or
+/// dashes between groups — written as the server gives receipts (lower
+/// case, digits only); `None` when it cannot be a receipt.
+pub fn typed_receipt(text: &str) -> Option<String> {
+    let receipt: String =
+        text.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_lowercase()).collect();
+    (receipt.len() == RECEIPT_DIGITS && receipt.bytes().all(|b| b.is_ascii_hexdigit())).then_some(receipt)
+}
 
 /// `GET /api/v1/admin/receipts/{receipt}`: the action a citizen's receipt
 /// stands for, so staff can show them their input was counted.
@@ -179,6 +232,11 @@ pub struct ReceiptCheck {
     pub consultation: String,
     /// `ballot`, `feedback`, `comment` or `reaction`.
     pub kind: String,
+    /// The item it was about: a ballot's or useful-mark's, or a comment's
+    /// when it was on one; absent for a comment on the whole consultation
+    /// and for a reaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::DateTime"))]
     pub received_at: OffsetDateTime,
@@ -193,7 +251,36 @@ pub struct ReceiptCheck {
 
 #[cfg(test)]
 mod tests {
-    use super::CodesRequest;
+    use super::{typed_receipt, ChangeAction, CodesRequest, ModerationDetail};
+
+    #[test]
+    fn a_receipt_is_read_however_a_person_types_it() {
+        let receipt = Some("0123456789abcdef".to_owned());
+        assert_eq!(typed_receipt("0123456789abcdef"), receipt);
+        assert_eq!(typed_receipt(" 0123 4567-89AB-CDEF\n"), receipt);
+        assert_eq!(typed_receipt("0123456789abcde"), None);
+        assert_eq!(typed_receipt("0123456789abcdefa"), None);
+        assert_eq!(typed_receipt("0123456789abcdeg"), None);
+        assert_eq!(typed_receipt("٠١٢٣٤٥٦٧٨٩abcdef"), None);
+        assert_eq!(typed_receipt(""), None);
+    }
+
+    #[test]
+    fn change_actions_read_back_what_they_write() {
+        for action in ChangeAction::ALL {
+            assert_eq!(ChangeAction::parse(action.as_str()), Some(action));
+            assert_eq!(serde_json::to_string(&action).unwrap(), format!("\"{}\"", action.as_str()));
+        }
+    }
+
+    #[test]
+    fn a_moderation_detail_keeps_a_reason_with_spaces() {
+        let hidden = ModerationDetail { comment: "7c9e", reason: Some("insults, twice over") };
+        assert_eq!(hidden.write(), "7c9e insults, twice over");
+        assert_eq!(ModerationDetail::read(&hidden.write()), hidden);
+        let restored = ModerationDetail { comment: "7c9e", reason: None };
+        assert_eq!(ModerationDetail::read(&restored.write()), restored);
+    }
 
     #[test]
     fn a_count_of_codes_is_a_whole_number_however_json_writes_it() {

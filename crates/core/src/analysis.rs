@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::api::{Comment, ResultsResponse};
 use crate::ballot::Ballot;
 use crate::definition::Level;
+use crate::paper::Channel;
 
 /// `GET /api/v1/admin/consultations/{id}/results`: the public results
 /// (whatever the definition's `results` rule), participation per day and how
@@ -22,6 +23,21 @@ pub struct AdminResults {
     /// Every UTC day on which an action arrived, oldest first.
     pub participation: Vec<DayParticipation>,
     pub comments: CommentTotals,
+    /// How much of the results came on paper: the rest came online.
+    #[serde(default)]
+    pub paper: PaperShare,
+}
+
+/// The part of a consultation's results that clerks entered from paper
+/// ballots ([`crate::paper`]), counted exactly as the online part.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperShare {
+    /// Participants (paper ballots) of the results' `participants`.
+    pub participants: u64,
+    /// Per item id, paper ballots among the item's standing `ballots`;
+    /// items without any are left out.
+    pub items: std::collections::BTreeMap<String, u64>,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -149,8 +165,10 @@ pub fn exports_identify_ballots(level: Level) -> bool {
 }
 
 /// One standing ballot of an export. For `decide` consultations (see
-/// [`exports_identify_ballots`]) `ballot_id`, `participant`, `cast_at` and
-/// `received_at` are `null`.
+/// [`exports_identify_ballots`]) `ballot_id`, `participant`, `cast_at`,
+/// `received_at` and `channel` are `null`: where a few people voted on
+/// paper, the channel of a secret ballot would tell how they voted (the
+/// results' paper share says how many, per item).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExportedBallot {
@@ -167,6 +185,9 @@ pub struct ExportedBallot {
     #[serde(with = "time::serde::rfc3339::option")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<crate::schema::DateTime>"))]
     pub received_at: Option<OffsetDateTime>,
+    /// Online, or on paper entered by a clerk.
+    #[serde(default)]
+    pub channel: Option<Channel>,
     pub ballot: Cast,
 }
 
@@ -184,7 +205,10 @@ pub enum Cast {
 /// `projects`) are option ids joined by `;` (ids are slugs, which never hold
 /// one); a ranking is most preferred first. Each row fills the column of its
 /// ballot's shape and leaves the others empty.
-pub const BALLOT_CSV_COLUMNS: [&str; 15] = [
+/// `channel` is `online` or `paper` (empty where ballots are secret, as for
+/// the ballot id); it comes last, so that the columns before keep their
+/// places.
+pub const BALLOT_CSV_COLUMNS: [&str; 16] = [
     "consultation",
     "item",
     "item_type",
@@ -200,15 +224,16 @@ pub const BALLOT_CSV_COLUMNS: [&str; 15] = [
     "projects",
     "useful",
     "text",
+    "channel",
 ];
 
 impl ExportedBallot {
     /// The fields of this ballot's CSV row, in [`BALLOT_CSV_COLUMNS`] order.
-    pub fn csv_fields(&self, consultation: &str) -> [String; 15] {
+    pub fn csv_fields(&self, consultation: &str) -> [String; 16] {
         let time = |at: Option<OffsetDateTime>| {
             at.and_then(|at| at.format(&time::format_description::well_known::Rfc3339).ok()).unwrap_or_default()
         };
-        let mut row: [String; 15] = Default::default();
+        let mut row: [String; 16] = Default::default();
         row[0] = consultation.to_owned();
         row[1] = self.item.clone();
         row[2] = self.item_type.clone();
@@ -226,6 +251,7 @@ impl ExportedBallot {
             Cast::Useful { useful } => row[13] = if *useful { "yes" } else { "no" }.to_owned(),
             Cast::Ballot(Ballot::Text { text }) => row[14] = text.clone(),
         }
+        row[15] = self.channel.map(|channel| channel.as_str().to_owned()).unwrap_or_default();
         row
     }
 }

@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod localized;
 pub mod open_data;
 pub mod pages;
+pub mod paper;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod staff;

@@ -9,10 +9,12 @@
 //! worker after the first load, so they open offline too), the **staff**
 //! page (`/staff`, the list of consultations and publishing) and the staff's
 //! later screens (**staff later**: a consultation's detail and its results
-//! with their charts, under `/staff/c/`, fetched by the browser once the
-//! staff page has loaded) and the publishers' **editor** (`/staff/editor`:
-//! drafts written in forms, with a phone preview; loaded only when a
-//! publisher opens it). The server answers each address with its
+//! with their charts, under `/staff/c/`, and the receipt check at
+//! `/staff/receipts`, fetched by the browser once the staff page has
+//! loaded), the publishers' **editor** (`/staff/editor`: drafts written in
+//! forms, with a phone preview; loaded only when a publisher opens it) and
+//! the **clerk** page (`/staff/clerk`: entering paper ballots, loaded only
+//! by clerks). The server answers each address with its
 //! page, and the app moves between addresses of one page without reloading
 //! and leaves the others to a full load. The service worker (`public/sw.js`)
 //! keeps a copy of the table, tested against the same examples
@@ -27,12 +29,13 @@ pub enum Page {
     Staff,
     StaffLater,
     Editor,
+    Clerk,
 }
 
 impl Page {
     /// Every page, each built into its own folder.
-    pub const ALL: [Page; 6] =
-        [Page::Citizen, Page::Consultation, Page::Later, Page::Staff, Page::StaffLater, Page::Editor];
+    pub const ALL: [Page; 7] =
+        [Page::Citizen, Page::Consultation, Page::Later, Page::Staff, Page::StaffLater, Page::Editor, Page::Clerk];
 
     /// The page's folder in the built app (`dist/`), where its
     /// `index.html` is; empty for the citizen page at the top.
@@ -44,6 +47,7 @@ impl Page {
             Page::Staff => "staff",
             Page::StaffLater => "staff/later",
             Page::Editor => "staff/editor",
+            Page::Clerk => "staff/clerk",
         }
     }
 }
@@ -53,8 +57,9 @@ pub fn page_of(path: &str) -> Page {
     let path = path.split(['?', '#']).next().unwrap_or_default();
     let segments: Vec<&str> = path.split('/').filter(|segment| !segment.is_empty()).collect();
     match segments.as_slice() {
-        ["staff", "c", _] | ["staff", "c", _, "results"] => Page::StaffLater,
+        ["staff", "c", _] | ["staff", "c", _, "results"] | ["staff", "receipts"] => Page::StaffLater,
         ["staff", "editor"] | ["staff", "editor", _] => Page::Editor,
+        ["staff", "clerk"] => Page::Clerk,
         ["staff", ..] => Page::Staff,
         ["mine"] | ["device"] | ["c", _, "results"] => Page::Later,
         ["c", _] => Page::Consultation,
@@ -81,6 +86,7 @@ mod tests {
                 "staff" => Page::Staff,
                 "staff-later" => Page::StaffLater,
                 "staff-editor" => Page::Editor,
+                "clerk" => Page::Clerk,
                 other => panic!("tests/pages.json: unknown page {other}"),
             };
             assert_eq!(page_of(&path), expected, "{path}");

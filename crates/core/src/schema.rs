@@ -14,7 +14,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value};
 
 use crate::definition::{Consultation, Licence};
-use crate::{admin, analysis, api, drafts, open_data, staff, sync};
+use crate::{admin, analysis, api, drafts, open_data, paper, staff, sync};
 
 /// What [`crate::validate::is_slug`] accepts, for editors.
 pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
@@ -100,6 +100,8 @@ pub fn api_schemas() -> Map<String, Value> {
         drafts::Draft,
         drafts::DraftList,
         drafts::DraftChangeLog,
+        paper::PaperBatch,
+        paper::PaperBatchResponse,
         analysis::ModerationPage,
         analysis::ModeratedComment,
         analysis::HideRequest,

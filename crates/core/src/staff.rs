@@ -3,8 +3,11 @@
 //! A **publisher** publishes and changes consultations (definitions, closing,
 //! archiving, outcome, participation codes). An **analyst** reads full
 //! results, exports them and moderates comments. Both may list
-//! consultations and read their change log. Neither role includes the other,
-//! so a leaked analyst token can never change a consultation.
+//! consultations and read their change log. A **clerk** enters paper
+//! ballots ([`crate::paper`]) and may list consultations to choose one,
+//! nothing else: no results, no change log, no moderation. No role includes
+//! another, so a leaked analyst or clerk token can never change a
+//! consultation.
 
 use std::fmt;
 use std::str::FromStr;
@@ -17,15 +20,17 @@ use serde::{Deserialize, Serialize};
 pub enum Role {
     Publisher,
     Analyst,
+    Clerk,
 }
 
 impl Role {
-    pub const ALL: [Role; 2] = [Role::Publisher, Role::Analyst];
+    pub const ALL: [Role; 3] = [Role::Publisher, Role::Analyst, Role::Clerk];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Publisher => "publisher",
             Role::Analyst => "analyst",
+            Role::Clerk => "clerk",
         }
     }
 }
@@ -43,7 +48,7 @@ impl FromStr for Role {
         Role::ALL
             .into_iter()
             .find(|role| role.as_str() == text)
-            .ok_or_else(|| format!("\"{text}\" is not a staff role; use publisher or analyst"))
+            .ok_or_else(|| format!("\"{text}\" is not a staff role; use publisher, analyst or clerk"))
     }
 }
 
@@ -66,6 +71,6 @@ mod tests {
             assert_eq!(role.as_str().parse::<Role>(), Ok(role));
             assert_eq!(serde_json::to_string(&role).unwrap(), format!("\"{role}\""));
         }
-        assert!("admin".parse::<Role>().unwrap_err().contains("publisher or analyst"));
+        assert!("admin".parse::<Role>().unwrap_err().contains("publisher, analyst or clerk"));
     }
 }

@@ -75,14 +75,14 @@ async fn hide(
 ) -> Result<Json<ModeratedComment>, Error> {
     let id = comment_id(&comment)?;
     let reason = request.checked_reason().map_err(Error::InvalidReason)?;
-    Ok(Json(comments::hide(&state.store, id, reason, &member.name, OffsetDateTime::now_utc()).await?))
+    Ok(Json(comments::hide(&state.store, id, reason, &member, OffsetDateTime::now_utc()).await?))
 }
 
 async fn restore(
-    _: Analyst,
+    Analyst(member): Analyst,
     State(state): State<AppState>,
     Path(comment): Path<String>,
 ) -> Result<Json<ModeratedComment>, Error> {
     let id = comment_id(&comment)?;
-    Ok(Json(comments::restore(&state.store, id).await?))
+    Ok(Json(comments::restore(&state.store, id, &member, OffsetDateTime::now_utc()).await?))
 }

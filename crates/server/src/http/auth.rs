@@ -1,8 +1,8 @@
 //! Who is calling an admin route: the `Authorization: Bearer <token>` header
 //! checked against the stored staff tokens.
 //!
-//! Handlers take [`Staff`] (any valid token), [`Publisher`] or [`Analyst`] as
-//! an argument, so the role a route needs is visible in its signature and
+//! Handlers take [`Staff`] (any valid token), [`Publisher`], [`Analyst`] or
+//! [`Clerk`] as an argument, so the role a route needs is visible in its signature and
 //! cannot be forgotten inside the handler.
 
 use axum::extract::FromRequestParts;
@@ -25,6 +25,10 @@ pub struct Publisher(pub StaffMember);
 /// A caller whose token has the analyst role.
 #[derive(Debug, Clone)]
 pub struct Analyst(pub StaffMember);
+
+/// A caller whose token has the clerk role.
+#[derive(Debug, Clone)]
+pub struct Clerk(pub StaffMember);
 
 impl FromRequestParts<AppState> for Staff {
     type Rejection = Error;
@@ -69,5 +73,13 @@ impl FromRequestParts<AppState> for Analyst {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
         with_role(parts, state, Role::Analyst).await.map(Analyst)
+    }
+}
+
+impl FromRequestParts<AppState> for Clerk {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
+        with_role(parts, state, Role::Clerk).await.map(Clerk)
     }
 }

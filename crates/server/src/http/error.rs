@@ -31,7 +31,8 @@ use crate::storage::StoreError;
 /// | `not_found` | 404 | no such API route |
 /// | `method_not_allowed` | 405 | the route exists, the method does not |
 /// | `payload_too_large` | 413 | the body is larger than its route takes (see [`super::extract`]); the message says how large it may be |
-/// | `too_many_actions` | 413 | a sync batch has more than core's `MAX_ACTIONS_PER_BATCH` actions |
+/// | `too_many_actions` | 413 | a sync batch, or one paper ballot, has more than core's `MAX_ACTIONS_PER_BATCH` actions |
+/// | `too_many_paper_ballots` | 413 | a batch of paper ballots has more than core's `paper::MAX_PAPER_BALLOTS_PER_BATCH` |
 /// | `unsupported_media_type` | 415 | the body is not sent as `application/json` |
 /// | `busy` | 503 | the server has as many sync actions waiting to be written as it takes; `Retry-After` says in how many seconds to send them again |
 /// | `too_many_requests` | 429 | this client address sent more writes (POST, PUT) than `baraza serve --writes-per-minute` allows; `Retry-After` says in how many seconds to try again |
@@ -107,8 +108,10 @@ pub enum Error {
     PayloadTooLarge(usize),
     #[error("the request body did not arrive within {0} s")]
     RequestTimeout(u64),
-    #[error("a sync batch holds at most {0} actions")]
+    #[error("a sync batch (or a paper ballot) holds at most {0} actions")]
     TooManyActions(usize),
+    #[error("a batch holds at most {0} paper ballots")]
+    TooManyPaperBallots(usize),
     #[error("send the body as application/json")]
     UnsupportedMediaType,
     #[error("too many requests from this address; try again in {0} s")]
@@ -187,6 +190,7 @@ impl Error {
             Error::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Error::RequestTimeout(_) => (StatusCode::REQUEST_TIMEOUT, "request_timeout"),
             Error::TooManyActions(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_actions"),
+            Error::TooManyPaperBallots(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_paper_ballots"),
             Error::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Error::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             Error::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),

@@ -180,11 +180,13 @@ async fn write_ballots(
         }
         Format::Json => {
             let results = snapshot.results(definition).await?;
+            let paper = snapshot.paper(definition).await?;
             let exported_at = OffsetDateTime::now_utc().format(&Rfc3339).expect("now formats as RFC 3339");
             out.buffer.push_str(&format!(
-                "{{\"format\":\"baraza-export/1\",\"exported_at\":\"{exported_at}\",\"consultation\":{},\"results\":{},\"ballots\":[",
+                "{{\"format\":\"baraza-export/1\",\"exported_at\":\"{exported_at}\",\"consultation\":{},\"results\":{},\"paper\":{},\"ballots\":[",
                 serde_json::to_string(consultation).expect("a definition always serializes"),
                 serde_json::to_string(&results).expect("results always serialize"),
+                serde_json::to_string(&paper).expect("a paper share always serializes"),
             ));
         }
     }

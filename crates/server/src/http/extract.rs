@@ -9,7 +9,7 @@
 //! | --- | --- |
 //! | `POST /api/v1/sync` | [`SYNC_BODY_LIMIT`] (and core's `MAX_ACTIONS_PER_BATCH` actions) |
 //! | `POST /api/v1/admin/consultations` (a definition file), `POST`/`PUT /api/v1/admin/drafts…` (a draft) | [`DEFINITION_BODY_LIMIT`] |
-//! | every other staff route that reads a body (outcome, codes, archiving, hiding a comment) | [`STAFF_BODY_LIMIT`] |
+//! | every other staff route that reads a body (outcome, codes, archiving, hiding a comment, paper ballots) | [`STAFF_BODY_LIMIT`] |
 //!
 //! Every other route reads no body. A body must also arrive in full within
 //! the server's body timeout (`baraza serve --body-timeout`), or the

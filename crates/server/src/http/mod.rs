@@ -37,6 +37,7 @@
 //! | GET | `/api/v1/admin/drafts/{draft}/changes` | publisher | `drafts::DraftChangeLog`, newest first |
 //! | GET | `/api/v1/admin/receipts/{receipt}` | any | `admin::ReceiptCheck`: the action a citizen's receipt stands for |
 //! | POST | `/api/v1/admin/consultations/{id}/codes` | publisher | `admin::CodesRequest` → CSV with a `code` column |
+//! | POST | `/api/v1/admin/paper-ballots` | clerk | `paper::PaperBatch` → `paper::PaperBatchResponse`, one result per paper ballot ([`paper`]) |
 //! | GET | `/api/v1/admin/consultations/{id}/results` | analyst | `analysis::AdminResults`, whatever `results` says |
 //! | GET | `/api/v1/admin/consultations/{id}/comments` | analyst | every comment, hidden ones too ([`analysis`]) |
 //! | POST | `/api/v1/admin/comments/{id}/hide`, `/restore` | analyst | the moderated comment |
@@ -64,6 +65,7 @@ pub mod metrics;
 mod observe;
 mod open_data;
 mod openapi;
+mod paper;
 mod poster;
 mod publishing;
 mod receipts;
@@ -169,6 +171,7 @@ pub fn router(state: AppState) -> Router {
         .merge(drafts::router())
         .merge(openapi::router())
         .merge(receipts::router())
+        .merge(paper::router())
         .merge(analysis::router())
         .merge(export::router())
         .merge(open_data::router())

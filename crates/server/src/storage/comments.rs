@@ -1,11 +1,14 @@
 //! Reading and moderating stored comments: the public list and the
 //! moderators' list are one query, which differ only in what they include.
 
+use baraza_core::admin::{ChangeAction, ModerationDetail};
 use baraza_core::analysis::{CommentOrder, ModeratedComment};
 use baraza_core::api::Comment;
+use baraza_core::staff::StaffMember;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::changes::{self, Author};
 use super::{millis, on, parse_timestamp, stored_time, timestamp, Store, StoreError, Tx};
 
 /// Which comments a page lists.
@@ -171,42 +174,64 @@ pub async fn page(
     Ok((comments, next))
 }
 
-/// Hides a comment from the public, recording why, by whom and when; a
-/// hidden comment hidden again keeps the newer reason.
+/// Hides a comment from the public, recording why, by whom and when, on the
+/// comment and in its consultation's change log; a hidden comment hidden
+/// again keeps the newer reason.
 pub async fn hide(
     store: &Store,
     id: Uuid,
     reason: &str,
-    by: &str,
+    by: &StaffMember,
     now: OffsetDateTime,
 ) -> Result<ModeratedComment, StoreError> {
-    moderate(store, id, Some((reason, by, now))).await
+    moderate(store, id, Some(reason), by, now).await
 }
 
-/// Shows a hidden comment again.
-pub async fn restore(store: &Store, id: Uuid) -> Result<ModeratedComment, StoreError> {
-    moderate(store, id, None).await
+/// Shows a hidden comment again, recorded in the change log; restoring a
+/// comment that is shown changes nothing and records nothing.
+pub async fn restore(
+    store: &Store,
+    id: Uuid,
+    by: &StaffMember,
+    now: OffsetDateTime,
+) -> Result<ModeratedComment, StoreError> {
+    moderate(store, id, None, by, now).await
 }
 
-/// Hides the comment `id` (why, by whom, when) or shows it again (`None`),
-/// and answers it as it then is.
+/// Hides the comment `id` for `reason` or shows it again (`None`), records
+/// the change in the same transaction, and answers the comment as it then is.
 async fn moderate(
     store: &Store,
     id: Uuid,
-    hidden: Option<(&str, &str, OffsetDateTime)>,
+    reason: Option<&str>,
+    by: &StaffMember,
+    now: OffsetDateTime,
 ) -> Result<ModeratedComment, StoreError> {
     let mut tx = store.begin_write().await?;
+    let (consultation, was_hidden): (String, bool) = on!(&mut tx, |c| sqlx::query_as(
+        "SELECT k.id, c.hidden FROM comments c JOIN consultations k ON k.n = c.consultation WHERE c.id = $1"
+    )
+    .bind(id.as_bytes().as_slice())
+    .fetch_optional(c)
+    .await)?
+    .ok_or_else(|| StoreError::CommentNotFound(id.to_string()))?;
     on!(&mut tx, |c| sqlx::query(
         "UPDATE comments SET hidden = $2, hidden_reason = $3, hidden_by = $4, hidden_at = $5 WHERE id = $1"
     )
     .bind(id.as_bytes().as_slice())
-    .bind(hidden.is_some())
-    .bind(hidden.map(|(reason, _, _)| reason))
-    .bind(hidden.map(|(_, by, _)| by))
-    .bind(hidden.map(|(_, _, at)| millis(at)))
+    .bind(reason.is_some())
+    .bind(reason)
+    .bind(reason.map(|_| by.name.as_str()))
+    .bind(reason.map(|_| millis(now)))
     .execute(c)
     .await
     .map(drop))?;
+    if reason.is_some() || was_hidden {
+        let comment = id.to_string();
+        let action = if reason.is_some() { ChangeAction::CommentHidden } else { ChangeAction::CommentRestored };
+        let detail = ModerationDetail { comment: &comment, reason }.write();
+        changes::record(&mut tx, &consultation, &Author::Staff(by.clone()), action, &detail, now).await?;
+    }
     let comment = one(&mut tx, id).await?;
     tx.commit().await?;
     Ok(comment)

@@ -7,14 +7,15 @@
 //! came. Others are listed by when they were cast, each with a keyed
 //! pseudonym of its participant (see `ReceiptKey::pseudonym`).
 
-use baraza_core::analysis::{exports_identify_ballots, Cast, ExportedBallot};
+use baraza_core::analysis::{exports_identify_ballots, Cast, ExportedBallot, PaperShare};
 use baraza_core::api::ResultsResponse;
 use baraza_core::definition::Item;
+use baraza_core::paper::Channel;
 use futures_util::stream::{self, BoxStream, StreamExt};
 use uuid::Uuid;
 
 use super::consultations::Definition;
-use super::results::read_in;
+use super::results::{paper_share, read_in};
 use super::sync::Kind;
 use super::{stored_time, Connection, Participant, Side, Store, StoreError, Tx};
 use crate::receipts::{hex, ReceiptKey};
@@ -35,11 +36,12 @@ struct BallotRow {
     content: String,
     cast_at: Option<i64>,
     received_at: i64,
+    channel: Option<i16>,
 }
 
-const BY_CAST: &str = "SELECT participant, id, kind, content, cast_at, received_at FROM actions
+const BY_CAST: &str = "SELECT participant, id, kind, content, cast_at, received_at, channel FROM actions
     WHERE consultation = $1 AND item = $2 AND standing ORDER BY COALESCE(cast_at, received_at), id";
-const BY_CONTENT: &str = "SELECT participant, id, kind, content, cast_at, received_at FROM actions
+const BY_CONTENT: &str = "SELECT participant, id, kind, content, cast_at, received_at, channel FROM actions
     WHERE consultation = $1 AND item = $2 AND standing ORDER BY content";
 
 impl<'s> Snapshot<'s> {
@@ -49,6 +51,11 @@ impl<'s> Snapshot<'s> {
 
     pub async fn results(&mut self, definition: &Definition) -> Result<ResultsResponse, StoreError> {
         read_in(&mut self.tx, definition).await?.count(self.store, definition).await
+    }
+
+    /// The part of the results that came on paper.
+    pub async fn paper(&mut self, definition: &Definition) -> Result<PaperShare, StoreError> {
+        paper_share(&mut self.tx, definition).await
     }
 
     /// Every standing ballot on `item`, read as it streams: a million
@@ -100,6 +107,7 @@ fn exported(
         participant: None,
         cast_at: None,
         received_at: None,
+        channel: None,
         ballot,
     };
     if identify {
@@ -112,6 +120,7 @@ fn exported(
         });
         exported.cast_at = Some(stored_time(row.cast_at.unwrap_or(row.received_at), of)?);
         exported.received_at = Some(stored_time(row.received_at, of)?);
+        exported.channel = Some(if row.channel.is_some() { Channel::Paper } else { Channel::Online });
     }
     Ok(exported)
 }

@@ -11,7 +11,7 @@
 //! million ballots takes a fraction of a second (the benchmark prints it),
 //! where an index would cost every ballot a second B-tree.
 
-use baraza_core::admin::ReceiptCheck;
+use baraza_core::admin::{typed_receipt, ReceiptCheck};
 use baraza_core::sync::{Action, ActionKind, ReactionValue};
 use uuid::Uuid;
 
@@ -70,11 +70,11 @@ impl StoredAction {
     }
 }
 
-/// The action with `receipt` (written in lower case; a citizen may read one
-/// out in capitals), or [`StoreError::ReceiptNotFound`].
+/// The action with `receipt` (as a person may type it: core's
+/// `admin::typed_receipt`), or [`StoreError::ReceiptNotFound`].
 pub async fn check(store: &Store, receipt: &str) -> Result<ReceiptCheck, StoreError> {
-    let receipt = receipt.trim().to_ascii_lowercase();
-    let Some(bytes) = (receipt.len() == 16).then(|| unhex(&receipt)).flatten() else {
+    let Some((receipt, bytes)) = typed_receipt(receipt).and_then(|receipt| Some((receipt.clone(), unhex(&receipt)?)))
+    else {
         return Err(StoreError::ReceiptNotFound);
     };
     let mut db = store.read().await?;
@@ -105,6 +105,7 @@ pub async fn check(store: &Store, receipt: &str) -> Result<ReceiptCheck, StoreEr
         action_id,
         consultation: stored.consultation,
         kind: kind.name().to_owned(),
+        item: stored.item.or(stored.comment_item),
         standing: stored.standing,
     })
 }

@@ -28,7 +28,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use baraza_core::analysis::{AdminResults, CommentTotals, DayParticipation};
+use baraza_core::analysis::{AdminResults, CommentTotals, DayParticipation, PaperShare};
 use baraza_core::api::{ItemResult, ResultsResponse};
 use baraza_core::definition::Item;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -212,6 +212,7 @@ pub async fn admin(store: &Store, definition: &Definition) -> Result<AdminResult
     .bind(definition.n)
     .fetch_one(c)
     .await)?;
+    let paper = paper_share(&mut tx, definition).await?;
     tx.commit().await?;
     Ok(AdminResults {
         results: read.count(store, definition).await?,
@@ -224,6 +225,33 @@ pub async fn admin(store: &Store, definition: &Definition) -> Result<AdminResult
             })
             .collect(),
         comments: CommentTotals { total: comments.total.max(0) as u64, hidden: comments.hidden.max(0) as u64 },
+        paper,
+    })
+}
+
+/// The paper part of a consultation's results: its standing paper ballots
+/// per item and the participants they are, read through the index of
+/// paper rows only (migration 0013), so that however many ballots came
+/// online this reads only the paper ones.
+pub(crate) async fn paper_share(tx: &mut Tx, definition: &Definition) -> Result<PaperShare, StoreError> {
+    let items: Vec<(String, i64)> = on!(tx, |c| sqlx::query_as(
+        "SELECT i.id, COUNT(*) FROM actions a JOIN items i ON i.n = a.item
+         WHERE a.consultation = $1 AND a.channel IS NOT NULL AND a.standing
+         GROUP BY i.id",
+    )
+    .bind(definition.n)
+    .fetch_all(c)
+    .await)?;
+    let participants: i64 = on!(tx, |c| sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT participant) FROM actions
+         WHERE consultation = $1 AND channel IS NOT NULL AND standing",
+    )
+    .bind(definition.n)
+    .fetch_one(c)
+    .await)?;
+    Ok(PaperShare {
+        participants: participants.max(0) as u64,
+        items: items.into_iter().map(|(item, ballots)| (item, ballots.max(0) as u64)).collect(),
     })
 }
 

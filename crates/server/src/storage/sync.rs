@@ -25,6 +25,7 @@ use std::sync::Arc;
 
 use baraza_core::ballot::{tally_keys, useful_key, Ballot};
 use baraza_core::definition::Eligibility;
+use baraza_core::paper::{Channel, PaperBallot};
 use baraza_core::sync::{
     admit, Action, ActionKind, ActionResult, ActionStatus, ReactionValue, RejectCode, Rejection, SyncRequest,
 };
@@ -48,6 +49,8 @@ pub struct Received {
     participant: Uuid,
     code: Option<String>,
     at: OffsetDateTime,
+    /// Online for a phone's sync; paper for a paper ballot a clerk entered.
+    channel: Channel,
     actions: Vec<Result<Signed, ActionResult>>,
 }
 
@@ -78,7 +81,23 @@ impl Received {
                 Ok(Signed { content: content(&action.kind), receipt: sign(key, &action), action })
             })
             .collect();
-        Received { participant: request.participant, code: request.code, at, actions }
+        Received { participant: request.participant, code: request.code, at, channel: Channel::Online, actions }
+    }
+
+    /// A paper ballot a clerk entered, received at `at`: its answers are
+    /// read, signed and counted as a phone's, and stored as come on paper;
+    /// anything but a ballot is refused (core's `Channel::admits`).
+    pub fn paper(ballot: PaperBallot, at: OffsetDateTime, key: &ReceiptKey) -> Received {
+        let request = SyncRequest { participant: ballot.participant, code: ballot.code, actions: ballot.actions };
+        let mut received = Received { channel: Channel::Paper, ..Received::new(request, at, key) };
+        for action in &mut received.actions {
+            if let Ok(signed) = action {
+                if let Err(rejection) = Channel::Paper.admits(&signed.action.kind) {
+                    *action = Err(ActionResult::rejected(signed.action.id.to_string(), rejection));
+                }
+            }
+        }
+        received
     }
 
     /// How many actions the request holds.
@@ -229,6 +248,17 @@ struct Row {
     cast_at: Option<i64>,
     received_at: i64,
     receipt: Vec<u8>,
+    /// How it came ([`stored_channel`]).
+    channel: Option<i16>,
+}
+
+/// A channel as `actions.channel` stores it: NULL online, so that a phone's
+/// ballot spends no byte on it; 1 on paper.
+fn stored_channel(channel: Channel) -> Option<i16> {
+    match channel {
+        Channel::Online => None,
+        Channel::Paper => Some(1),
+    }
 }
 
 impl Row {
@@ -408,7 +438,7 @@ impl<'s> Group<'s> {
                 let read: Vec<ParticipantRow> = on!(tx, |c| {
                     let mut query = QueryBuilder::new(
                         "SELECT consultation, participant, id, kind, item, standing, content, cast_at, received_at,
-                                receipt
+                                receipt, channel
                          FROM actions WHERE consultation = ",
                     );
                     query.push_bind(consultation).push(" AND participant IN (");
@@ -569,6 +599,7 @@ impl<'s> Group<'s> {
             },
             received_at,
             receipt: signed.receipt.to_vec(),
+            channel: stored_channel(received.channel),
         };
         let consultation = definition.n;
         let today = day(received.at);
@@ -667,7 +698,8 @@ impl<'s> Group<'s> {
             on!(tx, |c| {
                 let mut query = QueryBuilder::new(
                     "INSERT INTO actions
-                     (consultation, participant, id, kind, item, standing, content, cast_at, received_at, receipt) ",
+                     (consultation, participant, id, kind, item, standing, content, cast_at, received_at, receipt,
+                      channel) ",
                 );
                 query.push_values(chunk, |mut values, (consultation, participant, row)| {
                     values
@@ -680,7 +712,8 @@ impl<'s> Group<'s> {
                         .push_bind(row.content.as_deref())
                         .push_bind(row.cast_at)
                         .push_bind(row.received_at)
-                        .push_bind(row.receipt.as_slice());
+                        .push_bind(row.receipt.as_slice())
+                        .push_bind(row.channel);
                 });
                 query.build().execute(c).await.map(|done| done.rows_affected())
             })?;

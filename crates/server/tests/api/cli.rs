@@ -305,7 +305,7 @@ fn token_create_refuses_an_unknown_role_or_a_blank_name() {
     let dir = tempfile::tempdir().unwrap();
     let (code, _, stderr) = run(dir.path(), &["token", "create", "--role", "admin", "--name", "X"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("publisher or analyst"), "{stderr}");
+    assert!(stderr.contains("publisher, analyst or clerk"), "{stderr}");
     let (code, _, stderr) = run(dir.path(), &["token", "create", "--role", "publisher", "--name", " "]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--name"), "{stderr}");

@@ -185,3 +185,51 @@ async fn the_list_filters_by_item_and_language(#[case] database: Database) {
     assert_eq!(bodies(&list(&server, &analyst, "?item=tariff&language=en").await), ["tariff in English"]);
     assert_eq!(bodies(&list(&server, &analyst, "?item=&language=&before=").await).len(), 3, "blank filters");
 }
+
+/// The actions of a consultation's change log, newest first, with their
+/// author and detail.
+async fn logged(server: &TestServer, token: &str) -> Vec<(String, String, String)> {
+    let answer =
+        server.send_as("GET", "/api/v1/admin/consultations/water-services-2027/changes", Some(token), None).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    answer.json()["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| {
+            let field = |name: &str| change[name].as_str().unwrap().to_owned();
+            (field("action"), field("by"), field("detail"))
+        })
+        .collect()
+}
+
+#[apply(databases)]
+#[tokio::test]
+async fn hiding_and_restoring_are_recorded_in_the_change_log_with_who_and_why(#[case] database: Database) {
+    let server = TestServer::start(database).await;
+    let analyst = server.token(Role::Analyst).await;
+    let id = post(&server, None, "en", "Rude words.").await;
+    let before = logged(&server, &analyst).await.len();
+
+    // Restoring a comment that is shown changes nothing, and is not logged.
+    let restore = format!("/api/v1/admin/comments/{id}/restore");
+    assert_eq!(server.send_as("POST", &restore, Some(&analyst), None).await.status, StatusCode::OK);
+    assert_eq!(logged(&server, &analyst).await.len(), before);
+
+    let hide = format!("/api/v1/admin/comments/{id}/hide");
+    let answer = server.send_as("POST", &hide, Some(&analyst), Some(json!({"reason": "insults, twice"}))).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(server.send_as("POST", &restore, Some(&analyst), None).await.status, StatusCode::OK);
+
+    let log = logged(&server, &analyst).await;
+    assert_eq!(log.len(), before + 2);
+    let by = "Test analyst".to_owned();
+    assert_eq!(log[0], ("comment_restored".to_owned(), by.clone(), id.clone()));
+    assert_eq!(log[1], ("comment_hidden".to_owned(), by, format!("{id} insults, twice")));
+    let changes = server
+        .send_as("GET", "/api/v1/admin/consultations/water-services-2027/changes", Some(&analyst), None)
+        .await
+        .json();
+    assert_eq!(changes["changes"][0]["role"], "analyst");
+    assert!(changes["changes"][0]["at"].as_str().unwrap().ends_with('Z'));
+}

@@ -172,6 +172,24 @@ fn to_the_millisecond(value: &mut Value) {
     }
 }
 
+/// `now` without the fields `before` lacks, at any depth: answers may gain
+/// fields (such as a ballot's channel), and every field they had must keep
+/// its value.
+fn only_fields_of(now: &mut Value, before: &Value) {
+    match (now, before) {
+        (Value::Object(now), Value::Object(before)) => {
+            now.retain(|name, _| before.contains_key(name));
+            for (name, value) in now.iter_mut() {
+                only_fields_of(value, &before[name]);
+            }
+        }
+        (Value::Array(now), Value::Array(before)) => {
+            now.iter_mut().zip(before).for_each(|(now, before)| only_fields_of(now, before));
+        }
+        _ => {}
+    }
+}
+
 /// The fixture of `fixtures/before-lean-rows/`: a database written by the
 /// server of the commit before rows were lean (5176735), through its own
 /// command line and API: three consultations published, staff tokens (one
@@ -210,6 +228,7 @@ async fn a_database_written_before_lean_rows_keeps_every_ballot_receipt_comment_
                 fields.remove("exported_at");
             }
         }
+        only_fields_of(&mut now, &before);
         assert_eq!(now, before, "{route}");
     }
     let receipts = answers["routes"].as_object().unwrap().keys().filter(|route| route.contains("/receipts/")).count();

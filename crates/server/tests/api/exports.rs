@@ -96,7 +96,8 @@ async fn the_ballots_csv_has_one_row_per_standing_ballot(#[case] database: Datab
             "ranking",
             "projects",
             "useful",
-            "text"
+            "text",
+            "channel"
         ]
     );
     assert_eq!(rows.len(), 1 + 6);

@@ -106,10 +106,17 @@ async fn a_database_a_newer_baraza_migrated_is_refused_plainly(#[case] database:
     tx.commit().await.unwrap();
     store.close().await;
 
-    let refusal = format!(
-        "the database is at schema version 9999, newer than this version of Baraza knows (up to {})",
-        listed(database).len()
-    );
+    // The newest version this Baraza knows: versions need not be contiguous.
+    let newest = match database {
+        Database::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+        Database::Postgres => sqlx::migrate!("./migrations/postgres"),
+    }
+    .iter()
+    .map(|m| m.version)
+    .max()
+    .unwrap();
+    let refusal =
+        format!("the database is at schema version 9999, newer than this version of Baraza knows (up to {newest})");
     for command in [&["migrate"][..], &["migrate", "--check"], &["token", "list"], &["serve", "--addr", "127.0.0.1:0"]]
     {
         let (code, out, err) = cli.run(command);

@@ -19,7 +19,10 @@ async fn a_receipt_names_its_action_and_whether_it_still_stands(#[case] database
     let first = server.sync(PARTICIPANT, &[ballot(&new_id(), WATER, "tariff", json!({"choice": "flat"}))]).await;
     let receipt = first[0]["receipt"].as_str().unwrap().to_owned();
     let analyst = server.token(Role::Analyst).await;
-    let path = format!("/api/v1/admin/receipts/{}", receipt.to_uppercase());
+    // Read out in capitals, in groups of four: the same receipt.
+    let grouped: Vec<String> =
+        receipt.to_uppercase().as_bytes().chunks(4).map(|g| String::from_utf8(g.to_vec()).unwrap()).collect();
+    let path = format!("/api/v1/admin/receipts/{}", grouped.join("-"));
     let answer = server.send_as("GET", &path, Some(&analyst), None).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", String::from_utf8_lossy(&answer.body));
     let check = answer.json();
@@ -27,6 +30,7 @@ async fn a_receipt_names_its_action_and_whether_it_still_stands(#[case] database
     assert_eq!(check["action_id"], first[0]["id"]);
     assert_eq!(check["consultation"], WATER);
     assert_eq!(check["kind"], "ballot");
+    assert_eq!(check["item"], "tariff");
     assert_eq!(check["authentic"], true);
     assert_eq!(check["standing"], true);
 
@@ -65,6 +69,8 @@ async fn an_unknown_receipt_is_a_404_and_staff_only(#[case] database: Database) 
     let check = server.send_as("GET", &path, Some(&publisher), None).await.json();
     assert_eq!(check["kind"], "comment");
     assert!(check["standing"].is_null());
+    // A comment on the whole consultation is about no item.
+    assert!(check.get("item").is_none());
     let unknown = server.send_as("GET", "/api/v1/admin/receipts/0123456789abcdef", Some(&publisher), None).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert_eq!(unknown.error_code(), "receipt_not_found");
