@@ -7,8 +7,9 @@
 //   side (`dist/staff/texts/`): the texts of `locales/<lang>.json` with
 //   dotted keys, the form the app reads (src/lean/text.rs). The first load's file
 //   leaves out the texts only the later screens show (2 KB of every
-//   citizen's first load), the later screens' file the staff texts; the
-//   staff file has every text but the poster's, which only the server shows.
+//   citizen's first load), the later screens' file the staff texts and the
+//   home screen's own; the staff file has every text but the home screen's
+//   own and the poster's, which only the server shows.
 // - in the built `index.html`, the list of languages and where their texts
 //   are.
 //
@@ -25,6 +26,9 @@ const STAFF_ONLY = ['staff', 'problem'];
 /// Top-level groups of texts that only the citizen's later screens (and
 /// staff) show: `/mine`, `/device` and the results with their charts.
 const LATER_ONLY = ['mine', 'device', 'results'];
+/// Top-level groups of texts that only the home screen (`/`) shows: the
+/// search and filters, and the offer to install the app.
+const HOME_ONLY = ['find', 'install'];
 /// Top-level groups of texts that only the server shows (on the printed
 /// poster, crates/server/src/texts.rs): no page downloads them.
 export const SERVER_ONLY = ['poster'];
@@ -67,7 +71,7 @@ export function writeTexts(dir, publicUrl = '/') {
   if (textsBase === base) {
     const left = [
       ...SERVER_ONLY,
-      ...(base === '/' ? [...STAFF_ONLY, ...LATER_ONLY] : base.startsWith('/staff/') ? [] : STAFF_ONLY),
+      ...(base === '/' ? [...STAFF_ONLY, ...LATER_ONLY] : base.startsWith('/staff/') ? HOME_ONLY : [...STAFF_ONLY, ...HOME_ONLY]),
     ];
     mkdirSync(join(dir, 'texts'), { recursive: true });
     for (const tag of tags) {

@@ -5,6 +5,7 @@ pub mod comments;
 pub mod connection;
 pub mod deadline;
 pub mod delivery;
+pub mod install;
 pub mod items;
 pub mod language_switch;
 pub mod offline;

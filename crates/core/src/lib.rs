@@ -12,6 +12,7 @@ pub mod bounds;
 pub mod codes;
 pub mod count;
 pub mod definition;
+pub mod find;
 pub mod lifecycle;
 pub mod localized;
 pub mod open_data;
