@@ -18,8 +18,8 @@ import { DIST } from './harness.mjs';
 // texts. A guard never stands above its budget once the budget is met; the
 // consultation's page is still above it (the README says what remains).
 const FIRST_LOADS = {
-  '/': { guard: 137 * 1024, budget: 150 * 1024 },
-  '/c/{id}': { guard: 184 * 1024, budget: 150 * 1024 },
+  '/': { guard: 138 * 1024, budget: 150 * 1024 },
+  '/c/{id}': { guard: 171 * 1024, budget: 150 * 1024 },
   '/staff': { guard: 130 * 1024, budget: 200 * 1024 },
 };
 
