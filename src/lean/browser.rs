@@ -400,3 +400,11 @@ pub fn device_for_install() -> (String, i32, bool) {
 pub fn lower_case(text: &str) -> String {
     js_sys::JsString::from(text).to_lower_case().into()
 }
+
+/// Sets the value of the form field with this id (an `<input>`, or a
+/// `<select>`, whose option with that value is then chosen).
+pub fn set_value(id: &str, value: &str) {
+    if let Some(field) = document().get_element_by_id(id) {
+        let _ = js_sys::Reflect::set(&field, &JsValue::from_str("value"), &JsValue::from_str(value));
+    }
+}

@@ -24,8 +24,12 @@ use crate::load::Load;
 use crate::present::DateLine;
 use crate::storage::{Shelf, LIST_KEY};
 
-/// The id of the search field, which clearing the search gives the focus.
+/// The ids of the search field, which clearing the search gives the focus,
+/// and of the filters.
 const WORDS_FIELD: &str = "find-words";
+const STATUS_FIELD: &str = "find-status";
+const TOPIC_FIELD: &str = "find-topic";
+const REGION_FIELD: &str = "find-region";
 
 pub fn home() -> impl IntoView {
     let ui = use_language();
@@ -33,13 +37,12 @@ pub fn home() -> impl IntoView {
     let list = Load::<ConsultationList>::kept_on_phone(Shelf::Lists, LIST_KEY.into(), api::consultations_since);
     let kept = kept_consultations();
     let find = RwSignal::new(Find::default());
-    // Counts the clearings: the fields are drawn again, empty, at each.
-    let cleared = RwSignal::new(0u32);
     let clear = move || {
         find.set(Find::default());
-        cleared.update(|count| *count += 1);
-        // Once the fields are drawn again.
-        request_animation_frame(|| crate::browser::focus(WORDS_FIELD));
+        for field in [WORDS_FIELD, STATUS_FIELD, TOPIC_FIELD, REGION_FIELD] {
+            crate::browser::set_value(field, "");
+        }
+        crate::browser::focus(WORDS_FIELD);
     };
     let sections = move || match list.get() {
         None => loading(tr!(home.loading)).into_any(),
@@ -48,10 +51,7 @@ pub fn home() -> impl IntoView {
         Some(Ok(list)) => found_view(Arc::new(list), find, clear, kept).into_any(),
     };
     let finder = move || {
-        list.get()
-            .and_then(Result::ok)
-            .filter(|list| !list.consultations.is_empty())
-            .map(|list| finder(&list, find, cleared))
+        list.get().and_then(Result::ok).filter(|list| !list.consultations.is_empty()).map(|list| finder(&list, find))
     };
     view! {
         <h1>{tr!(home.title)}</h1>
@@ -64,45 +64,42 @@ pub fn home() -> impl IntoView {
 }
 
 /// The search field and the three filters, each labelled, drawn with what
-/// `find` holds (again at each clearing, and in the language chosen); their
+/// `find` holds (again in the language chosen); their
 /// choices are those of the list. Written as markup, one handler for every
 /// field: far less to download than view code per field and option.
-fn finder(list: &ConsultationList, find: RwSignal<Find>, cleared: RwSignal<u32>) -> impl IntoView {
+fn finder(list: &ConsultationList, find: RwSignal<Find>) -> impl IntoView {
     let ui = use_language();
     let statuses = list.statuses();
     let topics: Vec<String> = list.topics().into_iter().map(str::to_owned).collect();
     let regions: Vec<String> = list.regions().into_iter().map(str::to_owned).collect();
     let fields = move || {
-        // The markup names its clearing: markup equal to the last drawn is
-        // not drawn again, and the fields must be emptied of what was typed.
-        let clearing = cleared.get();
         let locale = ui.get();
         let now = find.get_untracked();
         let label = |key| escape(crate::text::get(locale, key));
         let status_choices =
             statuses.iter().map(|status| (status.as_str(), crate::text::get(locale, status_label(*status))));
         format!(
-            "<div class=\"field\" data-clearing=\"{clearing}\"><label for=\"{WORDS_FIELD}\">{}</label>\
+            "<div class=\"field\"><label for=\"{WORDS_FIELD}\">{}</label>\
              <input type=\"search\" id=\"{WORDS_FIELD}\" autocomplete=\"off\" value=\"{}\"></div>\
              <div class=\"filters\">{}{}{}</div>",
             label(key!(find.words)),
             escape(&now.words),
             select(
-                "find-status",
+                STATUS_FIELD,
                 &label(key!(find.status)),
                 &label(key!(find.any_status)),
                 status_choices,
                 now.status.map(Status::as_str)
             ),
             select(
-                "find-topic",
+                TOPIC_FIELD,
                 &label(key!(find.topic)),
                 &label(key!(find.any_topic)),
                 topics.iter().map(|t| (t.as_str(), t.as_str())),
                 now.topic.as_deref()
             ),
             select(
-                "find-region",
+                REGION_FIELD,
                 &label(key!(find.region)),
                 &label(key!(find.any_region)),
                 regions.iter().map(|r| (r.as_str(), r.as_str())),
@@ -116,11 +113,11 @@ fn finder(list: &ConsultationList, find: RwSignal<Find>, cleared: RwSignal<u32>)
         let chosen = (!value.is_empty()).then(|| value.clone());
         find.update(|find| match field.id().as_str() {
             WORDS_FIELD => find.words = value,
-            "find-status" => {
+            STATUS_FIELD => {
                 find.status = Status::ALL.into_iter().find(|status| chosen.as_deref() == Some(status.as_str()))
             }
-            "find-topic" => find.topic = chosen,
-            "find-region" => find.region = chosen,
+            TOPIC_FIELD => find.topic = chosen,
+            REGION_FIELD => find.region = chosen,
             _ => {}
         });
     };
