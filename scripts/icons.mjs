@@ -1,5 +1,6 @@
 // Draws the app's icon — people seated in a circle around a meeting place,
-// a baraza — as an SVG and as the PNG sizes phones ask for, into
+// a baraza — as an SVG and as the PNG sizes phones ask for (180 px: the
+// touch icon of iPhones and iPads), into
 // public/icons/. Run it again only to change the icon: its outputs are kept
 // in the repository. The shapes stay inside the central 80% circle, so the
 // same PNGs also serve as "maskable" icons that launchers crop to a shape.
@@ -112,5 +113,5 @@ function png(size) {
 
 mkdirSync(OUT, { recursive: true });
 writeFileSync(join(OUT, 'icon.svg'), svg());
-for (const size of [192, 512]) writeFileSync(join(OUT, `icon-${size}.png`), png(size));
+for (const size of [180, 192, 512]) writeFileSync(join(OUT, `icon-${size}.png`), png(size));
 console.log(`icons written to ${OUT}`);

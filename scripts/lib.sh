@@ -239,12 +239,13 @@ ensure_python_venv() {
 
 # Writes the page `$3` for trunk to build the bin `$2` from: the page `$1`
 # with that bin, and without the files only `$1` copies into the build (the
-# service worker, manifest and icons, once for the whole side). A consultation's
+# service worker, manifest and icons, once for the whole side) nor the
+# keeper of the browser's install offer, which only the home screen uses. A consultation's
 # page and the citizen's later screens have the citizen page's head, the
 # staff's later screens the staff page's: written from them (and ignored by
 # git) rather than kept twice.
 write_bundle_page() {
-  sed -e '/data-trunk rel="copy-/d' -e "s/data-bin=\"[^\"]*\"/data-bin=\"$2\"/" "$ROOT/$1" > "$ROOT/$3"
+  sed -e '/data-trunk rel="copy-/d' -e '/href="public\/install.js"/d' -e "s/data-bin=\"[^\"]*\"/data-bin=\"$2\"/" "$ROOT/$1" > "$ROOT/$3"
   grep -q "data-bin=\"$2\"" "$ROOT/$3"
 }
 

@@ -7,11 +7,12 @@
 //   side (`dist/staff/texts/`, and the editor's `dist/staff/editor/texts/`): the texts of `locales/<lang>.json` with
 //   dotted keys, the form the app reads (src/lean/text.rs). The first load's file
 //   leaves out the texts only the later screens show (2 KB of every
-//   citizen's first load), the later screens' file the staff texts; the
-//   staff page's file has every text but the poster's, which only the
-//   server shows, those only the staff's later screens show, which their
-//   own file (`dist/staff/later/texts/`) has, and the editor's, which only
-//   the editor's file has.
+//   citizen's first load), the later screens' file the staff texts and the
+//   home screen's own; the staff page's file has every text but the home
+//   screen's own, the poster's, which only the server shows, those only the
+//   staff's later screens show, which their own file
+//   (`dist/staff/later/texts/`) has, and the editor's, which only the
+//   editor's file has.
 // - in the built `index.html`, the list of languages and where their texts
 //   are.
 //
@@ -35,6 +36,9 @@ const LATER_ONLY = ['mine', 'device', 'results'];
 /// receipt check, the change log's moderation entries, the paper share of
 /// results) or the clerks' screen: not in the staff page's first load.
 const STAFF_LATER_ONLY = ['staff_tools', 'clerk'];
+/// Top-level groups of texts that only the home screen (`/`) shows: the
+/// search and filters, and the offer to install the app.
+const HOME_ONLY = ['find', 'install'];
 /// Top-level groups of texts that only the server shows (on the printed
 /// poster, crates/server/src/texts.rs): no page downloads them.
 export const SERVER_ONLY = ['poster'];
@@ -80,12 +84,12 @@ export function writeTexts(dir, publicUrl = '/') {
       ...(base === '/'
         ? [...STAFF_ONLY, ...LATER_ONLY, ...EDITOR_ONLY]
         : base === '/staff/'
-          ? [...STAFF_LATER_ONLY, ...EDITOR_ONLY]
+          ? [...STAFF_LATER_ONLY, ...EDITOR_ONLY, ...HOME_ONLY]
           : base === '/staff/editor/'
-            ? []
+            ? HOME_ONLY
             : base.startsWith('/staff/')
-              ? EDITOR_ONLY
-              : [...STAFF_ONLY, ...EDITOR_ONLY]),
+              ? [...EDITOR_ONLY, ...HOME_ONLY]
+              : [...STAFF_ONLY, ...EDITOR_ONLY, ...HOME_ONLY]),
     ];
     mkdirSync(join(dir, 'texts'), { recursive: true });
     for (const tag of tags) {

@@ -151,6 +151,16 @@ pub fn move_entry<T>(list: &mut [T], index: usize, up: bool) -> usize {
     }
 }
 
+/// Whether to tell how to add the app to the home screen by hand: on an
+/// iPhone or iPad (whose browsers never offer to install it), unless it
+/// already runs from there. iPads since iPadOS 13 call themselves a Mac,
+/// one with a touch screen.
+pub fn needs_install_help(user_agent: &str, touch_points: i32, standalone: bool) -> bool {
+    let apple_mobile = ["iPhone", "iPad", "iPod"].iter().any(|device| user_agent.contains(device));
+    let ipad_as_mac = user_agent.contains("Macintosh") && touch_points > 1;
+    !standalone && (apple_mobile || ipad_as_mac)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,5 +292,17 @@ mod tests {
         assert_eq!(move_entry(&mut list, 2, false), 2);
         assert_eq!(move_entry(&mut list, 0, false), 1);
         assert_eq!(list, vec!["c", "a", "b"]);
+    }
+
+    #[test]
+    fn install_help_is_for_iphones_and_ipads_not_yet_on_the_home_screen() {
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+        let ipad = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15";
+        let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
+        assert!(needs_install_help(iphone, 5, false));
+        assert!(!needs_install_help(iphone, 5, true), "already on the home screen");
+        assert!(needs_install_help(ipad, 5, false), "an iPad says it is a Mac with a touch screen");
+        assert!(!needs_install_help(ipad, 0, false), "a Mac has no touch screen");
+        assert!(!needs_install_help(android, 5, false), "its browser offers to install");
     }
 }

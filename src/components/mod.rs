@@ -6,6 +6,7 @@ pub mod connection;
 pub mod deadline;
 pub mod delivery;
 pub mod editor_form;
+pub mod install;
 pub mod items;
 pub mod language_switch;
 pub mod later_part;

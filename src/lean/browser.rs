@@ -421,3 +421,53 @@ pub fn select_text(id: &str) {
 pub fn load_page(to: &str) {
     let _ = window().location().replace(to);
 }
+
+/// The browser's offer to install the app, kept by the page's loader
+/// (`public/install.js`) when it came: `window.barazaInstall`.
+fn install_offer() -> Option<JsValue> {
+    js_sys::Reflect::get(&window(), &JsValue::from_str("barazaInstall")).ok().filter(JsValue::is_object)
+}
+
+/// Whether the browser offers to install the app (`beforeinstallprompt`).
+pub fn install_offered() -> bool {
+    install_offer().is_some()
+}
+
+/// Shows the browser's install dialog; the offer is then used up.
+pub fn install() {
+    let Some(offer) = install_offer() else { return };
+    if let Ok(prompt) =
+        js_sys::Reflect::get(&offer, &JsValue::from_str("prompt")).and_then(|p| p.dyn_into::<js_sys::Function>())
+    {
+        let _ = prompt.call0(&offer);
+    }
+    let _ = js_sys::Reflect::set(&window(), &JsValue::from_str("barazaInstall"), &JsValue::NULL);
+}
+
+/// What tells an iPhone or iPad from other devices: its browser's user
+/// agent, how many touch points its screen has (an iPad says it is a Mac),
+/// and whether the app already runs from the home screen
+/// (`navigator.standalone`, Safari's own).
+pub fn device_for_install() -> (String, i32, bool) {
+    let navigator = window().navigator();
+    let standalone = js_sys::Reflect::get(&navigator, &JsValue::from_str("standalone"))
+        .ok()
+        .and_then(|standalone| standalone.as_bool())
+        .unwrap_or(false);
+    (navigator.user_agent().unwrap_or_default(), navigator.max_touch_points(), standalone)
+}
+
+/// `text` in lower case by the browser's `toLowerCase` (Unicode's mapping,
+/// as Rust's): the search folds case with it, so the app carries no case
+/// tables of its own (`baraza_core::find`).
+pub fn lower_case(text: &str) -> String {
+    js_sys::JsString::from(text).to_lower_case().into()
+}
+
+/// Sets the value of the form field with this id (an `<input>`, or a
+/// `<select>`, whose option with that value is then chosen).
+pub fn set_value(id: &str, value: &str) {
+    if let Some(field) = document().get_element_by_id(id) {
+        let _ = js_sys::Reflect::set(&field, &JsValue::from_str("value"), &JsValue::from_str(value));
+    }
+}

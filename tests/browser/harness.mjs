@@ -123,13 +123,14 @@ export function launchPhoneProfile(profile) {
   return chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, ...PHONE, locale: 'en-US' });
 }
 
-/// A new phone-sized page (390 px wide unless `width` says otherwise) that
+/// A new phone-sized page (390 px wide unless `width` says otherwise, with
+/// Chromium's user agent unless `userAgent` names another phone's) that
 /// records every page error, console error and anything the server's
 /// Content-Security-Policy refused, so a test can fail on them. Responses with an error status are expected
 /// in some flows and reported by the app itself, so Chromium's own
 /// "Failed to load resource" lines are not counted.
-export async function openPhonePage(browser, { locale = 'en-US', width = PHONE.viewport.width } = {}) {
-  const context = await browser.newContext({ ...PHONE, viewport: { ...PHONE.viewport, width }, locale });
+export async function openPhonePage(browser, { locale = 'en-US', width = PHONE.viewport.width, userAgent } = {}) {
+  const context = await browser.newContext({ ...PHONE, viewport: { ...PHONE.viewport, width }, locale, userAgent });
   // Every page of the context, before its own scripts run.
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {

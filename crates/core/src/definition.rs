@@ -45,6 +45,19 @@ pub enum Status {
     Archived,
 }
 
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Upcoming, Status::Open, Status::Closed, Status::Archived];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Upcoming => "upcoming",
+            Status::Open => "open",
+            Status::Closed => "closed",
+            Status::Archived => "archived",
+        }
+    }
+}
+
 /// Who may take part.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ pub mod codes;
 pub mod count;
 pub mod definition;
 pub mod drafts;
+pub mod find;
 pub mod lifecycle;
 pub mod localized;
 pub mod open_data;

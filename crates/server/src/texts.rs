@@ -7,7 +7,15 @@
 
 use std::sync::LazyLock;
 
+use icu_calendar::Gregorian;
+use icu_datetime::fieldsets::YMDT;
+use icu_datetime::input::{Date, DateTime, Time};
+use icu_datetime::options::TimePrecision;
+use icu_datetime::FixedCalendarDateTimeFormatter;
+use icu_locale_core::Locale;
 use serde_json::Value;
+use time::macros::format_description;
+use time::OffsetDateTime;
 
 /// Every interface language's file, built in. A language added to
 /// `locales/` is added here too: a test fails until it is.
@@ -58,6 +66,35 @@ pub fn text(language: &str, key: &str, values: &[(&str, &str)]) -> String {
     text
 }
 
+/// `at` as the interface language `language` writes a moment in a
+/// sentence, the way CLDR says each language writes it ("31 January 2027
+/// at 23:59", "31 janvier 2027 à 23:59", "2027年1月31日 23:59"), in the
+/// Gregorian calendar and on the clock of `at`'s own offset (the
+/// definition's). Formatted by ICU4X from CLDR's data, as browsers format
+/// the app's dates; English as in Britain and East Africa (day, month,
+/// year, a 24-hour clock). Should no formatter be made for it, the moment
+/// shows as `2027-01-31 23:59`.
+pub fn date_time(language: &str, at: OffsetDateTime) -> String {
+    let locale = match language {
+        ENGLISH => "en-GB",
+        other => other,
+    };
+    let formatted = (|| {
+        let locale: Locale = locale.parse().ok()?;
+        let formatter = FixedCalendarDateTimeFormatter::<Gregorian, _>::try_new(
+            locale.into(),
+            YMDT::long().with_time_precision(TimePrecision::Minute),
+        )
+        .ok()?;
+        let date = Date::try_new_gregorian(at.year(), u8::from(at.month()), at.day()).ok()?;
+        let time = Time::try_new(at.hour(), at.minute(), 0, 0).ok()?;
+        Some(formatter.format(&DateTime { date, time }).to_string())
+    })();
+    formatted.unwrap_or_else(|| {
+        at.format(format_description!("[year]-[month]-[day] [hour]:[minute]")).unwrap_or_else(|_| at.date().to_string())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +134,22 @@ mod tests {
         assert_eq!(text("sw", "poster.closes", &[("date", "2027-01-31")]), "Unaweza kushiriki hadi 2027-01-31.");
         let missing = "poster.no_such_text";
         assert_eq!(text("sw", missing, &[]), missing);
+    }
+
+    #[test]
+    fn a_moment_reads_as_each_language_writes_dates() {
+        let at = time::macros::datetime!(2027-01-31 23:59 +03:00);
+        for (language, written) in [
+            ("en", "31 January 2027 at 23:59"),
+            ("fr", "31 janvier 2027 à 23:59"),
+            ("es", "31 de enero de 2027 a las 23:59"),
+            ("ru", "31 января 2027\u{202f}г. в 23:59"),
+            ("sw", "31 Januari 2027, 23:59"),
+            ("zh-Hans", "2027年1月31日 23:59"),
+            ("ar", "31 يناير 2027 في 11:59 م"),
+        ] {
+            assert_eq!(date_time(language, at), written, "{language}");
+        }
+        assert_eq!(date_time("not a language", at), "2027-01-31 23:59", "no locale: the moment as written");
     }
 }

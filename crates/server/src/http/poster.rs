@@ -28,14 +28,13 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::Deserialize;
-use time::macros::format_description;
 
 use super::error::Error;
 use super::extract::{Path, Query};
 use super::links::{consultation_page, origin};
 use super::security::POSTER_POLICY;
 use super::AppState;
-use crate::texts::{interface_language, text};
+use crate::texts::{date_time, interface_language, text};
 
 /// The most languages one poster shows: more no longer fit a sheet legibly.
 pub const MAX_LANGUAGES: usize = 3;
@@ -184,10 +183,7 @@ fn language_block(consultation: &Consultation, language: &str, first: bool) -> M
         Level::Consult => text(ui, "poster.take_part_consult", &[]),
         Level::Decide => text(ui, "poster.take_part_decide", &[]),
     };
-    let closes = consultation
-        .closes_at
-        .format(format_description!("[year]-[month]-[day] [hour]:[minute]"))
-        .unwrap_or_else(|_| consultation.closes_at.date().to_string());
+    let closes = date_time(ui, consultation.closes_at);
     html! {
         section.language lang=(language) dir=(direction(language)) {
             @if first {

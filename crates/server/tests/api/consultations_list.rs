@@ -37,6 +37,29 @@ async fn the_list_has_every_consultation_with_level_and_status(#[case] database:
     assert!(summary(WATER).get("items").is_none(), "the list carries no items");
 }
 
+/// The home screen's filters and cards read a consultation's topics and
+/// region from the list, as its definition writes them; a consultation
+/// without them lists no region and no topic.
+#[apply(databases)]
+#[tokio::test]
+async fn the_list_carries_each_consultations_topics_and_region(#[case] database: Database) {
+    let server = TestServer::start(database).await;
+    let mut without = definition(ROAD);
+    without.as_object_mut().unwrap().remove("topics");
+    without.as_object_mut().unwrap().remove("region");
+    server.publish(without).await;
+
+    let list = server.get("/api/v1/consultations").await.json();
+    let consultations = list["consultations"].as_array().unwrap();
+    let summary = |id: &str| consultations.iter().find(|c| c["id"] == id).unwrap().clone();
+    assert_eq!(summary(WATER)["topics"], json!(["water", "services"]));
+    assert_eq!(summary(WATER)["region"], "Capital District");
+    assert_eq!(summary(VILLAGE)["topics"], json!(["budget"]));
+    assert_eq!(summary(VILLAGE)["region"], "Kijiji");
+    assert_eq!(summary(ROAD)["topics"], json!([]));
+    assert!(summary(ROAD).get("region").is_none(), "no region: {}", summary(ROAD));
+}
+
 #[apply(databases)]
 #[tokio::test]
 async fn an_empty_database_lists_nothing(#[case] database: Database) {

@@ -110,8 +110,11 @@ async fn each_language_has_its_block_and_arabic_reads_right_to_left(#[case] data
     let english = page.find(r#"<section class="language" lang="en" dir="ltr">"#).expect("an English block");
     assert!(arabic < french && french < english, "in the order asked");
     assert!(page.contains("كيف تشارك") && page.contains("Comment participer") && page.contains("How to take part"));
-    // The closing date keeps its order inside the Arabic sentence.
-    assert!(page.contains("يمكنك المشاركة حتى \u{2068}2099-01-01 00:00\u{2069}."), "{page}");
+    // The closing date, as each language writes it, keeps its order inside
+    // the Arabic sentence.
+    assert!(page.contains("يمكنك المشاركة حتى \u{2068}1 يناير 2099 في 12:00 ص\u{2069}."), "{page}");
+    assert!(page.contains("Vous pouvez participer jusqu’au \u{2068}1 janvier 2099 à 00:00\u{2069}."), "{page}");
+    assert!(page.contains("You can take part until \u{2068}1 January 2099 at 00:00\u{2069}."), "{page}");
     assert_eq!(missing_texts(&page), Vec::<&str>::new());
 }
 
