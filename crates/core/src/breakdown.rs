@@ -6,9 +6,10 @@
 //! a reader who sees a total and every group but one subtracts and learns
 //! the hidden one. So every set of counts whose sum a reader knows (a
 //! column, whose total the results publish, or a group's row, whose total
-//! is that group's ballots) hides either none of its counts or at least
-//! two: when exactly one is hidden, the next smallest is hidden too
-//! (complementary suppression), until no such set is left. A group whose
+//! is that group's ballots) hides none of its counts, or at least two that
+//! together reach the threshold: while one is hidden alone, or the hidden
+//! ones add up to less, the smallest shown one is hidden too
+//! (complementary suppression). A group whose
 //! participants are hidden is hidden in every item's breakdown too, since
 //! its row there would add up to it.
 //!
@@ -116,6 +117,41 @@ pub struct GroupResult {
     pub group: String,
     pub ballots: Shown,
     pub counts: BTreeMap<String, Shown>,
+}
+
+/// The columns of the breakdowns CSV, one row per group and count:
+/// `consultation`, the profile `question`, the `group`, the `item` (empty
+/// on a participation row), the `key` counted (an option, answer or value;
+/// `participants` or `ballots` for a group's whole), and the `count`: a
+/// number, or "fewer than N" where the breakdown hides it.
+pub const BREAKDOWN_CSV_COLUMNS: [&str; 6] = ["consultation", "question", "group", "item", "key", "count"];
+
+/// The rows of the breakdowns CSV, in [`BREAKDOWN_CSV_COLUMNS`] order:
+/// exactly the counts the JSON shows, hidden ones in words.
+pub fn breakdown_csv_rows(breakdowns: &Breakdowns) -> Vec<[String; 6]> {
+    let written = |shown: Shown| match shown {
+        Shown::Count(count) => count.to_string(),
+        Shown::FewerThan { fewer_than } => format!("fewer than {fewer_than}"),
+    };
+    let mut rows = Vec::new();
+    for question in &breakdowns.questions {
+        let row = |group: &str, item: &str, key: &str, shown: Shown| {
+            [&breakdowns.consultation, &question.question, group, item, key, &written(shown)]
+                .map(|field| field.to_owned())
+        };
+        for group in &question.groups {
+            rows.push(row(&group.group, "", "participants", group.participants));
+        }
+        for item in &question.items {
+            for group in &item.groups {
+                rows.push(row(&group.group, &item.item, "ballots", group.ballots));
+                for (key, shown) in &group.counts {
+                    rows.push(row(&group.group, &item.item, key, *shown));
+                }
+            }
+        }
+    }
+    rows
 }
 
 /// Every breakdown of `consultation` from what its participants told.
@@ -278,9 +314,10 @@ impl Grid {
         }
     }
 
-    /// Hides more counts until no count a reader knows the sum of has
-    /// exactly one hidden among it, and no row whose total is hidden shows
-    /// the counts that add up to it. Each pass only hides, so it ends.
+    /// Hides more counts until no set of counts a reader knows the sum of
+    /// hides one alone or hidden ones adding up to less than the
+    /// threshold, and no row whose total is hidden shows the counts that
+    /// add up to it. Each pass only hides, so it ends.
     fn protect(&mut self, rows_add_up: bool) {
         let columns = self.cells.first().map_or(0, Vec::len);
         loop {
@@ -309,12 +346,19 @@ impl Grid {
         }
     }
 
-    /// When exactly one count of `line` (counts whose sum a reader knows)
-    /// is hidden, hides the smallest shown one too, `last_resort` only if
-    /// no other is shown; whether it did.
+    /// When `line` (counts whose sum a reader knows) hides exactly one
+    /// count, or hidden counts that add up to less than the threshold (so
+    /// that together they would be a small group given away), hides the
+    /// smallest shown one too, `last_resort` only if no other is shown;
+    /// whether it did.
     fn hide_complement(&mut self, line: &[(usize, usize)], last_resort: Option<(usize, usize)>) -> bool {
-        let hidden = line.iter().filter(|(row, column)| self.hidden[*row][*column]).count();
-        if hidden != 1 {
+        let hidden: Vec<u64> = line
+            .iter()
+            .filter(|(row, column)| self.hidden[*row][*column])
+            .map(|(row, column)| self.cells[*row][*column])
+            .collect();
+        let exposed = hidden.len() == 1 || hidden.iter().sum::<u64>() < u64::from(self.threshold);
+        if hidden.is_empty() || !exposed {
             return false;
         }
         let smallest = line
@@ -461,18 +505,37 @@ mod tests {
 
     #[test]
     fn every_count_below_the_threshold_is_hidden() {
-        let participants =
-            [people(19, Some("young"), Some("flat")), people(25, Some("middle"), Some("blocks"))].concat();
+        let participants = [
+            people(19, Some("young"), Some("flat")),
+            people(25, Some("middle"), Some("blocks")),
+            people(30, Some("old"), Some("blocks")),
+        ]
+        .concat();
         let age = &breakdowns(&consultation(20), &participants).questions[0];
         assert_eq!(age.groups[0].participants, Shown::FewerThan { fewer_than: 20 });
-        assert_eq!(age.groups[1].participants, Shown::Count(25));
+        // The empty groups hidden with the young would add up to 19, itself
+        // a small group: the middle group is hidden with them.
+        assert_eq!(age.groups[1].participants, Shown::FewerThan { fewer_than: 20 });
+        assert_eq!(age.groups[2].participants, Shown::Count(30));
         let json = serde_json::to_value(&age.groups[0]).unwrap();
         assert_eq!(json["participants"], serde_json::json!({ "fewer_than": 20 }));
     }
 
-    /// Whether every line (each column, and each row when rows add up) of
-    /// `grid` hides none or at least two counts, every count below the
-    /// threshold is hidden, and rows with a hidden total hide everything.
+    /// Whether `line` of `grid` hides nothing, or everything, or at least
+    /// two counts that add up to the threshold or more: what subtracting
+    /// its shown counts from its known sum leaves is never one count nor a
+    /// small group.
+    fn line_safe(grid: &Grid, line: &[(usize, usize)]) -> bool {
+        let hidden: Vec<u64> =
+            line.iter().filter(|(r, c)| grid.hidden[*r][*c]).map(|(r, c)| grid.cells[*r][*c]).collect();
+        hidden.is_empty()
+            || hidden.len() == line.len()
+            || (hidden.len() >= 2 && hidden.iter().sum::<u64>() >= u64::from(grid.threshold))
+    }
+
+    /// Whether every count below the threshold is hidden, every line (each
+    /// column, and each row when rows add up) is safe, and rows with a
+    /// hidden total hide everything.
     fn protected(grid: &Grid, rows_add_up: bool) -> bool {
         let columns = grid.cells[0].len();
         let small_hidden = grid
@@ -481,16 +544,38 @@ mod tests {
             .flatten()
             .zip(grid.hidden.iter().flatten())
             .all(|(count, hidden)| *count >= u64::from(grid.threshold) || *hidden);
-        let columns_safe = (0..columns).all(|column| grid.hidden.iter().filter(|row| row[column]).count() != 1);
+        let columns_safe = (0..columns).all(|column| {
+            let line: Vec<(usize, usize)> = (0..grid.cells.len()).map(|row| (row, column)).collect();
+            line_safe(grid, &line)
+        });
         let rows_safe = !rows_add_up
-            || grid.hidden.iter().all(|row| {
-                if row[0] {
-                    row.iter().all(|hidden| *hidden)
+            || (0..grid.cells.len()).all(|row| {
+                if grid.hidden[row][0] {
+                    grid.hidden[row].iter().all(|hidden| *hidden)
                 } else {
-                    row.iter().filter(|hidden| **hidden).count() != 1
+                    let line: Vec<(usize, usize)> = (0..columns).map(|column| (row, column)).collect();
+                    line_safe(grid, &line)
                 }
             });
         small_hidden && columns_safe && rows_safe
+    }
+
+    #[test]
+    fn the_csv_shows_the_same_counts_with_hidden_ones_in_words() {
+        let participants = [
+            people(40, Some("young"), Some("flat")),
+            people(25, Some("middle"), Some("flat")),
+            people(3, Some("old"), Some("blocks")),
+        ]
+        .concat();
+        let rows = breakdown_csv_rows(&breakdowns(&consultation(10), &participants));
+        let find = |group: &str, item: &str, key: &str| {
+            rows.iter().find(|row| row[2] == group && row[3] == item && row[4] == key).map(|row| row[5].as_str())
+        };
+        assert_eq!(find("young", "", "participants"), Some("40"));
+        assert_eq!(find("old", "", "participants"), Some("fewer than 10"));
+        assert_eq!(find("old", "tariff", "blocks"), Some("fewer than 10"));
+        assert!(rows.iter().all(|row| row[5] != "3"), "the old group's 3 is written nowhere");
     }
 
     proptest! {

@@ -77,6 +77,11 @@ pub enum ActionKind {
         item: String,
         useful: bool,
     },
+    /// The participant's answers to the consultation's "about you"
+    /// questions, replacing any given before; none erases them.
+    Profile {
+        answers: ProfileAnswers,
+    },
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -307,6 +312,13 @@ pub fn admit(
             Item::Info { .. } => Ok(()),
             _ => Err(Rejection::new(RejectCode::InvalidAction, "useful-marks are for information sections only")),
         },
+        ActionKind::Profile { answers } => {
+            // Kept with the ballots, under the code's voter, never the device.
+            if consultation.eligibility == Eligibility::Codes && !has_code {
+                return Err(Rejection::new(RejectCode::CodeRequired, "this consultation needs a participation code"));
+            }
+            check_profile_answers(consultation, answers)
+        }
     }
 }
 
