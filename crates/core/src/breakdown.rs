@@ -414,6 +414,18 @@ mod tests {
         vec![participant; count]
     }
 
+    /// 148 participants, of whom only 3 are old.
+    fn three_old_among_many() -> Vec<Participant> {
+        [
+            people(40, Some("young"), Some("flat")),
+            people(25, Some("middle"), Some("flat")),
+            people(3, Some("old"), Some("flat")),
+            people(30, Some(PREFER_NOT_TO_SAY), Some("blocks")),
+            people(50, None, Some("blocks")),
+        ]
+        .concat()
+    }
+
     fn hidden() -> Shown {
         Shown::FewerThan { fewer_than: 10 }
     }
@@ -458,14 +470,7 @@ mod tests {
 
     #[test]
     fn a_small_group_and_the_next_smallest_are_hidden() {
-        let participants = [
-            people(40, Some("young"), Some("flat")),
-            people(25, Some("middle"), Some("flat")),
-            people(3, Some("old"), Some("flat")),
-            people(30, Some(PREFER_NOT_TO_SAY), Some("blocks")),
-            people(50, None, Some("blocks")),
-        ]
-        .concat();
+        let participants = three_old_among_many();
         let age = &breakdowns(&consultation(10), &participants).questions[0];
         let counts: Vec<Shown> = age.groups.iter().map(|group| group.participants).collect();
         assert_eq!(counts, [Shown::Count(40), hidden(), hidden(), Shown::Count(30), Shown::Count(50)]);
@@ -478,14 +483,7 @@ mod tests {
     /// What is left is the sum of at least two hidden groups, never one.
     #[test]
     fn subtracting_the_shown_groups_from_the_total_does_not_reveal_a_small_group() {
-        let participants = [
-            people(40, Some("young"), Some("flat")),
-            people(25, Some("middle"), Some("flat")),
-            people(3, Some("old"), Some("flat")),
-            people(30, Some(PREFER_NOT_TO_SAY), Some("blocks")),
-            people(50, None, Some("blocks")),
-        ]
-        .concat();
+        let participants = three_old_among_many();
         let result = breakdowns(&consultation(10), &participants);
         let age = &result.questions[0];
         let shown_sum: u64 = age.groups.iter().filter_map(|group| group.participants.count()).sum();
