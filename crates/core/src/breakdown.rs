@@ -6,7 +6,8 @@
 //! a reader who sees a total and every group but one subtracts and learns
 //! the hidden one. So every set of counts whose sum a reader knows (a
 //! column, whose total the results publish, or a group's row, whose total
-//! is that group's ballots) hides none of its counts, or at least two that
+//! is that group's ballots, or a question's option groups, whose sum a
+//! shown share tells) hides none of its counts, or at least two that
 //! together reach the threshold: while one is hidden alone, or the hidden
 //! ones add up to less, the smallest shown one is hidden too
 //! (complementary suppression). A group whose
@@ -206,7 +207,10 @@ fn question_breakdown(
     let mut sizes = vec![0_u64; groups.len()];
     membership.iter().for_each(|group| sizes[*group] += 1);
     let mut participation = Grid::new(sizes.iter().map(|size| vec![*size]).collect(), threshold);
-    participation.protect(false);
+    // A shown share tells the number of participants who answered with an
+    // option, so the options' groups are counts of a known sum too.
+    let options: Vec<(usize, usize)> = (0..question.options.len()).map(|row| (row, 0)).collect();
+    participation.protect(false, &[options]);
     let hidden_groups: Vec<bool> = (0..groups.len()).map(|group| participation.hidden[group][0]).collect();
 
     let answered_with_option: u64 = sizes[..question.options.len()].iter().sum();
@@ -273,7 +277,7 @@ fn item_breakdown(
             grid.hide_row(row);
         }
     }
-    grid.protect(true);
+    grid.protect(true, &[]);
     let groups = groups
         .iter()
         .enumerate()
@@ -315,13 +319,17 @@ impl Grid {
     }
 
     /// Hides more counts until no set of counts a reader knows the sum of
+    /// (each column, each row when `rows_add_up`, and every one of `known`)
     /// hides one alone or hidden ones adding up to less than the
     /// threshold, and no row whose total is hidden shows the counts that
     /// add up to it. Each pass only hides, so it ends.
-    fn protect(&mut self, rows_add_up: bool) {
+    fn protect(&mut self, rows_add_up: bool, known: &[Vec<(usize, usize)>]) {
         let columns = self.cells.first().map_or(0, Vec::len);
         loop {
             let mut changed = false;
+            for line in known {
+                changed |= self.hide_complement(line, None);
+            }
             for column in 0..columns {
                 let line: Vec<(usize, usize)> = (0..self.cells.len()).map(|row| (row, column)).collect();
                 changed |= self.hide_complement(&line, None);
@@ -479,6 +487,29 @@ mod tests {
         assert_eq!(tariff_rows, [Shown::Count(40), hidden(), hidden(), Shown::Count(30), Shown::Count(50)]);
     }
 
+    /// With the shares shown, a reader also knows how many answered with an
+    /// option: hiding the old group with those who preferred not to say (the
+    /// next smallest of all groups) would leave it alone among the options,
+    /// so the next smallest option group is hidden with it instead.
+    #[test]
+    fn the_shares_do_not_give_a_hidden_option_group_away() {
+        let participants = [
+            people(40, Some("young"), Some("flat")),
+            people(30, Some("middle"), Some("flat")),
+            people(3, Some("old"), Some("flat")),
+            people(12, Some(PREFER_NOT_TO_SAY), Some("blocks")),
+            people(50, None, Some("blocks")),
+        ]
+        .concat();
+        let age = &breakdowns(&consultation(10), &participants).questions[0];
+        let hidden_groups: Vec<&str> =
+            age.groups.iter().filter(|group| group.participants.count().is_none()).map(|g| g.group.as_str()).collect();
+        assert_eq!(hidden_groups, ["middle", "old"]);
+        let answered_with_option = 40.0 / age.groups[0].share.unwrap();
+        let options_left = answered_with_option.round() as u64 - 40;
+        assert_eq!(options_left, 33, "the middle and old groups together, not the old alone");
+    }
+
     /// The attack: take the shown total and subtract every shown group.
     /// What is left is the sum of at least two hidden groups, never one.
     #[test]
@@ -586,12 +617,14 @@ mod tests {
             let cells: Vec<Vec<u64>> =
                 rows.iter().map(|row| std::iter::once(row.iter().sum()).chain(row.iter().copied()).collect()).collect();
             let mut grid = Grid::new(cells, threshold);
-            grid.protect(true);
+            grid.protect(true, &[]);
             prop_assert!(protected(&grid, true));
 
             let mut column = Grid::new(rows.iter().map(|row| vec![row[0]]).collect(), threshold);
-            column.protect(false);
+            let known: Vec<(usize, usize)> = (0..rows.len() / 2).map(|row| (row, 0)).collect();
+            column.protect(false, std::slice::from_ref(&known));
             prop_assert!(protected(&column, false));
+            prop_assert!(line_safe(&column, &known));
         }
     }
 }
