@@ -131,6 +131,8 @@ pub fn reject_text(locale: Locale, code: RejectCode) -> &'static str {
         RejectCode::CommentsDisabled => text!(locale, reject.comments_disabled),
         RejectCode::InvalidComment => text!(locale, reject.invalid_comment),
         RejectCode::ActionIdTaken => text!(locale, reject.action_id_taken),
+        RejectCode::UnknownProfileQuestion => text!(locale, reject.unknown_profile_question),
+        RejectCode::UnknownProfileAnswer => text!(locale, reject.unknown_profile_answer),
     }
 }
 

@@ -45,6 +45,11 @@ pub fn problem_text_of(code: &str) -> Option<Key> {
         "text_blank" => key!(problem.text_blank),
         "control_character" => key!(problem.control_character),
         "changed_after_opening" => key!(problem.changed_after_opening),
+        "duplicate_profile_question_id" => key!(problem.duplicate_profile_question_id),
+        "reserved_profile_option_id" => key!(problem.reserved_profile_option_id),
+        "share_out_of_range" => key!(problem.share_out_of_range),
+        "shares_not_one" => key!(problem.shares_not_one),
+        "small_group_threshold_out_of_range" => key!(problem.small_group_threshold_out_of_range),
         _ => return None,
     };
     Some(text)

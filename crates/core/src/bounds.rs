@@ -43,6 +43,12 @@ const _: () = assert!(MAX_BUDGET_TOTAL < 1 << 53, "exact as a JavaScript number"
 const _: () = assert!(MAX_BUDGET_TOTAL as u128 * MAX_OPTIONS as u128 <= i64::MAX as u128, "summable in an i64");
 /// The largest `max_length` a text item may set, in characters.
 pub const MAX_TEXT_ANSWER_CHARS: u32 = 10_000;
+/// The most "about you" questions of one consultation.
+pub const MAX_PROFILE_QUESTIONS: usize = 20;
+/// The smallest and largest small-group threshold a definition may set: a
+/// group of fewer than 5 is never shown, whatever the definition says.
+pub const MIN_SMALL_GROUP_THRESHOLD: u32 = 5;
+pub const MAX_SMALL_GROUP_THRESHOLD: u32 = 1_000;
 /// The most topics of one consultation.
 pub const MAX_TOPICS: usize = 20;
 

@@ -193,9 +193,85 @@ pub struct Consultation {
     pub items: Vec<Item>,
     #[serde(default)]
     pub outcome: Option<Localized>,
+    /// Optional "about you" questions, each answered (or skipped) once per
+    /// participant, so that staff can see who took part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(length(max = crate::bounds::MAX_PROFILE_QUESTIONS)))]
+    pub profile: Vec<ProfileQuestion>,
+    /// Breakdowns by profile group show any count below this as "fewer
+    /// than" it, never the number.
+    #[serde(default = "default_small_group_threshold", skip_serializing_if = "is_default_small_group_threshold")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(range(min = crate::bounds::MIN_SMALL_GROUP_THRESHOLD, max = crate::bounds::MAX_SMALL_GROUP_THRESHOLD))
+    )]
+    pub small_group_threshold: u32,
+}
+
+/// The threshold below which breakdowns show no number, unless the
+/// definition sets its own.
+pub const DEFAULT_SMALL_GROUP_THRESHOLD: u32 = 10;
+
+fn default_small_group_threshold() -> u32 {
+    DEFAULT_SMALL_GROUP_THRESHOLD
+}
+
+fn is_default_small_group_threshold(threshold: &u32) -> bool {
+    *threshold == DEFAULT_SMALL_GROUP_THRESHOLD
+}
+
+/// An "about you" question: single choice, and always answerable with
+/// [`PREFER_NOT_TO_SAY`], which the definition does not list.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileQuestion {
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
+    pub id: String,
+    pub title: Localized,
+    #[cfg_attr(feature = "schema", schemars(length(min = 2, max = crate::bounds::MAX_OPTIONS)))]
+    pub options: Vec<ProfileOption>,
+}
+
+/// One answer to a profile question, with the share of the population it
+/// is expected to have (from a census): the shares of a question's
+/// options add up to 1.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileOption {
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::schema::SLUG_PATTERN), length(min = 1, max = 64)))]
+    pub id: String,
+    pub label: Localized,
+    #[cfg_attr(feature = "schema", schemars(range(min = 0.0, max = 1.0)))]
+    pub expected_share: f64,
+}
+
+/// The answer every profile question offers besides its options; no option
+/// may take its id.
+pub const PREFER_NOT_TO_SAY: &str = "prefer-not-to-say";
+/// The group, in breakdowns, of participants who gave no answer at all to a
+/// profile question; no option may take its id either.
+pub const NO_ANSWER: &str = "no-answer";
+/// Ids a profile option may not have.
+pub const RESERVED_PROFILE_OPTION_IDS: [&str; 2] = [PREFER_NOT_TO_SAY, NO_ANSWER];
+/// How far the expected shares of a question's options may add up away
+/// from 1, for census figures rounded to a few decimals.
+pub const SHARES_SUM_TOLERANCE: f64 = 0.01;
+
+impl ProfileQuestion {
+    /// Whether `answer` is one this question takes: one of its options, or
+    /// [`PREFER_NOT_TO_SAY`].
+    pub fn takes(&self, answer: &str) -> bool {
+        answer == PREFER_NOT_TO_SAY || self.options.iter().any(|option| option.id == answer)
+    }
 }
 
 impl Consultation {
+    pub fn profile_question(&self, id: &str) -> Option<&ProfileQuestion> {
+        self.profile.iter().find(|question| question.id == id)
+    }
+
     pub fn status_at(&self, now: OffsetDateTime) -> Status {
         if self.archived {
             Status::Archived
@@ -242,6 +318,12 @@ impl Consultation {
         texts.extend(self.organization.iter().map(|text| ("organization".to_owned(), text)));
         texts.extend(self.codes_from.iter().map(|text| ("codes_from".to_owned(), text)));
         texts.extend(self.outcome.iter().map(|text| ("outcome".to_owned(), text)));
+        for (index, question) in self.profile.iter().enumerate() {
+            texts.push((format!("profile[{index}].title"), &question.title));
+            for (option_index, option) in question.options.iter().enumerate() {
+                texts.push((format!("profile[{index}].options[{option_index}].label"), &option.label));
+            }
+        }
         for (index, item) in self.items.iter().enumerate() {
             let path = format!("items[{index}]");
             texts.push((format!("{path}.title"), item.title()));

@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod api;
 pub mod ballot;
 pub mod bounds;
+pub mod breakdown;
 pub mod codes;
 pub mod count;
 pub mod definition;

@@ -29,7 +29,7 @@ pub fn check_update(current: &Consultation, proposed: &Consultation, now: Offset
 /// The fields that may still change once a consultation has opened, as
 /// paths without their indices (`items[].title` for `items[3].title`): the
 /// texts and the closing date. [`frozen_part`] blanks exactly these.
-const EDITABLE_AFTER_OPENING: [&str; 15] = [
+const EDITABLE_AFTER_OPENING: [&str; 17] = [
     "title",
     "summary",
     "body",
@@ -45,6 +45,8 @@ const EDITABLE_AFTER_OPENING: [&str; 15] = [
     "items[].max_label",
     "items[].projects[].label",
     "items[].projects[].description",
+    "profile[].title",
+    "profile[].options[].label",
 ];
 
 /// Whether the field at `path` (`items[2].options[0].label.fr`, as problems
@@ -86,6 +88,10 @@ fn frozen_part(consultation: &Consultation) -> Consultation {
     frozen.closes_at = OffsetDateTime::UNIX_EPOCH;
     // Archiving is done by staff, not by the file; the server keeps it.
     frozen.archived = false;
+    for question in &mut frozen.profile {
+        question.title = blank();
+        question.options.iter_mut().for_each(|option| option.label = blank());
+    }
     for item in &mut frozen.items {
         match item {
             Item::Info { title, body, .. } => {

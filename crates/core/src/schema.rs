@@ -14,7 +14,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value};
 
 use crate::definition::{Consultation, Licence};
-use crate::{admin, analysis, api, drafts, open_data, paper, staff, sync};
+use crate::{admin, analysis, api, breakdown, drafts, open_data, paper, staff, sync};
 
 /// What [`crate::validate::is_slug`] accepts, for editors.
 pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
@@ -106,6 +106,7 @@ pub fn api_schemas() -> Map<String, Value> {
         analysis::ModeratedComment,
         analysis::HideRequest,
         analysis::AdminResults,
+        breakdown::Breakdowns,
         open_data::PublicTallies,
         open_data::Catalogue,
     );

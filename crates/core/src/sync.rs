@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::ballot::{check_ballot, Ballot};
 use crate::bounds::{self, check_text, TextFault};
-use crate::definition::{Consultation, Eligibility, Item, Status};
+use crate::definition::{Consultation, Eligibility, Item, Status, PREFER_NOT_TO_SAY};
 use crate::validate::is_language_tag;
 
 /// The longest comment accepted, in characters.
@@ -76,6 +76,11 @@ pub enum ActionKind {
     Feedback {
         item: String,
         useful: bool,
+    },
+    /// The participant's answers to the consultation's "about you"
+    /// questions, replacing any given before; none erases them.
+    Profile {
+        answers: ProfileAnswers,
     },
 }
 
@@ -147,6 +152,11 @@ pub enum RejectCode {
     /// participant's, or one of this participant's with other content.
     /// Nothing was changed.
     ActionIdTaken,
+    /// Profile answers name a question the consultation does not ask.
+    UnknownProfileQuestion,
+    /// A profile answer is neither one of its question's options nor
+    /// `prefer-not-to-say`.
+    UnknownProfileAnswer,
 }
 
 impl RejectCode {
@@ -166,6 +176,8 @@ impl RejectCode {
             RejectCode::CommentsDisabled => "comments_disabled",
             RejectCode::InvalidComment => "invalid_comment",
             RejectCode::ActionIdTaken => "action_id_taken",
+            RejectCode::UnknownProfileQuestion => "unknown_profile_question",
+            RejectCode::UnknownProfileAnswer => "unknown_profile_answer",
         }
     }
 }
@@ -180,6 +192,30 @@ impl Rejection {
     pub fn new(code: RejectCode, message: impl Into<String>) -> Self {
         Rejection { code, message: message.into() }
     }
+}
+
+/// A participant's answers to a consultation's "about you" questions:
+/// question id to option id or `prefer-not-to-say`. A question left out is
+/// unanswered; an empty set erases every answer given before.
+pub type ProfileAnswers = std::collections::BTreeMap<String, String>;
+
+/// Whether `answers` may be kept for `consultation`: each names one of its
+/// profile questions and an answer that question takes.
+pub fn check_profile_answers(consultation: &Consultation, answers: &ProfileAnswers) -> Result<(), Rejection> {
+    for (question_id, answer) in answers {
+        let Some(question) = consultation.profile_question(question_id) else {
+            let message = format!("the consultation asks no profile question \"{question_id}\"");
+            return Err(Rejection::new(RejectCode::UnknownProfileQuestion, message));
+        };
+        if !question.takes(answer) {
+            let message = format!(
+                "\"{answer}\" is not an answer to the profile question \"{question_id}\": \
+                 one of its options or \"{PREFER_NOT_TO_SAY}\""
+            );
+            return Err(Rejection::new(RejectCode::UnknownProfileAnswer, message));
+        }
+    }
+    Ok(())
 }
 
 /// The deadline rule: whether an action received at
@@ -276,6 +312,13 @@ pub fn admit(
             Item::Info { .. } => Ok(()),
             _ => Err(Rejection::new(RejectCode::InvalidAction, "useful-marks are for information sections only")),
         },
+        ActionKind::Profile { answers } => {
+            // Kept with the ballots, under the code's voter, never the device.
+            if consultation.eligibility == Eligibility::Codes && !has_code {
+                return Err(Rejection::new(RejectCode::CodeRequired, "this consultation needs a participation code"));
+            }
+            check_profile_answers(consultation, answers)
+        }
     }
 }
 

@@ -12,7 +12,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::bounds::{self, TextFault};
-use crate::definition::{BudgetMethod, Consultation, Eligibility, Item, Level};
+use crate::definition::{
+    BudgetMethod, Consultation, Eligibility, Item, Level, ProfileQuestion, PREFER_NOT_TO_SAY,
+    RESERVED_PROFILE_OPTION_IDS, SHARES_SUM_TOLERANCE,
+};
 use crate::localized::Localized;
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -154,6 +157,23 @@ pub enum Rule {
     ChangedAfterOpening {
         opened_on: time::Date,
     },
+    DuplicateProfileQuestionId {
+        id: String,
+    },
+    /// A profile option takes an id every profile question keeps for itself.
+    ReservedProfileOptionId {
+        id: String,
+    },
+    /// An expected share that is not a fraction from 0 to 1.
+    ShareOutOfRange,
+    /// The expected shares of a profile question's options do not add up to 1.
+    SharesNotOne {
+        sum: String,
+    },
+    SmallGroupThresholdOutOfRange {
+        min: u32,
+        max: u32,
+    },
 }
 
 /// The item types whose answers are picked from their options.
@@ -162,6 +182,8 @@ pub enum ChoiceItem {
     SingleChoice,
     MultipleChoice,
     Ranking,
+    /// An "about you" question.
+    Profile,
 }
 
 /// A rule as a problem carries it.
@@ -218,6 +240,7 @@ impl Rule {
                     ChoiceItem::SingleChoice => ("single_choice", "a single choice"),
                     ChoiceItem::MultipleChoice => ("multiple_choice", "a multiple choice"),
                     ChoiceItem::Ranking => ("ranking", "a ranking"),
+                    ChoiceItem::Profile => ("profile", "a profile question"),
                 };
                 Described {
                     code: "too_few_options",
@@ -299,6 +322,27 @@ impl Rule {
                      only texts and the closing date may still change"
                 ),
             },
+            Rule::DuplicateProfileQuestionId { id } => Described {
+                code: "duplicate_profile_question_id",
+                values: vec![("id", id.clone())],
+                message: format!("another profile question already has the id \"{id}\""),
+            },
+            Rule::ReservedProfileOptionId { id } => Described {
+                code: "reserved_profile_option_id",
+                values: vec![("id", id.clone())],
+                message: format!("the id \"{id}\" is kept for the answer every profile question offers itself"),
+            },
+            Rule::ShareOutOfRange => plain("share_out_of_range", "must be a fraction from 0 to 1, such as 0.25"),
+            Rule::SharesNotOne { sum } => Described {
+                code: "shares_not_one",
+                values: vec![("sum", sum.clone())],
+                message: format!("the expected shares of the options add up to {sum}; they must add up to 1"),
+            },
+            Rule::SmallGroupThresholdOutOfRange { min, max } => Described {
+                code: "small_group_threshold_out_of_range",
+                values: vec![("min", min.to_string()), ("max", max.to_string())],
+                message: format!("must be from {min} to {max}"),
+            },
         }
     }
 
@@ -337,6 +381,14 @@ impl Rule {
             Rule::TextBlank,
             Rule::ControlCharacter,
             Rule::ChangedAfterOpening { opened_on: time::macros::date!(2026 - 12 - 01) },
+            Rule::DuplicateProfileQuestionId { id: "age".to_owned() },
+            Rule::ReservedProfileOptionId { id: PREFER_NOT_TO_SAY.to_owned() },
+            Rule::ShareOutOfRange,
+            Rule::SharesNotOne { sum: "0.9".to_owned() },
+            Rule::SmallGroupThresholdOutOfRange {
+                min: bounds::MIN_SMALL_GROUP_THRESHOLD,
+                max: bounds::MAX_SMALL_GROUP_THRESHOLD,
+            },
         ]
     }
 }
@@ -443,7 +495,58 @@ pub fn check(consultation: &Consultation) -> Vec<Problem> {
         }
         check_item(&mut report, &path, item);
     }
+
+    let threshold_range = bounds::MIN_SMALL_GROUP_THRESHOLD..=bounds::MAX_SMALL_GROUP_THRESHOLD;
+    if !threshold_range.contains(&c.small_group_threshold) {
+        let (min, max) = threshold_range.into_inner();
+        report.error("small_group_threshold", Rule::SmallGroupThresholdOutOfRange { min, max });
+    }
+    if c.profile.len() > bounds::MAX_PROFILE_QUESTIONS {
+        report.error("profile", Rule::TooMany { max: bounds::MAX_PROFILE_QUESTIONS });
+    }
+    let mut question_ids = HashSet::new();
+    for (index, question) in c.profile.iter().enumerate() {
+        let path = format!("profile[{index}]");
+        if !is_slug(&question.id) {
+            report.error(format!("{path}.id"), Rule::Slug);
+        } else if !question_ids.insert(question.id.as_str()) {
+            report.error(format!("{path}.id"), Rule::DuplicateProfileQuestionId { id: question.id.clone() });
+        }
+        check_profile_question(&mut report, &path, question);
+    }
     report.problems
+}
+
+/// A profile question: its options as any choice's, none taking a reserved
+/// id, and their expected shares fractions that add up to 1.
+fn check_profile_question(report: &mut Report<'_>, path: &str, question: &ProfileQuestion) {
+    let mut ids = HashSet::new();
+    let mut sum = 0.0;
+    let mut shares_in_range = true;
+    if question.options.len() < 2 {
+        report.error(format!("{path}.options"), Rule::TooFewOptions { item: ChoiceItem::Profile });
+    } else if question.options.len() > bounds::MAX_OPTIONS {
+        report.error(format!("{path}.options"), Rule::TooMany { max: bounds::MAX_OPTIONS });
+    }
+    for (index, option) in question.options.iter().enumerate() {
+        let option_path = format!("{path}.options[{index}]");
+        if RESERVED_PROFILE_OPTION_IDS.contains(&option.id.as_str()) {
+            report.error(format!("{option_path}.id"), Rule::ReservedProfileOptionId { id: option.id.clone() });
+        } else {
+            report.option_id(&option_path, &option.id, &mut ids);
+        }
+        if (0.0..=1.0).contains(&option.expected_share) {
+            sum += option.expected_share;
+        } else {
+            shares_in_range = false;
+            report.error(format!("{option_path}.expected_share"), Rule::ShareOutOfRange);
+        }
+    }
+    if shares_in_range && (sum - 1.0).abs() > SHARES_SUM_TOLERANCE {
+        // Rounded as census tables are, so the message shows no float noise.
+        let sum = format!("{}", (sum * 1000.0).round() / 1000.0);
+        report.error(format!("{path}.options"), Rule::SharesNotOne { sum });
+    }
 }
 
 /// The longest a localized text may be, by the field that holds it (the
@@ -654,6 +757,11 @@ mod tests {
             Rule::TextTooLong { .. } => 28,
             Rule::TextBlank => 29,
             Rule::ControlCharacter => 30,
+            Rule::DuplicateProfileQuestionId { .. } => 31,
+            Rule::ReservedProfileOptionId { .. } => 32,
+            Rule::ShareOutOfRange => 33,
+            Rule::SharesNotOne { .. } => 34,
+            Rule::SmallGroupThresholdOutOfRange { .. } => 35,
         }
     }
 
@@ -662,7 +770,7 @@ mod tests {
         let rules = Rule::one_of_each();
         let mut numbers: Vec<usize> = rules.iter().map(number).collect();
         numbers.sort();
-        assert_eq!(numbers, (0..31).collect::<Vec<_>>());
+        assert_eq!(numbers, (0..36).collect::<Vec<_>>());
         let mut codes: Vec<&str> = rules.iter().map(|rule| rule.describe().code).collect();
         codes.sort();
         codes.dedup();

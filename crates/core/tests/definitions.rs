@@ -18,6 +18,24 @@ fn consult_example() -> Value {
     serde_json::from_str(EXAMPLES[1]).unwrap()
 }
 
+/// `definition` with two "about you" questions whose census shares add up
+/// to 1 (the district's to 0.999, as rounded census tables do).
+fn with_profile(mut definition: Value) -> Value {
+    definition["profile"] = json!([
+        { "id": "age", "title": { "en": "Your age" }, "options": [
+            { "id": "under-30", "label": { "en": "Under 30" }, "expected_share": 0.5 },
+            { "id": "30-to-59", "label": { "en": "30 to 59" }, "expected_share": 0.35 },
+            { "id": "60-and-over", "label": { "en": "60 and over" }, "expected_share": 0.15 }
+        ] },
+        { "id": "district", "title": { "en": "Your district" }, "options": [
+            { "id": "north", "label": { "en": "North" }, "expected_share": 0.333 },
+            { "id": "centre", "label": { "en": "Centre" }, "expected_share": 0.333 },
+            { "id": "south", "label": { "en": "South" }, "expected_share": 0.333 }
+        ] }
+    ]);
+    definition
+}
+
 fn errors_of(definition: Value) -> Vec<Problem> {
     parse_definition(&definition.to_string()).expect_err("the definition should be refused")
 }
@@ -531,6 +549,79 @@ fn every_rule_reports_its_path_code_values_and_message() {
         codes.insert(expected.code);
     }
 
+    let profile: [(Breakage, Expected); 7] = [
+        (
+            |d| d["profile"][1]["id"] = json!("age"),
+            expect(
+                "profile[1].id",
+                "duplicate_profile_question_id",
+                &[("id", "age")],
+                "another profile question already has the id \"age\"",
+            ),
+        ),
+        (
+            |d| d["profile"][0]["options"][2]["id"] = json!("prefer-not-to-say"),
+            expect(
+                "profile[0].options[2].id",
+                "reserved_profile_option_id",
+                &[("id", "prefer-not-to-say")],
+                "the id \"prefer-not-to-say\" is kept for the answer every profile question offers itself",
+            ),
+        ),
+        (
+            |d| d["profile"][1]["options"][0]["id"] = json!("no-answer"),
+            expect(
+                "profile[1].options[0].id",
+                "reserved_profile_option_id",
+                &[("id", "no-answer")],
+                "the id \"no-answer\" is kept for the answer every profile question offers itself",
+            ),
+        ),
+        (
+            |d| d["profile"][0]["options"][0]["expected_share"] = json!(1.5),
+            expect(
+                "profile[0].options[0].expected_share",
+                "share_out_of_range",
+                &[],
+                "must be a fraction from 0 to 1, such as 0.25",
+            ),
+        ),
+        (
+            |d| d["profile"][0]["options"][0]["expected_share"] = json!(0.2),
+            expect(
+                "profile[0].options",
+                "shares_not_one",
+                &[("sum", "0.7")],
+                "the expected shares of the options add up to 0.7; they must add up to 1",
+            ),
+        ),
+        (
+            |d| d["small_group_threshold"] = json!(2),
+            expect(
+                "small_group_threshold",
+                "small_group_threshold_out_of_range",
+                &[("min", "5"), ("max", "1000")],
+                "must be from 5 to 1000",
+            ),
+        ),
+        (
+            |d| d["profile"][1]["options"].as_array_mut().unwrap().truncate(1),
+            expect(
+                "profile[1].options",
+                "too_few_options",
+                &[("type", "profile")],
+                "a profile question needs at least 2 options",
+            ),
+        ),
+    ];
+    for (break_it, expected) in profile {
+        let mut definition = with_profile(consult_example());
+        break_it(&mut definition);
+        let problems = errors_of(definition);
+        assert!(expected.found_in(&problems), "expected {}: {}, got {problems:?}", expected.code, expected.message);
+        codes.insert(expected.code);
+    }
+
     let mut open_decision: Value = serde_json::from_str(EXAMPLES[2]).unwrap();
     open_decision["eligibility"] = json!("open");
     let warnings = parse_definition(&open_decision.to_string()).expect("only a warning").warnings;
@@ -593,4 +684,41 @@ fn a_consultation_says_which_languages_it_is_written_in() {
     assert!(!road.partly_in("en"));
     let budget = parse_definition(EXAMPLES[2]).unwrap().consultation;
     assert_eq!(budget.languages(), ["sw", "en"], "the default language first");
+}
+
+#[test]
+fn profile_questions_read_with_their_threshold_and_offer_prefer_not_to_say() {
+    let consultation = parse_definition(&with_profile(consult_example()).to_string()).unwrap().consultation;
+    assert_eq!(consultation.small_group_threshold, 10, "the default threshold");
+    let age = consultation.profile_question("age").unwrap();
+    assert!(age.takes("under-30") && age.takes("prefer-not-to-say"));
+    assert!(!age.takes("north") && !age.takes("no-answer"));
+    let paths: Vec<String> = consultation.localized_texts().into_iter().map(|(path, _)| path).collect();
+    assert!(paths.contains(&"profile[1].options[2].label".to_owned()), "{paths:?}");
+
+    let mut stricter = with_profile(consult_example());
+    stricter["small_group_threshold"] = json!(20);
+    assert_eq!(parse_definition(&stricter.to_string()).unwrap().consultation.small_group_threshold, 20);
+    let without = parse_definition(EXAMPLES[1]).unwrap().consultation;
+    let written = serde_json::to_value(&without).unwrap();
+    assert!(written.get("profile").is_none() && written.get("small_group_threshold").is_none(), "{written}");
+}
+
+#[test]
+fn profile_questions_are_fixed_once_the_consultation_opens() {
+    let current = parse_definition(&with_profile(consult_example()).to_string()).unwrap().consultation;
+    let mut proposed = current.clone();
+    proposed.profile[0].options[0].expected_share = 0.4;
+    proposed.profile[0].options[1].expected_share = 0.45;
+    proposed.small_group_threshold = 5;
+    proposed.profile[1].title = baraza_core::Localized::default();
+    proposed.profile[1].options[0].label = proposed.profile[1].options[1].label.clone();
+    let before_opening = datetime!(2026-10-01 0:00 UTC);
+    assert!(check_update(&current, &proposed, before_opening).is_empty());
+    let paths: Vec<String> =
+        check_update(&current, &proposed, datetime!(2026-11-02 0:00 UTC)).into_iter().map(|p| p.path).collect();
+    assert_eq!(
+        paths,
+        ["profile[0].options[0].expected_share", "profile[0].options[1].expected_share", "small_group_threshold"]
+    );
 }

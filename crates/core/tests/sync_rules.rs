@@ -236,3 +236,36 @@ fn the_deadline_notice_states_the_rule_that_will_apply() {
     let notice = deadline_notice(&no_grace, no_grace.closes_at - hours(1)).unwrap();
     assert_eq!((notice.grace_hours, notice.deliver_by), (0, no_grace.closes_at));
 }
+
+#[test]
+fn profile_answers_name_a_known_question_and_one_of_its_answers() {
+    use baraza_core::sync::{check_profile_answers, ProfileAnswers};
+    let mut definition: serde_json::Value =
+        serde_json::from_str(include_str!("../../../demo/consultations/consult-water-services.json")).unwrap();
+    definition["profile"] = json!([{ "id": "age", "title": { "en": "Your age" }, "options": [
+        { "id": "under-30", "label": { "en": "Under 30" }, "expected_share": 0.6 },
+        { "id": "30-and-over", "label": { "en": "30 and over" }, "expected_share": 0.4 }
+    ] }]);
+    let consultation = parse_definition(&definition.to_string()).unwrap().consultation;
+    let answers = |pairs: &[(&str, &str)]| -> ProfileAnswers {
+        pairs.iter().map(|(question, answer)| (question.to_string(), answer.to_string())).collect()
+    };
+    assert_eq!(code_of(check_profile_answers(&consultation, &answers(&[("age", "under-30")]))), None);
+    assert_eq!(code_of(check_profile_answers(&consultation, &answers(&[("age", "prefer-not-to-say")]))), None);
+    assert_eq!(code_of(check_profile_answers(&consultation, &answers(&[]))), None, "erasing is allowed");
+    let refused = check_profile_answers(&consultation, &answers(&[("age", "no-answer")])).unwrap_err();
+    assert_eq!(refused.code, RejectCode::UnknownProfileAnswer);
+    assert_eq!(
+        refused.message,
+        "\"no-answer\" is not an answer to the profile question \"age\": one of its options or \"prefer-not-to-say\""
+    );
+    assert_eq!(
+        code_of(check_profile_answers(&consultation, &answers(&[("district", "north")]))),
+        Some(RejectCode::UnknownProfileQuestion)
+    );
+    assert_eq!(
+        code_of(check_profile_answers(&water(), &answers(&[("age", "under-30")]))),
+        Some(RejectCode::UnknownProfileQuestion),
+        "a consultation without profile questions keeps no answers"
+    );
+}

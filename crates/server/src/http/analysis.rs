@@ -1,10 +1,11 @@
-//! Routes for analysts: full results whatever the `results` rule, and
-//! comment moderation.
+//! Routes for analysts: full results whatever the `results` rule,
+//! breakdowns by profile group, and comment moderation.
 
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use baraza_core::analysis::{AdminResults, HideRequest, ModeratedComment, ModerationPage};
+use baraza_core::breakdown::Breakdowns;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -14,13 +15,14 @@ use super::consultations::{comment_paging, given};
 use super::error::Error;
 use super::extract::{limited, JsonBody, Path, Query, STAFF_BODY_LIMIT};
 use super::AppState;
-use crate::storage::{comments, results};
+use crate::storage::{self, comments, results};
 
 pub fn router() -> Router<AppState> {
     let requests = Router::new().route("/v1/admin/comments/{comment}/hide", post(hide));
     Router::new()
         .merge(limited(requests, STAFF_BODY_LIMIT))
         .route("/v1/admin/consultations/{id}/results", get(admin_results))
+        .route("/v1/admin/consultations/{id}/breakdowns", get(breakdowns))
         .route("/v1/admin/consultations/{id}/comments", get(list_comments))
         .route("/v1/admin/comments/{comment}/restore", post(restore))
 }
@@ -32,6 +34,17 @@ async fn admin_results(
 ) -> Result<Json<AdminResults>, Error> {
     let definition = state.store.definition(&id).await?;
     Ok(Json(results::admin(&state.store, &definition).await?))
+}
+
+/// Participation and each item's results by the groups of every profile
+/// question, small groups hidden (core's `breakdown`).
+async fn breakdowns(
+    _: Analyst,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Breakdowns>, Error> {
+    let definition = state.store.definition(&id).await?;
+    Ok(Json(storage::breakdowns::read(&state.store, &definition).await?))
 }
 
 #[derive(Deserialize)]

@@ -58,7 +58,8 @@ use crate::storage::StoreError;
 /// `sync::RejectCode`s (`invalid_action`, `unknown_consultation`,
 /// `unknown_item`, `unknown_comment`, `consultation_not_open`,
 /// `consultation_closed`, `code_required`, `invalid_code`, `code_used`, `invalid_ballot`,
-/// `unknown_option`, `comments_disabled`, `invalid_comment`, `action_id_taken`).
+/// `unknown_option`, `comments_disabled`, `invalid_comment`, `action_id_taken`,
+/// `unknown_profile_question`, `unknown_profile_answer`).
 ///
 /// Outside `/api`, a server whose `--dist` holds no built app answers 503
 /// with a short HTML page.

@@ -4,6 +4,8 @@
 //!   columns of core's `analysis::BALLOT_CSV_COLUMNS` (documented there).
 //! - `tallies.csv`: the results, with the columns of core's
 //!   `analysis::TALLY_CSV_COLUMNS`.
+//! - `breakdowns.csv`: the breakdowns by profile group, with the columns of
+//!   core's `breakdown::BREAKDOWN_CSV_COLUMNS`, small groups in words.
 //! - `export.json`: `{"format": "baraza-export/1", "exported_at", "consultation"
 //!   (the definition), "results" (as the results route), "ballots" (core's
 //!   `analysis::ExportedBallot`)}`, described by `/api/v1/schema/export.json`.
@@ -34,6 +36,7 @@ use axum::routing::get;
 use axum::Router;
 use baraza_core::analysis::{tally_csv_rows, BALLOT_CSV_COLUMNS, EXPORT_SCHEMA, TALLY_CSV_COLUMNS};
 use baraza_core::api::ResultsResponse;
+use baraza_core::breakdown::{breakdown_csv_rows, BREAKDOWN_CSV_COLUMNS};
 use futures_util::{FutureExt, StreamExt};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -45,12 +48,13 @@ use super::extract::Path;
 use super::AppState;
 use crate::storage::consultations::Definition;
 use crate::storage::exports::Snapshot;
-use crate::storage::{results, StoreError};
+use crate::storage::{breakdowns, results, StoreError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/admin/consultations/{id}/export.csv", get(ballots_csv))
         .route("/v1/admin/consultations/{id}/tallies.csv", get(tallies_csv))
+        .route("/v1/admin/consultations/{id}/breakdowns.csv", get(breakdowns_csv))
         .route("/v1/admin/consultations/{id}/export.json", get(export_json))
         .route("/v1/schema/export.json", get(schema))
 }
@@ -93,6 +97,18 @@ pub(super) fn tallies_csv_download(results: &ResultsResponse) -> Response {
         csv_line(&mut csv, row.iter().map(String::as_str));
     }
     download("text/csv; charset=utf-8", format!("{}-tallies.csv", results.consultation), Body::from(csv))
+}
+
+/// The breakdowns by profile group, as the breakdowns route shows them.
+async fn breakdowns_csv(_: Analyst, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {
+    let definition = state.store.definition(&id).await?;
+    let breakdowns = breakdowns::read(&state.store, &definition).await?;
+    let mut csv = String::from(BOM);
+    csv_line(&mut csv, BREAKDOWN_CSV_COLUMNS.iter().copied());
+    for row in breakdown_csv_rows(&breakdowns) {
+        csv_line(&mut csv, row.iter().map(String::as_str));
+    }
+    Ok(download("text/csv; charset=utf-8", format!("{id}-breakdowns.csv"), Body::from(csv)))
 }
 
 async fn ballots_csv(_: Analyst, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Error> {

@@ -17,6 +17,7 @@
 
 pub mod anonymise;
 pub mod backup;
+pub mod breakdowns;
 pub mod changes;
 pub mod codes;
 pub mod comments;

@@ -55,6 +55,7 @@ impl StoredAction {
                 cast_at: self.cast_at.map(|at| stored_time(at, String::new)).transpose().ok()?,
             },
             Kind::Feedback => ActionKind::Feedback { item: self.item.clone()?, useful: content?.parse().ok()? },
+            Kind::Profile => ActionKind::Profile { answers: serde_json::from_str(content?).ok()? },
             Kind::Reaction => {
                 let Reaction { comment, value } = serde_json::from_str(content?).ok()?;
                 ActionKind::Reaction { comment, value }

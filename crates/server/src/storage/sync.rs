@@ -186,6 +186,8 @@ pub(crate) enum Kind {
     Feedback = 1,
     Comment = 2,
     Reaction = 3,
+    /// "About you" answers: the newest stands, one per participant.
+    Profile = 4,
 }
 
 impl Kind {
@@ -195,6 +197,7 @@ impl Kind {
             ActionKind::Feedback { .. } => Kind::Feedback,
             ActionKind::Comment { .. } => Kind::Comment,
             ActionKind::Reaction { .. } => Kind::Reaction,
+            ActionKind::Profile { .. } => Kind::Profile,
         }
     }
 
@@ -204,6 +207,7 @@ impl Kind {
             1 => Ok(Kind::Feedback),
             2 => Ok(Kind::Comment),
             3 => Ok(Kind::Reaction),
+            4 => Ok(Kind::Profile),
             other => Err(StoreError::unreadable(format!("an action of kind {other}"))),
         }
     }
@@ -214,10 +218,13 @@ impl Kind {
             Kind::Feedback => "feedback",
             Kind::Comment => "comment",
             Kind::Reaction => "reaction",
+            Kind::Profile => "profile",
         }
     }
 
-    /// Ballots and useful-marks stand, one per participant per item.
+    /// Ballots and useful-marks stand, one per participant per item, and
+    /// count the participant in; profile answers stand too (one set per
+    /// participant) but alone are no participation.
     fn stands(self) -> bool {
         matches!(self, Kind::Ballot | Kind::Feedback)
     }
@@ -225,7 +232,8 @@ impl Kind {
 
 /// What an action stores besides the columns every action has: the
 /// ballot's JSON, `true` or `false` for a useful-mark, the comment and the
-/// value for a reaction; nothing for a comment, whose text is in `comments`.
+/// value for a reaction, the answers' JSON for profile answers; nothing for
+/// a comment, whose text is in `comments`.
 pub(crate) fn content(action: &ActionKind) -> Option<String> {
     match action {
         ActionKind::Ballot { ballot, .. } => Some(serde_json::to_string(ballot).expect("a ballot always serializes")),
@@ -233,6 +241,7 @@ pub(crate) fn content(action: &ActionKind) -> Option<String> {
         ActionKind::Reaction { comment, value } => {
             Some(serde_json::json!({ "comment": comment, "value": value }).to_string())
         }
+        ActionKind::Profile { answers } => Some(serde_json::to_string(answers).expect("answers always serialize")),
         ActionKind::Comment { .. } => None,
     }
 }
@@ -284,7 +293,7 @@ impl Row {
         match Kind::from_stored(self.kind)? {
             Kind::Ballot => Ok(tally_keys(&serde_json::from_str::<Ballot>(content).map_err(|_| unreadable())?)),
             Kind::Feedback => Ok(vec![useful_key(content.parse().map_err(|_| unreadable())?).to_owned()]),
-            Kind::Comment | Kind::Reaction => Err(unreadable()),
+            Kind::Comment | Kind::Reaction | Kind::Profile => Err(unreadable()),
         }
     }
 }
@@ -650,6 +659,22 @@ impl<'s> Group<'s> {
                 }
             }
         }
+        if kind == Kind::Profile {
+            // The newest answers replace the ones given before.
+            let stored = rows.stored;
+            let previous = rows
+                .rows
+                .iter_mut()
+                .enumerate()
+                .find(|(_, row)| row.kind == Kind::Profile as i16 && row.standing == Some(true));
+            if let Some((index, previous)) = previous {
+                previous.standing = Some(false);
+                if index < stored {
+                    rows.replaced.push(previous.id.clone());
+                }
+            }
+            row.standing = Some(true);
+        }
         rows.rows.push(row);
         match &action.kind {
             ActionKind::Comment { item, reply_to, body, language } => {
@@ -888,7 +913,9 @@ fn participant(
 ) -> Option<(Participant, Option<String>)> {
     let consultation = &definition.consultation;
     match (&action.kind, &received.code) {
-        (ActionKind::Ballot { .. }, Some(code)) if consultation.eligibility == Eligibility::Codes => {
+        (ActionKind::Ballot { .. } | ActionKind::Profile { .. }, Some(code))
+            if consultation.eligibility == Eligibility::Codes =>
+        {
             let code = codes::normalize(code)?;
             Some((Participant::Voter(key.code_voter(&consultation.id, &code)), Some(code)))
         }

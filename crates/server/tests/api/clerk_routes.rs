@@ -32,6 +32,8 @@ async fn a_clerk_cannot_publish_read_results_or_moderate(#[case] database: Datab
         ("GET", format!("/api/v1/admin/consultations/{WATER}/export.csv"), None),
         ("GET", format!("/api/v1/admin/consultations/{WATER}/tallies.csv"), None),
         ("GET", format!("/api/v1/admin/consultations/{WATER}/export.json"), None),
+        ("GET", format!("/api/v1/admin/consultations/{WATER}/breakdowns"), None),
+        ("GET", format!("/api/v1/admin/consultations/{WATER}/breakdowns.csv"), None),
         ("POST", format!("/api/v1/admin/comments/{comment_id}/hide"), Some(json!({"reason": "test"}))),
         ("POST", format!("/api/v1/admin/comments/{comment_id}/restore"), None),
     ];

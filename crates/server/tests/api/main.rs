@@ -12,6 +12,7 @@ mod common;
 mod admin_auth;
 mod analyst_routes;
 mod backup;
+mod breakdowns;
 mod clerk_routes;
 mod cli;
 mod codes_issue;
