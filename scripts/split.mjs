@@ -31,6 +31,11 @@ const LOADER = '__wasm_split.js';
 const fingerprinted = (stem, extension, bytes) =>
   `${stem}-${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.${extension}`;
 
+/// Whether the compiler's output at `path` was linked for splitting
+/// (build.rs keeps its relocations, in a `linking` section).
+export const linkedForSplitting = (path) =>
+  WebAssembly.Module.customSections(new WebAssembly.Module(readFileSync(path)), 'linking').length > 0;
+
 /// Splits the bundle in `dir`, if it was linked for splitting; answers the
 /// names of the files it wrote apart from the main module.
 export function splitBundle(dir) {
@@ -42,8 +47,7 @@ export function splitBundle(dir) {
   const targetDir = process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target');
   const built = join(targetDir, 'wasm32-unknown-unknown', PROFILE, `${bin}.wasm`);
   if (!existsSync(built)) throw new Error(`${dir}: the compiler's output ${built} is missing`);
-  const compiled = new WebAssembly.Module(readFileSync(built));
-  if (WebAssembly.Module.customSections(compiled, 'linking').length === 0) return [];
+  if (!linkedForSplitting(built)) return [];
 
   const work = mkdtempSync(join(tmpdir(), 'baraza-split-'));
   try {
